@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config/config.js';
+import { loadDemoContent } from './demo/demo-loader.js';
+import { createReadingService } from './domain/articles/reading-service.js';
+import { type Clock, type IdGenerator, systemClock } from './domain/clock.js';
+import { type Catalog, createTranslator, type Translator } from './domain/i18n/translator.js';
+import { createNewsletterService } from './domain/newsletter/newsletter-service.js';
+import { createImageVariants } from './media/image-variants.js';
+import { createDiskMediaStore } from './media/media-store.js';
+import { createArticleRepository } from './storage/article-repository.js';
+import { type DatabaseHandle, openDatabase } from './storage/database.js';
+import { createImageRepository } from './storage/image-repository.js';
+import { migrateToLatest } from './storage/migrator.js';
+import { createNewsletterRepository } from './storage/newsletter-repository.js';
+import { createTaxonomyRepository } from './storage/taxonomy-repository.js';
+import { createServer } from './web/server.js';
+import { loadStaticAssets } from './web/static-assets.js';
+import { variantWidths } from './web/views/components.js';
+
+const catalogFolder = new URL('../src/domain/i18n/catalogs/', import.meta.url);
+const assetFolder = new URL('../src/web/assets/', import.meta.url);
+
+/** The data folder cannot hold the database and media. */
+export class DataDirError extends Error {
+  override name = 'DataDirError';
+}
+
+export interface App {
+  server: FastifyInstance;
+  database: DatabaseHandle;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  config: Config;
+  logger?: Logger;
+  clock?: Clock;
+  ids?: IdGenerator;
+}
+
+/** Ids sort by creation time (base-36 milliseconds) and carry 64 random bits. */
+export const randomIds: IdGenerator = (prefix) =>
+  `${prefix}_${Date.now().toString(36).padStart(9, '0')}${randomBytes(8).toString('hex')}`;
+
+/** Reads every catalog file: adding a language is adding `catalogs/<tag>.json` and listing it in config. */
+export function loadCatalogs(folder: URL = catalogFolder): Map<string, Catalog> {
+  const catalogs = new Map<string, Catalog>();
+  for (const file of readdirSync(folder).filter((name) => name.endsWith('.json'))) {
+    catalogs.set(file.slice(0, -'.json'.length), JSON.parse(readFileSync(new URL(file, folder), 'utf8')) as Catalog);
+  }
+  return catalogs;
+}
+
+function ensureWritableDataDir(dataDir: string): void {
+  try {
+    mkdirSync(path.join(dataDir, 'media'), { recursive: true });
+    accessSync(dataDir, constants.W_OK);
+  } catch (error) {
+    throw new DataDirError(
+      `The data folder ${dataDir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Set KIOSQUE_DATA_DIR to a folder Kiosque may write to.`,
+    );
+  }
+}
+
+/** The composition root: config → adapters → services → web. */
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config } = options;
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? randomIds;
+
+  const catalogs = loadCatalogs();
+  const translators = new Map<string, Translator>();
+  for (const language of config.languages) {
+    const catalog = catalogs.get(language);
+    if (!catalog)
+      throw new Error(`No message catalog for "${language}": add src/domain/i18n/catalogs/${language}.json.`);
+    translators.set(language, createTranslator(language, catalog, config.timeZone));
+  }
+
+  ensureWritableDataDir(config.dataDir);
+  const database = await openDatabase(config.database);
+  try {
+    const { applied } = await migrateToLatest(database.db, database.dialect);
+    if (applied.length > 0) logger.info({ applied }, 'database migrated');
+
+    const articles = createArticleRepository(database.db);
+    const taxonomy = createTaxonomyRepository(database.db, ids);
+    const images = createImageRepository(database.db);
+    const store = createDiskMediaStore(path.join(config.dataDir, 'media'));
+
+    if (config.demoContent) {
+      await loadDemoContent({ articles, taxonomy, images, store, clock, ids, logger });
+    }
+
+    const server = await createServer({
+      site: {
+        name: config.siteName,
+        publicUrl: config.publicUrl,
+        languages: config.languages,
+        defaultLanguage: config.defaultLanguage,
+        followLinks: config.followLinks,
+      },
+      translators,
+      assets: loadStaticAssets(assetFolder, ['site.css', 'site.js', 'favicon.svg']),
+      reading: createReadingService({ articles, taxonomy, clock }),
+      newsletter: createNewsletterService({ signups: createNewsletterRepository(database.db), clock, ids }),
+      images,
+      variants: createImageVariants(store, variantWidths),
+      clock,
+      logger,
+    });
+
+    return {
+      server,
+      database,
+      async close() {
+        await server.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

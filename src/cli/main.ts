@@ -1,0 +1,40 @@
+import { pathToFileURL } from 'node:url';
+import { runMigrate } from './migrate.js';
+import { runServe } from './serve.js';
+
+const commands: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
+  serve: {
+    summary: 'serve the site (migrates the database and loads the demo into an empty one)',
+    run: runServe,
+  },
+  migrate: { summary: 'bring the database schema to the newest version, then exit', run: runMigrate },
+};
+
+function usage(): string {
+  return [
+    'Usage: kiosque <command>',
+    '',
+    ...Object.entries(commands).map(([name, command]) => `  ${name.padEnd(10)}${command.summary}`),
+    '',
+    'Settings come from environment variables; see the README.',
+  ].join('\n');
+}
+
+/** Runs one CLI command; resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    console.log(usage());
+    return name === undefined ? 1 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`kiosque: unknown command "${name}".\n\n${usage()}`);
+    return 1;
+  }
+  return command.run(args);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

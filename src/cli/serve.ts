@@ -1,0 +1,32 @@
+import { type App, createApp } from '../app.js';
+import { loadConfig } from '../config/config.js';
+import { describeStartupError } from './startup-errors.js';
+
+/** `kiosque serve`: start the site and stop cleanly on SIGINT/SIGTERM. */
+export async function runServe(_args: string[]): Promise<number> {
+  let app: App;
+  let address: string;
+  const started = performance.now();
+  try {
+    const config = loadConfig(process.env);
+    app = await createApp({ config });
+    await app.server.listen({ port: config.port, host: config.host });
+    address = config.publicUrl;
+  } catch (error) {
+    console.error(describeStartupError(error));
+    return 1;
+  }
+  console.log(
+    `Kiosque is serving ${address}/ (ready in ${Math.round(performance.now() - started)} ms; Ctrl+C to stop)`,
+  );
+
+  return new Promise((resolve) => {
+    const stop = async (signal: string) => {
+      app.server.log.info({ signal }, 'shutting down');
+      await app.close().catch(() => {});
+      resolve(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
+}

@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Everything Kiosque can be told at start, parsed once into typed values. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  database: DatabaseConfig;
+  publicUrl: string;
+  languages: string[];
+  defaultLanguage: string;
+  siteName: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  demoContent: boolean;
+  /** IANA time zone in which dates are shown to readers. */
+  timeZone: string;
+  /** Follow links shown beside the newsletter form ("Mastodon" → https://…). */
+  followLinks: { network: string; url: string }[];
+}
+
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+/** A bad setting: `message` is one line naming the variable and what it expects. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const languageTag = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+
+// Each variable is described once: its parser says what it expects in words a person can act on.
+const variables = {
+  PORT: z.coerce
+    .number({ message: 'a whole number from 1 to 65535' })
+    .int('a whole number from 1 to 65535')
+    .min(1, 'a whole number from 1 to 65535')
+    .max(65535, 'a whole number from 1 to 65535')
+    .default(3000),
+  HOST: z.string().min(1, 'a host name or IP address to listen on').default('127.0.0.1'),
+  KIOSQUE_DATA_DIR: z.string().min(1, 'a folder path').default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:<file path> or postgres://user@host:port/database')
+    .optional(),
+  KIOSQUE_PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'an absolute http(s) URL such as https://news.example.org')
+    .optional(),
+  KIOSQUE_LANGUAGES: z
+    .string()
+    .regex(
+      /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*(,[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)*$/,
+      'comma-separated language tags such as fr,en',
+    )
+    .default('fr,en'),
+  KIOSQUE_DEFAULT_LANGUAGE: z.string().regex(languageTag, 'a language tag such as fr').optional(),
+  KIOSQUE_SITE_NAME: z.string().min(1, 'the site name').max(80, 'at most 80 characters').default('Kiosque'),
+  KIOSQUE_DEMO: z.enum(['on', 'off'], { message: 'on or off' }).default('on'),
+  KIOSQUE_TIME_ZONE: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Paris').default('Europe/Paris'),
+  KIOSQUE_FOLLOW_LINKS: z
+    .string()
+    .regex(/^([^=,]+=https:\/\/[^\s,]+)(,[^=,]+=https:\/\/[^\s,]+)*$/, 'comma-separated Name=https://… pairs')
+    .optional(),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+} as const;
+
+type VariableName = keyof typeof variables;
+
+/**
+ * Reads the settings from environment variables, completed by an optional JSON file named by
+ * KIOSQUE_CONFIG (environment variables win). Throws ConfigError on the first bad value.
+ */
+export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+  const merged: Record<string, string | undefined> = { ...readConfigFile(env.KIOSQUE_CONFIG, cwd) };
+  for (const name of Object.keys(variables)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') merged[name] = value;
+  }
+
+  const parsed = {} as { [K in VariableName]: z.output<(typeof variables)[K]> };
+  for (const [name, schema] of Object.entries(variables) as [VariableName, z.ZodType][]) {
+    const result = schema.safeParse(merged[name]);
+    if (!result.success) {
+      const expected = result.error.issues[0]?.message ?? 'a valid value';
+      throw new ConfigError(`${name}=${JSON.stringify(merged[name])} is not valid: expected ${expected}.`);
+    }
+    (parsed as Record<string, unknown>)[name] = result.data;
+  }
+
+  const dataDir = path.resolve(cwd, parsed.KIOSQUE_DATA_DIR);
+  const languages = [...new Set(parsed.KIOSQUE_LANGUAGES.split(','))];
+  const defaultLanguage = parsed.KIOSQUE_DEFAULT_LANGUAGE ?? languages[0] ?? 'fr';
+  if (!languages.includes(defaultLanguage)) {
+    throw new ConfigError(
+      `KIOSQUE_DEFAULT_LANGUAGE="${defaultLanguage}" is not valid: expected one of KIOSQUE_LANGUAGES (${languages.join(', ')}).`,
+    );
+  }
+  const displayHost = parsed.HOST === '0.0.0.0' || parsed.HOST === '::' ? 'localhost' : parsed.HOST;
+  const publicUrl = (parsed.KIOSQUE_PUBLIC_URL ?? `http://${displayHost}:${parsed.PORT}`).replace(/\/+$/, '');
+
+  return {
+    port: parsed.PORT,
+    host: parsed.HOST,
+    dataDir,
+    database: parseDatabaseUrl(parsed.DATABASE_URL, dataDir, cwd),
+    publicUrl,
+    languages,
+    defaultLanguage,
+    siteName: parsed.KIOSQUE_SITE_NAME,
+    logLevel: parsed.LOG_LEVEL,
+    demoContent: parsed.KIOSQUE_DEMO === 'on',
+    timeZone: parsed.KIOSQUE_TIME_ZONE,
+    followLinks: (parsed.KIOSQUE_FOLLOW_LINKS ?? '')
+      .split(',')
+      .filter((pair) => pair.includes('='))
+      .map((pair) => {
+        const [network = '', ...url] = pair.split('=');
+        return { network: network.trim(), url: url.join('=').trim() };
+      }),
+  };
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseDatabaseUrl(url: string | undefined, dataDir: string, cwd: string): DatabaseConfig {
+  if (url === undefined) return { kind: 'sqlite', file: path.join(dataDir, 'kiosque.sqlite') };
+  if (url.startsWith('sqlite:')) return { kind: 'sqlite', file: path.resolve(cwd, url.slice('sqlite:'.length)) };
+  return { kind: 'postgres', url };
+}
+
+function readConfigFile(file: string | undefined, cwd: string): Record<string, string> {
+  if (file === undefined || file === '') return {};
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(cwd, file), 'utf8');
+  } catch {
+    throw new ConfigError(`KIOSQUE_CONFIG="${file}" is not valid: expected a readable JSON file.`);
+  }
+  const result = z.record(z.string(), z.union([z.string(), z.number()])).safeParse(safeJson(text));
+  if (!result.success) {
+    throw new ConfigError(
+      `KIOSQUE_CONFIG="${file}" is not valid: expected a JSON object of settings such as {"PORT": 3000}.`,
+    );
+  }
+  return Object.fromEntries(Object.entries(result.data).map(([k, v]) => [k, String(v)]));
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

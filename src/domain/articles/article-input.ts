@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import type { Clock, IdGenerator } from '../clock.js';
+import { KiosqueError } from '../errors.js';
+import { type AccessLevel, type ArticleStatus, accessLevels, articleStatuses } from './article.js';
+import { isAllowedUrl, renderMarkdown } from './markdown.js';
+import { isValidSlug, slugify } from './slug.js';
+
+const imageUse = z.object({
+  imageId: z.string().min(1),
+  alt: z.string().max(500),
+  caption: z.string().max(1000).default(''),
+  credit: z.string().max(200).default(''),
+});
+
+const httpUrl = z
+  .string()
+  .max(2000)
+  .refine((url) => isAllowedUrl(url, ['http', 'https']) && /^https?:\/\//i.test(url), 'an absolute http(s) URL');
+
+/** What a newsroom (or the demo loader, or an import) provides to create an article. */
+export const articleInputSchema = z.object({
+  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/),
+  translationGroup: z.string().min(1).optional(),
+  slug: z.string().optional(),
+  headline: z.string().trim().min(1).max(300),
+  standfirst: z.string().trim().max(1000).default(''),
+  bodyMarkdown: z.string().max(500_000).default(''),
+  status: z.enum(articleStatuses).default('draft'),
+  access: z.enum(accessLevels).default('public'),
+  sectionId: z.string().nullable().default(null),
+  tagIds: z.array(z.string()).max(50).default([]),
+  authorIds: z.array(z.string()).max(20).default([]),
+  hero: imageUse.nullable().default(null),
+  gallery: z.array(imageUse).max(100).default([]),
+  source: z
+    .object({ name: z.string().trim().min(1).max(300), url: httpUrl.nullable() })
+    .nullable()
+    .default(null),
+  seoTitle: z.string().max(300).nullable().default(null),
+  seoDescription: z.string().max(1000).nullable().default(null),
+  publishedAt: z.date().nullable().default(null),
+  scheduledAt: z.date().nullable().default(null),
+});
+
+export type ArticleInput = z.input<typeof articleInputSchema>;
+
+/** A validated article ready to be stored, with its HTML rendered. */
+export interface ArticleRecord {
+  id: string;
+  translationGroup: string;
+  language: string;
+  slug: string;
+  headline: string;
+  standfirst: string;
+  bodyMarkdown: string;
+  bodyHtml: string;
+  status: ArticleStatus;
+  access: AccessLevel;
+  sectionId: string | null;
+  tagIds: string[];
+  authorIds: string[];
+  hero: z.output<typeof imageUse> | null;
+  gallery: z.output<typeof imageUse>[];
+  source: { name: string; url: string | null } | null;
+  seoTitle: string | null;
+  seoDescription: string | null;
+  revision: number;
+  createdAt: Date;
+  updatedAt: Date;
+  publishedAt: Date | null;
+  scheduledAt: Date | null;
+}
+
+/** Validates `input` and prepares a new article record; throws ARTICLE_INVALID / ARTICLE_SLUG_INVALID. */
+export function prepareNewArticle(input: ArticleInput, deps: { clock: Clock; ids: IdGenerator }): ArticleRecord {
+  const result = articleInputSchema.safeParse(input);
+  if (!result.success) {
+    throw new KiosqueError('ARTICLE_INVALID', {
+      fields: result.error.issues.map((issue) => issue.path.join('.')),
+    });
+  }
+  const data = result.data;
+  const slug = data.slug ?? slugify(data.headline);
+  if (!isValidSlug(slug)) throw new KiosqueError('ARTICLE_SLUG_INVALID', { slug });
+  const now = deps.clock.now();
+  const publishedAt = data.status === 'published' ? (data.publishedAt ?? now) : data.publishedAt;
+  if (data.status === 'scheduled' && data.scheduledAt === null) {
+    throw new KiosqueError('ARTICLE_INVALID', { fields: ['scheduledAt'] });
+  }
+  const id = deps.ids('art');
+  return {
+    id,
+    translationGroup: data.translationGroup ?? deps.ids('grp'),
+    language: data.language,
+    slug,
+    headline: data.headline,
+    standfirst: data.standfirst,
+    bodyMarkdown: data.bodyMarkdown,
+    bodyHtml: renderMarkdown(data.bodyMarkdown),
+    status: data.status,
+    access: data.access,
+    sectionId: data.sectionId,
+    tagIds: [...new Set(data.tagIds)],
+    authorIds: [...new Set(data.authorIds)],
+    hero: data.hero,
+    gallery: data.gallery,
+    source: data.source,
+    seoTitle: data.seoTitle,
+    seoDescription: data.seoDescription,
+    revision: 1,
+    createdAt: publishedAt && publishedAt < now ? publishedAt : now,
+    updatedAt: publishedAt && publishedAt < now ? publishedAt : now,
+    publishedAt,
+    scheduledAt: data.scheduledAt,
+  };
+}

@@ -1,0 +1,100 @@
+/** The article model: what a story is, independent of where it is stored or how it is shown. */
+
+export const articleStatuses = ['draft', 'scheduled', 'published'] as const;
+export type ArticleStatus = (typeof articleStatuses)[number];
+
+export const accessLevels = ['public', 'members', 'paid'] as const;
+export type AccessLevel = (typeof accessLevels)[number];
+
+export interface Author {
+  id: string;
+  slug: string;
+  name: string;
+  bio: string;
+}
+
+/** A section ("Monde") or a tag ("Chine"); both belong to one language. */
+export interface Taxon {
+  id: string;
+  language: string;
+  slug: string;
+  name: string;
+}
+
+/** One stored image file and the facts needed to lay it out without reflow. */
+export interface Image {
+  id: string;
+  width: number;
+  height: number;
+  mime: string;
+}
+
+/** An image as one article uses it: caption and alt text are in the article's language. */
+export interface ArticleImage {
+  image: Image;
+  alt: string;
+  caption: string;
+  credit: string;
+}
+
+/** Credit and canonical link of copy that came from elsewhere (wire, partner). */
+export interface SourceCredit {
+  name: string;
+  url: string | null;
+}
+
+export interface Article {
+  id: string;
+  /** Articles that are translations of each other share a group. */
+  translationGroup: string;
+  /** BCP 47 tag, e.g. "fr" or "en-GB". */
+  language: string;
+  slug: string;
+  headline: string;
+  standfirst: string;
+  /** The Markdown the newsroom wrote: the source of truth. */
+  bodyMarkdown: string;
+  /** Sanitized HTML rendered from `bodyMarkdown` when the article was saved. */
+  bodyHtml: string;
+  status: ArticleStatus;
+  access: AccessLevel;
+  section: Taxon | null;
+  tags: Taxon[];
+  authors: Author[];
+  hero: ArticleImage | null;
+  gallery: ArticleImage[];
+  source: SourceCredit | null;
+  seoTitle: string | null;
+  seoDescription: string | null;
+  /** Increases by one on every save; a save based on an older number is refused. */
+  revision: number;
+  createdAt: Date;
+  updatedAt: Date;
+  publishedAt: Date | null;
+  scheduledAt: Date | null;
+}
+
+/** What lists (home, latest, related, section pages) need of an article. */
+export interface ArticleSummary {
+  id: string;
+  translationGroup: string;
+  language: string;
+  slug: string;
+  headline: string;
+  standfirst: string;
+  section: Taxon | null;
+  authors: Author[];
+  hero: ArticleImage | null;
+  publishedAt: Date;
+  updatedAt: Date;
+}
+
+/** Whether a reader may see the article now. */
+export function isPublic(article: Pick<Article, 'status' | 'publishedAt'>, now: Date): boolean {
+  return article.status === 'published' && article.publishedAt !== null && article.publishedAt <= now;
+}
+
+/** Shows the "updated" date only when the update is meaningful (more than a minute after publishing). */
+export function wasUpdatedAfterPublishing(article: Pick<Article, 'publishedAt' | 'updatedAt'>): boolean {
+  return article.publishedAt !== null && article.updatedAt.getTime() - article.publishedAt.getTime() > 60_000;
+}

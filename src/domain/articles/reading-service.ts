@@ -1,0 +1,104 @@
+import type { Clock } from '../clock.js';
+import { KiosqueError } from '../errors.js';
+import type { Article, ArticleSummary, Author, Taxon } from './article.js';
+
+export interface ListQuery {
+  language: string;
+  sectionId?: string;
+  tagId?: string;
+  authorId?: string;
+  /** Leave these articles out (the one being read, its translations). */
+  excludeIds?: string[];
+  limit: number;
+  offset?: number;
+}
+
+/** What the reading site needs from storage: published articles only, as of `now`. */
+export interface ArticleReader {
+  findPublished(language: string, slug: string, now: Date): Promise<Article | null>;
+  listPublished(query: ListQuery, now: Date): Promise<{ items: ArticleSummary[]; total: number }>;
+  /** Published articles sharing the most tags with `article` (then its section), same language. */
+  listRelatedByTags(article: Article, limit: number, now: Date): Promise<ArticleSummary[]>;
+}
+
+/** Looks up the things articles are grouped by. */
+export interface TaxonomyReader {
+  findSection(language: string, slug: string): Promise<Taxon | null>;
+  findTag(language: string, slug: string): Promise<Taxon | null>;
+  findAuthor(slug: string): Promise<Author | null>;
+  listSections(language: string): Promise<Taxon[]>;
+}
+
+export interface ArticlePage {
+  article: Article;
+  latest: ArticleSummary[];
+  related: ArticleSummary[];
+}
+
+export interface ListingPage<T> {
+  subject: T;
+  items: ArticleSummary[];
+  page: number;
+  pageCount: number;
+}
+
+export const latestCount = 5;
+export const relatedCount = 4;
+export const pageSize = 12;
+const homeLatestCount = 12;
+
+/** The reading site's questions: what is on the home page, an article page, a listing page. */
+export function createReadingService(deps: { articles: ArticleReader; taxonomy: TaxonomyReader; clock: Clock }) {
+  const { articles, taxonomy, clock } = deps;
+
+  async function listing<T>(subject: T, query: Omit<ListQuery, 'limit' | 'offset'>, page: number) {
+    const safePage = Number.isInteger(page) && page >= 1 ? page : 1;
+    const { items, total } = await articles.listPublished(
+      { ...query, limit: pageSize, offset: (safePage - 1) * pageSize },
+      clock.now(),
+    );
+    return { subject, items, page: safePage, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
+  }
+
+  return {
+    async home(language: string): Promise<{ lead: ArticleSummary | null; latest: ArticleSummary[] }> {
+      const { items } = await articles.listPublished({ language, limit: homeLatestCount + 1 }, clock.now());
+      return { lead: items[0] ?? null, latest: items.slice(1) };
+    },
+
+    async article(language: string, slug: string): Promise<ArticlePage> {
+      const now = clock.now();
+      const article = await articles.findPublished(language, slug, now);
+      if (!article) throw new KiosqueError('ARTICLE_NOT_FOUND', { language, slug });
+      const [latest, related] = await Promise.all([
+        articles.listPublished({ language, excludeIds: [article.id], limit: latestCount }, now),
+        articles.listRelatedByTags(article, relatedCount, now),
+      ]);
+      return { article, latest: latest.items, related };
+    },
+
+    async section(language: string, slug: string, page = 1): Promise<ListingPage<Taxon>> {
+      const section = await taxonomy.findSection(language, slug);
+      if (!section) throw new KiosqueError('SECTION_NOT_FOUND', { language, slug });
+      return listing(section, { language, sectionId: section.id }, page);
+    },
+
+    async tag(language: string, slug: string, page = 1): Promise<ListingPage<Taxon>> {
+      const tag = await taxonomy.findTag(language, slug);
+      if (!tag) throw new KiosqueError('TAG_NOT_FOUND', { language, slug });
+      return listing(tag, { language, tagId: tag.id }, page);
+    },
+
+    async author(language: string, slug: string, page = 1): Promise<ListingPage<Author>> {
+      const author = await taxonomy.findAuthor(slug);
+      if (!author) throw new KiosqueError('AUTHOR_NOT_FOUND', { slug });
+      return listing(author, { language, authorId: author.id }, page);
+    },
+
+    sections(language: string): Promise<Taxon[]> {
+      return taxonomy.listSections(language);
+    },
+  };
+}
+
+export type ReadingService = ReturnType<typeof createReadingService>;

@@ -1,0 +1,343 @@
+import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
+import type { Article, ArticleImage, ArticleSummary, Author, Taxon } from '../domain/articles/article.js';
+import type { ArticleRecord } from '../domain/articles/article-input.js';
+import type { ArticleReader, ListQuery } from '../domain/articles/reading-service.js';
+import { KiosqueError } from '../domain/errors.js';
+import type { ArticlesTable, Database } from './schema.js';
+import { toDate, toDateOrNull } from './schema.js';
+
+type ArticleRow = Selectable<ArticlesTable>;
+
+/** Articles on SQL: one code path for SQLite and PostgreSQL. */
+export function createArticleRepository(db: Kysely<Database>) {
+  function publishedIn(language: string, now: Date) {
+    return db
+      .selectFrom('articles')
+      .where('articles.language', '=', language)
+      .where('articles.status', '=', 'published')
+      .where('articles.deleted_at', 'is', null)
+      .where('articles.published_at', '<=', now.toISOString());
+  }
+
+  async function authorsOf(articleIds: string[]): Promise<Map<string, Author[]>> {
+    const byArticle = new Map<string, Author[]>();
+    if (articleIds.length === 0) return byArticle;
+    const rows = await db
+      .selectFrom('article_authors')
+      .innerJoin('authors', 'authors.id', 'article_authors.author_id')
+      .select(['article_authors.article_id', 'authors.id', 'authors.slug', 'authors.name', 'authors.bio'])
+      .where('article_authors.article_id', 'in', articleIds)
+      .orderBy('article_authors.position')
+      .execute();
+    for (const row of rows) {
+      const list = byArticle.get(row.article_id) ?? [];
+      list.push({ id: row.id, slug: row.slug, name: row.name, bio: row.bio });
+      byArticle.set(row.article_id, list);
+    }
+    return byArticle;
+  }
+
+  async function imagesOf(articleIds: string[], roles: ('hero' | 'gallery')[]) {
+    const byArticle = new Map<string, { hero: ArticleImage | null; gallery: ArticleImage[] }>();
+    if (articleIds.length === 0) return byArticle;
+    const rows = await db
+      .selectFrom('article_images')
+      .innerJoin('images', 'images.id', 'article_images.image_id')
+      .select([
+        'article_images.article_id',
+        'article_images.role',
+        'article_images.alt',
+        'article_images.caption',
+        'article_images.credit',
+        'images.id',
+        'images.width',
+        'images.height',
+        'images.mime',
+      ])
+      .where('article_images.article_id', 'in', articleIds)
+      .where('article_images.role', 'in', roles)
+      .orderBy('article_images.position')
+      .execute();
+    for (const row of rows) {
+      const entry = byArticle.get(row.article_id) ?? { hero: null, gallery: [] };
+      const use: ArticleImage = {
+        image: { id: row.id, width: Number(row.width), height: Number(row.height), mime: row.mime },
+        alt: row.alt,
+        caption: row.caption,
+        credit: row.credit,
+      };
+      if (row.role === 'hero') entry.hero = use;
+      else entry.gallery.push(use);
+      byArticle.set(row.article_id, entry);
+    }
+    return byArticle;
+  }
+
+  async function sectionsById(ids: (string | null)[]): Promise<Map<string, Taxon>> {
+    const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+    if (wanted.length === 0) return new Map();
+    const rows = await db.selectFrom('sections').selectAll().where('id', 'in', wanted).execute();
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  async function summarize(rows: ArticleRow[]): Promise<ArticleSummary[]> {
+    const ids = rows.map((row) => row.id);
+    const [authors, images, sections] = await Promise.all([
+      authorsOf(ids),
+      imagesOf(ids, ['hero']),
+      sectionsById(rows.map((row) => row.section_id)),
+    ]);
+    return rows.map((row) => ({
+      id: row.id,
+      translationGroup: row.translation_group,
+      language: row.language,
+      slug: row.slug,
+      headline: row.headline,
+      standfirst: row.standfirst,
+      section: row.section_id ? (sections.get(row.section_id) ?? null) : null,
+      authors: authors.get(row.id) ?? [],
+      hero: images.get(row.id)?.hero ?? null,
+      publishedAt: toDate(row.published_at ?? row.created_at),
+      updatedAt: toDate(row.updated_at),
+    }));
+  }
+
+  async function hydrate(row: ArticleRow): Promise<Article> {
+    const [authors, images, sections, tags] = await Promise.all([
+      authorsOf([row.id]),
+      imagesOf([row.id], ['hero', 'gallery']),
+      sectionsById([row.section_id]),
+      db
+        .selectFrom('article_tags')
+        .innerJoin('tags', 'tags.id', 'article_tags.tag_id')
+        .select(['tags.id', 'tags.language', 'tags.slug', 'tags.name'])
+        .where('article_tags.article_id', '=', row.id)
+        .orderBy('article_tags.position')
+        .execute(),
+    ]);
+    const media = images.get(row.id);
+    return {
+      id: row.id,
+      translationGroup: row.translation_group,
+      language: row.language,
+      slug: row.slug,
+      headline: row.headline,
+      standfirst: row.standfirst,
+      bodyMarkdown: row.body_markdown,
+      bodyHtml: row.body_html,
+      status: row.status as Article['status'],
+      access: row.access as Article['access'],
+      section: row.section_id ? (sections.get(row.section_id) ?? null) : null,
+      tags,
+      authors: authors.get(row.id) ?? [],
+      hero: media?.hero ?? null,
+      gallery: media?.gallery ?? [],
+      source: row.source_name ? { name: row.source_name, url: row.source_url } : null,
+      seoTitle: row.seo_title,
+      seoDescription: row.seo_description,
+      revision: Number(row.revision),
+      createdAt: toDate(row.created_at),
+      updatedAt: toDate(row.updated_at),
+      publishedAt: toDateOrNull(row.published_at),
+      scheduledAt: toDateOrNull(row.scheduled_at),
+    };
+  }
+
+  function applyFilters<O>(query: SelectQueryBuilder<Database, 'articles', O>, q: ListQuery) {
+    let filtered = query;
+    if (q.sectionId) filtered = filtered.where('articles.section_id', '=', q.sectionId);
+    if (q.tagId) {
+      const tagId = q.tagId;
+      filtered = filtered.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('article_tags')
+            .select('article_tags.article_id')
+            .whereRef('article_tags.article_id', '=', 'articles.id')
+            .where('article_tags.tag_id', '=', tagId),
+        ),
+      );
+    }
+    if (q.authorId) {
+      const authorId = q.authorId;
+      filtered = filtered.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('article_authors')
+            .select('article_authors.article_id')
+            .whereRef('article_authors.article_id', '=', 'articles.id')
+            .where('article_authors.author_id', '=', authorId),
+        ),
+      );
+    }
+    if (q.excludeIds && q.excludeIds.length > 0) filtered = filtered.where('articles.id', 'not in', q.excludeIds);
+    return filtered;
+  }
+
+  const reader: ArticleReader = {
+    async findPublished(language, slug, now) {
+      const row = await publishedIn(language, now)
+        .selectAll('articles')
+        .where('articles.slug', '=', slug)
+        .executeTakeFirst();
+      return row ? hydrate(row) : null;
+    },
+
+    async listPublished(q, now) {
+      const base = applyFilters(publishedIn(q.language, now), q);
+      const [rows, count] = await Promise.all([
+        base
+          .selectAll('articles')
+          .orderBy('articles.published_at', 'desc')
+          .orderBy('articles.id', 'desc')
+          .limit(q.limit)
+          .offset(q.offset ?? 0)
+          .execute(),
+        base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      return { items: await summarize(rows), total: Number(count.n) };
+    },
+
+    async listRelatedByTags(article, limit, now) {
+      const tagIds = article.tags.map((tag) => tag.id);
+      const excluded = publishedIn(article.language, now)
+        .where('articles.translation_group', '<>', article.translationGroup)
+        .where('articles.id', '<>', article.id);
+      const byTags =
+        tagIds.length === 0
+          ? []
+          : await excluded
+              .innerJoin('article_tags', 'article_tags.article_id', 'articles.id')
+              .where('article_tags.tag_id', 'in', tagIds)
+              .select(['articles.id', (eb) => eb.fn.countAll<string | number>().as('shared')])
+              .groupBy(['articles.id', 'articles.published_at'])
+              .orderBy('shared', 'desc')
+              .orderBy('articles.published_at', 'desc')
+              .limit(limit)
+              .execute();
+      const ids = byTags.map((row) => row.id);
+      if (ids.length < limit && article.section) {
+        const more = await excluded
+          .where('articles.section_id', '=', article.section.id)
+          .$if(ids.length > 0, (qb) => qb.where('articles.id', 'not in', ids))
+          .select('articles.id')
+          .orderBy('articles.published_at', 'desc')
+          .limit(limit - ids.length)
+          .execute();
+        ids.push(...more.map((row) => row.id));
+      }
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('articles').selectAll().where('id', 'in', ids).execute();
+      const order = new Map(ids.map((id, index) => [id, index]));
+      rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+      return summarize(rows);
+    },
+  };
+
+  return {
+    ...reader,
+
+    /** Stores a new article with its links; all or nothing. */
+    async insert(record: ArticleRecord): Promise<void> {
+      try {
+        await db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('articles')
+            .values({
+              id: record.id,
+              translation_group: record.translationGroup,
+              language: record.language,
+              slug: record.slug,
+              headline: record.headline,
+              standfirst: record.standfirst,
+              body_markdown: record.bodyMarkdown,
+              body_html: record.bodyHtml,
+              status: record.status,
+              access: record.access,
+              section_id: record.sectionId,
+              source_name: record.source?.name ?? null,
+              source_url: record.source?.url ?? null,
+              seo_title: record.seoTitle,
+              seo_description: record.seoDescription,
+              revision: record.revision,
+              created_at: record.createdAt.toISOString(),
+              updated_at: record.updatedAt.toISOString(),
+              published_at: record.publishedAt?.toISOString() ?? null,
+              scheduled_at: record.scheduledAt?.toISOString() ?? null,
+              deleted_at: null,
+            })
+            .execute();
+          if (record.authorIds.length > 0) {
+            await trx
+              .insertInto('article_authors')
+              .values(
+                record.authorIds.map((authorId, position) => ({
+                  article_id: record.id,
+                  author_id: authorId,
+                  position,
+                })),
+              )
+              .execute();
+          }
+          if (record.tagIds.length > 0) {
+            await trx
+              .insertInto('article_tags')
+              .values(record.tagIds.map((tagId, position) => ({ article_id: record.id, tag_id: tagId, position })))
+              .execute();
+          }
+          const images = [
+            ...(record.hero ? [{ ...record.hero, role: 'hero' as const, position: 0 }] : []),
+            ...record.gallery.map((use, position) => ({ ...use, role: 'gallery' as const, position })),
+          ];
+          if (images.length > 0) {
+            await trx
+              .insertInto('article_images')
+              .values(
+                images.map((use) => ({
+                  article_id: record.id,
+                  image_id: use.imageId,
+                  role: use.role,
+                  position: use.position,
+                  alt: use.alt,
+                  caption: use.caption,
+                  credit: use.credit,
+                })),
+              )
+              .execute();
+          }
+        });
+      } catch (error) {
+        if (isUniqueViolation(error) && (await slugTaken(record.language, record.slug))) {
+          throw new KiosqueError('ARTICLE_SLUG_TAKEN', { language: record.language, slug: record.slug });
+        }
+        throw error;
+      }
+    },
+
+    async count(): Promise<number> {
+      const row = await db
+        .selectFrom('articles')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+
+  async function slugTaken(language: string, slug: string): Promise<boolean> {
+    const row = await db
+      .selectFrom('articles')
+      .select('id')
+      .where('language', '=', language)
+      .where('slug', '=', slug)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+}
+
+export type ArticleRepository = ReturnType<typeof createArticleRepository>;
+
+/** SQLite says SQLITE_CONSTRAINT_UNIQUE, PostgreSQL says 23505: both mean "already exists". */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}

@@ -1,0 +1,65 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config/config.js';
+import type { Database, Dialect } from './schema.js';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+/** Why the database could not be opened, in one line an operator can act on. */
+export class DatabaseUnavailableError extends Error {
+  override name = 'DatabaseUnavailableError';
+}
+
+/** Opens the configured database and checks that it answers. */
+export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
+  return config.kind === 'sqlite' ? openSqlite(config.file) : openPostgres(config.url);
+}
+
+function openSqlite(file: string): DatabaseHandle {
+  let sqlite: SqliteDatabase.Database;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    sqlite = new SqliteDatabase(file);
+    // WAL lets readers go on while a write commits; NORMAL sync is durable across a process crash.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.prepare('select 1').get();
+  } catch (error) {
+    throw new DatabaseUnavailableError(
+      `Cannot open the SQLite database at ${file}: ${(error as Error).message}. Check that the folder exists and is writable, or set DATABASE_URL.`,
+    );
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+async function openPostgres(url: string): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  // An idle client's network error must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new DatabaseUnavailableError(
+      `Cannot connect to PostgreSQL at ${redact(url)}: ${(error as Error).message}. Check that the server runs and DATABASE_URL is right.`,
+    );
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+/** The URL without its password, for messages and logs. */
+export function redact(url: string): string {
+  return url.replace(/(\/\/[^:/@]+):[^@/]*@/, '$1:***@');
+}

@@ -1,0 +1,40 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import * as initial from './migrations/0001-initial.js';
+import type { Database, Dialect } from './schema.js';
+
+type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
+
+// Listed in code rather than read from a folder, so the compiled build and tsx run the same set.
+const migrations: Record<string, MigrationModule> = {
+  '0001-initial': initial,
+};
+
+class ListedMigrations implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(
+      Object.entries(migrations).map(([name, m]) => [name, { up: (db: Kysely<unknown>) => m.up(db, this.dialect) }]),
+    );
+  }
+}
+
+export interface MigrationReport {
+  applied: string[];
+}
+
+/** Brings the schema to the newest version; safe to run on every start and from several processes. */
+export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<MigrationReport> {
+  const migrator = new Migrator({
+    db,
+    provider: new ListedMigrations(dialect),
+    migrationTableName: 'kiosque_migrations',
+    migrationLockTableName: 'kiosque_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+export function migrationNames(): string[] {
+  return Object.keys(migrations);
+}

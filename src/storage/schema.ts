@@ -1,0 +1,114 @@
+import type { ColumnType } from 'kysely';
+
+/**
+ * Times are written as ISO-8601 UTC strings on both databases. SQLite keeps them as text (which
+ * sorts correctly); PostgreSQL keeps `timestamptz` and hands back Date objects. Mappers accept both.
+ */
+export type Timestamp = ColumnType<string | Date, string, string>;
+export type NullableTimestamp = ColumnType<string | Date | null, string | null, string | null>;
+
+export interface AuthorsTable {
+  id: string;
+  slug: string;
+  name: string;
+  bio: string;
+  created_at: Timestamp;
+}
+
+export interface TaxaTable {
+  id: string;
+  language: string;
+  slug: string;
+  name: string;
+}
+
+export interface ImagesTable {
+  id: string;
+  original_key: string;
+  mime: string;
+  width: number;
+  height: number;
+  bytes: number;
+  alt: string;
+  caption: string;
+  credit: string;
+  created_at: Timestamp;
+}
+
+export interface ArticlesTable {
+  id: string;
+  translation_group: string;
+  language: string;
+  slug: string;
+  headline: string;
+  standfirst: string;
+  body_markdown: string;
+  body_html: string;
+  status: string;
+  access: string;
+  section_id: string | null;
+  source_name: string | null;
+  source_url: string | null;
+  seo_title: string | null;
+  seo_description: string | null;
+  revision: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  published_at: NullableTimestamp;
+  scheduled_at: NullableTimestamp;
+  deleted_at: NullableTimestamp;
+}
+
+export interface ArticleAuthorsTable {
+  article_id: string;
+  author_id: string;
+  position: number;
+}
+
+export interface ArticleTagsTable {
+  article_id: string;
+  tag_id: string;
+  position: number;
+}
+
+export interface ArticleImagesTable {
+  article_id: string;
+  image_id: string;
+  role: 'hero' | 'gallery';
+  position: number;
+  alt: string;
+  caption: string;
+  credit: string;
+}
+
+export interface NewsletterSignupsTable {
+  id: string;
+  email: string;
+  language: string;
+  status: string;
+  source_path: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface Database {
+  authors: AuthorsTable;
+  sections: TaxaTable;
+  tags: TaxaTable;
+  images: ImagesTable;
+  articles: ArticlesTable;
+  article_authors: ArticleAuthorsTable;
+  article_tags: ArticleTagsTable;
+  article_images: ArticleImagesTable;
+  newsletter_signups: NewsletterSignupsTable;
+}
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export function toDate(value: string | Date): Date {
+  return value instanceof Date ? value : new Date(value);
+}
+
+export function toDateOrNull(value: string | Date | null): Date | null {
+  return value === null ? null : toDate(value);
+}

@@ -1,0 +1,86 @@
+import type { Kysely } from 'kysely';
+import type { Author, Taxon } from '../domain/articles/article.js';
+import type { TaxonomyReader } from '../domain/articles/reading-service.js';
+import type { IdGenerator } from '../domain/clock.js';
+import type { Database } from './schema.js';
+
+/** Authors, sections and tags on SQL. */
+export function createTaxonomyRepository(db: Kysely<Database>, ids: IdGenerator) {
+  async function ensureTaxon(table: 'sections' | 'tags', language: string, slug: string, name: string): Promise<Taxon> {
+    const existing = await db
+      .selectFrom(table)
+      .selectAll()
+      .where('language', '=', language)
+      .where('slug', '=', slug)
+      .executeTakeFirst();
+    if (existing) return existing;
+    const taxon = { id: ids(table === 'sections' ? 'sec' : 'tag'), language, slug, name };
+    await db
+      .insertInto(table)
+      .values(taxon)
+      .onConflict((oc) => oc.columns(['language', 'slug']).doNothing())
+      .execute();
+    return await db
+      .selectFrom(table)
+      .selectAll()
+      .where('language', '=', language)
+      .where('slug', '=', slug)
+      .executeTakeFirstOrThrow();
+  }
+
+  const reader: TaxonomyReader = {
+    async findSection(language, slug) {
+      return (
+        (await db
+          .selectFrom('sections')
+          .selectAll()
+          .where('language', '=', language)
+          .where('slug', '=', slug)
+          .executeTakeFirst()) ?? null
+      );
+    },
+    async findTag(language, slug) {
+      return (
+        (await db
+          .selectFrom('tags')
+          .selectAll()
+          .where('language', '=', language)
+          .where('slug', '=', slug)
+          .executeTakeFirst()) ?? null
+      );
+    },
+    async findAuthor(slug) {
+      return (
+        (await db
+          .selectFrom('authors')
+          .select(['id', 'slug', 'name', 'bio'])
+          .where('slug', '=', slug)
+          .executeTakeFirst()) ?? null
+      );
+    },
+    async listSections(language) {
+      return db.selectFrom('sections').selectAll().where('language', '=', language).orderBy('name').execute();
+    },
+  };
+
+  return {
+    ...reader,
+    ensureSection: (language: string, slug: string, name: string) => ensureTaxon('sections', language, slug, name),
+    ensureTag: (language: string, slug: string, name: string) => ensureTaxon('tags', language, slug, name),
+
+    async ensureAuthor(author: { slug: string; name: string; bio: string }, now: Date): Promise<Author> {
+      await db
+        .insertInto('authors')
+        .values({ id: ids('aut'), ...author, created_at: now.toISOString() })
+        .onConflict((oc) => oc.column('slug').doNothing())
+        .execute();
+      return db
+        .selectFrom('authors')
+        .select(['id', 'slug', 'name', 'bio'])
+        .where('slug', '=', author.slug)
+        .executeTakeFirstOrThrow();
+    },
+  };
+}
+
+export type TaxonomyRepository = ReturnType<typeof createTaxonomyRepository>;

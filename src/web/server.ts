@@ -1,0 +1,187 @@
+import formbody from '@fastify/formbody';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
+import type { VNode } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import type { ReadingService } from '../domain/articles/reading-service.js';
+import type { Clock } from '../domain/clock.js';
+import { type ErrorCode, isKiosqueError, KiosqueError } from '../domain/errors.js';
+import { negotiateLanguage, type Translator } from '../domain/i18n/translator.js';
+import type { NewsletterService } from '../domain/newsletter/newsletter-service.js';
+import type { ImageVariants } from '../media/image-variants.js';
+import { errorStatus } from './error-status.js';
+import { registerMediaRoutes } from './routes/media-routes.js';
+import { registerNewsletterRoutes } from './routes/newsletter-routes.js';
+import { registerSiteRoutes } from './routes/site-routes.js';
+import { pickEncoding, type StaticAsset } from './static-assets.js';
+import { MessagePage } from './views/pages.js';
+import type { SiteContext } from './views/site-context.js';
+
+export interface WebDependencies {
+  site: {
+    name: string;
+    publicUrl: string;
+    languages: string[];
+    defaultLanguage: string;
+    followLinks: { network: string; url: string }[];
+  };
+  translators: Map<string, Translator>;
+  assets: Map<string, StaticAsset>;
+  reading: ReadingService;
+  newsletter: NewsletterService;
+  images: { find(id: string): Promise<{ id: string; originalKey: string; width: number } | null> };
+  variants: ImageVariants;
+  clock: Clock;
+  logger: FastifyBaseLogger;
+}
+
+/** Headers every HTML page carries: nothing but this site may run code, frame or be framed. */
+export const pageSecurityHeaders = {
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+  'x-frame-options': 'DENY',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+/** Builds the web layer: routes, error pages in the reader's language, static assets. */
+export async function createServer(deps: WebDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    // One log line per request costs more than serving a cached page; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 64 * 1024,
+    // URLs with longer segments are hostile or broken; refuse them before any work.
+    routerOptions: { maxParamLength: 200 },
+    return503OnClosing: true,
+  });
+  await app.register(formbody);
+
+  const web = createPageRenderer(deps);
+
+  registerAssetRoutes(app, deps.assets);
+  registerSiteRoutes(app, deps, web);
+  registerNewsletterRoutes(app, deps, web);
+  registerMediaRoutes(app, deps);
+
+  app.get('/health', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
+  app.get('/robots.txt', async (_request, reply) =>
+    reply.type('text/plain; charset=utf-8').send(`User-agent: *\nAllow: /\n`),
+  );
+  app.get('/favicon.ico', async (_request, reply) => reply.redirect(deps.assets.get('favicon.svg')!.url, 301));
+
+  app.setNotFoundHandler(async (request, reply) => web.sendError(request, reply, new KiosqueError('PAGE_NOT_FOUND')));
+  app.setErrorHandler(async (error, request, reply) => web.sendError(request, reply, error));
+  return app;
+}
+
+export type PageRenderer = ReturnType<typeof createPageRenderer>;
+
+function createPageRenderer(deps: WebDependencies) {
+  const { site, translators, assets, reading, clock } = deps;
+
+  function translator(language: string): Translator {
+    return translators.get(language) ?? translators.get(site.defaultLanguage)!;
+  }
+
+  /** The language of a request: its URL prefix, else the reader's preference, else the default. */
+  function languageOf(request: FastifyRequest): string {
+    const prefix = request.url.split('/')[1]?.split('?')[0] ?? '';
+    if (site.languages.includes(prefix)) return prefix;
+    return negotiateLanguage(request.headers['accept-language'], site.languages, site.defaultLanguage);
+  }
+
+  async function context(language: string): Promise<SiteContext> {
+    const sections = await reading.sections(language).catch(() => []);
+    return {
+      name: site.name,
+      publicUrl: site.publicUrl,
+      languages: site.languages,
+      assets: {
+        css: assets.get('site.css')!.url,
+        js: assets.get('site.js')!.url,
+        icon: assets.get('favicon.svg')!.url,
+      },
+      followLinks: site.followLinks,
+      sections,
+      year: clock.now().getUTCFullYear(),
+      t: translator(language),
+    };
+  }
+
+  function sendHtml(reply: FastifyReply, node: VNode, status = 200) {
+    return reply
+      .status(status)
+      .headers(pageSecurityHeaders)
+      .type('text/html; charset=utf-8')
+      .send(`<!DOCTYPE html>${renderToString(node)}`);
+  }
+
+  async function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+    const code = errorCodeOf(error);
+    const status = errorStatus[code];
+    if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
+    const language = languageOf(request);
+    let page: SiteContext;
+    try {
+      page = await context(language);
+    } catch {
+      return reply
+        .status(status)
+        .type('text/plain; charset=utf-8')
+        .send(translator(language).t(`error.${code}`));
+    }
+    const titleKey =
+      status === 404
+        ? 'error.title404'
+        : status === 403
+          ? 'error.title403'
+          : status >= 500
+            ? 'error.title500'
+            : 'error.title400';
+    reply.header('cache-control', 'no-store');
+    return sendHtml(
+      reply,
+      MessagePage({ site: page, title: page.t.t(titleKey), message: page.t.t(`error.${code}`) }),
+      status,
+    );
+  }
+
+  return { translator, languageOf, context, sendHtml, sendError };
+}
+
+/** Maps anything thrown to a catalog code, including Fastify's own request errors. */
+function errorCodeOf(error: unknown): ErrorCode {
+  if (isKiosqueError(error)) return error.code;
+  const fastifyCode = (error as { code?: string } | null)?.code;
+  const statusCode = (error as { statusCode?: number } | null)?.statusCode;
+  if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'FORM_TOO_LARGE';
+  if (statusCode === 404) return 'PAGE_NOT_FOUND';
+  if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) return 'FORM_INVALID';
+  return 'INTERNAL';
+}
+
+function registerAssetRoutes(app: FastifyInstance, assets: Map<string, StaticAsset>) {
+  const byUrl = new Map([...assets.values()].map((asset) => [asset.url, asset]));
+  app.get('/assets/:file', async (request, reply) => {
+    const asset = byUrl.get(request.url.split('?')[0]!);
+    if (!asset) throw new KiosqueError('PAGE_NOT_FOUND');
+    reply
+      .header('content-type', asset.contentType)
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header('etag', asset.etag)
+      .header('vary', 'accept-encoding')
+      .header('x-content-type-options', 'nosniff');
+    if (request.headers['if-none-match'] === asset.etag) return reply.status(304).send();
+    const encoding = pickEncoding(request.headers['accept-encoding']);
+    if (encoding !== 'identity') reply.header('content-encoding', encoding);
+    return reply.send(encoding === 'br' ? asset.brotli : encoding === 'gzip' ? asset.gzip : asset.identity);
+  });
+}

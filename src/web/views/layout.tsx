@@ -1,0 +1,101 @@
+import type { ComponentChildren } from 'preact';
+import { languageAutonym } from '../../domain/i18n/translator.js';
+import { absoluteUrl, paths, type SiteContext } from './site-context.js';
+
+export interface LayoutProps {
+  site: SiteContext;
+  title: string;
+  description?: string;
+  /** Path of this page, for the canonical link. Omitted on error pages. */
+  path?: string;
+  /** Same page in other languages; where absent, the switcher leads to that language's home. */
+  alternates?: Record<string, string>;
+  head?: ComponentChildren;
+  children: ComponentChildren;
+}
+
+export function Layout({ site, title, description, path, alternates = {}, head, children }: LayoutProps) {
+  const { t } = site;
+  const language = t.language;
+  return (
+    <html lang={language} dir={t.direction}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title}</title>
+        {description ? <meta name="description" content={description} /> : null}
+        {path ? <link rel="canonical" href={absoluteUrl(site, path)} /> : null}
+        <link rel="icon" href={site.assets.icon} type="image/svg+xml" />
+        <link rel="stylesheet" href={site.assets.css} />
+        <link
+          rel="alternate"
+          type="application/rss+xml"
+          title={`${site.name} — ${t.t('follow.rss')}`}
+          href={paths.rss(language)}
+        />
+        <script type="module" src={site.assets.js} />
+        {head}
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          {t.t('site.skipToContent')}
+        </a>
+        <header class="site-header">
+          <div class="wrap site-header__inner">
+            <a class="brand" href={paths.home(language)}>
+              <span class="brand__name">{site.name}</span>
+              <span class="brand__tagline">{t.t('site.tagline')}</span>
+            </a>
+            <nav class="languages" aria-label={t.t('nav.languages')}>
+              <ul>
+                {site.languages.map((other) => (
+                  <li>
+                    {other === language ? (
+                      <span aria-current="true" lang={other}>
+                        {languageAutonym(other)}
+                      </span>
+                    ) : (
+                      <a href={alternates[other] ?? paths.home(other)} hreflang={other} lang={other}>
+                        {languageAutonym(other)}
+                      </a>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          </div>
+          {site.sections.length > 0 ? (
+            <nav class="sections" aria-label={t.t('nav.main')}>
+              <ul class="wrap">
+                <li>
+                  <a href={paths.home(language)}>{t.t('nav.home')}</a>
+                </li>
+                {site.sections.map((section) => (
+                  <li>
+                    <a href={paths.section(language, section.slug)}>{section.name}</a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          ) : null}
+        </header>
+        <main id="main" class="wrap" tabindex={-1}>
+          {children}
+        </main>
+        <footer class="site-footer">
+          <div class="wrap">
+            <p>{t.t('footer.about')}</p>
+            <p>
+              <a href={paths.newsletter(language)}>{t.t('newsletter.title')}</a>
+              {' · '}
+              <a href={paths.rss(language)}>{t.t('follow.rss')}</a>
+              {' · '}
+              <a href={paths.subscribe(language)}>{t.t('subscribe.title')}</a>
+            </p>
+            <p>{t.t('footer.rights', { year: String(site.year), site: site.name })}</p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,288 @@
+import type { Article, ArticleSummary, Author, Taxon } from '../../domain/articles/article.js';
+import { wasUpdatedAfterPublishing } from '../../domain/articles/article.js';
+import type { ListingPage } from '../../domain/articles/reading-service.js';
+import type { MessageKey } from '../../domain/i18n/translator.js';
+import {
+  ArticleCard,
+  ArticleList,
+  Byline,
+  NewsletterForm,
+  Picture,
+  SubscribeCallToAction,
+  Time,
+} from './components.js';
+import { Gallery } from './gallery.js';
+import { Layout } from './layout.js';
+import { ShareRow } from './share.js';
+import { paths, type SiteContext } from './site-context.js';
+
+export function HomePage({
+  site,
+  lead,
+  latest,
+}: {
+  site: SiteContext;
+  lead: ArticleSummary | null;
+  latest: ArticleSummary[];
+}) {
+  const { t } = site;
+  return (
+    <Layout
+      site={site}
+      title={t.t('home.title', { site: site.name })}
+      description={t.t('site.tagline')}
+      path={paths.home(t.language)}
+    >
+      <h1 class="visually-hidden">{t.t('home.title', { site: site.name })}</h1>
+      {lead ? (
+        <section class="lead" aria-labelledby="lead-title">
+          <h2 id="lead-title" class="section-title">
+            {t.t('home.lead')}
+          </h2>
+          <ArticleCard site={site} article={lead} headingLevel={3} lead />
+        </section>
+      ) : (
+        <p>{t.t('home.empty')}</p>
+      )}
+      {latest.length > 0 ? (
+        <section aria-labelledby="latest-title">
+          <h2 id="latest-title" class="section-title">
+            {t.t('home.latest')}
+          </h2>
+          <ArticleList site={site} articles={latest} />
+        </section>
+      ) : null}
+      <div class="home-aside">
+        <NewsletterForm site={site} sourcePath={paths.home(t.language)} />
+        <SubscribeCallToAction site={site} />
+      </div>
+    </Layout>
+  );
+}
+
+export function ArticlePage({
+  site,
+  article,
+  latest,
+  related,
+}: {
+  site: SiteContext;
+  article: Article;
+  latest: ArticleSummary[];
+  related: ArticleSummary[];
+}) {
+  const { t } = site;
+  const path = paths.article(article.language, article.slug);
+  const published = article.publishedAt ?? article.createdAt;
+  return (
+    <Layout
+      site={site}
+      title={`${article.seoTitle ?? article.headline} — ${site.name}`}
+      description={article.seoDescription ?? article.standfirst}
+      path={path}
+    >
+      <article class="story">
+        <header class="story__header">
+          {article.section ? (
+            <p class="kicker">
+              <a href={paths.section(article.language, article.section.slug)}>{article.section.name}</a>
+            </p>
+          ) : null}
+          <h1 class="story__headline">{article.headline}</h1>
+          {article.standfirst ? <p class="story__standfirst">{article.standfirst}</p> : null}
+          <div class="story__meta">
+            <Byline site={site} authors={article.authors} />
+            <p class="dates">
+              <Time date={published} site={site} messageKey="article.published" />
+              {wasUpdatedAfterPublishing(article) ? (
+                <>
+                  <span aria-hidden="true"> · </span>
+                  <Time date={article.updatedAt} site={site} messageKey="article.updated" />
+                </>
+              ) : null}
+            </p>
+          </div>
+        </header>
+        {article.hero ? (
+          <figure class="story__hero">
+            <Picture use={article.hero} sizes="(min-width: 48em) 46rem, 100vw" loading="eager" fetchpriority="high" />
+            {article.hero.caption || article.hero.credit ? (
+              <figcaption>
+                {article.hero.caption}
+                {article.hero.credit ? (
+                  <span class="credit"> {t.t('media.credit', { credit: article.hero.credit })}</span>
+                ) : null}
+              </figcaption>
+            ) : null}
+          </figure>
+        ) : null}
+        <ShareRow site={site} path={path} headline={article.headline} />
+        {/* bodyHtml was rendered from Markdown with raw HTML off and passed through sanitize-html on save. */}
+        <div class="story__body" dangerouslySetInnerHTML={{ __html: article.bodyHtml }} />
+        {article.source ? (
+          <aside class="source" aria-label={t.t('article.source', { source: article.source.name })}>
+            <p>
+              <strong>{t.t('article.source', { source: article.source.name })}</strong>
+            </p>
+            <p>{t.t('article.syndicated')}</p>
+            {article.source.url ? (
+              <p>
+                <a href={article.source.url} rel="noopener">
+                  {t.t('article.sourceOriginal')}
+                </a>
+              </p>
+            ) : null}
+          </aside>
+        ) : null}
+        {article.tags.length > 0 ? (
+          <nav class="tags" aria-label={t.t('article.tags')}>
+            <ul>
+              {article.tags.map((tag) => (
+                <li>
+                  <a href={paths.tag(article.language, tag.slug)} rel="tag">
+                    {tag.name}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        ) : null}
+        <Gallery site={site} images={article.gallery} />
+        <SubscribeCallToAction site={site} />
+      </article>
+      <NewsletterForm site={site} sourcePath={path} />
+      {latest.length > 0 ? (
+        <section class="more" aria-labelledby="latest-title">
+          <h2 id="latest-title" class="section-title">
+            {t.t('latest.heading')}
+          </h2>
+          <ArticleList site={site} articles={latest} compact />
+        </section>
+      ) : null}
+      {related.length > 0 ? (
+        <section class="more" aria-labelledby="related-title">
+          <h2 id="related-title" class="section-title">
+            {t.t('related.heading')}
+          </h2>
+          <ArticleList site={site} articles={related} />
+        </section>
+      ) : null}
+    </Layout>
+  );
+}
+
+type ListingKind = 'section' | 'tag' | 'author';
+
+export function ListingPageView({
+  site,
+  kind,
+  listing,
+  path,
+}: {
+  site: SiteContext;
+  kind: ListingKind;
+  listing: ListingPage<Taxon | Author>;
+  path: string;
+}) {
+  const { t } = site;
+  const titleKey: MessageKey =
+    kind === 'section' ? 'listing.section' : kind === 'tag' ? 'listing.tag' : 'listing.author';
+  const title = t.t(titleKey, { name: listing.subject.name });
+  const bio = kind === 'author' ? (listing.subject as Author).bio : '';
+  const pageTitle =
+    listing.page > 1 ? `${title} (${t.t('pagination.page', { page: listing.page, count: listing.pageCount })})` : title;
+  return (
+    <Layout
+      site={site}
+      title={`${pageTitle} — ${site.name}`}
+      description={bio || title}
+      path={listing.page > 1 ? `${path}?page=${listing.page}` : path}
+    >
+      <header class="listing__header">
+        <h1>{title}</h1>
+        {bio ? <p class="listing__bio">{bio}</p> : null}
+      </header>
+      {listing.items.length > 0 ? (
+        <ArticleList site={site} articles={listing.items} headingLevel={2} />
+      ) : (
+        <p>{t.t('listing.empty')}</p>
+      )}
+      {listing.pageCount > 1 ? (
+        <nav class="pagination" aria-label={t.t('pagination.label')}>
+          {listing.page > 1 ? (
+            <a href={listing.page === 2 ? path : `${path}?page=${listing.page - 1}`} rel="prev">
+              {t.t('pagination.newer')}
+            </a>
+          ) : null}
+          <span>{t.t('pagination.page', { page: listing.page, count: listing.pageCount })}</span>
+          {listing.page < listing.pageCount ? (
+            <a href={`${path}?page=${listing.page + 1}`} rel="next">
+              {t.t('pagination.older')}
+            </a>
+          ) : null}
+        </nav>
+      ) : null}
+    </Layout>
+  );
+}
+
+export function MessagePage({
+  site,
+  title,
+  message,
+  children,
+}: {
+  site: SiteContext;
+  title: string;
+  message: string;
+  children?: preact.ComponentChildren;
+}) {
+  const { t } = site;
+  return (
+    <Layout site={site} title={`${title} — ${site.name}`}>
+      <section class="message">
+        <h1>{title}</h1>
+        <p>{message}</p>
+        {children}
+        <p>
+          <a class="button" href={paths.home(t.language)}>
+            {t.t('error.backHome')}
+          </a>
+        </p>
+      </section>
+    </Layout>
+  );
+}
+
+export function NewsletterPage({ site, error }: { site: SiteContext; error?: string }) {
+  const { t } = site;
+  return (
+    <Layout site={site} title={`${t.t('newsletter.title')} — ${site.name}`} path={paths.newsletter(t.language)}>
+      {error ? (
+        <div class="notice notice--error" role="alert">
+          <h1>{t.t('newsletter.errorTitle')}</h1>
+          <p>{error}</p>
+        </div>
+      ) : null}
+      <NewsletterForm site={site} sourcePath={paths.newsletter(t.language)} headingLevel={error ? 2 : 1} />
+    </Layout>
+  );
+}
+
+export function SubscribePage({ site }: { site: SiteContext }) {
+  const { t } = site;
+  return (
+    <Layout site={site} title={`${t.t('subscribe.title')} — ${site.name}`} path={paths.subscribe(t.language)}>
+      <section class="message">
+        <h1>{t.t('subscribe.title')}</h1>
+        <p>{t.t('subscribe.pitch')}</p>
+        <p>{t.t('subscribe.soon')}</p>
+        <p>
+          <a class="button" href={paths.newsletter(t.language)}>
+            {t.t('newsletter.title')}
+          </a>
+        </p>
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,62 @@
+import { createServer } from 'node:net';
+import pino from 'pino';
+import { type App, createApp } from '../../src/app.js';
+import { type Config, loadConfig } from '../../src/config/config.js';
+import type { Clock } from '../../src/domain/clock.js';
+import { createTestDatabase, type TestDatabase } from './databases.js';
+
+export interface TestSite {
+  app: App;
+  database: TestDatabase;
+  config: Config;
+  /** The site's base URL once `listen` was asked for (browser tests), else the configured public URL. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A whole Kiosque on a fresh database of the given kind, with the demo content unless told
+ * otherwise. `listen: true` binds a random port on 127.0.0.1 for real HTTP clients and browsers.
+ */
+export async function startTestSite(
+  kind: 'sqlite' | 'postgres',
+  options: { demo?: boolean; listen?: boolean; clock?: Clock; env?: Record<string, string> } = {},
+): Promise<TestSite> {
+  const database = await createTestDatabase(kind);
+  const env: Record<string, string> = {
+    KIOSQUE_DATA_DIR: database.dataDir,
+    KIOSQUE_DEMO: options.demo === false ? 'off' : 'on',
+    LOG_LEVEL: 'silent',
+    ...(database.config.kind === 'postgres'
+      ? { DATABASE_URL: database.config.url }
+      : { DATABASE_URL: `sqlite:${database.config.file}` }),
+    ...options.env,
+  };
+  // Absolute links must carry the port the site really listens on, so it is chosen first.
+  const port = options.listen ? await freePort() : 3000;
+  const config = loadConfig({ ...env, PORT: String(port) });
+  const app = await createApp({ config, logger: pino({ level: 'silent' }), clock: options.clock });
+  if (options.listen) await app.server.listen({ port, host: '127.0.0.1' });
+  const url = config.publicUrl;
+  return {
+    app,
+    database,
+    config,
+    url,
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
