@@ -1,0 +1,95 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const cwd = '/srv/kiosque';
+
+describe('loadConfig', () => {
+  it('has defaults that serve the demo on localhost from ./data', () => {
+    const config = loadConfig({}, cwd);
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: path.join(cwd, 'data'),
+      database: { kind: 'sqlite', file: path.join(cwd, 'data', 'kiosque.sqlite') },
+      publicUrl: 'http://127.0.0.1:3000',
+      languages: ['fr', 'en'],
+      defaultLanguage: 'fr',
+      demoContent: true,
+    });
+  });
+
+  it('switches to PostgreSQL with a postgres:// URL and to another SQLite file with sqlite:', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/news' }, cwd).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@db:5432/news',
+    });
+    expect(loadConfig({ DATABASE_URL: 'sqlite:other.db' }, cwd).database).toEqual({
+      kind: 'sqlite',
+      file: path.join(cwd, 'other.db'),
+    });
+  });
+
+  it('derives the public URL from host and port, and trims a trailing slash from an explicit one', () => {
+    expect(loadConfig({ HOST: '0.0.0.0', PORT: '8080' }, cwd).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ KIOSQUE_PUBLIC_URL: 'https://news.example.org/' }, cwd).publicUrl).toBe(
+      'https://news.example.org',
+    );
+  });
+
+  it.each([
+    ['PORT', 'abc', /^PORT="abc" is not valid: expected a whole number from 1 to 65535\.$/],
+    ['PORT', '70000', /^PORT="70000" is not valid/],
+    ['DATABASE_URL', 'mysql://x', /^DATABASE_URL="mysql:\/\/x" is not valid: expected sqlite:<file path> or postgres:/],
+    [
+      'KIOSQUE_PUBLIC_URL',
+      'news.example.org',
+      /^KIOSQUE_PUBLIC_URL="news.example.org" is not valid: expected an absolute http\(s\) URL/,
+    ],
+    ['KIOSQUE_LANGUAGES', 'fr;en', /^KIOSQUE_LANGUAGES=/],
+    [
+      'KIOSQUE_TIME_ZONE',
+      'Mars/Olympus',
+      /^KIOSQUE_TIME_ZONE="Mars\/Olympus" is not valid: expected an IANA time zone/,
+    ],
+    ['LOG_LEVEL', 'loud', /^LOG_LEVEL="loud" is not valid: expected one of/],
+  ])('stops on a bad %s with one line naming it', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value }, cwd)).toThrowError(ConfigError);
+    expect(() => loadConfig({ [name]: value }, cwd)).toThrowError(message);
+  });
+
+  it('refuses a default language that is not a site language', () => {
+    expect(() => loadConfig({ KIOSQUE_LANGUAGES: 'fr,en', KIOSQUE_DEFAULT_LANGUAGE: 'de' }, cwd)).toThrowError(
+      /KIOSQUE_DEFAULT_LANGUAGE="de" is not valid: expected one of KIOSQUE_LANGUAGES \(fr, en\)/,
+    );
+  });
+
+  it('reads an optional JSON file, which environment variables override', () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'kiosque-config-'));
+    writeFileSync(path.join(folder, 'kiosque.json'), JSON.stringify({ PORT: 4000, KIOSQUE_SITE_NAME: 'Le Quotidien' }));
+    const config = loadConfig({ KIOSQUE_CONFIG: 'kiosque.json', PORT: '5000' }, folder);
+    expect(config.port).toBe(5000);
+    expect(config.siteName).toBe('Le Quotidien');
+    writeFileSync(path.join(folder, 'bad.json'), '{ not json');
+    expect(() => loadConfig({ KIOSQUE_CONFIG: 'bad.json' }, folder)).toThrowError(
+      /^KIOSQUE_CONFIG="bad.json" is not valid/,
+    );
+  });
+
+  it('parses follow links', () => {
+    expect(
+      loadConfig(
+        { KIOSQUE_FOLLOW_LINKS: 'Mastodon=https://mastodon.social/@kiosque,Bluesky=https://bsky.app/profile/k' },
+        cwd,
+      ).followLinks,
+    ).toEqual([
+      { network: 'Mastodon', url: 'https://mastodon.social/@kiosque' },
+      { network: 'Bluesky', url: 'https://bsky.app/profile/k' },
+    ]);
+    expect(() => loadConfig({ KIOSQUE_FOLLOW_LINKS: 'X=javascript:alert(1)' }, cwd)).toThrowError(
+      /KIOSQUE_FOLLOW_LINKS/,
+    );
+  });
+});

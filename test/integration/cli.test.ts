@@ -1,0 +1,113 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/test-app.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const folders: string[] = [];
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+function tempFolder(): string {
+  const folder = mkdtempSync(path.join(tmpdir(), 'kiosque-cli-'));
+  folders.push(folder);
+  return folder;
+}
+
+/** Runs the real `kiosque` entry point (through tsx, as `npm run dev` does). */
+function kiosque(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function finish(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+// Each case starts a Node process (~3 s under tsx); they are independent, so they run side by side.
+describe.concurrent('kiosque command', () => {
+  it('stops with one line naming a bad variable', async () => {
+    const result = await finish(kiosque(['serve'], { PORT: 'eighty', KIOSQUE_DATA_DIR: tempFolder() }));
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('kiosque: PORT="eighty" is not valid: expected a whole number from 1 to 65535.');
+  });
+
+  it('stops with one clear line when PostgreSQL cannot be reached', async () => {
+    const result = await finish(
+      kiosque(['serve'], {
+        DATABASE_URL: 'postgres://postgres:secret@127.0.0.1:1/none',
+        KIOSQUE_DATA_DIR: tempFolder(),
+      }),
+    );
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^kiosque: Cannot connect to PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/none: /,
+    );
+    expect(result.stderr).not.toContain('secret');
+  });
+
+  it('stops with one clear line when the data folder cannot be written', async () => {
+    const folder = tempFolder();
+    const file = path.join(folder, 'not-a-folder');
+    writeFileSync(file, '');
+    const result = await finish(kiosque(['serve'], { KIOSQUE_DATA_DIR: path.join(file, 'data') }));
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^kiosque: The data folder .* is not writable \(ENOTDIR\)\. Set KIOSQUE_DATA_DIR/);
+  });
+
+  it('migrates a new database and then says it is up to date', async () => {
+    const env = { KIOSQUE_DATA_DIR: tempFolder() };
+    const first = await finish(kiosque(['migrate'], env));
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^Applied 1 migration\(s\): 0001-initial/);
+    const second = await finish(kiosque(['migrate'], env));
+    expect(second.stdout.trim()).toBe('The database is up to date.');
+  });
+
+  it('serves the demo site, prints its address, and stops cleanly on SIGTERM', async () => {
+    const dataDir = tempFolder();
+    const child = kiosque(['serve'], { KIOSQUE_DATA_DIR: dataDir, PORT: String(await freePort()) });
+    const done = finish(child);
+    const address = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no address printed within 20 s')), 20_000);
+      child.stdout?.on('data', (chunk: Buffer) => {
+        const match = /Kiosque is serving (http:\/\/\S+)/.exec(chunk.toString());
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    });
+    const home = await fetch(new URL('/fr/', address));
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('Poutine et Xi serrent les rangs');
+    child.kill('SIGTERM');
+    const result = await done;
+    expect(result.code).toBe(0);
+  });
+
+  it('prints its usage for an unknown command', async () => {
+    const result = await finish(kiosque(['frobnicate'], {}));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('unknown command "frobnicate"');
+    expect(result.stderr).toContain('serve');
+  });
+});
