@@ -5,8 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { loadDemoContent } from './demo/demo-loader.js';
+import { type ArticleService, createArticleService } from './domain/articles/article-service.js';
 import { createReadingService } from './domain/articles/reading-service.js';
 import { type Clock, type IdGenerator, systemClock } from './domain/clock.js';
+import { createLocalEventBus, type EventBus } from './domain/events.js';
 import { type Catalog, createTranslator, type Translator } from './domain/i18n/translator.js';
 import { createNewsletterService } from './domain/newsletter/newsletter-service.js';
 import { createImageVariants } from './media/image-variants.js';
@@ -17,6 +19,8 @@ import { createImageRepository } from './storage/image-repository.js';
 import { migrateToLatest } from './storage/migrator.js';
 import { createNewsletterRepository } from './storage/newsletter-repository.js';
 import { createTaxonomyRepository } from './storage/taxonomy-repository.js';
+import { dependenciesChangedBy } from './web/cache-invalidation.js';
+import { createPageCache, type PageCache } from './web/page-cache.js';
 import { createServer } from './web/server.js';
 import { loadStaticAssets } from './web/static-assets.js';
 import { variantWidths } from './web/views/components.js';
@@ -32,6 +36,10 @@ export class DataDirError extends Error {
 export interface App {
   server: FastifyInstance;
   database: DatabaseHandle;
+  events: EventBus;
+  pageCache: PageCache;
+  /** The newsroom's writes (the admin builds on them). */
+  articles: ArticleService;
   close(): Promise<void>;
 }
 
@@ -97,6 +105,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       await loadDemoContent({ articles, taxonomy, images, store, clock, ids, logger });
     }
 
+    const events = createLocalEventBus();
+    const pageCache = createPageCache({ maxBytes: config.pageCacheBytes });
+    events.subscribe((event) => pageCache.invalidate(dependenciesChangedBy(event)));
+
     const server = await createServer({
       site: {
         name: config.siteName,
@@ -111,6 +123,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       newsletter: createNewsletterService({ signups: createNewsletterRepository(database.db), clock, ids }),
       images,
       variants: createImageVariants(store, variantWidths),
+      pageCache,
       clock,
       logger,
     });
@@ -118,6 +131,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     return {
       server,
       database,
+      events,
+      pageCache,
+      articles: createArticleService({ store: articles, events, clock, ids }),
       async close() {
         await server.close();
         await database.close();

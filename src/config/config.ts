@@ -14,6 +14,8 @@ export interface Config {
   siteName: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   demoContent: boolean;
+  /** Upper bound of the anonymous page cache, in bytes. */
+  pageCacheBytes: number;
   /** IANA time zone in which dates are shown to readers. */
   timeZone: string;
   /** Follow links shown beside the newsletter form ("Mastodon" → https://…). */
@@ -57,6 +59,11 @@ const variables = {
   KIOSQUE_DEFAULT_LANGUAGE: z.string().regex(languageTag, 'a language tag such as fr').optional(),
   KIOSQUE_SITE_NAME: z.string().min(1, 'the site name').max(80, 'at most 80 characters').default('Kiosque'),
   KIOSQUE_DEMO: z.enum(['on', 'off'], { message: 'on or off' }).default('on'),
+  KIOSQUE_PAGE_CACHE_MB: z.coerce
+    .number({ message: 'a number of megabytes from 0 to 65536' })
+    .min(0, 'a number of megabytes from 0 to 65536')
+    .max(65536, 'a number of megabytes from 0 to 65536')
+    .default(64),
   KIOSQUE_TIME_ZONE: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Paris').default('Europe/Paris'),
   KIOSQUE_FOLLOW_LINKS: z
     .string()
@@ -115,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     logLevel: parsed.LOG_LEVEL,
     demoContent: parsed.KIOSQUE_DEMO === 'on',
     timeZone: parsed.KIOSQUE_TIME_ZONE,
+    pageCacheBytes: Math.round(parsed.KIOSQUE_PAGE_CACHE_MB * 1024 * 1024),
     followLinks: (parsed.KIOSQUE_FOLLOW_LINKS ?? '')
       .split(',')
       .filter((pair) => pair.includes('='))

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { prepareNewArticle } from '../domain/articles/article-input.js';
+import { initialRevision } from '../domain/articles/article-service.js';
 import type { Clock, IdGenerator } from '../domain/clock.js';
 import type { MediaStore } from '../media/media-store.js';
 import type { ArticleRepository } from '../storage/article-repository.js';
@@ -154,7 +155,7 @@ export async function loadDemoContent(deps: DemoDependencies, folder: URL = demo
     );
     record.createdAt = publishedAt;
     record.updatedAt = article.updatedHoursAgo !== undefined ? hoursAgo(article.updatedHoursAgo) : publishedAt;
-    await deps.articles.insert(record);
+    await deps.articles.insert(record, initialRevision(record, null));
   }
   deps.logger.info({ articles: demo.length, images: imageIds.size }, 'demo content loaded');
   return demo.length;

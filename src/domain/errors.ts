@@ -14,6 +14,9 @@ export const errorCatalog = {
   ARTICLE_SLUG_INVALID:
     'A slug uses lowercase letters a-z, digits and single hyphens, and is not a reserved word. Change the slug.',
   ARTICLE_INVALID: 'The article is incomplete or malformed. Fix the fields listed and save again.',
+  ARTICLE_REVISION_CONFLICT:
+    'Someone saved this article after you opened it. Compare both versions, merge your changes and save again.',
+  ARTICLE_SCHEDULE_IN_PAST: 'A scheduled publication time must be in the future. Pick a later time or publish now.',
   NEWSLETTER_EMAIL_INVALID: 'This is not a valid email address. Check it and try again.',
   FORM_INVALID: 'The form was malformed or incomplete. Fill it in again from the page.',
   FORM_TOO_LARGE: 'The form sent too much data. Shorten what you entered and try again.',

@@ -1,6 +1,7 @@
-import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
+import type { Kysely, Selectable, SelectQueryBuilder, Transaction } from 'kysely';
 import type { Article, ArticleImage, ArticleSummary, Author, Taxon } from '../domain/articles/article.js';
 import type { ArticleRecord } from '../domain/articles/article-input.js';
+import type { RevisionEntry } from '../domain/articles/article-service.js';
 import type { ArticleReader, ListQuery } from '../domain/articles/reading-service.js';
 import { KiosqueError } from '../domain/errors.js';
 import type { ArticlesTable, Database } from './schema.js';
@@ -175,6 +176,17 @@ export function createArticleRepository(db: Kysely<Database>) {
   }
 
   const reader: ArticleReader = {
+    /** Where an article that changed its slug lives now, if it is public. */
+    async findRenamed(language, slug, now) {
+      const row = await publishedIn(language, now)
+        .innerJoin('article_slug_history', 'article_slug_history.article_id', 'articles.id')
+        .select('articles.slug')
+        .where('article_slug_history.language', '=', language)
+        .where('article_slug_history.slug', '=', slug)
+        .executeTakeFirst();
+      return row?.slug ?? null;
+    },
+
     async findPublished(language, slug, now) {
       const row = await publishedIn(language, now)
         .selectAll('articles')
@@ -237,81 +249,131 @@ export function createArticleRepository(db: Kysely<Database>) {
   return {
     ...reader,
 
-    /** Stores a new article with its links; all or nothing. */
-    async insert(record: ArticleRecord): Promise<void> {
+    /** Stores a new article, its links and its first revision; all or nothing. */
+    async insert(record: ArticleRecord, revision: RevisionEntry): Promise<void> {
       try {
         await db.transaction().execute(async (trx) => {
-          await trx
-            .insertInto('articles')
-            .values({
-              id: record.id,
-              translation_group: record.translationGroup,
-              language: record.language,
-              slug: record.slug,
-              headline: record.headline,
-              standfirst: record.standfirst,
-              body_markdown: record.bodyMarkdown,
-              body_html: record.bodyHtml,
-              status: record.status,
-              access: record.access,
-              section_id: record.sectionId,
-              source_name: record.source?.name ?? null,
-              source_url: record.source?.url ?? null,
-              seo_title: record.seoTitle,
-              seo_description: record.seoDescription,
-              revision: record.revision,
-              created_at: record.createdAt.toISOString(),
-              updated_at: record.updatedAt.toISOString(),
-              published_at: record.publishedAt?.toISOString() ?? null,
-              scheduled_at: record.scheduledAt?.toISOString() ?? null,
-              deleted_at: null,
-            })
-            .execute();
-          if (record.authorIds.length > 0) {
-            await trx
-              .insertInto('article_authors')
-              .values(
-                record.authorIds.map((authorId, position) => ({
-                  article_id: record.id,
-                  author_id: authorId,
-                  position,
-                })),
-              )
-              .execute();
-          }
-          if (record.tagIds.length > 0) {
-            await trx
-              .insertInto('article_tags')
-              .values(record.tagIds.map((tagId, position) => ({ article_id: record.id, tag_id: tagId, position })))
-              .execute();
-          }
-          const images = [
-            ...(record.hero ? [{ ...record.hero, role: 'hero' as const, position: 0 }] : []),
-            ...record.gallery.map((use, position) => ({ ...use, role: 'gallery' as const, position })),
-          ];
-          if (images.length > 0) {
-            await trx
-              .insertInto('article_images')
-              .values(
-                images.map((use) => ({
-                  article_id: record.id,
-                  image_id: use.imageId,
-                  role: use.role,
-                  position: use.position,
-                  alt: use.alt,
-                  caption: use.caption,
-                  credit: use.credit,
-                })),
-              )
-              .execute();
-          }
+          await trx.insertInto('articles').values(articleRow(record)).execute();
+          await writeLinks(trx, record);
+          await writeRevision(trx, revision);
         });
       } catch (error) {
-        if (isUniqueViolation(error) && (await slugTaken(record.language, record.slug))) {
-          throw new KiosqueError('ARTICLE_SLUG_TAKEN', { language: record.language, slug: record.slug });
-        }
-        throw error;
+        throw await slugError(error, record);
       }
+    },
+
+    /** Replaces the article if its stored revision is still `expectedRevision`; all or nothing. */
+    async replace(record: ArticleRecord, expectedRevision: number, revision: RevisionEntry): Promise<boolean> {
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const previous = await trx
+            .selectFrom('articles')
+            .select(['slug', 'language'])
+            .where('id', '=', record.id)
+            .executeTakeFirst();
+          const { id: _id, ...changes } = articleRow(record);
+          const result = await trx
+            .updateTable('articles')
+            .set(changes)
+            .where('id', '=', record.id)
+            .where('revision', '=', expectedRevision)
+            .executeTakeFirst();
+          if (Number(result.numUpdatedRows) !== 1) return false;
+          for (const table of ['article_authors', 'article_tags', 'article_images'] as const) {
+            await trx.deleteFrom(table).where('article_id', '=', record.id).execute();
+          }
+          await writeLinks(trx, record);
+          await writeRevision(trx, revision);
+          // The old address keeps working (301); a slug used again by its new owner stops redirecting.
+          await trx
+            .deleteFrom('article_slug_history')
+            .where('language', '=', record.language)
+            .where('slug', '=', record.slug)
+            .execute();
+          if (previous && (previous.slug !== record.slug || previous.language !== record.language)) {
+            await trx
+              .insertInto('article_slug_history')
+              .values({
+                language: previous.language,
+                slug: previous.slug,
+                article_id: record.id,
+                replaced_at: revision.savedAt.toISOString(),
+              })
+              .execute();
+          }
+          return true;
+        });
+      } catch (error) {
+        throw await slugError(error, record);
+      }
+    },
+
+    /** The stored article in its writable form, whatever its status; null when there is none. */
+    async findRecord(id: string): Promise<ArticleRecord | null> {
+      const row = await db.selectFrom('articles').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) return null;
+      const [authors, tags, images] = await Promise.all([
+        db.selectFrom('article_authors').select('author_id').where('article_id', '=', id).orderBy('position').execute(),
+        db.selectFrom('article_tags').select('tag_id').where('article_id', '=', id).orderBy('position').execute(),
+        db
+          .selectFrom('article_images')
+          .select(['image_id', 'role', 'alt', 'caption', 'credit'])
+          .where('article_id', '=', id)
+          .orderBy('role')
+          .orderBy('position')
+          .execute(),
+      ]);
+      const use = (image: (typeof images)[number]) => ({
+        imageId: image.image_id,
+        alt: image.alt,
+        caption: image.caption,
+        credit: image.credit,
+      });
+      const hero = images.find((image) => image.role === 'hero');
+      return {
+        id: row.id,
+        translationGroup: row.translation_group,
+        language: row.language,
+        slug: row.slug,
+        headline: row.headline,
+        standfirst: row.standfirst,
+        bodyMarkdown: row.body_markdown,
+        bodyHtml: row.body_html,
+        status: row.status as ArticleRecord['status'],
+        access: row.access as ArticleRecord['access'],
+        sectionId: row.section_id,
+        tagIds: tags.map((tag) => tag.tag_id),
+        authorIds: authors.map((author) => author.author_id),
+        hero: hero ? use(hero) : null,
+        gallery: images.filter((image) => image.role === 'gallery').map(use),
+        source: row.source_name ? { name: row.source_name, url: row.source_url } : null,
+        seoTitle: row.seo_title,
+        seoDescription: row.seo_description,
+        revision: Number(row.revision),
+        createdAt: toDate(row.created_at),
+        updatedAt: toDate(row.updated_at),
+        publishedAt: toDateOrNull(row.published_at),
+        scheduledAt: toDateOrNull(row.scheduled_at),
+        deletedAt: toDateOrNull(row.deleted_at),
+      };
+    },
+
+    /** Every saved revision of an article, newest first. */
+    async listRevisions(articleId: string): Promise<RevisionEntry[]> {
+      const rows = await db
+        .selectFrom('article_revisions')
+        .selectAll()
+        .where('article_id', '=', articleId)
+        .orderBy('revision', 'desc')
+        .execute();
+      return rows.map((row) => ({
+        articleId: row.article_id,
+        revision: Number(row.revision),
+        savedAt: toDate(row.saved_at),
+        savedBy: row.saved_by,
+        action: row.action as RevisionEntry['action'],
+        snapshot: reviveRecord(JSON.parse(row.snapshot)),
+      }));
     },
 
     async count(): Promise<number> {
@@ -322,6 +384,13 @@ export function createArticleRepository(db: Kysely<Database>) {
       return Number(row.n);
     },
   };
+
+  async function slugError(error: unknown, record: ArticleRecord): Promise<unknown> {
+    if (isUniqueViolation(error) && (await slugTaken(record.language, record.slug))) {
+      return new KiosqueError('ARTICLE_SLUG_TAKEN', { language: record.language, slug: record.slug });
+    }
+    return error;
+  }
 
   async function slugTaken(language: string, slug: string): Promise<boolean> {
     const row = await db
@@ -335,6 +404,95 @@ export function createArticleRepository(db: Kysely<Database>) {
 }
 
 export type ArticleRepository = ReturnType<typeof createArticleRepository>;
+
+function articleRow(record: ArticleRecord) {
+  return {
+    id: record.id,
+    translation_group: record.translationGroup,
+    language: record.language,
+    slug: record.slug,
+    headline: record.headline,
+    standfirst: record.standfirst,
+    body_markdown: record.bodyMarkdown,
+    body_html: record.bodyHtml,
+    status: record.status,
+    access: record.access,
+    section_id: record.sectionId,
+    source_name: record.source?.name ?? null,
+    source_url: record.source?.url ?? null,
+    seo_title: record.seoTitle,
+    seo_description: record.seoDescription,
+    revision: record.revision,
+    created_at: record.createdAt.toISOString(),
+    updated_at: record.updatedAt.toISOString(),
+    published_at: record.publishedAt?.toISOString() ?? null,
+    scheduled_at: record.scheduledAt?.toISOString() ?? null,
+    deleted_at: record.deletedAt?.toISOString() ?? null,
+  };
+}
+
+async function writeLinks(trx: Transaction<Database>, record: ArticleRecord): Promise<void> {
+  if (record.authorIds.length > 0) {
+    await trx
+      .insertInto('article_authors')
+      .values(record.authorIds.map((authorId, position) => ({ article_id: record.id, author_id: authorId, position })))
+      .execute();
+  }
+  if (record.tagIds.length > 0) {
+    await trx
+      .insertInto('article_tags')
+      .values(record.tagIds.map((tagId, position) => ({ article_id: record.id, tag_id: tagId, position })))
+      .execute();
+  }
+  const images = [
+    ...(record.hero ? [{ ...record.hero, role: 'hero' as const, position: 0 }] : []),
+    ...record.gallery.map((use, position) => ({ ...use, role: 'gallery' as const, position })),
+  ];
+  if (images.length > 0) {
+    await trx
+      .insertInto('article_images')
+      .values(
+        images.map((use) => ({
+          article_id: record.id,
+          image_id: use.imageId,
+          role: use.role,
+          position: use.position,
+          alt: use.alt,
+          caption: use.caption,
+          credit: use.credit,
+        })),
+      )
+      .execute();
+  }
+}
+
+async function writeRevision(trx: Transaction<Database>, revision: RevisionEntry): Promise<void> {
+  await trx
+    .insertInto('article_revisions')
+    .values({
+      article_id: revision.articleId,
+      revision: revision.revision,
+      saved_at: revision.savedAt.toISOString(),
+      saved_by: revision.savedBy,
+      action: revision.action,
+      snapshot: JSON.stringify(revision.snapshot),
+    })
+    .execute();
+}
+
+/** A snapshot read back from JSON, with its dates as Date objects again. */
+function reviveRecord(value: Record<string, unknown>): ArticleRecord {
+  const record = value as unknown as ArticleRecord;
+  const date = (v: unknown) => (typeof v === 'string' ? new Date(v) : null);
+  return {
+    ...record,
+    createdAt: new Date(value.createdAt as string),
+    updatedAt: new Date(value.updatedAt as string),
+    publishedAt: date(value.publishedAt),
+    scheduledAt: date(value.scheduledAt),
+    deletedAt: date(value.deletedAt),
+  };
+}
 
 /** SQLite says SQLITE_CONSTRAINT_UNIQUE, PostgreSQL says 23505: both mean "already exists". */
 export function isUniqueViolation(error: unknown): boolean {

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
+import * as revisions from './migrations/0002-revisions-and-slug-history.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -7,6 +8,7 @@ type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void
 // Listed in code rather than read from a folder, so the compiled build and tsx run the same set.
 const migrations: Record<string, MigrationModule> = {
   '0001-initial': initial,
+  '0002-revisions-and-slug-history': revisions,
 };
 
 class ListedMigrations implements MigrationProvider {

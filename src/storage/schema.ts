@@ -91,6 +91,22 @@ export interface NewsletterSignupsTable {
   updated_at: Timestamp;
 }
 
+export interface ArticleRevisionsTable {
+  article_id: string;
+  revision: number;
+  saved_at: Timestamp;
+  saved_by: string | null;
+  action: string;
+  snapshot: string;
+}
+
+export interface ArticleSlugHistoryTable {
+  language: string;
+  slug: string;
+  article_id: string;
+  replaced_at: Timestamp;
+}
+
 export interface Database {
   authors: AuthorsTable;
   sections: TaxaTable;
@@ -101,6 +117,8 @@ export interface Database {
   article_tags: ArticleTagsTable;
   article_images: ArticleImagesTable;
   newsletter_signups: NewsletterSignupsTable;
+  article_revisions: ArticleRevisionsTable;
+  article_slug_history: ArticleSlugHistoryTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -15,6 +15,7 @@ import { negotiateLanguage, type Translator } from '../domain/i18n/translator.js
 import type { NewsletterService } from '../domain/newsletter/newsletter-service.js';
 import type { ImageVariants } from '../media/image-variants.js';
 import { errorStatus } from './error-status.js';
+import type { CachedPage, PageCache } from './page-cache.js';
 import { registerMediaRoutes } from './routes/media-routes.js';
 import { registerNewsletterRoutes } from './routes/newsletter-routes.js';
 import { registerSiteRoutes } from './routes/site-routes.js';
@@ -36,6 +37,7 @@ export interface WebDependencies {
   newsletter: NewsletterService;
   images: { find(id: string): Promise<{ id: string; originalKey: string; width: number } | null> };
   variants: ImageVariants;
+  pageCache: PageCache;
   clock: Clock;
   logger: FastifyBaseLogger;
 }
@@ -50,6 +52,27 @@ export const pageSecurityHeaders = {
   'permissions-policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
   'cross-origin-opener-policy': 'same-origin',
 };
+
+/** Cookies that mark a signed-in reader or staff member: their pages are personal, never cached. */
+export const sessionCookieNames = ['kiosque_staff', 'kiosque_member'];
+
+/** Anonymous pages may be kept by shared caches briefly and served stale while they refetch. */
+const anonymousCacheControl = 'public, max-age=0, s-maxage=30, stale-while-revalidate=300';
+
+/** Thrown by a page render that finds the page lives elsewhere; never cached. */
+export class Redirect {
+  constructor(
+    readonly location: string,
+    readonly status: 301 | 302 | 303 | 307 | 308,
+  ) {}
+}
+
+/** What a cacheable route renders: the page and the keys of what it shows. */
+export interface PageRender {
+  contentType?: string;
+  body: VNode | string;
+  dependencies: Iterable<string>;
+}
 
 /** Builds the web layer: routes, error pages in the reader's language, static assets. */
 export async function createServer(deps: WebDependencies): Promise<FastifyInstance> {
@@ -124,6 +147,69 @@ function createPageRenderer(deps: WebDependencies) {
       .send(`<!DOCTYPE html>${renderToString(node)}`);
   }
 
+  function isAnonymous(request: FastifyRequest): boolean {
+    const cookie = request.headers.cookie;
+    return cookie === undefined || !sessionCookieNames.some((name) => cookie.includes(`${name}=`));
+  }
+
+  function toRendered(render: PageRender) {
+    return {
+      contentType: render.contentType ?? 'text/html; charset=utf-8',
+      body: typeof render.body === 'string' ? render.body : `<!DOCTYPE html>${renderToString(render.body)}`,
+      dependencies: render.dependencies,
+    };
+  }
+
+  function sendCached(request: FastifyRequest, reply: FastifyReply, page: CachedPage) {
+    reply
+      .headers(pageSecurityHeaders)
+      .header('content-type', page.contentType)
+      .header('cache-control', anonymousCacheControl)
+      .header('vary', 'accept-encoding');
+    const encoding = pickEncoding(request.headers['accept-encoding']);
+    const sent = encoding === 'br' && page.brotli ? 'br' : encoding === 'identity' ? 'identity' : 'gzip';
+    const etag = `"${page.hash}${sent === 'br' ? '-br' : sent === 'gzip' ? '-gz' : ''}"`;
+    reply.header('etag', etag);
+    const ifNoneMatch = request.headers['if-none-match'];
+    // Any encoding's validator matches: they are the same page.
+    if (ifNoneMatch !== undefined && ifNoneMatch.includes(`"${page.hash}`)) return reply.status(304).send();
+    if (sent !== 'identity') reply.header('content-encoding', sent);
+    return reply.send(sent === 'br' ? page.brotli : sent === 'gzip' ? page.gzip : page.identity);
+  }
+
+  /**
+   * Serves an anonymous GET page from the page cache under `key`, rendering it once on a miss.
+   * Signed-in readers get a fresh, private render that never enters the cache.
+   */
+  async function sendPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    key: string,
+    render: () => Promise<PageRender>,
+  ) {
+    if (!isAnonymous(request)) {
+      let page: ReturnType<typeof toRendered>;
+      try {
+        page = toRendered(await render());
+      } catch (error) {
+        if (error instanceof Redirect) return reply.redirect(error.location, error.status);
+        throw error;
+      }
+      return reply
+        .headers(pageSecurityHeaders)
+        .header('cache-control', 'private, no-store')
+        .type(page.contentType)
+        .send(page.body);
+    }
+    try {
+      const page = await deps.pageCache.getOrRender(key, async () => toRendered(await render()));
+      return sendCached(request, reply, page);
+    } catch (error) {
+      if (error instanceof Redirect) return reply.redirect(error.location, error.status);
+      throw error;
+    }
+  }
+
   async function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
     const code = errorCodeOf(error);
     const status = errorStatus[code];
@@ -154,7 +240,7 @@ function createPageRenderer(deps: WebDependencies) {
     );
   }
 
-  return { translator, languageOf, context, sendHtml, sendError };
+  return { translator, languageOf, context, sendHtml, sendPage, sendError };
 }
 
 /** Maps anything thrown to a catalog code, including Fastify's own request errors. */

@@ -69,6 +69,8 @@ export interface ArticleRecord {
   updatedAt: Date;
   publishedAt: Date | null;
   scheduledAt: Date | null;
+  /** Set when the article was deleted (soft delete: it can be restored). */
+  deletedAt: Date | null;
 }
 
 /** Validates `input` and prepares a new article record; throws ARTICLE_INVALID / ARTICLE_SLUG_INVALID. */
@@ -86,6 +88,10 @@ export function prepareNewArticle(input: ArticleInput, deps: { clock: Clock; ids
   const publishedAt = data.status === 'published' ? (data.publishedAt ?? now) : data.publishedAt;
   if (data.status === 'scheduled' && data.scheduledAt === null) {
     throw new KiosqueError('ARTICLE_INVALID', { fields: ['scheduledAt'] });
+  }
+  // A future publication time is a schedule: the scheduler publishes it, and says so to everyone.
+  if (data.status === 'published' && publishedAt !== null && publishedAt > now) {
+    throw new KiosqueError('ARTICLE_INVALID', { fields: ['publishedAt'] });
   }
   const id = deps.ids('art');
   return {
@@ -112,5 +118,6 @@ export function prepareNewArticle(input: ArticleInput, deps: { clock: Clock; ids
     updatedAt: publishedAt && publishedAt < now ? publishedAt : now,
     publishedAt,
     scheduledAt: data.scheduledAt,
+    deletedAt: null,
   };
 }

@@ -19,6 +19,8 @@ export interface ArticleReader {
   listPublished(query: ListQuery, now: Date): Promise<{ items: ArticleSummary[]; total: number }>;
   /** Published articles sharing the most tags with `article` (then its section), same language. */
   listRelatedByTags(article: Article, limit: number, now: Date): Promise<ArticleSummary[]>;
+  /** The current slug of a public article that used to have `slug`, or null. */
+  findRenamed(language: string, slug: string, now: Date): Promise<string | null>;
 }
 
 /** Looks up the things articles are grouped by. */
@@ -66,10 +68,15 @@ export function createReadingService(deps: { articles: ArticleReader; taxonomy: 
       return { lead: items[0] ?? null, latest: items.slice(1) };
     },
 
-    async article(language: string, slug: string): Promise<ArticlePage> {
+    /** The article page, or where the article moved when its slug changed. */
+    async article(language: string, slug: string): Promise<ArticlePage | { movedTo: string }> {
       const now = clock.now();
       const article = await articles.findPublished(language, slug, now);
-      if (!article) throw new KiosqueError('ARTICLE_NOT_FOUND', { language, slug });
+      if (!article) {
+        const movedTo = await articles.findRenamed(language, slug, now);
+        if (movedTo) return { movedTo };
+        throw new KiosqueError('ARTICLE_NOT_FOUND', { language, slug });
+      }
       const [latest, related] = await Promise.all([
         articles.listPublished({ language, excludeIds: [article.id], limit: latestCount }, now),
         articles.listRelatedByTags(article, relatedCount, now),

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ArticleSummary } from '../../domain/articles/article.js';
 import { KiosqueError } from '../../domain/errors.js';
 import { negotiateLanguage } from '../../domain/i18n/translator.js';
-import type { PageRenderer, WebDependencies } from '../server.js';
+import { dependency } from '../cache-invalidation.js';
+import { type PageRenderer, Redirect, type WebDependencies } from '../server.js';
 import { ArticlePage, HomePage, ListingPageView, SubscribePage } from '../views/pages.js';
 import { paths } from '../views/site-context.js';
 import { renderRss } from './rss.js';
@@ -9,6 +11,9 @@ import { renderRss } from './rss.js';
 type LangParams = { lang: string };
 type SlugParams = LangParams & { slug: string };
 type PageQuery = { page?: string };
+
+const shown = (articles: (ArticleSummary | null)[]) =>
+  articles.flatMap((article) => (article ? [dependency.article(article.id)] : []));
 
 /** The reading site: home, article, section, tag and author pages, subscribe page, RSS. */
 export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, web: PageRenderer) {
@@ -23,7 +28,9 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
   function pageNumber(query: PageQuery): number {
     if (query.page === undefined) return 1;
     const page = Number(query.page);
-    if (!Number.isInteger(page) || page < 1 || page > 10_000) throw new KiosqueError('PAGE_NOT_FOUND');
+    if (!Number.isInteger(page) || page < 1 || page > 10_000 || String(page) !== query.page) {
+      throw new KiosqueError('PAGE_NOT_FOUND');
+    }
     return page;
   }
 
@@ -42,14 +49,37 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
 
   app.get<{ Params: LangParams }>('/:lang/', async (request, reply) => {
     const lang = language(request);
-    const [page, home] = await Promise.all([web.context(lang), reading.home(lang)]);
-    return web.sendHtml(reply, HomePage({ site: page, ...home }));
+    return web.sendPage(request, reply, paths.home(lang), async () => {
+      const [page, home] = await Promise.all([web.context(lang), reading.home(lang)]);
+      return {
+        body: HomePage({ site: page, ...home }),
+        dependencies: [dependency.latest(lang), dependency.menu(lang), ...shown([home.lead, ...home.latest])],
+      };
+    });
   });
 
   app.get<{ Params: SlugParams }>('/:lang/:slug', async (request, reply) => {
     const lang = language(request);
-    const [page, story] = await Promise.all([web.context(lang), reading.article(lang, request.params.slug)]);
-    return web.sendHtml(reply, ArticlePage({ site: page, ...story }));
+    const { slug } = request.params;
+    return web.sendPage(request, reply, paths.article(lang, slug), async () => {
+      const [page, story] = await Promise.all([web.context(lang), reading.article(lang, slug)]);
+      // An old address of a renamed article points to its new one for good.
+      if ('movedTo' in story) throw new Redirect(paths.article(lang, story.movedTo), 301);
+      const { article } = story;
+      return {
+        body: ArticlePage({ site: page, ...story }),
+        dependencies: [
+          dependency.article(article.id),
+          dependency.latest(lang),
+          dependency.menu(lang),
+          dependency.group(article.translationGroup),
+          // "You might also enjoy" is drawn from the stories sharing its tags, then its section.
+          ...article.tags.map((tag) => dependency.tag(tag.id)),
+          ...(article.section ? [dependency.section(article.section.id)] : []),
+          ...shown([...story.latest, ...story.related]),
+        ],
+      };
+    });
   });
 
   for (const kind of ['section', 'tag', 'author'] as const) {
@@ -57,28 +87,37 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
       const lang = language(request);
       const { slug } = request.params;
       const number = pageNumber(request.query);
-      const [page, listing] = await Promise.all([web.context(lang), reading[kind](lang, slug, number)]);
-      if (number > listing.pageCount) throw new KiosqueError('PAGE_NOT_FOUND');
-      return web.sendHtml(reply, ListingPageView({ site: page, kind, listing, path: paths[kind](lang, slug) }));
+      const path = paths[kind](lang, slug);
+      return web.sendPage(request, reply, number > 1 ? `${path}?page=${number}` : path, async () => {
+        const [page, listing] = await Promise.all([web.context(lang), reading[kind](lang, slug, number)]);
+        if (number > listing.pageCount) throw new KiosqueError('PAGE_NOT_FOUND');
+        return {
+          body: ListingPageView({ site: page, kind, listing, path }),
+          dependencies: [dependency[kind](listing.subject.id), dependency.menu(lang), ...shown(listing.items)],
+        };
+      });
     });
   }
 
   app.get<{ Params: LangParams }>('/:lang/subscribe', async (request, reply) => {
-    const page = await web.context(language(request));
-    return web.sendHtml(reply, SubscribePage({ site: page }));
+    const lang = language(request);
+    return web.sendPage(request, reply, paths.subscribe(lang), async () => ({
+      body: SubscribePage({ site: await web.context(lang) }),
+      dependencies: [dependency.menu(lang)],
+    }));
   });
 
   app.get<{ Params: LangParams }>('/:lang/rss.xml', async (request, reply) => {
     const lang = language(request);
-    const home = await reading.home(lang);
-    const items = home.lead ? [home.lead, ...home.latest] : [];
-    return reply.type('application/rss+xml; charset=utf-8').send(
-      renderRss({
-        site,
-        language: lang,
-        title: web.translator(lang).t('home.title', { site: site.name }),
-        items,
-      }),
-    );
+    return web.sendPage(request, reply, paths.rss(lang), async () => {
+      const home = await reading.home(lang);
+      const items = home.lead ? [home.lead, ...home.latest] : [];
+      const title = web.translator(lang).t('home.title', { site: site.name });
+      return {
+        contentType: 'application/rss+xml; charset=utf-8',
+        body: renderRss({ site, language: lang, title, items }),
+        dependencies: [dependency.latest(lang), ...shown(items)],
+      };
+    });
   });
 }

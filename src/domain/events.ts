@@ -1,0 +1,52 @@
+/**
+ * What happened to content, said once by whoever changed it and heard by whoever must react (the
+ * page cache now; other instances, webhooks and newsletters later). Facts are carried both as they
+ * were before and as they are after the change, so a listener can tell every page that showed the
+ * article or should now show it.
+ */
+export interface ArticleFacts {
+  language: string;
+  translationGroup: string;
+  sectionId: string | null;
+  tagIds: string[];
+  authorIds: string[];
+  /** Whether readers could see it (published, not deleted, publication time reached). */
+  visible: boolean;
+  /** ISO time; lists are ordered by it. */
+  publishedAt: string | null;
+}
+
+export interface ArticleChanged {
+  type: 'article.changed';
+  articleId: string;
+  before: ArticleFacts | null;
+  after: ArticleFacts | null;
+}
+
+/** A section was created or renamed: every page of its language shows the section menu. */
+export interface SectionsChanged {
+  type: 'sections.changed';
+  language: string;
+}
+
+export type ContentEvent = ArticleChanged | SectionsChanged;
+
+/** Carries content events to every listener; in-process now, across instances later. */
+export interface EventBus {
+  publish(event: ContentEvent): void;
+  subscribe(listener: (event: ContentEvent) => void): () => void;
+}
+
+/** Listeners run synchronously in order, so a change is visible on the very next request. */
+export function createLocalEventBus(): EventBus {
+  const listeners = new Set<(event: ContentEvent) => void>();
+  return {
+    publish(event) {
+      for (const listener of listeners) listener(event);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { createPageCache } from './page-cache.js';
+
+const page = (body: string, dependencies: string[] = []) => ({ contentType: 'text/html', body, dependencies });
+
+describe('page cache', () => {
+  it('renders a page once and serves it from memory afterwards', async () => {
+    const cache = createPageCache({ maxBytes: 1_000_000 });
+    let renders = 0;
+    const render = async () => (renders++, page('<p>bonjour</p>'));
+    const first = await cache.getOrRender('/fr/', render);
+    const second = await cache.getOrRender('/fr/', render);
+    expect(renders).toBe(1);
+    expect(second).toBe(first);
+    expect(first.identity.toString()).toBe('<p>bonjour</p>');
+  });
+
+  it('renders once for a burst of concurrent misses', async () => {
+    const cache = createPageCache({ maxBytes: 1_000_000 });
+    let renders = 0;
+    const render = async () => {
+      renders++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return page('x');
+    };
+    await Promise.all(Array.from({ length: 50 }, () => cache.getOrRender('/fr/a', render)));
+    expect(renders).toBe(1);
+  });
+
+  it('drops exactly the pages that depend on what changed', async () => {
+    const cache = createPageCache({ maxBytes: 1_000_000 });
+    await cache.getOrRender('/fr/a', async () => page('a', ['article:a', 'latest:fr']));
+    await cache.getOrRender('/fr/b', async () => page('b', ['article:b', 'latest:fr']));
+    await cache.getOrRender('/en/c', async () => page('c', ['article:c', 'latest:en']));
+    expect(cache.invalidate(['article:a'])).toBe(1);
+    expect([cache.has('/fr/a'), cache.has('/fr/b'), cache.has('/en/c')]).toEqual([false, true, true]);
+    expect(cache.invalidate(['latest:fr'])).toBe(1);
+    expect(cache.has('/en/c')).toBe(true);
+  });
+
+  it('does not store a page whose render began before an invalidation', async () => {
+    const cache = createPageCache({ maxBytes: 1_000_000 });
+    let release: () => void = () => {};
+    const pending = cache.getOrRender(
+      '/fr/a',
+      () => new Promise((resolve) => (release = () => resolve(page('old', ['article:a'])))),
+    );
+    cache.invalidate(['article:a']);
+    release();
+    expect((await pending).identity.toString()).toBe('old');
+    expect(cache.has('/fr/a')).toBe(false);
+  });
+
+  it('stays within its byte budget by evicting the least recently used pages', async () => {
+    const body = 'x'.repeat(10_000);
+    const cache = createPageCache({ maxBytes: 25_000 });
+    await cache.getOrRender('/1', async () => page(body));
+    await cache.getOrRender('/2', async () => page(body));
+    cache.get('/1');
+    await cache.getOrRender('/3', async () => page(body));
+    expect(cache.stats().bytes).toBeLessThanOrEqual(25_000);
+    expect([cache.has('/1'), cache.has('/2'), cache.has('/3')]).toEqual([true, false, true]);
+  });
+
+  it('keeps a gzip body and adds Brotli in the background', async () => {
+    const cache = createPageCache({ maxBytes: 1_000_000 });
+    const cached = await cache.getOrRender('/fr/', async () => page('<p>é</p>'.repeat(200)));
+    expect(cached.gzip.length).toBeLessThan(cached.identity.length);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(cached.brotli?.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,172 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzipSync } from 'node:zlib';
+
+const brotli = promisify(brotliCompress);
+
+/** A page as rendered once, with what it shows, so a change can drop exactly the pages it touches. */
+export interface RenderedPage {
+  contentType: string;
+  body: string;
+  /** Keys of what the page shows: `article:<id>`, `list:<lang>`, `tag:<id>`, `menu:<lang>`… */
+  dependencies: Iterable<string>;
+}
+
+export interface CachedPage {
+  contentType: string;
+  /** Strong validator of the identity body; encodings get a suffix (`-gz`, `-br`). */
+  hash: string;
+  identity: Buffer;
+  gzip: Buffer;
+  /** Made in the background (Brotli at its best quality is slow); gzip serves until then. */
+  brotli: Buffer | null;
+  dependencies: string[];
+  bytes: number;
+}
+
+export interface PageCacheStats {
+  entries: number;
+  bytes: number;
+  hits: number;
+  misses: number;
+  renders: number;
+  invalidated: number;
+}
+
+/**
+ * An in-memory cache of anonymous pages, bounded in bytes with least-recently-used eviction.
+ * Concurrent misses for one key share a single render (no thundering herd), and `invalidate`
+ * drops exactly the pages that declared a dependency on what changed.
+ */
+export function createPageCache(options: { maxBytes: number }) {
+  const entries = new Map<string, CachedPage>();
+  const byDependency = new Map<string, Set<string>>();
+  const rendering = new Map<string, Promise<CachedPage>>();
+  // A render that started before an invalidation must not store what it rendered from old data.
+  let generation = 0;
+  const stats = { hits: 0, misses: 0, renders: 0, invalidated: 0 };
+  let bytes = 0;
+
+  function remove(key: string): void {
+    const entry = entries.get(key);
+    if (!entry) return;
+    entries.delete(key);
+    bytes -= entry.bytes;
+    for (const dependency of entry.dependencies) {
+      const keys = byDependency.get(dependency);
+      keys?.delete(key);
+      if (keys && keys.size === 0) byDependency.delete(dependency);
+    }
+  }
+
+  function store(key: string, page: CachedPage): void {
+    remove(key);
+    entries.set(key, page);
+    bytes += page.bytes;
+    for (const dependency of page.dependencies) {
+      let keys = byDependency.get(dependency);
+      if (!keys) {
+        keys = new Set();
+        byDependency.set(dependency, keys);
+      }
+      keys.add(key);
+    }
+    // Map iteration order is insertion order: the first keys are the least recently used.
+    for (const oldest of entries.keys()) {
+      if (bytes <= options.maxBytes || entries.size <= 1) break;
+      remove(oldest);
+    }
+  }
+
+  function prepare(page: RenderedPage): CachedPage {
+    const identity = Buffer.from(page.body);
+    const gzip = gzipSync(identity, { level: 6 });
+    return {
+      contentType: page.contentType,
+      hash: createHash('sha1').update(identity).digest('base64url').slice(0, 22),
+      identity,
+      gzip,
+      brotli: null,
+      dependencies: [...new Set(page.dependencies)],
+      bytes: identity.length + gzip.length,
+    };
+  }
+
+  function compressInBackground(key: string, page: CachedPage): void {
+    brotli(page.identity, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } })
+      .then((compressed) => {
+        if (entries.get(key) !== page) return;
+        page.brotli = compressed;
+        page.bytes += compressed.length;
+        bytes += compressed.length;
+      })
+      .catch(() => {
+        // gzip keeps serving; nothing is lost.
+      });
+  }
+
+  return {
+    /** The cached page, marked as recently used; undefined on a miss. */
+    get(key: string): CachedPage | undefined {
+      const entry = entries.get(key);
+      if (entry) {
+        entries.delete(key);
+        entries.set(key, entry);
+        stats.hits++;
+      }
+      return entry;
+    },
+
+    /** Returns the cached page or renders it once, however many requests wait for it. */
+    async getOrRender(key: string, render: () => Promise<RenderedPage>): Promise<CachedPage> {
+      const cached = this.get(key);
+      if (cached) return cached;
+      stats.misses++;
+      const pending = rendering.get(key);
+      if (pending) return pending;
+      const startedAt = generation;
+      const promise = (async () => {
+        stats.renders++;
+        const page = prepare(await render());
+        if (startedAt === generation && options.maxBytes > 0) {
+          store(key, page);
+          compressInBackground(key, page);
+        }
+        return page;
+      })().finally(() => rendering.delete(key));
+      rendering.set(key, promise);
+      return promise;
+    },
+
+    /** Drops every page that depends on one of `dependencies`; returns how many were dropped. */
+    invalidate(dependencies: Iterable<string>): number {
+      generation++;
+      let dropped = 0;
+      for (const dependency of dependencies) {
+        const keys = byDependency.get(dependency);
+        if (!keys) continue;
+        for (const key of [...keys]) {
+          remove(key);
+          dropped++;
+        }
+      }
+      stats.invalidated += dropped;
+      return dropped;
+    },
+
+    clear(): void {
+      generation++;
+      for (const key of [...entries.keys()]) remove(key);
+    },
+
+    has(key: string): boolean {
+      return entries.has(key);
+    },
+
+    stats(): PageCacheStats {
+      return { entries: entries.size, bytes, ...stats };
+    },
+  };
+}
+
+export type PageCache = ReturnType<typeof createPageCache>;
