@@ -18,6 +18,8 @@ describe('normalizeEmail', () => {
     `${'a'.repeat(250)}@example.org`,
     'x@-example.org',
     '<script>@example.org',
+    'claire\u0000@example.org',
+    'claire\u0007@example.org',
   ])('refuses %j', (raw) => {
     expect(normalizeEmail(raw)).toBeNull();
   });

@@ -18,8 +18,10 @@ export interface SignupStore {
 
 // Deliberately permissive on the local part (RFC 5322 allows much), strict on shape: one @, a
 // dotted domain, no spaces or control characters, within the 254-character limit of SMTP paths.
+// (`\s` alone lets NUL and other controls through: PostgreSQL then refuses the row, SQLite keeps it.)
 const emailPattern =
-  /^[^\s@<>()[\]\\,;:"]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  /^[^\s\u0000-\u001f\u007f@<>()[\]\\,;:"]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
 
 /** Trims and lower-cases an address; returns null when it is not a plausible email address. */
 export function normalizeEmail(raw: string): string | null {

@@ -10,18 +10,29 @@ const signupForm = z.object({
   source: z.string().max(500).optional(),
 });
 
-/** A form post from a page of another site is refused: the browser says where it came from. */
-export function assertSameOrigin(request: FastifyRequest): void {
+/**
+ * A form post from a page of another site is refused: the browser says where it came from. The
+ * origin may be the Host asked for, or the site's public URL: a reverse proxy often forwards
+ * under its own Host (nginx sends the upstream's by default), while the browser names the public one.
+ */
+export function assertSameOrigin(request: FastifyRequest, publicUrl: string): void {
   if (request.headers['sec-fetch-site'] === 'cross-site') throw new KiosqueError('REQUEST_FORBIDDEN');
   const origin = request.headers.origin;
   if (origin === undefined || origin === 'null') return;
-  let host: string;
+  let from: URL;
   try {
-    host = new URL(origin).host;
+    from = new URL(origin);
   } catch {
     throw new KiosqueError('REQUEST_FORBIDDEN');
   }
-  if (host !== request.headers.host) throw new KiosqueError('REQUEST_FORBIDDEN');
+  if (from.host !== request.headers.host && from.origin !== new URL(publicUrl).origin) {
+    throw new KiosqueError('REQUEST_FORBIDDEN');
+  }
+}
+
+/** The signup form is an HTML form: a JSON, multipart or text body is not what the page sends. */
+function isUrlEncodedForm(request: FastifyRequest): boolean {
+  return /^application\/x-www-form-urlencoded\s*(;|$)/i.test(request.headers['content-type'] ?? '');
 }
 
 /** Newsletter signup: its own page, the form on every article, and the confirmation. */
@@ -41,7 +52,8 @@ export function registerNewsletterRoutes(app: FastifyInstance, deps: WebDependen
 
   app.post<{ Params: LangParams }>('/:lang/newsletter', { bodyLimit: 8 * 1024 }, async (request, reply) => {
     const lang = language(request.params.lang);
-    assertSameOrigin(request);
+    assertSameOrigin(request, site.publicUrl);
+    if (!isUrlEncodedForm(request)) throw new KiosqueError('FORM_INVALID');
     const form = signupForm.safeParse(request.body);
     if (!form.success) throw new KiosqueError('FORM_INVALID');
     const sourcePath = form.data.source?.startsWith('/') ? form.data.source : paths.newsletter(lang);
