@@ -42,6 +42,8 @@ export interface ListingPage<T> {
   items: ArticleSummary[];
   page: number;
   pageCount: number;
+  /** How many published articles the listing holds, over all its pages. */
+  total: number;
 }
 
 export const latestCount = 5;
@@ -59,7 +61,7 @@ export function createReadingService(deps: { articles: ArticleReader; taxonomy: 
       { ...query, limit: pageSize, offset: (safePage - 1) * pageSize },
       clock.now(),
     );
-    return { subject, items, page: safePage, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
+    return { subject, items, page: safePage, pageCount: Math.max(1, Math.ceil(total / pageSize)), total };
   }
 
   return {

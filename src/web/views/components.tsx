@@ -183,6 +183,8 @@ export function NewsletterForm({
 }) {
   const { t } = site;
   const Heading = headingLevel === 1 ? 'h1' : 'h2';
+  // One level below the form's heading: on the newsletter page that heading is the page's h1.
+  const SubHeading = headingLevel === 1 ? 'h2' : 'h3';
   return (
     <section class="newsletter" aria-labelledby="newsletter-title">
       <Heading id="newsletter-title">{t.t('newsletter.heading')}</Heading>
@@ -204,7 +206,7 @@ export function NewsletterForm({
         </div>
         <p class="newsletter__privacy">{t.t('newsletter.privacy')}</p>
       </form>
-      <h3 class="follow__title">{t.t('follow.heading')}</h3>
+      <SubHeading class="follow__title">{t.t('follow.heading')}</SubHeading>
       <ul class="follow">
         <li>
           <a href={paths.rss(t.language)}>{t.t('follow.rss')}</a>

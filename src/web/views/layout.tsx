@@ -84,7 +84,7 @@ export function Layout({ site, title, description, path, alternates = {}, head, 
         </main>
         <footer class="site-footer">
           <div class="wrap">
-            <p>{t.t('footer.about')}</p>
+            <p>{t.t('footer.about', { site: site.name })}</p>
             <p>
               <a href={paths.newsletter(language)}>{t.t('newsletter.title')}</a>
               {' · '}

@@ -201,6 +201,7 @@ export function ListingPageView({
       <header class="listing__header">
         <h1>{title}</h1>
         {bio ? <p class="listing__bio">{bio}</p> : null}
+        {listing.total > 0 ? <p class="listing__count">{t.t('listing.count', { count: listing.total })}</p> : null}
       </header>
       {listing.items.length > 0 ? (
         <ArticleList site={site} articles={listing.items} headingLevel={2} />

@@ -1,0 +1,31 @@
+import type { Kysely } from 'kysely';
+import { randomIds } from '../../src/app.js';
+import { type ArticleInput, type ArticleRecord, prepareNewArticle } from '../../src/domain/articles/article-input.js';
+import { initialRevision } from '../../src/domain/articles/article-service.js';
+import type { Clock, IdGenerator } from '../../src/domain/clock.js';
+import { createArticleRepository } from '../../src/storage/article-repository.js';
+import type { Database } from '../../src/storage/schema.js';
+import { createTaxonomyRepository } from '../../src/storage/taxonomy-repository.js';
+
+/**
+ * Writes stories straight through the repositories, the way the newsroom's save does, so that a
+ * test can set up exactly the content it asserts on. One place to follow the write API.
+ */
+export function newsroom(db: Kysely<Database>, clock: Clock, ids: IdGenerator = randomIds) {
+  const articles = createArticleRepository(db);
+  const taxonomy = createTaxonomyRepository(db, ids);
+  return {
+    articles,
+    taxonomy,
+    /** Validates and prepares a record without storing it; `change` may then set what validation refuses. */
+    prepare(input: ArticleInput, change: (record: ArticleRecord) => void = () => {}): ArticleRecord {
+      const record = prepareNewArticle(input, { clock, ids });
+      change(record);
+      return record;
+    },
+    async insert(record: ArticleRecord): Promise<ArticleRecord> {
+      await articles.insert(record, initialRevision(record, null));
+      return record;
+    },
+  };
+}
