@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.js';
+import { createArgon2Hasher, randomSecret } from './crypto/password-hasher.js';
 import { loadDemoContent } from './demo/demo-loader.js';
 import { type ArticleService, createArticleService } from './domain/articles/article-service.js';
 import { createReadingService } from './domain/articles/reading-service.js';
@@ -11,6 +12,7 @@ import { type Clock, type IdGenerator, systemClock } from './domain/clock.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
 import { type Catalog, createTranslator, type Translator } from './domain/i18n/translator.js';
 import { createNewsletterService } from './domain/newsletter/newsletter-service.js';
+import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
 import { createImageVariants } from './media/image-variants.js';
 import { createDiskMediaStore } from './media/media-store.js';
 import { createArticleRepository } from './storage/article-repository.js';
@@ -18,6 +20,12 @@ import { type DatabaseHandle, openDatabase } from './storage/database.js';
 import { createImageRepository } from './storage/image-repository.js';
 import { migrateToLatest } from './storage/migrator.js';
 import { createNewsletterRepository } from './storage/newsletter-repository.js';
+import {
+  createLoginFailureRepository,
+  createSessionRepository,
+  createSetupTokenRepository,
+  createStaffRepository,
+} from './storage/staff-repository.js';
 import { createTaxonomyRepository } from './storage/taxonomy-repository.js';
 import { dependenciesChangedBy } from './web/cache-invalidation.js';
 import { createPageCache, type PageCache } from './web/page-cache.js';
@@ -40,6 +48,7 @@ export interface App {
   pageCache: PageCache;
   /** The newsroom's writes (the admin builds on them). */
   articles: ArticleService;
+  staff: StaffService;
   close(): Promise<void>;
 }
 
@@ -72,6 +81,26 @@ function ensureWritableDataDir(dataDir: string): void {
       `The data folder ${dataDir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Set KIOSQUE_DATA_DIR to a folder Kiosque may write to.`,
     );
   }
+}
+
+/** Staff accounts over the given database (the server and `kiosque user` both use it). */
+export function buildStaffService(
+  database: DatabaseHandle,
+  config: Config,
+  clock: Clock = systemClock,
+  ids: IdGenerator = randomIds,
+) {
+  return createStaffService({
+    staff: createStaffRepository(database.db, ids),
+    sessions: createSessionRepository(database.db),
+    setupTokens: createSetupTokenRepository(database.db),
+    failures: createLoginFailureRepository(database.db),
+    hasher: createArgon2Hasher(),
+    clock,
+    ids,
+    secret: randomSecret,
+    languages: config.languages,
+  });
 }
 
 /** The composition root: config → adapters → services → web. */
@@ -109,6 +138,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     const pageCache = createPageCache({ maxBytes: config.pageCacheBytes });
     events.subscribe((event) => pageCache.invalidate(dependenciesChangedBy(event)));
 
+    const staff = buildStaffService(database, config, clock, ids);
+
     const server = await createServer({
       site: {
         name: config.siteName,
@@ -118,12 +149,13 @@ export async function createApp(options: AppOptions): Promise<App> {
         followLinks: config.followLinks,
       },
       translators,
-      assets: loadStaticAssets(assetFolder, ['site.css', 'site.js', 'favicon.svg']),
+      assets: loadStaticAssets(assetFolder, ['site.css', 'site.js', 'favicon.svg', 'admin.css', 'admin.js']),
       reading: createReadingService({ articles, taxonomy, clock }),
       newsletter: createNewsletterService({ signups: createNewsletterRepository(database.db), clock, ids }),
       images,
       variants: createImageVariants(store, variantWidths),
       pageCache,
+      admin: { staff, stories: articles, secret: randomSecret },
       clock,
       logger,
     });
@@ -134,6 +166,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       events,
       pageCache,
       articles: createArticleService({ store: articles, events, clock, ids }),
+      staff,
       async close() {
         await server.close();
         await database.close();

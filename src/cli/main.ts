@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { runMigrate } from './migrate.js';
 import { runServe } from './serve.js';
+import { runUser } from './user.js';
 
 const commands: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
   serve: {
@@ -8,6 +9,10 @@ const commands: Record<string, { summary: string; run: (args: string[]) => Promi
     run: runServe,
   },
   migrate: { summary: 'bring the database schema to the newest version, then exit', run: runMigrate },
+  user: {
+    summary: 'user add --email … --name … [--role …]: create a staff account, print its one-time link',
+    run: runUser,
+  },
 };
 
 function usage(): string {

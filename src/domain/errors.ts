@@ -22,6 +22,23 @@ export const errorCatalog = {
   FORM_TOO_LARGE: 'The form sent too much data. Shorten what you entered and try again.',
   REQUEST_FORBIDDEN: 'This request came from another site and was refused. Use the form on this site.',
   MEDIA_NOT_FOUND: 'No image has this address. Check the link.',
+  STAFF_INPUT_INVALID: 'A staff member needs a valid email address and a name. Fix the fields and try again.',
+  STAFF_PASSWORD_WEAK:
+    'A password needs at least 10 characters (at most 256). Choose a longer one; a phrase of several words is easy to remember.',
+  STAFF_EMAIL_TAKEN:
+    'Another staff member already uses this email address. Use another address, or ask an admin to change the existing account.',
+  STAFF_NOT_FOUND: 'No staff member has this identifier. Go back to the staff list and pick someone listed there.',
+  STAFF_OWNER_PROTECTED:
+    'The owner cannot be removed or demoted. Transfer ownership first if someone else should own the site.',
+  SETUP_ALREADY_DONE: 'This site already has an owner. Sign in, or ask the owner to invite you.',
+  SETUP_LINK_INVALID:
+    'This link is unknown, already used or expired. Ask for a new link (restart Kiosque or run kiosque user add for the owner; ask an admin for an invitation).',
+  LOGIN_FAILED: 'The email address or the password is wrong. Check both and try again.',
+  LOGIN_THROTTLED:
+    'Too many failed sign-ins for this account or from this network. Wait 15 minutes before trying again.',
+  SIGNIN_REQUIRED: 'This page is for signed-in staff. Sign in to continue.',
+  ACCESS_DENIED: 'Your role does not allow this. Ask an editor or an admin to do it, or to change your role.',
+  CSRF_INVALID: 'This form has expired or did not come from this site. Reload the page and submit it again.',
   INTERNAL: 'Something went wrong on our side. Try again in a moment; the error has been logged.',
 } as const;
 

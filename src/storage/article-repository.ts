@@ -1,8 +1,9 @@
-import type { Kysely, Selectable, SelectQueryBuilder, Transaction } from 'kysely';
+import { type Kysely, type Selectable, type SelectQueryBuilder, sql, type Transaction } from 'kysely';
 import type { Article, ArticleImage, ArticleSummary, Author, Taxon } from '../domain/articles/article.js';
 import type { ArticleRecord } from '../domain/articles/article-input.js';
 import type { RevisionEntry } from '../domain/articles/article-service.js';
 import type { ArticleReader, ListQuery } from '../domain/articles/reading-service.js';
+import type { NewsroomQuery, NewsroomRow } from '../domain/articles/story-list.js';
 import { KiosqueError } from '../domain/errors.js';
 import type { ArticlesTable, Database } from './schema.js';
 import { toDate, toDateOrNull } from './schema.js';
@@ -355,6 +356,71 @@ export function createArticleRepository(db: Kysely<Database>) {
         publishedAt: toDateOrNull(row.published_at),
         scheduledAt: toDateOrNull(row.scheduled_at),
         deletedAt: toDateOrNull(row.deleted_at),
+      };
+    },
+
+    /** The newsroom's story list: every status, filtered, newest change first. */
+    async listForNewsroom(q: NewsroomQuery): Promise<{ items: NewsroomRow[]; total: number }> {
+      let query = db.selectFrom('articles');
+      query =
+        q.status === 'deleted' ? query.where('deleted_at', 'is not', null) : query.where('deleted_at', 'is', null);
+      if (q.status && q.status !== 'deleted') query = query.where('status', '=', q.status);
+      if (q.language) query = query.where('language', '=', q.language);
+      if (q.sectionId) query = query.where('section_id', '=', q.sectionId);
+      if (q.authorId) {
+        const authorId = q.authorId;
+        query = query.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('article_authors')
+              .select('article_authors.article_id')
+              .whereRef('article_authors.article_id', '=', 'articles.id')
+              .where('article_authors.author_id', '=', authorId),
+          ),
+        );
+      }
+      if (q.search) {
+        // LIKE wildcards typed by the person are searched for literally.
+        const pattern = `%${q.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        query = query.where(sql<boolean>`lower(headline) like ${pattern} escape '\\'`);
+      }
+      const [rows, count] = await Promise.all([
+        query
+          .select([
+            'id',
+            'language',
+            'slug',
+            'headline',
+            'status',
+            'updated_at',
+            'published_at',
+            'scheduled_at',
+            'deleted_at',
+            'revision',
+          ])
+          .orderBy('updated_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(q.limit)
+          .offset(q.offset)
+          .execute(),
+        query.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      const authors = await authorsOf(rows.map((row) => row.id));
+      return {
+        total: Number(count.n),
+        items: rows.map((row) => ({
+          id: row.id,
+          language: row.language,
+          slug: row.slug,
+          headline: row.headline,
+          status: row.status as NewsroomRow['status'],
+          updatedAt: toDate(row.updated_at),
+          publishedAt: toDateOrNull(row.published_at),
+          scheduledAt: toDateOrNull(row.scheduled_at),
+          deleted: row.deleted_at !== null,
+          revision: Number(row.revision),
+          authors: authors.get(row.id) ?? [],
+        })),
       };
     },
 

@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
 import * as revisions from './migrations/0002-revisions-and-slug-history.js';
+import * as staff from './migrations/0003-staff.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -9,6 +10,7 @@ type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void
 const migrations: Record<string, MigrationModule> = {
   '0001-initial': initial,
   '0002-revisions-and-slug-history': revisions,
+  '0003-staff': staff,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -107,6 +107,41 @@ export interface ArticleSlugHistoryTable {
   replaced_at: Timestamp;
 }
 
+export interface StaffUsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  role: string;
+  language: string;
+  author_id: string | null;
+  created_at: Timestamp;
+  removed_at: NullableTimestamp;
+}
+
+export interface StaffSessionsTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  ip: string;
+  user_agent: string;
+}
+
+export interface StaffSetupTokensTable {
+  token_hash: string;
+  user_id: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+export interface LoginFailuresTable {
+  key: string;
+  failed_at: Timestamp;
+}
+
 export interface Database {
   authors: AuthorsTable;
   sections: TaxaTable;
@@ -119,6 +154,10 @@ export interface Database {
   newsletter_signups: NewsletterSignupsTable;
   article_revisions: ArticleRevisionsTable;
   article_slug_history: ArticleSlugHistoryTable;
+  staff_users: StaffUsersTable;
+  staff_sessions: StaffSessionsTable;
+  staff_setup_tokens: StaffSetupTokensTable;
+  login_failures: LoginFailuresTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

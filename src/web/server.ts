@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, {
   type FastifyBaseLogger,
@@ -14,8 +15,10 @@ import { type ErrorCode, isKiosqueError, KiosqueError } from '../domain/errors.j
 import { negotiateLanguage, type Translator } from '../domain/i18n/translator.js';
 import type { NewsletterService } from '../domain/newsletter/newsletter-service.js';
 import type { ImageVariants } from '../media/image-variants.js';
+import type { AdminAccess } from './admin-guard.js';
 import { errorStatus } from './error-status.js';
 import type { CachedPage, PageCache } from './page-cache.js';
+import { type AdminDependencies, registerAdminRoutes } from './routes/admin-routes.js';
 import { registerMediaRoutes } from './routes/media-routes.js';
 import { registerNewsletterRoutes } from './routes/newsletter-routes.js';
 import { registerSiteRoutes } from './routes/site-routes.js';
@@ -38,6 +41,7 @@ export interface WebDependencies {
   images: { find(id: string): Promise<{ id: string; originalKey: string; width: number } | null> };
   variants: ImageVariants;
   pageCache: PageCache;
+  admin: AdminDependencies;
   clock: Clock;
   logger: FastifyBaseLogger;
 }
@@ -58,6 +62,18 @@ export const sessionCookieNames = ['kiosque_staff', 'kiosque_member'];
 
 /** Anonymous pages may be kept by shared caches briefly and served stale while they refetch. */
 const anonymousCacheControl = 'public, max-age=0, s-maxage=30, stale-while-revalidate=300';
+
+export interface AdminRouteInfo {
+  method: string;
+  url: string;
+  access: AdminAccess | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    adminRoutes: AdminRouteInfo[];
+  }
+}
 
 /** Thrown by a page render that finds the page lives elsewhere; never cached. */
 export class Redirect {
@@ -86,13 +102,25 @@ export async function createServer(deps: WebDependencies): Promise<FastifyInstan
     return503OnClosing: true,
   });
   await app.register(formbody);
+  await app.register(cookie);
+  app.decorateRequest('staff', null);
 
   const web = createPageRenderer(deps);
+  // Every admin route, with the access rule it declares: the role matrix test walks this list.
+  const adminRoutes: AdminRouteInfo[] = [];
+  app.decorate('adminRoutes', adminRoutes);
+  app.addHook('onRoute', (route) => {
+    if (!route.url?.startsWith('/admin')) return;
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') adminRoutes.push({ method, url: route.url, access: route.config?.access });
+    }
+  });
 
   registerAssetRoutes(app, deps.assets);
   registerSiteRoutes(app, deps, web);
   registerNewsletterRoutes(app, deps, web);
   registerMediaRoutes(app, deps);
+  registerAdminRoutes(app, deps, deps.admin);
 
   app.get('/health', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
   app.get('/robots.txt', async (_request, reply) =>

@@ -39,7 +39,8 @@ function finish(child: ChildProcess): Promise<{ code: number | null; stdout: str
 }
 
 // Each case starts a Node process (~3 s under tsx); they are independent, so they run side by side.
-describe.concurrent('kiosque command', () => {
+// Starting Node through tsx takes seconds, more on a loaded machine: allow a minute each.
+describe.concurrent('kiosque command', { timeout: 90_000 }, () => {
   it('stops with one line naming a bad variable', async () => {
     const result = await finish(kiosque(['serve'], { PORT: 'eighty', KIOSQUE_DATA_DIR: tempFolder() }));
     expect(result.code).toBe(1);

@@ -1,0 +1,208 @@
+import type { Kysely, Selectable } from 'kysely';
+import { KiosqueError } from '../domain/errors.js';
+import { isRole } from '../domain/staff/roles.js';
+import type {
+  LoginFailureStore,
+  SessionStore,
+  SetupTokenStore,
+  StaffDirectory,
+  StaffStore,
+  StaffUser,
+} from '../domain/staff/staff-service.js';
+import { isUniqueViolation } from './article-repository.js';
+import type { Database, StaffUsersTable } from './schema.js';
+import { toDate } from './schema.js';
+
+function toUser(row: Selectable<StaffUsersTable>): StaffUser {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: isRole(row.role) ? row.role : 'contributor',
+    language: row.language,
+    authorId: row.author_id,
+    createdAt: toDate(row.created_at),
+    hasPassword: row.password_hash !== '',
+  };
+}
+
+/** Staff accounts on SQL; removed members stay (their bylines do) but can no longer be found or sign in. */
+export function createStaffRepository(
+  db: Kysely<Database>,
+  ids: (prefix: string) => string,
+): StaffStore & StaffDirectory {
+  const active = () => db.selectFrom('staff_users').where('removed_at', 'is', null);
+  return {
+    async findByEmail(email) {
+      const row = await active().selectAll().where('email', '=', email).executeTakeFirst();
+      return row ? { ...toUser(row), passwordHash: row.password_hash } : null;
+    },
+
+    async findById(id) {
+      const row = await active().selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toUser(row) : null;
+    },
+
+    async insert(user, passwordHash, author) {
+      try {
+        return await db.transaction().execute(async (trx) => {
+          // A byline of the same name may already exist (demo content, imports): sign with it.
+          let authorRow = await trx
+            .selectFrom('authors')
+            .select('id')
+            .where('slug', '=', author.slug)
+            .executeTakeFirst();
+          if (!authorRow) {
+            authorRow = { id: ids('aut') };
+            await trx
+              .insertInto('authors')
+              .values({
+                id: authorRow.id,
+                slug: author.slug,
+                name: author.name,
+                bio: '',
+                created_at: user.createdAt.toISOString(),
+              })
+              .execute();
+          }
+          await trx
+            .insertInto('staff_users')
+            .values({
+              id: user.id,
+              email: user.email,
+              name: user.name,
+              password_hash: passwordHash,
+              role: user.role,
+              language: user.language,
+              author_id: authorRow.id,
+              created_at: user.createdAt.toISOString(),
+              removed_at: null,
+            })
+            .execute();
+          return { ...user, authorId: authorRow.id };
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new KiosqueError('STAFF_EMAIL_TAKEN');
+        throw error;
+      }
+    },
+
+    async update(id, changes) {
+      await db
+        .updateTable('staff_users')
+        .set({
+          ...(changes.role ? { role: changes.role } : {}),
+          ...(changes.passwordHash !== undefined ? { password_hash: changes.passwordHash } : {}),
+          ...(changes.removedAt ? { removed_at: changes.removedAt.toISOString() } : {}),
+          ...(changes.language ? { language: changes.language } : {}),
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async list() {
+      const rows = await active().selectAll().orderBy('created_at').execute();
+      return rows.map(toUser);
+    },
+
+    async countActive() {
+      const row = await active()
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}
+
+export function createSessionRepository(db: Kysely<Database>): SessionStore {
+  return {
+    async create(idHash, session) {
+      await db
+        .insertInto('staff_sessions')
+        .values({
+          id_hash: idHash,
+          user_id: session.userId,
+          csrf_token: session.csrfToken,
+          created_at: session.createdAt.toISOString(),
+          expires_at: session.expiresAt.toISOString(),
+          ip: session.ip,
+          user_agent: session.userAgent,
+        })
+        .execute();
+    },
+    async find(idHash) {
+      const row = await db.selectFrom('staff_sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+      return row ? { userId: row.user_id, csrfToken: row.csrf_token, expiresAt: toDate(row.expires_at) } : null;
+    },
+    async remove(idHash) {
+      await db.deleteFrom('staff_sessions').where('id_hash', '=', idHash).execute();
+    },
+    async removeAllOf(userId) {
+      const result = await db.deleteFrom('staff_sessions').where('user_id', '=', userId).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+export function createSetupTokenRepository(db: Kysely<Database>): SetupTokenStore {
+  const usable = (tokenHash: string, now: Date) =>
+    db
+      .selectFrom('staff_setup_tokens')
+      .select('user_id')
+      .where('token_hash', '=', tokenHash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now.toISOString());
+  return {
+    async create(tokenHash, userId, createdAt, expiresAt) {
+      await db
+        .insertInto('staff_setup_tokens')
+        .values({
+          token_hash: tokenHash,
+          user_id: userId,
+          created_at: createdAt.toISOString(),
+          expires_at: expiresAt.toISOString(),
+          used_at: null,
+        })
+        .execute();
+    },
+    async peek(tokenHash, now) {
+      const row = await usable(tokenHash, now).executeTakeFirst();
+      return row ? { userId: row.user_id } : null;
+    },
+    async consume(tokenHash, now) {
+      // The conditional update is the lock: of two concurrent uses, one updates a row, one none.
+      const row = await usable(tokenHash, now).executeTakeFirst();
+      if (!row) return null;
+      const result = await db
+        .updateTable('staff_setup_tokens')
+        .set({ used_at: now.toISOString() })
+        .where('token_hash', '=', tokenHash)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1 ? { userId: row.user_id } : null;
+    },
+  };
+}
+
+export function createLoginFailureRepository(db: Kysely<Database>): LoginFailureStore {
+  return {
+    async record(keys, at) {
+      await db
+        .insertInto('login_failures')
+        .values(keys.map((key) => ({ key, failed_at: at.toISOString() })))
+        .execute();
+    },
+    async count(key, since) {
+      const row = await db
+        .selectFrom('login_failures')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .where('key', '=', key)
+        .where('failed_at', '>', since.toISOString())
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    async clear(key) {
+      await db.deleteFrom('login_failures').where('key', '=', key).execute();
+    },
+  };
+}

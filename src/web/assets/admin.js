@@ -1,0 +1,1 @@
+// Kiosque newsroom: progressive enhancement for the admin pages.

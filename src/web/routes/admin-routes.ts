@@ -1,0 +1,385 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import { z } from 'zod';
+import { type StoryLister, storyListPageSize } from '../../domain/articles/story-list.js';
+import { type ErrorCode, isKiosqueError, KiosqueError } from '../../domain/errors.js';
+import { negotiateLanguage } from '../../domain/i18n/translator.js';
+import { assignableRoles, isRole } from '../../domain/staff/roles.js';
+import type { StaffService } from '../../domain/staff/staff-service.js';
+import { sessionLifetimeMs } from '../../domain/staff/staff-service.js';
+import { type AdminAccess, createAdminGuard, preSessionCsrfCookie, staffCookie } from '../admin-guard.js';
+import { errorStatus } from '../error-status.js';
+import type { WebDependencies } from '../server.js';
+import { pageSecurityHeaders } from '../server.js';
+import {
+  type AdminContext,
+  AdminMessagePage,
+  LoginPage,
+  PasswordSetupPage,
+  roleKey,
+  StaffPage,
+  StoryListPage,
+} from '../views/admin-views.js';
+
+export interface AdminDependencies {
+  staff: StaffService;
+  stories: StoryLister;
+  secret: () => string;
+}
+
+const storyListQuery = z.object({
+  status: z.enum(['draft', 'scheduled', 'published', 'deleted']).optional().catch(undefined),
+  language: z.string().max(20).optional(),
+  q: z.string().max(200).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
+});
+
+const loginForm = z.object({
+  email: z.string().max(1000),
+  password: z.string().max(1000),
+  next: z.string().max(2000).optional(),
+});
+const setupForm = z.object({
+  token: z.string().max(200),
+  name: z.string().max(1000),
+  email: z.string().max(1000),
+  password: z.string().max(1000),
+});
+const invitationForm = z.object({ token: z.string().max(200), password: z.string().max(1000) });
+const inviteForm = z.object({
+  name: z.string().max(1000),
+  email: z.string().max(1000),
+  role: z.string(),
+  language: z.string(),
+});
+
+/** Everything under /admin: sign-in, owner setup, invitations, staff, and the guard in front of it all. */
+export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies, admin: AdminDependencies) {
+  const { site, translators, assets } = deps;
+  const secure = site.publicUrl.startsWith('https://');
+
+  function adminLanguage(request: FastifyRequest): string {
+    return (
+      request.staff?.user.language ??
+      negotiateLanguage(request.headers['accept-language'], site.languages, site.defaultLanguage)
+    );
+  }
+
+  function context(request: FastifyRequest, reply: FastifyReply): AdminContext {
+    const language = adminLanguage(request);
+    let csrfToken = request.staff?.session.csrfToken;
+    if (!csrfToken) {
+      csrfToken = request.cookies[preSessionCsrfCookie] ?? admin.secret();
+      reply.setCookie(preSessionCsrfCookie, csrfToken, { path: '/admin', httpOnly: true, sameSite: 'strict', secure });
+    }
+    return {
+      t: translators.get(language) ?? (translators.get(site.defaultLanguage) as AdminContext['t']),
+      siteName: site.name,
+      languages: site.languages,
+      assets: {
+        css: assets.get('admin.css')?.url ?? '',
+        js: assets.get('admin.js')?.url ?? '',
+        icon: assets.get('favicon.svg')?.url ?? '',
+      },
+      user: request.staff?.user ?? null,
+      csrfToken,
+    };
+  }
+
+  function send(reply: FastifyReply, node: VNode, status = 200) {
+    return reply
+      .status(status)
+      .headers(pageSecurityHeaders)
+      .header('cache-control', 'private, no-store')
+      .type('text/html; charset=utf-8')
+      .send(`<!DOCTYPE html>${renderToString(node)}`);
+  }
+
+  function startSession(reply: FastifyReply, token: string) {
+    reply.setCookie(staffCookie, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      maxAge: Math.floor(sessionLifetimeMs / 1000),
+    });
+  }
+
+  const requestContext = (request: FastifyRequest) => ({
+    ip: request.ip,
+    userAgent: String(request.headers['user-agent'] ?? ''),
+  });
+
+  const message = (request: FastifyRequest, reply: FastifyReply, code: ErrorCode) =>
+    context(request, reply).t.t(`error.${code}`);
+
+  app.register(async (scope) => {
+    scope.addHook('preHandler', createAdminGuard(admin.staff, site.publicUrl));
+
+    scope.setErrorHandler(async (error, request, reply) => {
+      const code: ErrorCode = isKiosqueError(error)
+        ? error.code
+        : (error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? 'FORM_TOO_LARGE'
+          : (error as { statusCode?: number }).statusCode === 400 ||
+              (error as { statusCode?: number }).statusCode === 415
+            ? 'FORM_INVALID'
+            : 'INTERNAL';
+      const status = errorStatus[code];
+      if (status >= 500) request.log.error({ err: error, url: request.url }, 'admin request failed');
+      const text = message(request, reply, code);
+      if (request.url.startsWith('/admin/api/'))
+        return reply.status(status).header('cache-control', 'no-store').send({ code, message: text });
+      const ctx = context(request, reply);
+      const title = ctx.t.t(
+        status === 403 ? 'admin.denied.title' : status === 401 ? 'admin.login.title' : 'error.title400',
+      );
+      return send(reply, AdminMessagePage({ admin: ctx, title, message: text }), status);
+    });
+
+    const route = <Body = unknown, Params = unknown, Query = unknown>(
+      method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+      url: string,
+      access: AdminAccess,
+      handler: (
+        request: FastifyRequest<{ Body: Body; Params: Params; Querystring: Query }>,
+        reply: FastifyReply,
+      ) => unknown,
+    ) => scope.route({ method, url, config: { access }, bodyLimit: 64 * 1024, handler: handler as never });
+
+    route('GET', '/admin', 'admin.enter', async (_request, reply) => reply.redirect('/admin/stories', 302));
+
+    route<unknown, unknown, Record<string, string>>('GET', '/admin/stories', 'admin.enter', async (request, reply) => {
+      const filters = storyListQuery.parse(request.query);
+      const page = filters.page ?? 1;
+      const language = filters.language && site.languages.includes(filters.language) ? filters.language : undefined;
+      const { items, total } = await admin.stories.listForNewsroom({
+        status: filters.status,
+        language,
+        search: filters.q?.trim() || undefined,
+        limit: storyListPageSize,
+        offset: (page - 1) * storyListPageSize,
+      });
+      return send(
+        reply,
+        StoryListPage({
+          admin: context(request, reply),
+          rows: items,
+          total,
+          page,
+          pageCount: Math.max(1, Math.ceil(total / storyListPageSize)),
+          filters: { status: filters.status, language, q: filters.q },
+        }),
+      );
+    });
+
+    route<unknown, unknown, { token?: string }>('GET', '/admin/setup', 'public', async (request, reply) => {
+      const token = String(request.query.token ?? '');
+      const ctx = context(request, reply);
+      if (!(await admin.staff.needsSetup())) throw new KiosqueError('SETUP_ALREADY_DONE');
+      if (!(await admin.staff.isSetupLinkValid(token))) throw new KiosqueError('SETUP_LINK_INVALID');
+      return send(reply, PasswordSetupPage({ admin: ctx, mode: 'setup', token }));
+    });
+
+    route('POST', '/admin/setup', 'public', async (request, reply) => {
+      const form = setupForm.safeParse(request.body);
+      if (!form.success) throw new KiosqueError('FORM_INVALID');
+      const language = adminLanguage(request);
+      try {
+        const { session } = await admin.staff.setupOwner(
+          form.data.token,
+          { ...form.data, language },
+          requestContext(request),
+        );
+        startSession(reply, session.token);
+        return reply.redirect('/admin/stories', 303);
+      } catch (error) {
+        if (isKiosqueError(error) && (error.code === 'STAFF_PASSWORD_WEAK' || error.code === 'STAFF_INPUT_INVALID')) {
+          const ctx = context(request, reply);
+          return send(
+            reply,
+            PasswordSetupPage({
+              admin: ctx,
+              mode: 'setup',
+              token: form.data.token,
+              error: ctx.t.t(`error.${error.code}`),
+              values: form.data,
+            }),
+            400,
+          );
+        }
+        throw error;
+      }
+    });
+
+    route<unknown, unknown, { token?: string }>('GET', '/admin/invitation', 'public', async (request, reply) => {
+      const token = String(request.query.token ?? '');
+      if (!(await admin.staff.isSetupLinkValid(token))) throw new KiosqueError('SETUP_LINK_INVALID');
+      return send(reply, PasswordSetupPage({ admin: context(request, reply), mode: 'invitation', token }));
+    });
+
+    route('POST', '/admin/invitation', 'public', async (request, reply) => {
+      const form = invitationForm.safeParse(request.body);
+      if (!form.success) throw new KiosqueError('FORM_INVALID');
+      try {
+        const { session } = await admin.staff.acceptInvitation(
+          form.data.token,
+          form.data.password,
+          requestContext(request),
+        );
+        startSession(reply, session.token);
+        return reply.redirect('/admin/stories', 303);
+      } catch (error) {
+        if (isKiosqueError(error) && error.code === 'STAFF_PASSWORD_WEAK') {
+          const ctx = context(request, reply);
+          return send(
+            reply,
+            PasswordSetupPage({
+              admin: ctx,
+              mode: 'invitation',
+              token: form.data.token,
+              error: ctx.t.t('error.STAFF_PASSWORD_WEAK'),
+            }),
+            400,
+          );
+        }
+        throw error;
+      }
+    });
+
+    route<unknown, unknown, { next?: string }>('GET', '/admin/login', 'public', async (request, reply) => {
+      if (request.staff) return reply.redirect('/admin/stories', 302);
+      return send(reply, LoginPage({ admin: context(request, reply), next: safeNext(request.query.next) }));
+    });
+
+    route('POST', '/admin/login', 'public', async (request, reply) => {
+      const form = loginForm.safeParse(request.body);
+      if (!form.success) throw new KiosqueError('FORM_INVALID');
+      try {
+        const { session } = await admin.staff.signIn(form.data.email, form.data.password, requestContext(request));
+        startSession(reply, session.token);
+        return reply.redirect(safeNext(form.data.next) || '/admin/stories', 303);
+      } catch (error) {
+        if (isKiosqueError(error) && (error.code === 'LOGIN_FAILED' || error.code === 'LOGIN_THROTTLED')) {
+          const ctx = context(request, reply);
+          const status = errorStatus[error.code];
+          return send(
+            reply,
+            LoginPage({
+              admin: ctx,
+              error: ctx.t.t(`error.${error.code}`),
+              email: form.data.email,
+              next: safeNext(form.data.next),
+            }),
+            status,
+          );
+        }
+        throw error;
+      }
+    });
+
+    route('POST', '/admin/logout', 'admin.enter', async (request, reply) => {
+      if (request.staff) await admin.staff.signOut(request.staff.token);
+      reply.clearCookie(staffCookie, { path: '/' });
+      return reply.redirect('/admin/login', 303);
+    });
+
+    route('POST', '/admin/logout-everywhere', 'admin.enter', async (request, reply) => {
+      if (request.staff) await admin.staff.signOutEverywhere(request.staff.user.id);
+      reply.clearCookie(staffCookie, { path: '/' });
+      const ctx = context(request, reply);
+      return send(
+        reply,
+        AdminMessagePage({
+          admin: { ...ctx, user: null },
+          title: ctx.t.t('admin.signOutEverywhere'),
+          message: ctx.t.t('admin.signedOutEverywhere'),
+        }),
+      );
+    });
+
+    route<{ language?: string }>('POST', '/admin/account/language', 'admin.enter', async (request, reply) => {
+      const language = String(request.body?.language ?? '');
+      if (!request.staff) throw new KiosqueError('SIGNIN_REQUIRED');
+      await admin.staff.setLanguage(request.staff.user.id, language);
+      const back = String(request.headers.referer ?? '');
+      return reply.redirect(back.includes('/admin') ? new URL(back).pathname : '/admin', 303);
+    });
+
+    async function staffPage(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      extra: { notice?: { kind: 'error' | 'success'; text: string }; invitationLink?: string },
+      status = 200,
+    ) {
+      const ctx = context(request, reply);
+      const user = request.staff?.user;
+      if (!user) throw new KiosqueError('SIGNIN_REQUIRED');
+      const members = await admin.staff.list();
+      return send(reply, StaffPage({ admin: ctx, members, assignable: assignableRoles(user.role), ...extra }), status);
+    }
+
+    route('GET', '/admin/staff', 'staff.manage', async (request, reply) => staffPage(request, reply, {}));
+
+    route('POST', '/admin/staff', 'staff.manage', async (request, reply) => {
+      const form = inviteForm.safeParse(request.body);
+      if (!form.success || !isRole(form.data.role)) throw new KiosqueError('FORM_INVALID');
+      const ctx = context(request, reply);
+      try {
+        const { user, token } = await admin.staff.invite(request.staff?.user ?? null, {
+          ...form.data,
+          role: form.data.role,
+        });
+        return staffPage(request, reply, {
+          notice: { kind: 'success', text: ctx.t.t('admin.staff.invited', { name: user.name }) },
+          invitationLink: `${site.publicUrl}/admin/invitation?token=${token}`,
+        });
+      } catch (error) {
+        if (isKiosqueError(error) && ['STAFF_EMAIL_TAKEN', 'STAFF_INPUT_INVALID'].includes(error.code)) {
+          return staffPage(
+            request,
+            reply,
+            { notice: { kind: 'error', text: ctx.t.t(`error.${error.code}`) } },
+            errorStatus[error.code],
+          );
+        }
+        throw error;
+      }
+    });
+
+    route<{ role?: string }, { id: string }>(
+      'POST',
+      '/admin/staff/:id/role',
+      'staff.manage',
+      async (request, reply) => {
+        const role = String(request.body?.role ?? '');
+        if (!isRole(role) || !request.staff) throw new KiosqueError('FORM_INVALID');
+        await admin.staff.changeRole(request.staff.user, request.params.id, role);
+        const ctx = context(request, reply);
+        const member = (await admin.staff.list()).find((m) => m.id === request.params.id);
+        return staffPage(request, reply, {
+          notice: {
+            kind: 'success',
+            text: ctx.t.t('admin.staff.roleChanged', { name: member?.name ?? '', role: ctx.t.t(roleKey(role)) }),
+          },
+        });
+      },
+    );
+
+    route<unknown, { id: string }>('POST', '/admin/staff/:id/remove', 'staff.manage', async (request, reply) => {
+      if (!request.staff) throw new KiosqueError('SIGNIN_REQUIRED');
+      const member = (await admin.staff.list()).find((m) => m.id === request.params.id);
+      await admin.staff.remove(request.staff.user, request.params.id);
+      const ctx = context(request, reply);
+      return staffPage(request, reply, {
+        notice: { kind: 'success', text: ctx.t.t('admin.staff.removed', { name: member?.name ?? '' }) },
+      });
+    });
+  });
+}
+
+/** Only a path inside the admin may be a post-sign-in destination (no open redirect). */
+function safeNext(next: string | undefined): string {
+  return next && /^\/admin(\/[\w\-/?=&%.]*)?$/.test(next) && !next.startsWith('//') ? next : '';
+}

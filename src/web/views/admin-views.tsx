@@ -1,0 +1,456 @@
+import type { ComponentChildren } from 'preact';
+import type { NewsroomRow } from '../../domain/articles/story-list.js';
+import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
+import { languageAutonym } from '../../domain/i18n/translator.js';
+import type { Role } from '../../domain/staff/roles.js';
+import { hasPermission } from '../../domain/staff/roles.js';
+import type { StaffUser } from '../../domain/staff/staff-service.js';
+
+/** What every admin page needs: the member (null on sign-in pages), their CSRF token, assets. */
+export interface AdminContext {
+  t: Translator;
+  siteName: string;
+  languages: readonly string[];
+  assets: { css: string; js: string; icon: string };
+  user: StaffUser | null;
+  csrfToken: string;
+}
+
+export const roleKey = (role: Role) => `admin.role.${role}` as MessageKey;
+
+/** The hidden field every state-changing admin form carries. */
+export function Csrf({ admin }: { admin: AdminContext }) {
+  return <input type="hidden" name="_csrf" value={admin.csrfToken} />;
+}
+
+export function AdminLayout({
+  admin,
+  title,
+  children,
+}: {
+  admin: AdminContext;
+  title: string;
+  children: ComponentChildren;
+}) {
+  const { t, user } = admin;
+  return (
+    <html lang={t.language} dir={t.direction}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex, nofollow" />
+        <title>{`${title} — ${t.t('admin.title')} — ${admin.siteName}`}</title>
+        <link rel="icon" href={admin.assets.icon} type="image/svg+xml" />
+        <link rel="stylesheet" href={admin.assets.css} />
+        <script type="module" src={admin.assets.js} />
+      </head>
+      <body class="admin">
+        <header class="admin-header">
+          <a class="admin-brand" href="/admin">
+            {admin.siteName} · {t.t('admin.title')}
+          </a>
+          {user ? (
+            <nav aria-label={t.t('admin.nav')}>
+              <ul>
+                <li>
+                  <a href="/admin/stories">{t.t('admin.stories')}</a>
+                </li>
+                {hasPermission(user.role, 'staff.manage') ? (
+                  <li>
+                    <a href="/admin/staff">{t.t('admin.staff')}</a>
+                  </li>
+                ) : null}
+                <li>
+                  <a href="/">{t.t('admin.viewSite')}</a>
+                </li>
+              </ul>
+            </nav>
+          ) : null}
+          {user ? (
+            <div class="admin-account">
+              <span>{t.t('admin.signedInAs', { name: user.name, role: t.t(roleKey(user.role)) })}</span>
+              <form method="post" action="/admin/account/language" class="inline">
+                <Csrf admin={admin} />
+                <label for="admin-language" class="visually-hidden">
+                  {t.t('admin.language')}
+                </label>
+                <select id="admin-language" name="language">
+                  {admin.languages.map((language) => (
+                    <option value={language} selected={language === t.language}>
+                      {languageAutonym(language)}
+                    </option>
+                  ))}
+                </select>
+                <button type="submit">{t.t('admin.save')}</button>
+              </form>
+              <form method="post" action="/admin/logout" class="inline">
+                <Csrf admin={admin} />
+                <button type="submit">{t.t('admin.signOut')}</button>
+              </form>
+              <form method="post" action="/admin/logout-everywhere" class="inline">
+                <Csrf admin={admin} />
+                <button type="submit">{t.t('admin.signOutEverywhere')}</button>
+              </form>
+            </div>
+          ) : null}
+        </header>
+        <main id="main" class="admin-main">
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}
+
+export function Notice({ kind, children }: { kind: 'error' | 'success'; children: ComponentChildren }) {
+  return (
+    <div class={`notice notice--${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      {children}
+    </div>
+  );
+}
+
+/** The owner setup form and the invitation form share their shape. */
+export function PasswordSetupPage({
+  admin,
+  mode,
+  token,
+  error,
+  values = {},
+}: {
+  admin: AdminContext;
+  mode: 'setup' | 'invitation';
+  token: string;
+  error?: string;
+  values?: { email?: string; name?: string };
+}) {
+  const { t } = admin;
+  const title = t.t(mode === 'setup' ? 'admin.setup.title' : 'admin.invitation.title');
+  return (
+    <AdminLayout admin={admin} title={title}>
+      <section class="admin-card">
+        <h1>{title}</h1>
+        <p>{t.t(mode === 'setup' ? 'admin.setup.intro' : 'admin.invitation.intro')}</p>
+        {error ? <Notice kind="error">{error}</Notice> : null}
+        <form method="post" action={mode === 'setup' ? '/admin/setup' : '/admin/invitation'} class="stack">
+          <Csrf admin={admin} />
+          <input type="hidden" name="token" value={token} />
+          {mode === 'setup' ? (
+            <>
+              <label for="setup-name">{t.t('admin.field.name')}</label>
+              <input
+                id="setup-name"
+                name="name"
+                required
+                maxlength={120}
+                autocomplete="name"
+                value={values.name ?? ''}
+              />
+              <label for="setup-email">{t.t('admin.field.email')}</label>
+              <input
+                id="setup-email"
+                name="email"
+                type="email"
+                required
+                maxlength={254}
+                autocomplete="email"
+                value={values.email ?? ''}
+              />
+            </>
+          ) : null}
+          <label for="setup-password">{t.t('admin.field.password')}</label>
+          <input
+            id="setup-password"
+            name="password"
+            type="password"
+            required
+            minlength={10}
+            maxlength={256}
+            autocomplete="new-password"
+          />
+          <button type="submit" class="primary">
+            {t.t(mode === 'setup' ? 'admin.setup.submit' : 'admin.save')}
+          </button>
+        </form>
+      </section>
+    </AdminLayout>
+  );
+}
+
+export function LoginPage({
+  admin,
+  error,
+  email = '',
+  next = '',
+}: {
+  admin: AdminContext;
+  error?: string;
+  email?: string;
+  next?: string;
+}) {
+  const { t } = admin;
+  return (
+    <AdminLayout admin={admin} title={t.t('admin.login.title')}>
+      <section class="admin-card">
+        <h1>{t.t('admin.login.title')}</h1>
+        {error ? <Notice kind="error">{error}</Notice> : null}
+        <form method="post" action="/admin/login" class="stack">
+          <Csrf admin={admin} />
+          <input type="hidden" name="next" value={next} />
+          <label for="login-email">{t.t('admin.field.email')}</label>
+          <input
+            id="login-email"
+            name="email"
+            type="email"
+            required
+            maxlength={254}
+            autocomplete="username"
+            value={email}
+          />
+          <label for="login-password">{t.t('admin.field.password')}</label>
+          <input
+            id="login-password"
+            name="password"
+            type="password"
+            required
+            maxlength={256}
+            autocomplete="current-password"
+          />
+          <button type="submit" class="primary">
+            {t.t('admin.login.submit')}
+          </button>
+        </form>
+      </section>
+    </AdminLayout>
+  );
+}
+
+export function AdminMessagePage({ admin, title, message }: { admin: AdminContext; title: string; message: string }) {
+  return (
+    <AdminLayout admin={admin} title={title}>
+      <section class="admin-card">
+        <h1>{title}</h1>
+        <p>{message}</p>
+        <p>
+          <a href="/admin">{admin.t.t('admin.title')}</a>
+        </p>
+      </section>
+    </AdminLayout>
+  );
+}
+
+export function StaffPage({
+  admin,
+  members,
+  assignable,
+  notice,
+  invitationLink,
+}: {
+  admin: AdminContext;
+  members: StaffUser[];
+  assignable: Role[];
+  notice?: { kind: 'error' | 'success'; text: string };
+  invitationLink?: string;
+}) {
+  const { t, user } = admin;
+  return (
+    <AdminLayout admin={admin} title={t.t('admin.staff')}>
+      <h1>{t.t('admin.staff')}</h1>
+      {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+      {invitationLink ? (
+        <p class="invitation-link">
+          <code>{invitationLink}</code>
+        </p>
+      ) : null}
+      <table class="admin-table">
+        <thead>
+          <tr>
+            <th scope="col">{t.t('admin.field.name')}</th>
+            <th scope="col">{t.t('admin.field.email')}</th>
+            <th scope="col">{t.t('admin.field.role')}</th>
+            <th scope="col">
+              <span class="visually-hidden">{t.t('admin.staff.remove')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {members.map((member) => (
+            <tr>
+              <td>
+                {member.name}
+                {member.id === user?.id ? ` (${t.t('admin.staff.you')})` : ''}
+                {member.hasPassword ? null : <em> — {t.t('admin.staff.pending')}</em>}
+              </td>
+              <td>{member.email}</td>
+              <td>
+                {assignable.includes(member.role) && member.id !== user?.id ? (
+                  <form method="post" action={`/admin/staff/${member.id}/role`} class="inline">
+                    <Csrf admin={admin} />
+                    <label class="visually-hidden" for={`role-${member.id}`}>
+                      {t.t('admin.staff.changeRole')}
+                    </label>
+                    <select id={`role-${member.id}`} name="role">
+                      {assignable.map((role) => (
+                        <option value={role} selected={role === member.role}>
+                          {t.t(roleKey(role))}
+                        </option>
+                      ))}
+                    </select>
+                    <button type="submit">{t.t('admin.staff.changeRole')}</button>
+                  </form>
+                ) : (
+                  t.t(roleKey(member.role))
+                )}
+              </td>
+              <td>
+                {assignable.includes(member.role) && member.id !== user?.id ? (
+                  <form method="post" action={`/admin/staff/${member.id}/remove`} class="inline">
+                    <Csrf admin={admin} />
+                    <button type="submit" class="danger">
+                      {t.t('admin.staff.remove')}
+                    </button>
+                  </form>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {assignable.length > 0 ? (
+        <section class="admin-card">
+          <h2>{t.t('admin.staff.invite')}</h2>
+          <form method="post" action="/admin/staff" class="stack">
+            <Csrf admin={admin} />
+            <label for="invite-name">{t.t('admin.field.name')}</label>
+            <input id="invite-name" name="name" required maxlength={120} />
+            <label for="invite-email">{t.t('admin.field.email')}</label>
+            <input id="invite-email" name="email" type="email" required maxlength={254} />
+            <label for="invite-role">{t.t('admin.field.role')}</label>
+            <select id="invite-role" name="role">
+              {assignable.map((role) => (
+                <option value={role}>{t.t(roleKey(role))}</option>
+              ))}
+            </select>
+            <label for="invite-language">{t.t('admin.language')}</label>
+            <select id="invite-language" name="language">
+              {admin.languages.map((language) => (
+                <option value={language} selected={language === t.language}>
+                  {languageAutonym(language)}
+                </option>
+              ))}
+            </select>
+            <button type="submit" class="primary">
+              {t.t('admin.staff.inviteSubmit')}
+            </button>
+          </form>
+        </section>
+      ) : null}
+    </AdminLayout>
+  );
+}
+
+export interface StoryListProps {
+  admin: AdminContext;
+  rows: NewsroomRow[];
+  total: number;
+  page: number;
+  pageCount: number;
+  filters: { status?: string; language?: string; q?: string };
+}
+
+const statusKey = (row: { status: string; deleted: boolean }) =>
+  (row.deleted ? 'admin.status.deleted' : `admin.status.${row.status}`) as MessageKey;
+
+/** The newsroom's story list: filters in a GET form, so a filtered list is a link one can share. */
+export function StoryListPage({ admin, rows, total, page, pageCount, filters }: StoryListProps) {
+  const { t } = admin;
+  const query = (n: number) => {
+    const params = new URLSearchParams(
+      Object.entries(filters).filter((entry): entry is [string, string] => Boolean(entry[1])),
+    );
+    if (n > 1) params.set('page', String(n));
+    const text = params.toString();
+    return text ? `/admin/stories?${text}` : '/admin/stories';
+  };
+  return (
+    <AdminLayout admin={admin} title={t.t('admin.stories')}>
+      <div class="admin-titlebar">
+        <h1>{t.t('admin.stories')}</h1>
+        <a class="button primary" href="/admin/stories/new">
+          {t.t('admin.stories.new')}
+        </a>
+      </div>
+      <form method="get" action="/admin/stories" class="filters" aria-label={t.t('admin.stories.filters')}>
+        <label>
+          {t.t('admin.stories.search')}
+          <input type="search" name="q" value={filters.q ?? ''} maxlength={200} />
+        </label>
+        <label>
+          {t.t('admin.stories.status')}
+          <select name="status">
+            <option value="">{t.t('admin.stories.anyStatus')}</option>
+            {(['draft', 'scheduled', 'published', 'deleted'] as const).map((status) => (
+              <option value={status} selected={filters.status === status}>
+                {t.t(statusKey({ status, deleted: status === 'deleted' }))}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t.t('admin.stories.language')}
+          <select name="language">
+            <option value="">{t.t('admin.stories.anyLanguage')}</option>
+            {admin.languages.map((language) => (
+              <option value={language} selected={filters.language === language}>
+                {languageAutonym(language)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">{t.t('admin.stories.apply')}</button>
+      </form>
+      <p>{t.t('admin.stories.count', { count: total })}</p>
+      {rows.length === 0 ? (
+        <p>{t.t('admin.stories.empty')}</p>
+      ) : (
+        <table class="admin-table">
+          <thead>
+            <tr>
+              <th scope="col">{t.t('admin.stories.headline')}</th>
+              <th scope="col">{t.t('admin.stories.language')}</th>
+              <th scope="col">{t.t('admin.stories.status')}</th>
+              <th scope="col">{t.t('admin.stories.authors')}</th>
+              <th scope="col">{t.t('admin.stories.updated')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr>
+                <td>
+                  <a href={`/admin/stories/${row.id}`} lang={row.language}>
+                    {row.headline}
+                  </a>
+                </td>
+                <td>{row.language}</td>
+                <td>
+                  <span class={`status status--${row.deleted ? 'deleted' : row.status}`}>{t.t(statusKey(row))}</span>
+                </td>
+                <td>{row.authors.map((author) => author.name).join(', ')}</td>
+                <td>
+                  <time datetime={row.updatedAt.toISOString()}>{t.dateTime(row.updatedAt)}</time>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {pageCount > 1 ? (
+        <nav class="pagination" aria-label={t.t('pagination.label')}>
+          {page > 1 ? <a href={query(page - 1)}>{t.t('pagination.newer')}</a> : null}
+          <span>{t.t('pagination.page', { page, count: pageCount })}</span>
+          {page < pageCount ? <a href={query(page + 1)}>{t.t('pagination.older')}</a> : null}
+        </nav>
+      ) : null}
+    </AdminLayout>
+  );
+}

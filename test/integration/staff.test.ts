@@ -1,0 +1,263 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { hasPermission, type Role, roles } from '../../src/domain/staff/roles.js';
+import { databaseKinds } from '../support/databases.js';
+import { addMember, cookieValue, formHeaders, openForm, post, type StaffAgent, setupOwner } from '../support/staff.js';
+import { startTestSite, type TestSite } from '../support/test-app.js';
+
+/**
+ * What each admin route requires, written down independently of the code that declares it: a
+ * route added without an entry here, or declared with a different rule, fails the test above.
+ */
+const expectedAdminAccess: Record<string, string> = {
+  'GET /admin': 'admin.enter',
+  'GET /admin/stories': 'admin.enter',
+  'GET /admin/setup': 'public',
+  'POST /admin/setup': 'public',
+  'GET /admin/invitation': 'public',
+  'POST /admin/invitation': 'public',
+  'GET /admin/login': 'public',
+  'POST /admin/login': 'public',
+  'POST /admin/logout': 'admin.enter',
+  'POST /admin/logout-everywhere': 'admin.enter',
+  'POST /admin/account/language': 'admin.enter',
+  'GET /admin/staff': 'staff.manage',
+  'POST /admin/staff': 'staff.manage',
+  'POST /admin/staff/:id/role': 'staff.manage',
+  'POST /admin/staff/:id/remove': 'staff.manage',
+};
+
+describe.each(databaseKinds(inject('postgresAvailable')))('staff accounts on $kind', ({ kind, skip }) => {
+  let site: TestSite;
+  let owner: StaffAgent;
+  const members = {} as Record<Role, StaffAgent>;
+
+  beforeAll(async () => {
+    if (skip) return;
+    site = await startTestSite(kind);
+    owner = await setupOwner(site);
+    members.owner = owner;
+    for (const role of roles.filter((r) => r !== 'owner'))
+      members[role] = await addMember(site, role, `${role}@example.org`);
+  });
+  afterAll(async () => {
+    await site?.close();
+  });
+
+  async function freshSession(role: Role): Promise<StaffAgent> {
+    const form = await openForm(site, '/admin/login');
+    const email = role === 'owner' ? 'owner@example.org' : `${role}@example.org`;
+    const password = role === 'owner' ? 'owner password 123' : 'member password 123';
+    const response = await post(site, '/admin/login', { _csrf: form.csrf, email, password }, form.cookie);
+    const cookie = cookieValue(response.headers['set-cookie'], 'kiosque_staff');
+    const page = await get('/admin/staff', cookie);
+    return { cookie, csrf: /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!, email, role };
+  }
+
+  const get = (url: string, cookie = '') =>
+    site.app.server.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
+
+  it.skipIf(skip)('uses the setup link once: a second owner cannot be created with it or any other', async () => {
+    const token = await site.app.staff.createOwnerSetupLink();
+    expect((await get(`/admin/setup?token=${token}`)).statusCode).toBe(409);
+    const form = await openForm(site, '/admin/login');
+    const again = await post(
+      site,
+      '/admin/setup',
+      { _csrf: form.csrf, token, name: 'Mallory', email: 'mallory@example.org', password: 'mallory password' },
+      form.cookie,
+    );
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toContain('Ce site a déjà un propriétaire');
+    expect((await site.app.staff.list()).some((m) => m.email === 'mallory@example.org')).toBe(false);
+  });
+
+  it.skipIf(skip)('refuses an unknown or used link with a clear page', async () => {
+    const response = await get('/admin/setup?token=not-a-token');
+    expect([400, 409]).toContain(response.statusCode);
+    expect(response.headers['content-type']).toContain('text/html');
+  });
+
+  it.skipIf(skip)('stores no password in clear and signs in with the right one only', async () => {
+    const row = await site.app.database.db
+      .selectFrom('staff_users')
+      .select('password_hash')
+      .where('email', '=', 'owner@example.org')
+      .executeTakeFirstOrThrow();
+    expect(row.password_hash).toMatch(/^\$argon2id\$/);
+    const form = await openForm(site, '/admin/login');
+    const wrong = await post(
+      site,
+      '/admin/login',
+      { _csrf: form.csrf, email: 'editor@example.org', password: 'not the password' },
+      form.cookie,
+    );
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.body).toContain('L’adresse e-mail ou le mot de passe est incorrect');
+    const right = await post(
+      site,
+      '/admin/login',
+      { _csrf: form.csrf, email: 'EDITOR@example.org ', password: 'member password 123' },
+      form.cookie,
+    );
+    expect(right.statusCode).toBe(303);
+    const cookie = String(right.headers['set-cookie']);
+    expect(cookie).toMatch(/kiosque_staff=[\w-]{40,}/);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Lax');
+  });
+
+  it.skipIf(skip)('throttles sign-in per account after repeated failures, even with the right password', async () => {
+    await addMember(site, 'author', 'forgetful@example.org');
+    const form = await openForm(site, '/admin/login');
+    for (let i = 0; i < 5; i++) {
+      await post(
+        site,
+        '/admin/login',
+        { _csrf: form.csrf, email: 'forgetful@example.org', password: `wrong ${i}` },
+        form.cookie,
+      );
+    }
+    const blocked = await post(
+      site,
+      '/admin/login',
+      { _csrf: form.csrf, email: 'forgetful@example.org', password: 'member password 123' },
+      form.cookie,
+    );
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.body).toContain('Attendez 15 minutes');
+    // Another account from the same address is not locked out by it.
+    const other = await post(
+      site,
+      '/admin/login',
+      { _csrf: form.csrf, email: 'contributor@example.org', password: 'member password 123' },
+      form.cookie,
+    );
+    expect(other.statusCode).toBe(303);
+  });
+
+  it.skipIf(skip)('refuses a state change without the session’s CSRF token, or from another site', async () => {
+    const invite = { name: 'Csrf Test', email: 'csrf@example.org', role: 'author', language: 'fr' };
+    const missing = await post(site, '/admin/staff', invite, owner.cookie);
+    expect(missing.statusCode).toBe(403);
+    expect(missing.body).toContain('Ce formulaire a expiré');
+    const forged = await post(site, '/admin/staff', { ...invite, _csrf: 'forged' }, owner.cookie);
+    expect(forged.statusCode).toBe(403);
+    const crossSite = await site.app.server.inject({
+      method: 'POST',
+      url: '/admin/staff',
+      headers: { ...formHeaders, cookie: owner.cookie, origin: 'https://evil.example' },
+      payload: new URLSearchParams({ ...invite, _csrf: owner.csrf }).toString(),
+    });
+    expect(crossSite.statusCode).toBe(403);
+    expect((await site.app.staff.list()).some((m) => m.email === 'csrf@example.org')).toBe(false);
+    const ok = await post(site, '/admin/staff', { ...invite, _csrf: owner.csrf }, owner.cookie);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toMatch(/\/admin\/invitation\?token=[\w-]{40,}/);
+  });
+
+  it.skipIf(skip)('sends a visitor to the sign-in page and refuses their posts', async () => {
+    const page = await get('/admin/stories');
+    expect(page.statusCode).toBe(302);
+    expect(page.headers.location).toBe('/admin/login?next=%2Fadmin%2Fstories');
+    const form = await openForm(site, '/admin/login');
+    const postAnon = await post(
+      site,
+      '/admin/staff',
+      { _csrf: form.csrf, name: 'x', email: 'x@example.org', role: 'author', language: 'fr' },
+      form.cookie,
+    );
+    expect(postAnon.statusCode).toBe(401);
+  });
+
+  it.skipIf(skip)('never lets the owner be removed or demoted, nor an admin name another admin', async () => {
+    const ownerId = (await site.app.staff.list()).find((m) => m.role === 'owner')!.id;
+    const admin = members.admin;
+    const remove = await post(site, `/admin/staff/${ownerId}/remove`, { _csrf: admin.csrf }, admin.cookie);
+    expect(remove.statusCode).toBe(403);
+    const demote = await post(
+      site,
+      `/admin/staff/${ownerId}/role`,
+      { _csrf: admin.csrf, role: 'editor' },
+      admin.cookie,
+    );
+    expect(demote.statusCode).toBe(403);
+    const promote = await post(
+      site,
+      '/admin/staff',
+      { _csrf: admin.csrf, name: 'Second Admin', email: 'admin2@example.org', role: 'admin', language: 'fr' },
+      admin.cookie,
+    );
+    expect(promote.statusCode).toBe(403);
+    expect((await site.app.staff.list()).find((m) => m.id === ownerId)?.role).toBe('owner');
+  });
+
+  it.skipIf(skip)('signs a member out everywhere: every one of their sessions ends', async () => {
+    const form = await openForm(site, '/admin/login');
+    const second = await post(
+      site,
+      '/admin/login',
+      { _csrf: form.csrf, email: 'editor@example.org', password: 'member password 123' },
+      form.cookie,
+    );
+    const secondCookie = cookieValue(second.headers['set-cookie'], 'kiosque_staff');
+    expect((await get('/admin/stories', secondCookie)).statusCode).not.toBe(302);
+    const out = await post(site, '/admin/logout-everywhere', { _csrf: members.editor.csrf }, members.editor.cookie);
+    expect(out.statusCode).toBe(200);
+    expect((await get('/admin/stories', secondCookie)).statusCode).toBe(302);
+    expect((await get('/admin/stories', members.editor.cookie)).statusCode).toBe(302);
+    members.editor = await (async () => {
+      const again = await post(
+        site,
+        '/admin/login',
+        { _csrf: form.csrf, email: 'editor@example.org', password: 'member password 123' },
+        form.cookie,
+      );
+      const cookie = cookieValue(again.headers['set-cookie'], 'kiosque_staff');
+      const page = await get('/admin/staff', cookie);
+      return { ...members.editor, cookie, csrf: /name="_csrf" value="([^"]+)"/.exec(page.body)![1]! };
+    })();
+  });
+
+  it.skipIf(skip)('declares on every admin route the access rule this list expects (add new routes here)', () => {
+    const declared = Object.fromEntries(
+      site.app.server.adminRoutes.map((route) => [`${route.method} ${route.url}`, route.access]),
+    );
+    expect(declared).toEqual(expectedAdminAccess);
+  });
+
+  it.skipIf(skip)(
+    'answers every admin route for every role as its permission says: allowed, or a 403 page',
+    async () => {
+      // Signing out (everywhere) ends sessions the other routes need: those go last, on sessions of their own.
+      const signsOut = (url: string) => url.includes('logout');
+      const routes = site.app.server.adminRoutes
+        .filter((route) => route.access !== 'public')
+        .sort((a, b) => Number(signsOut(a.url)) - Number(signsOut(b.url)));
+      const failures: string[] = [];
+      for (const route of routes) {
+        for (const role of roles) {
+          const agent = signsOut(route.url) ? await freshSession(role) : members[role];
+          const url = route.url.replace(/:(\w+)/g, 'does-not-exist');
+          const response = await site.app.server.inject({
+            method: route.method as 'GET',
+            url,
+            headers: {
+              cookie: agent.cookie,
+              ...(route.method === 'GET' ? {} : { ...formHeaders, 'x-csrf-token': agent.csrf }),
+            },
+            payload: route.method === 'GET' ? undefined : new URLSearchParams({ _csrf: agent.csrf }).toString(),
+          });
+          const allowed = hasPermission(role, route.access as Parameters<typeof hasPermission>[1]);
+          const denied = response.statusCode === 403 && /Accès refusé|Access denied|ACCESS_DENIED/.test(response.body);
+          const signedOut =
+            response.statusCode === 401 ||
+            (!signsOut(route.url) && String(response.headers.location ?? '').startsWith('/admin/login'));
+          if (allowed === denied || signedOut) {
+            failures.push(`${route.method} ${route.url} as ${role}: ${response.statusCode}`);
+          }
+        }
+      }
+      expect(failures).toEqual([]);
+    },
+  );
+});

@@ -1,0 +1,81 @@
+import type { Role } from '../../src/domain/staff/roles.js';
+import type { TestSite } from './test-app.js';
+
+export const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' };
+
+/** A signed-in staff member as a browser would hold them: the session cookie and the page's CSRF token. */
+export interface StaffAgent {
+  cookie: string;
+  csrf: string;
+  email: string;
+  role: Role;
+}
+
+function cookieValue(setCookie: string | string[] | undefined, name: string): string {
+  const all = [setCookie ?? []].flat();
+  const found = all.find((entry) => entry.startsWith(`${name}=`));
+  if (!found) throw new Error(`no ${name} cookie in ${JSON.stringify(all)}`);
+  return found.split(';')[0] as string;
+}
+
+export function csrfOf(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!match?.[1]) throw new Error('no CSRF field on the page');
+  return match[1];
+}
+
+/** Opens a page as a visitor and returns what its form needs (pre-session CSRF cookie and token). */
+export async function openForm(site: TestSite, url: string) {
+  const page = await site.app.server.inject({ method: 'GET', url });
+  return { page, cookie: cookieValue(page.headers['set-cookie'], 'kiosque_csrf'), csrf: csrfOf(page.body) };
+}
+
+export const post = (site: TestSite, url: string, form: Record<string, string>, cookie: string) =>
+  site.app.server.inject({
+    method: 'POST',
+    url,
+    headers: { ...formHeaders, cookie },
+    payload: new URLSearchParams(form).toString(),
+  });
+
+/** Creates the owner through the one-time setup link, as a new install does. */
+export async function setupOwner(
+  site: TestSite,
+  email = 'owner@example.org',
+  password = 'owner password 123',
+): Promise<StaffAgent> {
+  const token = await site.app.staff.createOwnerSetupLink();
+  const form = await openForm(site, `/admin/setup?token=${token}`);
+  const response = await post(
+    site,
+    '/admin/setup',
+    { _csrf: form.csrf, token, name: 'Olivia Owner', email, password },
+    form.cookie,
+  );
+  if (response.statusCode !== 303)
+    throw new Error(`setup failed: ${response.statusCode} ${response.body.slice(0, 300)}`);
+  return signedIn(site, cookieValue(response.headers['set-cookie'], 'kiosque_staff'), email, 'owner');
+}
+
+/** Every admin page of a signed-in member, even a 403, carries the session's CSRF token (sign-out forms). */
+async function signedIn(site: TestSite, cookie: string, email: string, role: Role): Promise<StaffAgent> {
+  const page = await site.app.server.inject({ method: 'GET', url: '/admin/staff', headers: { cookie } });
+  return { cookie, csrf: csrfOf(page.body), email, role };
+}
+
+/** Invites a member with `role` through the service and accepts the invitation in the web UI. */
+export async function addMember(
+  site: TestSite,
+  role: Role,
+  email: string,
+  password = 'member password 123',
+): Promise<StaffAgent> {
+  const { token } = await site.app.staff.invite(null, { email, name: `Member ${role}`, role, language: 'fr' });
+  const form = await openForm(site, `/admin/invitation?token=${token}`);
+  const response = await post(site, '/admin/invitation', { _csrf: form.csrf, token, password }, form.cookie);
+  if (response.statusCode !== 303)
+    throw new Error(`invitation failed: ${response.statusCode} ${response.body.slice(0, 300)}`);
+  return signedIn(site, cookieValue(response.headers['set-cookie'], 'kiosque_staff'), email, role);
+}
+
+export { cookieValue };
