@@ -22,7 +22,7 @@ import { type AdminDependencies, registerAdminRoutes } from './routes/admin-rout
 import { registerMediaRoutes } from './routes/media-routes.js';
 import { registerNewsletterRoutes } from './routes/newsletter-routes.js';
 import { registerSiteRoutes } from './routes/site-routes.js';
-import { pickEncoding, type StaticAsset } from './static-assets.js';
+import { encodedEtag, etagMatches, pickEncoding, type StaticAsset } from './static-assets.js';
 import { MessagePage } from './views/pages.js';
 import type { SiteContext } from './views/site-context.js';
 
@@ -196,11 +196,8 @@ function createPageRenderer(deps: WebDependencies) {
       .header('vary', 'accept-encoding');
     const encoding = pickEncoding(request.headers['accept-encoding']);
     const sent = encoding === 'br' && page.brotli ? 'br' : encoding === 'identity' ? 'identity' : 'gzip';
-    const etag = `"${page.hash}${sent === 'br' ? '-br' : sent === 'gzip' ? '-gz' : ''}"`;
-    reply.header('etag', etag);
-    const ifNoneMatch = request.headers['if-none-match'];
-    // Any encoding's validator matches: they are the same page.
-    if (ifNoneMatch !== undefined && ifNoneMatch.includes(`"${page.hash}`)) return reply.status(304).send();
+    reply.header('etag', encodedEtag(page.hash, sent));
+    if (etagMatches(request.headers['if-none-match'], page.hash)) return reply.status(304).send();
     if (sent !== 'identity') reply.header('content-encoding', sent);
     return reply.send(sent === 'br' ? page.brotli : sent === 'gzip' ? page.gzip : page.identity);
   }
@@ -287,14 +284,14 @@ function registerAssetRoutes(app: FastifyInstance, assets: Map<string, StaticAss
   app.get('/assets/:file', async (request, reply) => {
     const asset = byUrl.get(request.url.split('?')[0]!);
     if (!asset) throw new KiosqueError('PAGE_NOT_FOUND');
+    const encoding = pickEncoding(request.headers['accept-encoding']);
     reply
       .header('content-type', asset.contentType)
       .header('cache-control', 'public, max-age=31536000, immutable')
-      .header('etag', asset.etag)
+      .header('etag', encodedEtag(asset.hash, encoding))
       .header('vary', 'accept-encoding')
       .header('x-content-type-options', 'nosniff');
-    if (request.headers['if-none-match'] === asset.etag) return reply.status(304).send();
-    const encoding = pickEncoding(request.headers['accept-encoding']);
+    if (etagMatches(request.headers['if-none-match'], asset.hash)) return reply.status(304).send();
     if (encoding !== 'identity') reply.header('content-encoding', encoding);
     return reply.send(encoding === 'br' ? asset.brotli : encoding === 'gzip' ? asset.gzip : asset.identity);
   });

@@ -6,7 +6,8 @@ export interface StaticAsset {
   /** The public URL, with a content hash so it can be cached for a year. */
   url: string;
   contentType: string;
-  etag: string;
+  /** Content hash; each encoding's ETag adds a suffix (see `encodedEtag`). */
+  hash: string;
   identity: Buffer;
   gzip: Buffer;
   brotli: Buffer;
@@ -29,13 +30,23 @@ export function loadStaticAssets(folder: URL, files: string[]): Map<string, Stat
     assets.set(file, {
       url: `/assets/${file.slice(0, dot)}.${hash}.${extension}`,
       contentType: types[extension] ?? 'application/octet-stream',
-      etag: `"${hash}"`,
+      hash,
       identity,
       gzip: gzipSync(identity, { level: 9 }),
       brotli: brotliCompressSync(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
     });
   }
   return assets;
+}
+
+/** A strong ETag per representation: the same content in another encoding is another entity. */
+export function encodedEtag(hash: string, encoding: 'br' | 'gzip' | 'identity'): string {
+  return `"${hash}${encoding === 'br' ? '-br' : encoding === 'gzip' ? '-gz' : ''}"`;
+}
+
+/** If-None-Match matches when it names any encoding of this content: the reader has it already. */
+export function etagMatches(ifNoneMatch: string | undefined, hash: string): boolean {
+  return ifNoneMatch !== undefined && (ifNoneMatch.includes(`"${hash}"`) || ifNoneMatch.includes(`"${hash}-`));
 }
 
 /** Which pre-compressed body to send for an Accept-Encoding header. */

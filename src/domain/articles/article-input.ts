@@ -5,11 +5,17 @@ import { type AccessLevel, type ArticleStatus, accessLevels, articleStatuses } f
 import { isAllowedUrl, renderMarkdown } from './markdown.js';
 import { isValidSlug, slugify } from './slug.js';
 
+// NUL and the other C0 controls (but tab and newlines) are never text anyone meant to write;
+// PostgreSQL refuses NUL outright. They are dropped on the way in.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+const controlCharacters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+const text = () => z.string().transform((value) => value.replace(controlCharacters, ''));
+
 const imageUse = z.object({
   imageId: z.string().min(1),
-  alt: z.string().max(500),
-  caption: z.string().max(1000).default(''),
-  credit: z.string().max(200).default(''),
+  alt: text().pipe(z.string().max(500)),
+  caption: text().pipe(z.string().max(1000)).default(''),
+  credit: text().pipe(z.string().max(200)).default(''),
 });
 
 const httpUrl = z
@@ -22,9 +28,9 @@ export const articleInputSchema = z.object({
   language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/),
   translationGroup: z.string().min(1).optional(),
   slug: z.string().optional(),
-  headline: z.string().trim().min(1).max(300),
-  standfirst: z.string().trim().max(1000).default(''),
-  bodyMarkdown: z.string().max(500_000).default(''),
+  headline: text().pipe(z.string().trim().min(1).max(300)),
+  standfirst: text().pipe(z.string().trim().max(1000)).default(''),
+  bodyMarkdown: text().pipe(z.string().max(500_000)).default(''),
   status: z.enum(articleStatuses).default('draft'),
   access: z.enum(accessLevels).default('public'),
   sectionId: z.string().nullable().default(null),
@@ -36,8 +42,8 @@ export const articleInputSchema = z.object({
     .object({ name: z.string().trim().min(1).max(300), url: httpUrl.nullable() })
     .nullable()
     .default(null),
-  seoTitle: z.string().max(300).nullable().default(null),
-  seoDescription: z.string().max(1000).nullable().default(null),
+  seoTitle: text().pipe(z.string().max(300)).nullable().default(null),
+  seoDescription: text().pipe(z.string().max(1000)).nullable().default(null),
   publishedAt: z.date().nullable().default(null),
   scheduledAt: z.date().nullable().default(null),
 });
