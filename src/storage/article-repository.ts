@@ -10,6 +10,33 @@ import { toDate, toDateOrNull } from './schema.js';
 
 type ArticleRow = Selectable<ArticlesTable>;
 
+/** What a list shows of an article: never the body, which is most of the row and lives in overflow pages. */
+const summaryColumns = [
+  'articles.id',
+  'articles.translation_group',
+  'articles.language',
+  'articles.slug',
+  'articles.headline',
+  'articles.standfirst',
+  'articles.section_id',
+  'articles.published_at',
+  'articles.created_at',
+  'articles.updated_at',
+] as const;
+type SummaryRow = Pick<
+  ArticleRow,
+  | 'id'
+  | 'translation_group'
+  | 'language'
+  | 'slug'
+  | 'headline'
+  | 'standfirst'
+  | 'section_id'
+  | 'published_at'
+  | 'created_at'
+  | 'updated_at'
+>;
+
 /** Articles on SQL: one code path for SQLite and PostgreSQL. */
 export function createArticleRepository(db: Kysely<Database>) {
   function publishedIn(language: string, now: Date) {
@@ -82,7 +109,7 @@ export function createArticleRepository(db: Kysely<Database>) {
     return new Map(rows.map((row) => [row.id, row]));
   }
 
-  async function summarize(rows: ArticleRow[]): Promise<ArticleSummary[]> {
+  async function summarize(rows: SummaryRow[]): Promise<ArticleSummary[]> {
     const ids = rows.map((row) => row.id);
     const [authors, images, sections] = await Promise.all([
       authorsOf(ids),
@@ -177,6 +204,18 @@ export function createArticleRepository(db: Kysely<Database>) {
   }
 
   const reader: ArticleReader = {
+    async listTranslations(translationGroup, now) {
+      return db
+        .selectFrom('articles')
+        .select(['language', 'slug'])
+        .where('translation_group', '=', translationGroup)
+        .where('status', '=', 'published')
+        .where('deleted_at', 'is', null)
+        .where('published_at', '<=', now.toISOString())
+        .orderBy('language')
+        .execute();
+    },
+
     /** Where an article that changed its slug lives now, if it is public. */
     async findRenamed(language, slug, now) {
       const row = await publishedIn(language, now)
@@ -200,15 +239,17 @@ export function createArticleRepository(db: Kysely<Database>) {
       const base = applyFilters(publishedIn(q.language, now), q);
       const [rows, count] = await Promise.all([
         base
-          .selectAll('articles')
+          .select(summaryColumns)
           .orderBy('articles.published_at', 'desc')
           .orderBy('articles.id', 'desc')
           .limit(q.limit)
           .offset(q.offset ?? 0)
           .execute(),
-        base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
+        q.withTotal === false
+          ? null
+          : base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
       ]);
-      return { items: await summarize(rows), total: Number(count.n) };
+      return { items: await summarize(rows), total: count ? Number(count.n) : null };
     },
 
     async listRelatedByTags(article, limit, now) {
@@ -216,15 +257,24 @@ export function createArticleRepository(db: Kysely<Database>) {
       const excluded = publishedIn(article.language, now)
         .where('articles.translation_group', '<>', article.translationGroup)
         .where('articles.id', '<>', article.id);
+      // Counted from the tags first, then checked against the articles: the other way round visits
+      // every public article of the language.
       const byTags =
         tagIds.length === 0
           ? []
           : await excluded
-              .innerJoin('article_tags', 'article_tags.article_id', 'articles.id')
-              .where('article_tags.tag_id', 'in', tagIds)
-              .select(['articles.id', (eb) => eb.fn.countAll<string | number>().as('shared')])
-              .groupBy(['articles.id', 'articles.published_at'])
-              .orderBy('shared', 'desc')
+              .innerJoin(
+                (eb) =>
+                  eb
+                    .selectFrom('article_tags')
+                    .select(['article_tags.article_id', (eb) => eb.fn.countAll<string | number>().as('n')])
+                    .where('article_tags.tag_id', 'in', tagIds)
+                    .groupBy('article_tags.article_id')
+                    .as('shared'),
+                (join) => join.onRef('shared.article_id', '=', 'articles.id'),
+              )
+              .select(['articles.id', 'shared.n'])
+              .orderBy('shared.n', 'desc')
               .orderBy('articles.published_at', 'desc')
               .limit(limit)
               .execute();
@@ -240,7 +290,7 @@ export function createArticleRepository(db: Kysely<Database>) {
         ids.push(...more.map((row) => row.id));
       }
       if (ids.length === 0) return [];
-      const rows = await db.selectFrom('articles').selectAll().where('id', 'in', ids).execute();
+      const rows = await db.selectFrom('articles').select(summaryColumns).where('articles.id', 'in', ids).execute();
       const order = new Map(ids.map((id, index) => [id, index]));
       rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
       return summarize(rows);

@@ -155,6 +155,7 @@ function createPageRenderer(deps: WebDependencies) {
       name: site.name,
       publicUrl: site.publicUrl,
       languages: site.languages,
+      defaultLanguage: site.defaultLanguage,
       assets: {
         css: assets.get('site.css')!.url,
         js: assets.get('site.js')!.url,

@@ -11,14 +11,19 @@ export interface ListQuery {
   excludeIds?: string[];
   limit: number;
   offset?: number;
+  /** Also count every match, for paging. Counting visits every match, so lists that do not page skip it. */
+  withTotal?: boolean;
 }
 
 /** What the reading site needs from storage: published articles only, as of `now`. */
 export interface ArticleReader {
   findPublished(language: string, slug: string, now: Date): Promise<Article | null>;
-  listPublished(query: ListQuery, now: Date): Promise<{ items: ArticleSummary[]; total: number }>;
+  /** `total` is null when the query asked for no count (`withTotal: false`). */
+  listPublished(query: ListQuery, now: Date): Promise<{ items: ArticleSummary[]; total: number | null }>;
   /** Published articles sharing the most tags with `article` (then its section), same language. */
   listRelatedByTags(article: Article, limit: number, now: Date): Promise<ArticleSummary[]>;
+  /** The public articles of a translation group (each language at most once). */
+  listTranslations(translationGroup: string, now: Date): Promise<{ language: string; slug: string }[]>;
   /** The current slug of a public article that used to have `slug`, or null. */
   findRenamed(language: string, slug: string, now: Date): Promise<string | null>;
 }
@@ -33,6 +38,8 @@ export interface TaxonomyReader {
 
 export interface ArticlePage {
   article: Article;
+  /** Where this story is published in other languages (this article excluded). */
+  translations: { language: string; slug: string }[];
   latest: ArticleSummary[];
   related: ArticleSummary[];
 }
@@ -57,16 +64,20 @@ export function createReadingService(deps: { articles: ArticleReader; taxonomy: 
 
   async function listing<T>(subject: T, query: Omit<ListQuery, 'limit' | 'offset'>, page: number) {
     const safePage = Number.isInteger(page) && page >= 1 ? page : 1;
-    const { items, total } = await articles.listPublished(
-      { ...query, limit: pageSize, offset: (safePage - 1) * pageSize },
+    const { items, total: counted } = await articles.listPublished(
+      { ...query, limit: pageSize, offset: (safePage - 1) * pageSize, withTotal: true },
       clock.now(),
     );
+    const total = counted ?? 0;
     return { subject, items, page: safePage, pageCount: Math.max(1, Math.ceil(total / pageSize)), total };
   }
 
   return {
     async home(language: string): Promise<{ lead: ArticleSummary | null; latest: ArticleSummary[] }> {
-      const { items } = await articles.listPublished({ language, limit: homeLatestCount + 1 }, clock.now());
+      const { items } = await articles.listPublished(
+        { language, limit: homeLatestCount + 1, withTotal: false },
+        clock.now(),
+      );
       return { lead: items[0] ?? null, latest: items.slice(1) };
     },
 
@@ -79,11 +90,13 @@ export function createReadingService(deps: { articles: ArticleReader; taxonomy: 
         if (movedTo) return { movedTo };
         throw new KiosqueError('ARTICLE_NOT_FOUND', { language, slug });
       }
-      const [latest, related] = await Promise.all([
-        articles.listPublished({ language, excludeIds: [article.id], limit: latestCount }, now),
+      const [latest, related, group] = await Promise.all([
+        articles.listPublished({ language, excludeIds: [article.id], limit: latestCount, withTotal: false }, now),
         articles.listRelatedByTags(article, relatedCount, now),
+        articles.listTranslations(article.translationGroup, now),
       ]);
-      return { article, latest: latest.items, related };
+      const translations = group.filter((other) => other.language !== article.language);
+      return { article, translations, latest: latest.items, related };
     },
 
     async section(language: string, slug: string, page = 1): Promise<ListingPage<Taxon>> {

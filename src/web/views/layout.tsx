@@ -8,15 +8,22 @@ export interface LayoutProps {
   description?: string;
   /** Path of this page, for the canonical link. Omitted on error pages. */
   path?: string;
-  /** Same page in other languages; where absent, the switcher leads to that language's home. */
+  /**
+   * This page in every language it exists in (this one included), as site paths: they become
+   * reciprocal hreflang links with an x-default, and the language switcher's targets.
+   */
   alternates?: Record<string, string>;
+  /** An article: a language missing from `alternates` means "not translated", and the switcher says so. */
+  translatable?: boolean;
   head?: ComponentChildren;
   children: ComponentChildren;
 }
 
-export function Layout({ site, title, description, path, alternates = {}, head, children }: LayoutProps) {
+export function Layout({ site, title, description, path, alternates = {}, translatable = false, head, children }: LayoutProps) {
   const { t } = site;
   const language = t.language;
+  const versions = site.languages.filter((other) => alternates[other] !== undefined);
+  const xDefault = alternates[site.defaultLanguage] ?? (versions[0] ? alternates[versions[0]] : undefined);
   return (
     <html lang={language} dir={t.direction}>
       <head>
@@ -25,6 +32,14 @@ export function Layout({ site, title, description, path, alternates = {}, head, 
         <title>{title}</title>
         {description ? <meta name="description" content={description} /> : null}
         {path ? <link rel="canonical" href={absoluteUrl(site, path)} /> : null}
+        {versions.length > 1
+          ? [
+              ...versions.map((other) => (
+                <link rel="alternate" hreflang={other} href={absoluteUrl(site, alternates[other] as string)} />
+              )),
+              <link rel="alternate" hreflang="x-default" href={absoluteUrl(site, xDefault as string)} />,
+            ]
+          : null}
         <link rel="icon" href={site.assets.icon} type="image/svg+xml" />
         <link rel="stylesheet" href={site.assets.css} />
         <link
@@ -54,9 +69,15 @@ export function Layout({ site, title, description, path, alternates = {}, head, 
                       <span aria-current="true" lang={other}>
                         {languageAutonym(other)}
                       </span>
-                    ) : (
+                    ) : alternates[other] !== undefined || !translatable ? (
                       <a href={alternates[other] ?? paths.home(other)} hreflang={other} lang={other}>
                         {languageAutonym(other)}
+                      </a>
+                    ) : (
+                      // No translation: say so, and lead to that language's home.
+                      <a href={paths.home(other)} hreflang={other} class="languages__untranslated">
+                        <span lang={other}>{languageAutonym(other)}</span>
+                        <span class="languages__note"> {t.t('nav.untranslated')}</span>
                       </a>
                     )}
                   </li>

@@ -32,6 +32,7 @@ export function HomePage({
       title={t.t('home.title', { site: site.name })}
       description={t.t('site.tagline')}
       path={paths.home(t.language)}
+      alternates={Object.fromEntries(site.languages.map((language) => [language, paths.home(language)]))}
     >
       <h1 class="visually-hidden">{t.t('home.title', { site: site.name })}</h1>
       {lead ? (
@@ -63,23 +64,31 @@ export function HomePage({
 export function ArticlePage({
   site,
   article,
+  translations = [],
   latest,
   related,
 }: {
   site: SiteContext;
   article: Article;
+  translations?: { language: string; slug: string }[];
   latest: ArticleSummary[];
   related: ArticleSummary[];
 }) {
   const { t } = site;
   const path = paths.article(article.language, article.slug);
   const published = article.publishedAt ?? article.createdAt;
+  const alternates = Object.fromEntries([
+    [article.language, path],
+    ...translations.filter((other) => site.languages.includes(other.language)).map((other) => [other.language, paths.article(other.language, other.slug)]),
+  ]);
   return (
     <Layout
       site={site}
       title={`${article.seoTitle ?? article.headline} — ${site.name}`}
       description={article.seoDescription ?? article.standfirst}
       path={path}
+      alternates={alternates}
+      translatable
     >
       <article class="story">
         <header class="story__header">

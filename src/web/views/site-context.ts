@@ -6,6 +6,8 @@ export interface SiteContext {
   publicUrl: string;
   /** The site's languages, in menu order. */
   languages: readonly string[];
+  /** The language `x-default` alternates point to. */
+  defaultLanguage: string;
   assets: { css: string; js: string; icon: string };
   followLinks: readonly { network: string; url: string }[];
   /** Sections of this language, for the main navigation. */
