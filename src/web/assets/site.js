@@ -30,7 +30,8 @@ for (const share of document.querySelectorAll('[data-share-url]')) {
 }
 
 // Gallery: a modal dialog with previous/next, arrow keys and Esc. showModal() makes the rest of
-// the page inert, which keeps focus inside; on close, focus goes back to the thumbnail.
+// the page inert and Tab wraps round the dialog's controls, which keeps focus inside; on close,
+// focus goes back to the thumbnail.
 for (const gallery of document.querySelectorAll('[data-gallery]')) {
   const links = [...gallery.querySelectorAll('.gallery__link')];
   const dialog = gallery.querySelector('.lightbox');
@@ -85,6 +86,16 @@ for (const gallery of document.querySelectorAll('[data-gallery]')) {
     } else if (event.key === 'ArrowRight') {
       event.preventDefault();
       show(document.documentElement.dir === 'rtl' ? current - 1 : current + 1);
+    } else if (event.key === 'Tab') {
+      // The inert page is skipped, but Tab past the last button still leaves the document for the
+      // browser's own toolbar, so a keyboard reader loses the dialog: wrap round its controls instead.
+      const controls = [...dialog.querySelectorAll('button:not([hidden]), a[href]')];
+      const first = controls[0];
+      const last = controls.at(-1);
+      if (event.shiftKey ? document.activeElement === first : document.activeElement === last) {
+        event.preventDefault();
+        (event.shiftKey ? last : first).focus();
+      }
     }
   });
   // A click on the dark backdrop (outside the dialog box) closes it too.

@@ -1,0 +1,90 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+
+/** Debian's real binary: launching it directly skips the wrapper script's ~1 s of shell work. */
+const debianChromium = '/usr/lib/chromium/chromium';
+
+/** Exactly these switches: no sandbox (tests run as root), and nothing that phones home or updates itself. */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+] as const;
+
+export const chromiumMissing =
+  'Chromium not found, install it with apt-get install chromium or set CHROMIUM_PATH to its binary';
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The Chromium to drive: CHROMIUM_PATH, then Debian's binary, then `chromium` or `chromium-browser` on the PATH. */
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.CHROMIUM_PATH) return isExecutable(env.CHROMIUM_PATH) ? env.CHROMIUM_PATH : null;
+  if (isExecutable(debianChromium)) return debianChromium;
+  for (const name of ['chromium', 'chromium-browser']) {
+    for (const folder of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+      const candidate = path.join(folder, name);
+      if (isExecutable(candidate)) return candidate;
+    }
+  }
+  return null;
+}
+
+/**
+ * Whether this file's browser tests run. Outside CI a missing Chromium skips them with a loud
+ * warning; under CI=true they run anyway and fail in `useBrowser`, so a machine without a browser
+ * can never pass CI by silently testing less.
+ */
+export function browserAvailability(env: NodeJS.ProcessEnv = process.env): {
+  executable: string | null;
+  skip: boolean;
+} {
+  const executable = findChromium(env);
+  if (executable || env.CI === 'true') return { executable, skip: false };
+  const badPath = env.CHROMIUM_PATH ? ` (CHROMIUM_PATH=${env.CHROMIUM_PATH} is not an executable file)` : '';
+  console.warn(`\n⚠ SKIPPED: ${chromiumMissing}${badPath}. The browser tests of test/e2e/ did not run.\n`);
+  return { executable, skip: true };
+}
+
+export async function launchChromium(executablePath: string): Promise<Browser> {
+  return chromium.launch({ executablePath, headless: true, args: [...chromiumArgs] });
+}
+
+/**
+ * One headless Chromium for the calling describe block, launched before its tests and closed after.
+ * `newPage` opens the page in a fresh context, closed after the test, so no cookie, permission or
+ * storage leaks from one test into the next.
+ */
+export function useBrowser(executable: string | null): { newPage(options?: BrowserContextOptions): Promise<Page> } {
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    if (!executable) throw new Error(`${chromiumMissing}. Under CI=true the browser tests must run, not skip.`);
+    browser = await launchChromium(executable);
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    async newPage(options = {}) {
+      if (!browser) throw new Error('The browser is not running: call useBrowser() inside a describe block.');
+      const context = await browser.newContext(options);
+      contexts.push(context);
+      return context.newPage();
+    },
+  };
+}
