@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogs } from '../../src/app.js';
@@ -370,32 +370,29 @@ describe.skipIf(skip)('reading site in Chromium, on SQLite', () => {
       expect(requested.filter((url) => new URL(url).origin !== site.url)).toEqual([]);
     });
 
-    it('logs no console error and throws no page error on home, article, section and 404 pages', async () => {
-      const pages = [
-        { path: '/fr/', status: 200 },
-        { path: seedArticle, status: 200 },
-        { path: '/fr/section/monde', status: 200 },
-        { path: '/fr/cette-page-n-existe-pas', status: 404 },
-      ];
-      for (const { path, status } of pages) {
-        const page = await chromium.newPage({ baseURL: site.url });
-        const problems: string[] = [];
-        const documentUrl = new URL(path, site.url).href;
-        page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-        page.on('console', (message) => {
-          if (message.type() !== 'error') return;
-          // Chromium reports the document's own status; on the 404 page that status is the point.
-          const ownStatus = message.location().url === documentUrl && message.text().includes(`status of ${status}`);
-          if (!(status === 404 && ownStatus)) problems.push(`console: ${message.text()} (${message.location().url})`);
-        });
-        const response = await page.goto(path);
-        expect(response?.status(), path).toBe(status);
-        expect(await page.locator('h1').count(), path).toBe(1);
-        expect(problems, path).toEqual([]);
-      }
+    it.each([
+      { name: 'home', path: '/fr/', status: 200 },
+      { name: 'article', path: seedArticle, status: 200 },
+      { name: 'section', path: '/fr/section/monde', status: 200 },
+      { name: '404', path: '/fr/cette-page-n-existe-pas', status: 404 },
+    ])('logs no console error and throws no page error on the $name page', async ({ path, status }) => {
+      const page = await chromium.newPage({ baseURL: site.url });
+      const problems: string[] = [];
+      const documentUrl = new URL(path, site.url).href;
+      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      page.on('console', (message) => {
+        if (message.type() !== 'error') return;
+        // Chromium reports the document's own status; on the 404 page that status is the point.
+        const ownStatus = message.location().url === documentUrl && message.text().includes(`status of ${status}`);
+        if (!(status === 404 && ownStatus)) problems.push(`console: ${message.text()} (${message.location().url})`);
+      });
+      const response = await page.goto(path);
+      expect(response?.status(), path).toBe(status);
+      expect(await page.locator('h1').count(), path).toBe(1);
+      expect(problems, path).toEqual([]);
     });
 
-    it('fits phone screens without sideways scrolling, and saves phone and desktop screenshots', async () => {
+    it('fits phone screens 320 and 375 px wide without sideways scrolling', async () => {
       // One page throughout, so its cache spares the server from resizing the same photos again.
       const page = await chromium.newPage({ baseURL: site.url });
       for (const width of [320, 375]) {
@@ -410,7 +407,10 @@ describe.skipIf(skip)('reading site in Chromium, on SQLite', () => {
           expect(scrollWidth, `${path} at ${width}px`).toBeLessThanOrEqual(innerWidth);
         }
       }
+    });
 
+    it('saves full-page screenshots of the article at phone and desktop widths', async () => {
+      const page = await chromium.newPage({ baseURL: site.url });
       mkdirSync(screenshotFolder, { recursive: true });
       for (const { name, viewport } of [
         { name: 'phone', viewport: { width: 375, height: 812 } },
@@ -420,6 +420,7 @@ describe.skipIf(skip)('reading site in Chromium, on SQLite', () => {
         expect((await page.goto(seedArticle))?.status()).toBe(200);
         await loadAllImages(page);
         const file = new URL(`article-${name}.png`, screenshotFolder);
+        rmSync(file, { force: true });
         await page.screenshot({ path: file.pathname, fullPage: true });
         const png = readFileSync(file);
         // The PNG header holds the picture's size: as wide as the screen, and taller (the whole page).
