@@ -88,7 +88,7 @@ describe.concurrent('kiosque command', { timeout: 90_000 }, () => {
     const child = kiosque(['serve'], { KIOSQUE_DATA_DIR: dataDir, PORT: String(await freePort()) });
     const done = finish(child);
     const address = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no address printed within 20 s')), 20_000);
+      const timer = setTimeout(() => reject(new Error('no address printed within 60 s')), 60_000);
       child.stdout?.on('data', (chunk: Buffer) => {
         const match = /Kiosque is serving (http:\/\/\S+)/.exec(chunk.toString());
         if (match) {
