@@ -11,10 +11,13 @@ import { createReadingService } from './domain/articles/reading-service.js';
 import { type Clock, type IdGenerator, systemClock } from './domain/clock.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
 import { type Catalog, createTranslator, type Translator } from './domain/i18n/translator.js';
+import { createMediaLibrary } from './domain/media/media-library.js';
 import { createNewsletterService } from './domain/newsletter/newsletter-service.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
+import { createImageInspector } from './media/image-inspector.js';
 import { createImageVariants } from './media/image-variants.js';
 import { createDiskMediaStore } from './media/media-store.js';
+import { createVariantJobs } from './media/variant-jobs.js';
 import { createArticleRepository } from './storage/article-repository.js';
 import { type DatabaseHandle, openDatabase } from './storage/database.js';
 import { createImageRepository } from './storage/image-repository.js';
@@ -49,6 +52,8 @@ export interface App {
   /** The newsroom's writes (the admin builds on them). */
   articles: ArticleService;
   staff: StaffService;
+  /** Background variant work after uploads; `idle()` resolves when none is left. */
+  mediaJobs: { idle(): Promise<void> };
   close(): Promise<void>;
 }
 
@@ -140,6 +145,30 @@ export async function createApp(options: AppOptions): Promise<App> {
 
     const staff = buildStaffService(database, config, clock, ids);
 
+    const variants = createImageVariants(store, variantWidths);
+    const mediaJobs = createVariantJobs({ variants, widths: variantWidths, records: images, logger });
+    const media = createMediaLibrary({
+      records: {
+        insert: images.insert,
+        find: images.findInLibrary,
+        list: images.list,
+        updateDetails: images.updateDetails,
+      },
+      store,
+      inspector: createImageInspector(),
+      variants: mediaJobs,
+      clock,
+      ids,
+      maxBytes: config.maxUploadBytes,
+    });
+    // Variants an earlier process did not finish (it stopped while AVIF was encoding) are made now.
+    const resumed = images
+      .awaitingVariants()
+      .then((pending) => {
+        for (const { source, missing } of pending) mediaJobs.schedule(source, missing);
+      })
+      .catch((error) => logger.error({ err: error }, 'could not resume image variants'));
+
     const server = await createServer({
       site: {
         name: config.siteName,
@@ -149,13 +178,20 @@ export async function createApp(options: AppOptions): Promise<App> {
         followLinks: config.followLinks,
       },
       translators,
-      assets: loadStaticAssets(assetFolder, ['site.css', 'site.js', 'favicon.svg', 'admin.css', 'admin.js']),
+      assets: loadStaticAssets(assetFolder, [
+        'site.css',
+        'site.js',
+        'favicon.svg',
+        'admin.css',
+        'admin.js',
+        'admin-media.js',
+      ]),
       reading: createReadingService({ articles, taxonomy, clock }),
       newsletter: createNewsletterService({ signups: createNewsletterRepository(database.db), clock, ids }),
       images,
-      variants: createImageVariants(store, variantWidths),
+      variants,
       pageCache,
-      admin: { staff, stories: articles, secret: randomSecret },
+      admin: { staff, stories: articles, secret: randomSecret, media },
       clock,
       logger,
     });
@@ -167,8 +203,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       pageCache,
       articles: createArticleService({ store: articles, events, clock, ids }),
       staff,
+      mediaJobs,
       async close() {
         await server.close();
+        await resumed;
+        await mediaJobs.close();
         await database.close();
       },
     };

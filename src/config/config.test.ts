@@ -21,6 +21,11 @@ describe('loadConfig', () => {
     });
   });
 
+  it('limits uploads to 20 MB unless told otherwise', () => {
+    expect(loadConfig({}, cwd).maxUploadBytes).toBe(20 * 1024 * 1024);
+    expect(loadConfig({ KIOSQUE_MAX_UPLOAD_MB: '2.5' }, cwd).maxUploadBytes).toBe(2.5 * 1024 * 1024);
+  });
+
   it('switches to PostgreSQL with a postgres:// URL and to another SQLite file with sqlite:', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/news' }, cwd).database).toEqual({
       kind: 'postgres',
@@ -55,6 +60,12 @@ describe('loadConfig', () => {
       /^KIOSQUE_TIME_ZONE="Mars\/Olympus" is not valid: expected an IANA time zone/,
     ],
     ['LOG_LEVEL', 'loud', /^LOG_LEVEL="loud" is not valid: expected one of/],
+    [
+      'KIOSQUE_MAX_UPLOAD_MB',
+      '0',
+      /^KIOSQUE_MAX_UPLOAD_MB="0" is not valid: expected a number of megabytes from 1 to 1024\.$/,
+    ],
+    ['KIOSQUE_MAX_UPLOAD_MB', 'lots', /^KIOSQUE_MAX_UPLOAD_MB="lots" is not valid/],
   ])('stops on a bad %s with one line naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value }, cwd)).toThrowError(ConfigError);
     expect(() => loadConfig({ [name]: value }, cwd)).toThrowError(message);

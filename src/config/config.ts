@@ -16,6 +16,8 @@ export interface Config {
   demoContent: boolean;
   /** Upper bound of the anonymous page cache, in bytes. */
   pageCacheBytes: number;
+  /** Largest image file the newsroom may upload, in bytes. */
+  maxUploadBytes: number;
   /** IANA time zone in which dates are shown to readers. */
   timeZone: string;
   /** Follow links shown beside the newsletter form ("Mastodon" → https://…). */
@@ -64,6 +66,11 @@ const variables = {
     .min(0, 'a number of megabytes from 0 to 65536')
     .max(65536, 'a number of megabytes from 0 to 65536')
     .default(64),
+  KIOSQUE_MAX_UPLOAD_MB: z.coerce
+    .number({ message: 'a number of megabytes from 1 to 1024' })
+    .min(1, 'a number of megabytes from 1 to 1024')
+    .max(1024, 'a number of megabytes from 1 to 1024')
+    .default(20),
   KIOSQUE_TIME_ZONE: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Paris').default('Europe/Paris'),
   KIOSQUE_FOLLOW_LINKS: z
     .string()
@@ -123,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     demoContent: parsed.KIOSQUE_DEMO === 'on',
     timeZone: parsed.KIOSQUE_TIME_ZONE,
     pageCacheBytes: Math.round(parsed.KIOSQUE_PAGE_CACHE_MB * 1024 * 1024),
+    maxUploadBytes: Math.round(parsed.KIOSQUE_MAX_UPLOAD_MB * 1024 * 1024),
     followLinks: (parsed.KIOSQUE_FOLLOW_LINKS ?? '')
       .split(',')
       .filter((pair) => pair.includes('='))

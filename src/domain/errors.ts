@@ -22,6 +22,13 @@ export const errorCatalog = {
   FORM_TOO_LARGE: 'The form sent too much data. Shorten what you entered and try again.',
   REQUEST_FORBIDDEN: 'This request came from another site and was refused. Use the form on this site.',
   MEDIA_NOT_FOUND: 'No image has this address. Check the link.',
+  MEDIA_FILE_MISSING: 'The upload contained no file, or an empty one. Choose an image file and upload it again.',
+  MEDIA_TYPE_UNSUPPORTED:
+    'This file is not a readable JPEG, PNG, WebP, AVIF or GIF image; its content was checked, not its name, and SVG is refused because it can carry scripts. Export the picture as JPEG or PNG and upload it again.',
+  MEDIA_TOO_LARGE:
+    'This file is larger than the upload limit (KIOSQUE_MAX_UPLOAD_MB, 20 MB unless configured). Resize or compress the image and upload it again.',
+  MEDIA_DIMENSIONS_TOO_LARGE:
+    'This image has more than 100 million pixels, more than the server decodes safely. Reduce its dimensions and upload it again.',
   STAFF_INPUT_INVALID: 'A staff member needs a valid email address and a name. Fix the fields and try again.',
   STAFF_PASSWORD_WEAK:
     'A password needs at least 10 characters (at most 256). Choose a longer one; a phrase of several words is easy to remember.',
@@ -57,4 +64,14 @@ export class KiosqueError extends Error {
 
 export function isKiosqueError(error: unknown): error is KiosqueError {
   return error instanceof KiosqueError;
+}
+
+/** The details a message may show (`{limit}` in "larger than {limit} MB"): plain strings and numbers only. */
+export function messageValues(error: unknown): Record<string, string | number> {
+  if (!isKiosqueError(error)) return {};
+  return Object.fromEntries(
+    Object.entries(error.details).filter(
+      (entry): entry is [string, string | number] => typeof entry[1] === 'string' || typeof entry[1] === 'number',
+    ),
+  );
 }

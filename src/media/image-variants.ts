@@ -1,7 +1,8 @@
 import sharp from 'sharp';
+import type { VariantFormat } from '../domain/media/media-library.js';
 import type { MediaStore } from './media-store.js';
 
-export type VariantFormat = 'webp' | 'jpg' | 'avif';
+export type { VariantFormat };
 
 const mimeTypes: Record<VariantFormat, string> = {
   webp: 'image/webp',

@@ -82,6 +82,7 @@ export function createArticleRepository(db: Kysely<Database>) {
         'images.width',
         'images.height',
         'images.mime',
+        'images.variant_formats',
       ])
       .where('article_images.article_id', 'in', articleIds)
       .where('article_images.role', 'in', roles)
@@ -90,7 +91,13 @@ export function createArticleRepository(db: Kysely<Database>) {
     for (const row of rows) {
       const entry = byArticle.get(row.article_id) ?? { hero: null, gallery: [] };
       const use: ArticleImage = {
-        image: { id: row.id, width: Number(row.width), height: Number(row.height), mime: row.mime },
+        image: {
+          id: row.id,
+          width: Number(row.width),
+          height: Number(row.height),
+          mime: row.mime,
+          ...(row.variant_formats.split(',').includes('avif') ? { avif: true } : {}),
+        },
         alt: row.alt,
         caption: row.caption,
         credit: row.credit,

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as initial from './migrations/0001-initial.js';
 import * as revisions from './migrations/0002-revisions-and-slug-history.js';
 import * as staff from './migrations/0003-staff.js';
+import * as mediaLibrary from './migrations/0005-media-library.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -11,6 +12,7 @@ const migrations: Record<string, MigrationModule> = {
   '0001-initial': initial,
   '0002-revisions-and-slug-history': revisions,
   '0003-staff': staff,
+  '0005-media-library': mediaLibrary,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -33,6 +33,11 @@ export interface ImagesTable {
   caption: string;
   credit: string;
   created_at: Timestamp;
+  /** Added by 0005: uploads' file name, uploader, formats made for every width, folded search text. */
+  file_name: ColumnType<string, string | undefined, string>;
+  uploaded_by: ColumnType<string | null, string | null | undefined, string | null>;
+  variant_formats: ColumnType<string, string | undefined, string>;
+  search_text: ColumnType<string, string | undefined, string>;
 }
 
 export interface ArticlesTable {

@@ -24,6 +24,11 @@ const expectedAdminAccess: Record<string, string> = {
   'POST /admin/staff': 'staff.manage',
   'POST /admin/staff/:id/role': 'staff.manage',
   'POST /admin/staff/:id/remove': 'staff.manage',
+  'GET /admin/media': 'media.upload',
+  'POST /admin/media': 'media.upload',
+  'POST /admin/media/:id': 'media.upload',
+  'GET /admin/api/media': 'media.upload',
+  'POST /admin/api/media': 'media.upload',
 };
 
 describe.each(databaseKinds(inject('postgresAvailable')))('staff accounts on $kind', ({ kind, skip }) => {

@@ -27,6 +27,8 @@ export interface Image {
   width: number;
   height: number;
   mime: string;
+  /** Whether AVIF variants exist for every offered width (made in the background after upload). */
+  avif?: boolean;
 }
 
 /** An image as one article uses it: caption and alt text are in the article's language. */

@@ -3,8 +3,9 @@ import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { z } from 'zod';
 import { type StoryLister, storyListPageSize } from '../../domain/articles/story-list.js';
-import { type ErrorCode, isKiosqueError, KiosqueError } from '../../domain/errors.js';
+import { type ErrorCode, isKiosqueError, KiosqueError, messageValues } from '../../domain/errors.js';
 import { negotiateLanguage } from '../../domain/i18n/translator.js';
+import type { MediaLibrary } from '../../domain/media/media-library.js';
 import { assignableRoles, isRole } from '../../domain/staff/roles.js';
 import type { StaffService } from '../../domain/staff/staff-service.js';
 import { sessionLifetimeMs } from '../../domain/staff/staff-service.js';
@@ -21,11 +22,13 @@ import {
   StaffPage,
   StoryListPage,
 } from '../views/admin-views.js';
+import { registerAdminMediaRoutes } from './admin-media-routes.js';
 
 export interface AdminDependencies {
   staff: StaffService;
   stories: StoryLister;
   secret: () => string;
+  media: MediaLibrary;
 }
 
 const storyListQuery = z.object({
@@ -111,8 +114,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
     userAgent: String(request.headers['user-agent'] ?? ''),
   });
 
-  const message = (request: FastifyRequest, reply: FastifyReply, code: ErrorCode) =>
-    context(request, reply).t.t(`error.${code}`);
+  const message = (request: FastifyRequest, reply: FastifyReply, code: ErrorCode, error?: unknown) =>
+    context(request, reply).t.t(`error.${code}`, messageValues(error));
 
   app.register(async (scope) => {
     scope.addHook('preHandler', createAdminGuard(admin.staff, site.publicUrl));
@@ -128,7 +131,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
             : 'INTERNAL';
       const status = errorStatus[code];
       if (status >= 500) request.log.error({ err: error, url: request.url }, 'admin request failed');
-      const text = message(request, reply, code);
+      const text = message(request, reply, code, error);
       if (request.url.startsWith('/admin/api/'))
         return reply.status(status).header('cache-control', 'no-store').send({ code, message: text });
       const ctx = context(request, reply);
@@ -149,6 +152,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
     ) => scope.route({ method, url, config: { access }, bodyLimit: 64 * 1024, handler: handler as never });
 
     route('GET', '/admin', 'admin.enter', async (_request, reply) => reply.redirect('/admin/stories', 302));
+
+    registerAdminMediaRoutes(scope, { context, send }, deps, admin);
 
     route<unknown, unknown, Record<string, string>>('GET', '/admin/stories', 'admin.enter', async (request, reply) => {
       const filters = storyListQuery.parse(request.query);

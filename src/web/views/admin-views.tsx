@@ -27,10 +27,13 @@ export function AdminLayout({
   admin,
   title,
   children,
+  scripts = [],
 }: {
   admin: AdminContext;
   title: string;
   children: ComponentChildren;
+  /** Page scripts (hashed asset URLs) beside admin.js; CSP allows no inline script. */
+  scripts?: string[];
 }) {
   const { t, user } = admin;
   return (
@@ -43,6 +46,9 @@ export function AdminLayout({
         <link rel="icon" href={admin.assets.icon} type="image/svg+xml" />
         <link rel="stylesheet" href={admin.assets.css} />
         <script type="module" src={admin.assets.js} />
+        {scripts.filter(Boolean).map((src) => (
+          <script type="module" src={src} />
+        ))}
       </head>
       <body class="admin">
         <header class="admin-header">
@@ -55,6 +61,11 @@ export function AdminLayout({
                 <li>
                   <a href="/admin/stories">{t.t('admin.stories')}</a>
                 </li>
+                {hasPermission(user.role, 'media.upload') ? (
+                  <li>
+                    <a href="/admin/media">{t.t('admin.media')}</a>
+                  </li>
+                ) : null}
                 {hasPermission(user.role, 'staff.manage') ? (
                   <li>
                     <a href="/admin/staff">{t.t('admin.staff')}</a>

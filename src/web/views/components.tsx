@@ -4,11 +4,11 @@ import { paths, type SiteContext } from './site-context.js';
 /** Widths the media route can produce; a page offers those not wider than the original. */
 export const variantWidths = [320, 640, 960, 1280, 1600] as const;
 
-export function imageUrl(imageId: string, width: number, format: 'webp' | 'jpg'): string {
+export function imageUrl(imageId: string, width: number, format: 'webp' | 'jpg' | 'avif'): string {
   return `/media/${imageId}/${width}.${format}`;
 }
 
-export function srcset(image: ArticleImage['image'], format: 'webp' | 'jpg'): string {
+export function srcset(image: Pick<ArticleImage['image'], 'id' | 'width'>, format: 'webp' | 'jpg' | 'avif'): string {
   return widthsFor(image.width)
     .map((width) => `${imageUrl(image.id, width, format)} ${width}w`)
     .join(', ');
@@ -44,6 +44,8 @@ export function Picture({
   const { image } = use;
   return (
     <picture class={className}>
+      {/* AVIF only once every width exists: a first reader should not wait seconds for an encode. */}
+      {image.avif ? <source type="image/avif" srcset={srcset(image, 'avif')} sizes={sizes} /> : null}
       <source type="image/webp" srcset={srcset(image, 'webp')} sizes={sizes} />
       <img
         src={imageUrl(image.id, largestWidth(image.width, 960), 'jpg')}
