@@ -32,6 +32,11 @@ function openSqlite(file: string): DatabaseHandle {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    // Without table statistics SQLite's planner drives "related" from the language's whole story
+    // list instead of from the tags (~600 ms instead of ~15 ms at 100,000 articles). This gathers
+    // them when missing or stale, bounded in cost, as SQLite advises for long-lived connections.
+    sqlite.pragma('analysis_limit = 400');
+    sqlite.pragma('optimize = 0x10002');
     sqlite.prepare('select 1').get();
   } catch (error) {
     throw new DatabaseUnavailableError(

@@ -3,6 +3,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as revisions from './migrations/0002-revisions-and-slug-history.js';
 import * as staff from './migrations/0003-staff.js';
 import * as mediaLibrary from './migrations/0005-media-library.js';
+import * as readingIndexes from './migrations/0009-reading-indexes.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -13,6 +14,7 @@ const migrations: Record<string, MigrationModule> = {
   '0002-revisions-and-slug-history': revisions,
   '0003-staff': staff,
   '0005-media-library': mediaLibrary,
+  '0009-reading-indexes': readingIndexes,
 };
 
 class ListedMigrations implements MigrationProvider {
