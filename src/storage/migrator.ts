@@ -37,6 +37,9 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): P
     provider: new ListedMigrations(dialect),
     migrationTableName: 'kiosque_migrations',
     migrationLockTableName: 'kiosque_migrations_lock',
+    // Features land in parallel: a database may have met 0005 before 0004. Each migration only
+    // adds its own tables and columns, so applying a late lower number is safe.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
