@@ -8,6 +8,8 @@ import { createArgon2Hasher, randomSecret } from './crypto/password-hasher.js';
 import { loadDemoContent } from './demo/demo-loader.js';
 import { type ArticleService, createArticleService } from './domain/articles/article-service.js';
 import { createReadingService } from './domain/articles/reading-service.js';
+import { createScheduler, type Scheduler } from './domain/articles/scheduler.js';
+import { createStoryEditor } from './domain/articles/story-editor.js';
 import { type Clock, type IdGenerator, systemClock } from './domain/clock.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
 import { type Catalog, createTranslator, type Translator } from './domain/i18n/translator.js';
@@ -22,6 +24,7 @@ import { createArticleRepository } from './storage/article-repository.js';
 import { type DatabaseHandle, openDatabase } from './storage/database.js';
 import { createImageRepository } from './storage/image-repository.js';
 import { migrateToLatest } from './storage/migrator.js';
+import { createNewsroomRepository } from './storage/newsroom-repository.js';
 import { createNewsletterRepository } from './storage/newsletter-repository.js';
 import {
   createLoginFailureRepository,
@@ -52,6 +55,8 @@ export interface App {
   /** The newsroom's writes (the admin builds on them). */
   articles: ArticleService;
   staff: StaffService;
+  /** Publishes scheduled stories on time; `kiosque serve` starts it, `close()` stops it. */
+  scheduler: Scheduler;
   /** Background variant work after uploads; `idle()` resolves when none is left. */
   mediaJobs: { idle(): Promise<void> };
   close(): Promise<void>;
@@ -169,6 +174,26 @@ export async function createApp(options: AppOptions): Promise<App> {
       })
       .catch((error) => logger.error({ err: error }, 'could not resume image variants'));
 
+    const articleService = createArticleService({ store: articles, events, clock, ids });
+    const editor = createStoryEditor({
+      articles: articleService,
+      records: articles,
+      taxonomy,
+      library: createNewsroomRepository(database.db),
+      events,
+      languages: config.languages,
+      secret: randomSecret,
+    });
+    // The schedule is each article's stored scheduled_at, so a restart or a second instance loses
+    // nothing and publishes nothing twice (see scheduler.ts). Started by `kiosque serve`.
+    const scheduler = createScheduler({
+      due: articles,
+      articles: articleService,
+      clock,
+      log: logger,
+      intervalMs: config.schedulerIntervalMs,
+    });
+
     const server = await createServer({
       site: {
         name: config.siteName,
@@ -185,13 +210,15 @@ export async function createApp(options: AppOptions): Promise<App> {
         'admin.css',
         'admin.js',
         'admin-media.js',
+        'admin-editor.js',
+        'admin-editor.css',
       ]),
       reading: createReadingService({ articles, taxonomy, clock }),
       newsletter: createNewsletterService({ signups: createNewsletterRepository(database.db), clock, ids }),
       images,
       variants,
       pageCache,
-      admin: { staff, stories: articles, secret: randomSecret, media },
+      admin: { staff, stories: articles, secret: randomSecret, media, editor, timeZone: config.timeZone },
       clock,
       logger,
     });
@@ -201,10 +228,12 @@ export async function createApp(options: AppOptions): Promise<App> {
       database,
       events,
       pageCache,
-      articles: createArticleService({ store: articles, events, clock, ids }),
+      articles: articleService,
       staff,
+      scheduler,
       mediaJobs,
       async close() {
+        await scheduler.stop();
         await server.close();
         await resumed;
         await mediaJobs.close();

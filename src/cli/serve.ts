@@ -11,6 +11,7 @@ export async function runServe(_args: string[]): Promise<number> {
     const config = loadConfig(process.env);
     app = await createApp({ config });
     await app.server.listen({ port: config.port, host: config.host });
+    app.scheduler.start();
     address = config.publicUrl;
   } catch (error) {
     console.error(describeStartupError(error));

@@ -16,6 +16,8 @@ export interface Config {
   demoContent: boolean;
   /** Upper bound of the anonymous page cache, in bytes. */
   pageCacheBytes: number;
+  /** How often the scheduler looks for scheduled stories whose time has come, in milliseconds. */
+  schedulerIntervalMs: number;
   /** Largest image file the newsroom may upload, in bytes. */
   maxUploadBytes: number;
   /** IANA time zone in which dates are shown to readers. */
@@ -61,6 +63,12 @@ const variables = {
   KIOSQUE_DEFAULT_LANGUAGE: z.string().regex(languageTag, 'a language tag such as fr').optional(),
   KIOSQUE_SITE_NAME: z.string().min(1, 'the site name').max(80, 'at most 80 characters').default('Kiosque'),
   KIOSQUE_DEMO: z.enum(['on', 'off'], { message: 'on or off' }).default('on'),
+  KIOSQUE_SCHEDULER_INTERVAL_MS: z.coerce
+    .number({ message: 'a whole number of milliseconds from 100 to 3600000' })
+    .int('a whole number of milliseconds from 100 to 3600000')
+    .min(100, 'a whole number of milliseconds from 100 to 3600000')
+    .max(3_600_000, 'a whole number of milliseconds from 100 to 3600000')
+    .default(1000),
   KIOSQUE_PAGE_CACHE_MB: z.coerce
     .number({ message: 'a number of megabytes from 0 to 65536' })
     .min(0, 'a number of megabytes from 0 to 65536')
@@ -130,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     demoContent: parsed.KIOSQUE_DEMO === 'on',
     timeZone: parsed.KIOSQUE_TIME_ZONE,
     pageCacheBytes: Math.round(parsed.KIOSQUE_PAGE_CACHE_MB * 1024 * 1024),
+    schedulerIntervalMs: parsed.KIOSQUE_SCHEDULER_INTERVAL_MS,
     maxUploadBytes: Math.round(parsed.KIOSQUE_MAX_UPLOAD_MB * 1024 * 1024),
     followLinks: (parsed.KIOSQUE_FOLLOW_LINKS ?? '')
       .split(',')

@@ -17,6 +17,9 @@ export const errorCatalog = {
   ARTICLE_REVISION_CONFLICT:
     'Someone saved this article after you opened it. Compare both versions, merge your changes and save again.',
   ARTICLE_SCHEDULE_IN_PAST: 'A scheduled publication time must be in the future. Pick a later time or publish now.',
+  ARTICLE_ALT_TEXT_MISSING:
+    'An image of this article has no alt text, so readers who cannot see it would miss it. Write alt text for every image listed, then publish.',
+  ARTICLE_REVISION_NOT_FOUND: 'This article has no revision with that number. Pick one from the list of revisions.',
   NEWSLETTER_EMAIL_INVALID: 'This is not a valid email address. Check it and try again.',
   FORM_INVALID: 'The form was malformed or incomplete. Fill it in again from the page.',
   FORM_TOO_LARGE: 'The form sent too much data. Shorten what you entered and try again.',

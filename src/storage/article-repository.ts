@@ -499,6 +499,63 @@ export function createArticleRepository(db: Kysely<Database>) {
       }));
     },
 
+    /** One revision of an article, or null. */
+    async findRevision(articleId: string, revision: number): Promise<RevisionEntry | null> {
+      const row = await db
+        .selectFrom('article_revisions')
+        .selectAll()
+        .where('article_id', '=', articleId)
+        .where('revision', '=', revision)
+        .executeTakeFirst();
+      return row
+        ? {
+            articleId: row.article_id,
+            revision: Number(row.revision),
+            savedAt: toDate(row.saved_at),
+            savedBy: row.saved_by,
+            action: row.action as RevisionEntry['action'],
+            snapshot: reviveRecord(JSON.parse(row.snapshot)),
+          }
+        : null;
+    },
+
+    /** The article's preview key: the stored one, else `fresh`, stored now (the first caller wins). */
+    async previewToken(articleId: string, fresh: string): Promise<string | null> {
+      await db
+        .updateTable('articles')
+        .set({ preview_token: fresh })
+        .where('id', '=', articleId)
+        .where('preview_token', 'is', null)
+        .execute();
+      const row = await db.selectFrom('articles').select('preview_token').where('id', '=', articleId).executeTakeFirst();
+      return row?.preview_token ?? null;
+    },
+
+    /** The article a preview link shows, whatever its status (not when deleted); null if none. */
+    async findByPreviewToken(token: string): Promise<Article | null> {
+      const row = await db
+        .selectFrom('articles')
+        .selectAll()
+        .where('preview_token', '=', token)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      return row ? hydrate(row) : null;
+    },
+
+    /** Scheduled articles whose time has come, oldest first, with the revision they are at. */
+    async listDue(now: Date, limit: number): Promise<{ id: string; revision: number }[]> {
+      const rows = await db
+        .selectFrom('articles')
+        .select(['id', 'revision'])
+        .where('status', '=', 'scheduled')
+        .where('scheduled_at', '<=', now.toISOString())
+        .where('deleted_at', 'is', null)
+        .orderBy('scheduled_at')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({ id: row.id, revision: Number(row.revision) }));
+    },
+
     async count(): Promise<number> {
       const row = await db
         .selectFrom('articles')

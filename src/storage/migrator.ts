@@ -4,6 +4,7 @@ import * as revisions from './migrations/0002-revisions-and-slug-history.js';
 import * as staff from './migrations/0003-staff.js';
 import * as mediaLibrary from './migrations/0005-media-library.js';
 import * as readingIndexes from './migrations/0009-reading-indexes.js';
+import * as publishedPartialIndex from './migrations/0010-published-partial-index.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -15,6 +16,7 @@ const migrations: Record<string, MigrationModule> = {
   '0003-staff': staff,
   '0005-media-library': mediaLibrary,
   '0009-reading-indexes': readingIndexes,
+  '0010-published-partial-index': publishedPartialIndex,
 };
 
 class ListedMigrations implements MigrationProvider {

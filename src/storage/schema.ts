@@ -62,6 +62,8 @@ export interface ArticlesTable {
   published_at: NullableTimestamp;
   scheduled_at: NullableTimestamp;
   deleted_at: NullableTimestamp;
+  /** Key of the story's private preview link; null until one is asked for. */
+  preview_token: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ArticleAuthorsTable {

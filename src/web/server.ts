@@ -21,6 +21,7 @@ import type { CachedPage, PageCache } from './page-cache.js';
 import { type AdminDependencies, registerAdminRoutes } from './routes/admin-routes.js';
 import { registerMediaRoutes } from './routes/media-routes.js';
 import { registerNewsletterRoutes } from './routes/newsletter-routes.js';
+import { registerPreviewRoutes } from './routes/preview-routes.js';
 import { registerSiteRoutes } from './routes/site-routes.js';
 import { encodedEtag, etagMatches, pickEncoding, type StaticAsset } from './static-assets.js';
 import { MessagePage } from './views/pages.js';
@@ -121,6 +122,7 @@ export async function createServer(deps: WebDependencies): Promise<FastifyInstan
   registerNewsletterRoutes(app, deps, web);
   registerMediaRoutes(app, deps);
   registerAdminRoutes(app, deps, deps.admin);
+  registerPreviewRoutes(app, deps, web, deps.admin.editor);
 
   app.get('/health', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
   app.get('/robots.txt', async (_request, reply) =>

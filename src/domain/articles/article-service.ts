@@ -13,7 +13,8 @@ export interface RevisionEntry {
   snapshot: ArticleRecord;
 }
 
-export type RevisionAction = 'create' | 'edit' | 'publish' | 'schedule' | 'unpublish' | 'delete' | 'restore';
+/** `restore` brings a deleted article back; `revert` brings back the content of an earlier revision. */
+export type RevisionAction = 'create' | 'edit' | 'publish' | 'schedule' | 'unpublish' | 'delete' | 'restore' | 'revert';
 
 /** Where articles are written. `replace` is the optimistic lock: it refuses a stale revision. */
 export interface ArticleStore {
@@ -21,6 +22,8 @@ export interface ArticleStore {
   insert(record: ArticleRecord, revision: RevisionEntry): Promise<void>;
   /** Stores `record` only if the stored revision is still `expectedRevision`; false when it moved on. */
   replace(record: ArticleRecord, expectedRevision: number, revision: RevisionEntry): Promise<boolean>;
+  /** One saved revision, for reverting to it; null when the article never had it. */
+  findRevision(id: string, revision: number): Promise<RevisionEntry | null>;
 }
 
 export interface SaveOptions {
@@ -40,6 +43,37 @@ export function initialRevision(record: ArticleRecord, savedBy: string | null): 
     action: 'create',
     snapshot: record,
   };
+}
+
+/** An image of an article that readers who cannot see it would know nothing about. */
+export interface ImageWithoutAlt {
+  role: 'hero' | 'gallery';
+  /** 1-based place in the gallery; 0 for the hero image. */
+  position: number;
+  imageId: string;
+}
+
+/** The article's images whose alt text is empty. */
+export function imagesWithoutAlt(record: Pick<ArticleRecord, 'hero' | 'gallery'>): ImageWithoutAlt[] {
+  const missing: ImageWithoutAlt[] = [];
+  if (record.hero && record.hero.alt.trim() === '')
+    missing.push({ role: 'hero', position: 0, imageId: record.hero.imageId });
+  record.gallery.forEach((use, index) => {
+    if (use.alt.trim() === '') missing.push({ role: 'gallery', position: index + 1, imageId: use.imageId });
+  });
+  return missing;
+}
+
+/** Readers get no image without alt text: publishing (now or later) needs it on every image. */
+function assertAltText(record: ArticleRecord): void {
+  const images = imagesWithoutAlt(record);
+  if (images.length > 0) throw new KiosqueError('ARTICLE_ALT_TEXT_MISSING', { id: record.id, images });
+}
+
+/** The input that reproduces a stored article (for a revert, or an edit that changes one thing). */
+export function inputOf(record: ArticleRecord): ArticleInput {
+  const { id: _id, bodyHtml: _html, revision: _rev, createdAt: _c, updatedAt: _u, deletedAt: _d, ...input } = record;
+  return input;
 }
 
 /** What listeners need to know about an article to tell which pages it appears on. */
@@ -88,6 +122,8 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
     }
     const now = clock.now();
     const next: ArticleRecord = { ...change(current, now), id, revision: current.revision + 1, updatedAt: now };
+    // What readers see, or will see at the scheduled time, never has an image without alt text.
+    if (next.status !== 'draft' && next.deletedAt === null) assertAltText(next);
     const stored = await store.replace(next, options.expectedRevision, {
       articleId: id,
       revision: next.revision,
@@ -109,34 +145,42 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
     return next;
   }
 
+  /** Replaces the article's content (status and dates are changed by publish/unpublish/schedule). */
+  function edit(
+    id: string,
+    input: ArticleInput,
+    options: SaveOptions,
+    action: 'edit' | 'revert' = 'edit',
+  ): Promise<ArticleRecord> {
+    return save(id, options, action, (current) => {
+      const edited = prepareNewArticle({ ...input, language: input.language ?? current.language }, deps);
+      return {
+        ...edited,
+        id: current.id,
+        translationGroup: input.translationGroup ?? current.translationGroup,
+        status: current.status,
+        publishedAt: current.publishedAt,
+        scheduledAt: current.scheduledAt,
+        createdAt: current.createdAt,
+        deletedAt: current.deletedAt,
+      };
+    });
+  }
+
   return {
     /** The article as the newsroom edits it, whatever its status; ARTICLE_NOT_FOUND if none. */
     get: load,
 
     async create(input: ArticleInput, actor: string | null = null): Promise<ArticleRecord> {
       const record = prepareNewArticle(input, deps);
+      if (record.status !== 'draft') assertAltText(record);
       const now = clock.now();
       await store.insert(record, initialRevision(record, actor));
       events.publish({ type: 'article.changed', articleId: record.id, before: null, after: factsOf(record, now) });
       return record;
     },
 
-    /** Replaces the article's content (status and dates are changed by publish/unpublish/schedule). */
-    edit(id: string, input: ArticleInput, options: SaveOptions): Promise<ArticleRecord> {
-      return save(id, options, 'edit', (current) => {
-        const edited = prepareNewArticle({ ...input, language: input.language ?? current.language }, deps);
-        return {
-          ...edited,
-          id: current.id,
-          translationGroup: input.translationGroup ?? current.translationGroup,
-          status: current.status,
-          publishedAt: current.publishedAt,
-          scheduledAt: current.scheduledAt,
-          createdAt: current.createdAt,
-          deletedAt: current.deletedAt,
-        };
-      });
-    },
+    edit,
 
     /** Publishes now (or keeps the original publication time when republishing). */
     publish(id: string, options: SaveOptions): Promise<ArticleRecord> {
@@ -166,6 +210,16 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
 
     restore(id: string, options: SaveOptions): Promise<ArticleRecord> {
       return save(id, options, 'restore', (current) => ({ ...current, deletedAt: null }));
+    },
+
+    /**
+     * Brings back the content of an earlier revision as a new revision (nothing is rewritten or
+     * pruned); the status and publication dates stay as they are now.
+     */
+    async revert(id: string, revision: number, options: SaveOptions): Promise<ArticleRecord> {
+      const earlier = await store.findRevision(id, revision);
+      if (!earlier) throw new KiosqueError('ARTICLE_REVISION_NOT_FOUND', { id, revision });
+      return edit(id, inputOf(earlier.snapshot), options, 'revert');
     },
   };
 }

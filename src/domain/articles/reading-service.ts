@@ -99,6 +99,24 @@ export function createReadingService(deps: { articles: ArticleReader; taxonomy: 
       return { article, translations, latest: latest.items, related };
     },
 
+    /**
+     * The page of an article that is not public yet, as readers will see it (the private preview).
+     * A draft has no stored related list yet: the one its tags and section give stands in for it.
+     */
+    async preview(article: Article): Promise<ArticlePage> {
+      const now = clock.now();
+      const [latest, related, group] = await Promise.all([
+        articles.listPublished(
+          { language: article.language, excludeIds: [article.id], limit: latestCount, withTotal: false },
+          now,
+        ),
+        articles.listRelatedByTags(article, relatedCount, now),
+        articles.listTranslations(article.translationGroup, now),
+      ]);
+      const translations = group.filter((other) => other.language !== article.language);
+      return { article, translations, latest: latest.items, related };
+    },
+
     async section(language: string, slug: string, page = 1): Promise<ListingPage<Taxon>> {
       const section = await taxonomy.findSection(language, slug);
       if (!section) throw new KiosqueError('SECTION_NOT_FOUND', { language, slug });

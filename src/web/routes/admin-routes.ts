@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { z } from 'zod';
+import type { StoryEditor } from '../../domain/articles/story-editor.js';
 import { type StoryLister, storyListPageSize } from '../../domain/articles/story-list.js';
 import { type ErrorCode, isKiosqueError, KiosqueError, messageValues } from '../../domain/errors.js';
 import { negotiateLanguage } from '../../domain/i18n/translator.js';
@@ -23,18 +24,25 @@ import {
   StoryListPage,
 } from '../views/admin-views.js';
 import { registerAdminMediaRoutes } from './admin-media-routes.js';
+import { registerStoryRoutes } from './admin-story-routes.js';
 
 export interface AdminDependencies {
   staff: StaffService;
   stories: StoryLister;
   secret: () => string;
   media: MediaLibrary;
+  /** The story editor: writes with per-story rights, revisions, preview links. */
+  editor: StoryEditor;
+  /** The site's time zone, in which a scheduled time typed without the editor script is read. */
+  timeZone: string;
 }
 
 const storyListQuery = z.object({
   status: z.enum(['draft', 'scheduled', 'published', 'deleted']).optional().catch(undefined),
   language: z.string().max(20).optional(),
   q: z.string().max(200).optional(),
+  section: z.string().max(100).optional().catch(undefined),
+  author: z.string().max(100).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
 });
 
@@ -154,14 +162,24 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
     route('GET', '/admin', 'admin.enter', async (_request, reply) => reply.redirect('/admin/stories', 302));
 
     registerAdminMediaRoutes(scope, { context, send }, deps, admin);
+    registerStoryRoutes(scope, { context, send }, deps, {
+      editor: admin.editor,
+      staff: admin.staff,
+      timeZone: admin.timeZone,
+    });
 
     route<unknown, unknown, Record<string, string>>('GET', '/admin/stories', 'admin.enter', async (request, reply) => {
       const filters = storyListQuery.parse(request.query);
       const page = filters.page ?? 1;
       const language = filters.language && site.languages.includes(filters.language) ? filters.language : undefined;
+      const choices = await admin.editor.choices();
+      const sectionId = choices.sections.some((s) => s.id === filters.section) ? filters.section : undefined;
+      const authorId = choices.authors.some((a) => a.id === filters.author) ? filters.author : undefined;
       const { items, total } = await admin.stories.listForNewsroom({
         status: filters.status,
         language,
+        sectionId,
+        authorId,
         search: filters.q?.trim() || undefined,
         limit: storyListPageSize,
         offset: (page - 1) * storyListPageSize,
@@ -174,7 +192,9 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
           total,
           page,
           pageCount: Math.max(1, Math.ceil(total / storyListPageSize)),
-          filters: { status: filters.status, language, q: filters.q },
+          filters: { status: filters.status, language, q: filters.q, section: sectionId, author: authorId },
+          sections: choices.sections,
+          authors: choices.authors,
         }),
       );
     });

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import type { Author, Taxon } from '../../domain/articles/article.js';
 import type { NewsroomRow } from '../../domain/articles/story-list.js';
 import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
 import { languageAutonym } from '../../domain/i18n/translator.js';
@@ -366,14 +367,17 @@ export interface StoryListProps {
   total: number;
   page: number;
   pageCount: number;
-  filters: { status?: string; language?: string; q?: string };
+  filters: { status?: string; language?: string; q?: string; section?: string; author?: string };
+  /** Sections of every language and every byline, for the filters. */
+  sections: Taxon[];
+  authors: Author[];
 }
 
 const statusKey = (row: { status: string; deleted: boolean }) =>
   (row.deleted ? 'admin.status.deleted' : `admin.status.${row.status}`) as MessageKey;
 
 /** The newsroom's story list: filters in a GET form, so a filtered list is a link one can share. */
-export function StoryListPage({ admin, rows, total, page, pageCount, filters }: StoryListProps) {
+export function StoryListPage({ admin, rows, total, page, pageCount, filters, sections, authors }: StoryListProps) {
   const { t } = admin;
   const query = (n: number) => {
     const params = new URLSearchParams(
@@ -414,6 +418,34 @@ export function StoryListPage({ admin, rows, total, page, pageCount, filters }: 
             {admin.languages.map((language) => (
               <option value={language} selected={filters.language === language}>
                 {languageAutonym(language)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t.t('admin.stories.section')}
+          <select name="section">
+            <option value="">{t.t('admin.stories.anySection')}</option>
+            {admin.languages.map((language) => (
+              <optgroup label={languageAutonym(language)}>
+                {sections
+                  .filter((section) => section.language === language)
+                  .map((section) => (
+                    <option value={section.id} selected={filters.section === section.id}>
+                      {section.name}
+                    </option>
+                  ))}
+              </optgroup>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t.t('admin.stories.author')}
+          <select name="author">
+            <option value="">{t.t('admin.stories.anyAuthor')}</option>
+            {authors.map((author) => (
+              <option value={author.id} selected={filters.author === author.id}>
+                {author.name}
               </option>
             ))}
           </select>

@@ -1,0 +1,747 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { z } from 'zod';
+import type { ArticleRecord } from '../../domain/articles/article-input.js';
+import { renderMarkdown } from '../../domain/articles/markdown.js';
+import { diffRecords } from '../../domain/articles/revision-diff.js';
+import { slugify } from '../../domain/articles/slug.js';
+import { type StoryDraft, type StoryEditor, storyDraftSchema } from '../../domain/articles/story-editor.js';
+import { type ErrorCode, isKiosqueError, KiosqueError } from '../../domain/errors.js';
+import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
+import { hasPermission } from '../../domain/staff/roles.js';
+import type { StaffService, StaffUser } from '../../domain/staff/staff-service.js';
+import type { AdminAccess } from '../admin-guard.js';
+import { errorStatus } from '../error-status.js';
+import type { WebDependencies } from '../server.js';
+import {
+  type ConflictProps,
+  type DraftGroup,
+  draftDifferences,
+  EditorPage,
+  type EditorProps,
+  formFieldOf,
+  RevisionsPage,
+  storyFieldKey,
+} from '../views/admin-editor.js';
+import type { AdminContext } from '../views/admin-views.js';
+import { paths } from '../views/site-context.js';
+
+/** What the story routes borrow from the admin: the page context and the way pages are sent. */
+export interface StoryPages {
+  context(request: FastifyRequest, reply: FastifyReply): AdminContext;
+  send(reply: FastifyReply, node: VNode, status?: number): FastifyReply;
+}
+
+export interface StoryRouteDependencies {
+  editor: StoryEditor;
+  staff: StaffService;
+  /** The site's time zone: a `datetime-local` sent without the script is read in it. */
+  timeZone: string;
+}
+
+/** A form as posted (urlencoded) or as the editor script sends it (JSON): names to values. */
+export type FormFields = Record<string, string | string[]>;
+
+const formFieldsSchema = z.record(z.string().max(100), z.union([z.string(), z.array(z.string()).max(100)]));
+const saveBody = z.object({ expectedRevision: z.number().int().min(1), fields: formFieldsSchema });
+const createBody = z.object({ fields: formFieldsSchema });
+const previewBody = z.object({ markdown: z.string().max(500_000) });
+const revisionQuery = z.object({
+  from: z.coerce.number().int().min(1).optional().catch(undefined),
+  to: z.coerce.number().int().min(1).optional().catch(undefined),
+});
+const doneNotices = {
+  created: 'admin.done.created',
+  saved: 'admin.done.saved',
+  published: 'admin.done.published',
+  scheduled: 'admin.done.scheduled',
+  unpublished: 'admin.done.unpublished',
+  deleted: 'admin.done.deleted',
+  restored: 'admin.done.restored',
+  reverted: 'admin.done.reverted',
+} as const satisfies Record<string, MessageKey>;
+
+// A Markdown body may hold 500,000 characters, up to three bytes each once encoded, plus the rest.
+const storyBodyLimit = 4 * 1024 * 1024;
+
+/** Errors a person fixes in the form: the editor is shown again with the message and their text. */
+const formErrors = new Set<ErrorCode>([
+  'ARTICLE_INVALID',
+  'ARTICLE_SLUG_TAKEN',
+  'ARTICLE_SLUG_INVALID',
+  'ARTICLE_ALT_TEXT_MISSING',
+  'ARTICLE_SCHEDULE_IN_PAST',
+]);
+
+function one(fields: FormFields, name: string): string {
+  const value = fields[name];
+  return (Array.isArray(value) ? value[0] : value) ?? '';
+}
+
+function many(fields: FormFields, name: string): string[] {
+  const value = fields[name];
+  return value === undefined ? [] : [value].flat();
+}
+
+function imageUseOf(fields: FormFields, prefix: string) {
+  return {
+    imageId: one(fields, `${prefix}.imageId`).trim(),
+    alt: one(fields, `${prefix}.alt`),
+    caption: one(fields, `${prefix}.caption`),
+    credit: one(fields, `${prefix}.credit`),
+  };
+}
+
+/**
+ * The editor form's flat fields as a draft. Gallery rows are ordered by their position field (how
+ * one reorders without the script), then by their place in the form; empty and removed rows drop.
+ */
+export function draftFromForm(fields: FormFields): Record<string, unknown> {
+  const rows = Object.keys(fields)
+    .map((name) => /^gallery\.(\d{1,3})\.imageId$/.exec(name)?.[1])
+    .filter((index): index is string => index !== undefined)
+    .map((index) => {
+      const position = Number(one(fields, `gallery.${index}.position`));
+      return {
+        index: Number(index),
+        position: Number.isFinite(position) && one(fields, `gallery.${index}.position`) !== '' ? position : Infinity,
+        removed: one(fields, `gallery.${index}.remove`) !== '',
+        use: imageUseOf(fields, `gallery.${index}`),
+      };
+    })
+    .filter((row) => !row.removed && row.use.imageId !== '')
+    .sort((a, b) => a.position - b.position || a.index - b.index);
+  const hero = imageUseOf(fields, 'hero');
+  return {
+    language: one(fields, 'language'),
+    headline: one(fields, 'headline'),
+    standfirst: one(fields, 'standfirst'),
+    slug: one(fields, 'slug'),
+    bodyMarkdown: one(fields, 'bodyMarkdown'),
+    access: one(fields, 'access') || undefined,
+    sectionId: one(fields, 'sectionId') || null,
+    newSection: one(fields, 'newSection'),
+    tags: one(fields, 'tags')
+      .split(',')
+      .map((tag) => tag.trim())
+      .filter(Boolean),
+    authorIds: many(fields, 'authorIds').filter(Boolean),
+    hero: hero.imageId !== '' && one(fields, 'hero.remove') === '' ? hero : null,
+    gallery: rows.map((row) => row.use),
+    sourceName: one(fields, 'sourceName'),
+    sourceUrl: one(fields, 'sourceUrl'),
+    seoTitle: one(fields, 'seoTitle'),
+    seoDescription: one(fields, 'seoDescription'),
+  };
+}
+
+/** A draft as the form's flat fields: what the editor script puts back into the form. */
+export function formFields(draft: StoryDraft): FormFields {
+  const fields: FormFields = {
+    language: draft.language,
+    headline: draft.headline,
+    standfirst: draft.standfirst,
+    slug: draft.slug,
+    bodyMarkdown: draft.bodyMarkdown,
+    access: draft.access,
+    sectionId: draft.sectionId ?? '',
+    newSection: draft.newSection,
+    tags: draft.tags.join(', '),
+    authorIds: draft.authorIds,
+    'hero.imageId': draft.hero?.imageId ?? '',
+    'hero.alt': draft.hero?.alt ?? '',
+    'hero.caption': draft.hero?.caption ?? '',
+    'hero.credit': draft.hero?.credit ?? '',
+    sourceName: draft.sourceName,
+    sourceUrl: draft.sourceUrl,
+    seoTitle: draft.seoTitle,
+    seoDescription: draft.seoDescription,
+  };
+  draft.gallery.forEach((use, index) => {
+    fields[`gallery.${index}.imageId`] = use.imageId;
+    fields[`gallery.${index}.alt`] = use.alt;
+    fields[`gallery.${index}.caption`] = use.caption;
+    fields[`gallery.${index}.credit`] = use.credit;
+    fields[`gallery.${index}.position`] = String(index + 1);
+  });
+  return fields;
+}
+
+/** The form fields one conflict group is made of, so "take theirs" can copy exactly them. */
+function groupFields(fields: FormFields, group: DraftGroup): FormFields {
+  const names: Record<string, (name: string) => boolean> = {
+    section: (name) => name === 'sectionId' || name === 'newSection',
+    authors: (name) => name === 'authorIds',
+    hero: (name) => name.startsWith('hero.'),
+    gallery: (name) => name.startsWith('gallery.'),
+  };
+  const belongs = names[group] ?? ((name: string) => name === group);
+  const picked = Object.fromEntries(Object.entries(fields).filter(([name]) => belongs(name)));
+  // An empty gallery is still an answer: it says "no photos".
+  if (group === 'gallery' && Object.keys(picked).length === 0) picked['gallery.length'] = '0';
+  return picked;
+}
+
+/** Wall-clock time in `timeZone` ("2026-05-01T09:30") → the instant it names. */
+export function zonedTimeToDate(local: string, timeZone: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local);
+  if (!m) return null;
+  const asUtc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
+  const offset = (instant: number) => {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    }).formatToParts(new Date(instant));
+    const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
+    return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - instant;
+  };
+  // Twice: the first guess may sit on the other side of a daylight-saving change.
+  const guess = asUtc - offset(asUtc);
+  const date = new Date(asUtc - offset(guess));
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** An instant as `datetime-local` shows it in `timeZone`. */
+export function dateToZonedTime(date: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(date);
+  const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '00';
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}`;
+}
+
+/** What a failed save or action says to the person, and which fields it points at. */
+export function describeError(t: Translator, error: KiosqueError): { message: string; fields: string[] } {
+  let message = t.t(`error.${error.code}`);
+  let fields: string[] = [];
+  if (error.code === 'ARTICLE_ALT_TEXT_MISSING') {
+    const images = (error.details.images ?? []) as { role: 'hero' | 'gallery'; position: number }[];
+    const names = images.map((image) =>
+      image.role === 'hero'
+        ? t.t('admin.editor.heroImage')
+        : t.t('admin.editor.galleryImage', { position: image.position }),
+    );
+    message = `${message} ${t.t('admin.editor.altMissing', { images: names.join(', ') })}`;
+    fields = images.map((image) => (image.role === 'hero' ? 'hero' : 'gallery'));
+  } else if (error.code === 'ARTICLE_INVALID') {
+    fields = ((error.details.fields ?? []) as string[]).map(formFieldOf);
+    const labels = [...new Set(fields)].map((field) => fieldLabel(t, field));
+    if (labels.length > 0) message = `${message} ${t.t('admin.editor.checkFields', { fields: labels.join(', ') })}`;
+  } else if (error.code === 'ARTICLE_SLUG_TAKEN' || error.code === 'ARTICLE_SLUG_INVALID') {
+    fields = ['slug'];
+  } else if (error.code === 'ARTICLE_SCHEDULE_IN_PAST') {
+    fields = ['scheduleAt'];
+  }
+  return { message, fields };
+}
+
+const labelledFields: Record<string, string> = {
+  sectionId: 'section',
+  authorIds: 'authors',
+  tags: 'tags',
+};
+
+function fieldLabel(t: Translator, field: string): string {
+  if (field === 'scheduleAt') return t.t('admin.editor.scheduleAt');
+  const known = [
+    'headline',
+    'standfirst',
+    'slug',
+    'language',
+    'access',
+    'section',
+    'newSection',
+    'tags',
+    'authors',
+    'bodyMarkdown',
+    'hero',
+    'gallery',
+    'sourceName',
+    'sourceUrl',
+    'seoTitle',
+    'seoDescription',
+  ];
+  const name = labelledFields[field] ?? field;
+  return known.includes(name) ? t.t(storyFieldKey(name)) : field;
+}
+
+function actorOf(request: FastifyRequest): StaffUser {
+  if (!request.staff) throw new KiosqueError('SIGNIN_REQUIRED');
+  return request.staff.user;
+}
+
+function formBody(body: unknown): FormFields {
+  const parsed = formFieldsSchema.safeParse(body ?? {});
+  if (!parsed.success) throw new KiosqueError('FORM_INVALID');
+  return parsed.data;
+}
+
+function revisionOf(fields: FormFields): number {
+  const revision = Number(one(fields, 'expectedRevision'));
+  if (!Number.isInteger(revision) || revision < 1) throw new KiosqueError('FORM_INVALID');
+  return revision;
+}
+
+/**
+ * The newsroom's editor under /admin: new story, edit, publish, schedule, unpublish, delete and
+ * restore, revisions with diffs and revert, and the JSON endpoints the editor script uses
+ * (autosave, Markdown preview). Registered inside the admin's guarded scope: every route declares
+ * its access rule, and each handler also checks the person's rights on the story itself.
+ */
+export function registerStoryRoutes(
+  scope: FastifyInstance,
+  pages: StoryPages,
+  deps: WebDependencies,
+  story: StoryRouteDependencies,
+) {
+  const { site, assets } = deps;
+  const { editor } = story;
+
+  const route = <Body = unknown, Params = unknown, Query = unknown>(
+    method: 'GET' | 'POST' | 'PUT',
+    url: string,
+    access: AdminAccess,
+    handler: (
+      request: FastifyRequest<{ Body: Body; Params: Params; Querystring: Query }>,
+      reply: FastifyReply,
+    ) => unknown,
+  ) => scope.route({ method, url, config: { access }, bodyLimit: storyBodyLimit, handler: handler as never });
+
+  const editorAssets = () => ({
+    js: assets.get('admin-editor.js')?.url ?? '',
+    css: assets.get('admin-editor.css')?.url ?? '',
+  });
+
+  async function staffNames(): Promise<Map<string, string>> {
+    return new Map((await story.staff.list()).map((member) => [member.id, member.name]));
+  }
+
+  const previewUrl = (token: string) => `${site.publicUrl}/preview/${token}`;
+
+  async function editorPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    record: ArticleRecord,
+    extra: Partial<Pick<EditorProps, 'notice' | 'error' | 'conflict' | 'draft' | 'expectedRevision'>> = {},
+    status = 200,
+  ) {
+    const actor = actorOf(request);
+    const access = editor.accessTo(actor, record);
+    const [choices, token, stored] = await Promise.all([
+      editor.choices(),
+      editor.previewToken(actor, record.id),
+      extra.draft ? Promise.resolve(extra.draft) : editor.draftOf(record),
+    ]);
+    const draft = extra.draft ?? stored;
+    return pages.send(
+      reply,
+      EditorPage({
+        admin: pages.context(request, reply),
+        assets: editorAssets(),
+        story: {
+          id: record.id,
+          status: record.status,
+          deleted: record.deletedAt !== null,
+          publishedAt: record.publishedAt,
+          scheduledAt: record.scheduledAt,
+          updatedAt: record.updatedAt,
+          url: paths.article(record.language, record.slug),
+        },
+        draft,
+        bodyHtml: renderMarkdown(draft.bodyMarkdown),
+        expectedRevision: extra.expectedRevision ?? record.revision,
+        slugAuto: record.publishedAt === null && record.slug === slugify(record.headline),
+        choices,
+        can: { publish: access.publish, chooseAuthors: hasPermission(actor.role, 'story.manageAny') },
+        previewUrl: previewUrl(token),
+        scheduleValue: record.scheduledAt ? dateToZonedTime(record.scheduledAt, story.timeZone) : '',
+        notice: extra.notice,
+        error: extra.error,
+        conflict: extra.conflict,
+      }),
+      status,
+    );
+  }
+
+  async function newStoryPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    draft: StoryDraft,
+    error?: EditorProps['error'],
+    status = 200,
+  ) {
+    const actor = actorOf(request);
+    const ctx = pages.context(request, reply);
+    return pages.send(
+      reply,
+      EditorPage({
+        admin: ctx,
+        assets: editorAssets(),
+        story: null,
+        draft,
+        bodyHtml: renderMarkdown(draft.bodyMarkdown),
+        expectedRevision: 0,
+        slugAuto: draft.slug === '' || draft.slug === slugify(draft.headline),
+        choices: await editor.choices(),
+        // A new story is the person's own: they may publish it if their role publishes their own.
+        can: {
+          publish: hasPermission(actor.role, 'story.publishOwn'),
+          chooseAuthors: hasPermission(actor.role, 'story.manageAny'),
+        },
+        previewUrl: null,
+        scheduleValue: '',
+        error,
+      }),
+      status,
+    );
+  }
+
+  /** The conflict the person must resolve: both versions, theirs stored, theirs in the form. */
+  async function conflictOf(
+    actor: StaffUser,
+    id: string,
+    mine: StoryDraft,
+    t: Translator,
+  ): Promise<{ record: ArticleRecord; theirs: StoryDraft; conflict: ConflictProps }> {
+    const { record, revisions } = await editor.revisions(actor, id);
+    const [theirs, choices, names] = await Promise.all([editor.draftOf(record), editor.choices(), staffNames()]);
+    const latest = revisions[0];
+    const theirFields = formFields(theirs);
+    return {
+      record,
+      theirs,
+      conflict: {
+        revision: record.revision,
+        savedBy: latest?.savedBy ? (names.get(latest.savedBy) ?? latest.savedBy) : t.t('admin.revisions.system'),
+        savedAt: latest?.savedAt ?? record.updatedAt,
+        differences: draftDifferences(theirs, mine, choices, t).map((difference) => ({
+          ...difference,
+          fields: groupFields(theirFields, difference.group),
+        })),
+      },
+    };
+  }
+
+  function normalizedDraft(fields: FormFields): StoryDraft {
+    const parsed = storyDraftSchema.safeParse(draftFromForm(fields));
+    if (!parsed.success) throw new KiosqueError('FORM_INVALID');
+    return parsed.data;
+  }
+
+  /** Shows the editor again after a refused save, with the person's text kept. */
+  async function refusedSave(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    fields: FormFields,
+    error: unknown,
+  ) {
+    const actor = actorOf(request);
+    const t = pages.context(request, reply).t;
+    if (isKiosqueError(error) && error.code === 'ARTICLE_REVISION_CONFLICT') {
+      const mine = normalizedDraft(fields);
+      const { record, conflict } = await conflictOf(actor, id, mine, t);
+      return editorPage(
+        request,
+        reply,
+        record,
+        {
+          draft: mine,
+          // Saving the form again is the merge: it is based on the stored revision now.
+          expectedRevision: record.revision,
+          conflict,
+          error: { message: t.t('error.ARTICLE_REVISION_CONFLICT'), fields: [] },
+        },
+        409,
+      );
+    }
+    if (isKiosqueError(error) && formErrors.has(error.code)) {
+      const { record } = await editor.open(actor, id);
+      return editorPage(
+        request,
+        reply,
+        record,
+        {
+          draft: normalizedDraft(fields),
+          expectedRevision: revisionOf(fields),
+          error: describeError(t, error),
+        },
+        errorStatus[error.code],
+      );
+    }
+    throw error;
+  }
+
+  route('GET', '/admin/stories/new', 'story.create', async (request, reply) => {
+    const ctx = pages.context(request, reply);
+    const language = site.languages.includes(ctx.t.language) ? ctx.t.language : site.defaultLanguage;
+    return newStoryPage(request, reply, storyDraftSchema.parse({ language, headline: '' }));
+  });
+
+  route('POST', '/admin/stories', 'story.create', async (request, reply) => {
+    const fields = formBody(request.body);
+    try {
+      const record = await editor.create(actorOf(request), draftFromForm(fields));
+      return reply.redirect(`/admin/stories/${record.id}?done=created`, 303);
+    } catch (error) {
+      if (isKiosqueError(error) && formErrors.has(error.code)) {
+        const t = pages.context(request, reply).t;
+        return newStoryPage(request, reply, normalizedDraft(fields), describeError(t, error), errorStatus[error.code]);
+      }
+      throw error;
+    }
+  });
+
+  route<unknown, { id: string }, { done?: string }>(
+    'GET',
+    '/admin/stories/:id',
+    'story.create',
+    async (request, reply) => {
+      const { record } = await editor.open(actorOf(request), request.params.id);
+      const done = request.query.done as keyof typeof doneNotices | undefined;
+      const notice = done && done in doneNotices ? pages.context(request, reply).t.t(doneNotices[done]) : undefined;
+      return editorPage(request, reply, record, { notice });
+    },
+  );
+
+  route<unknown, { id: string }>('POST', '/admin/stories/:id', 'story.create', async (request, reply) => {
+    const fields = formBody(request.body);
+    const id = request.params.id;
+    try {
+      await editor.save(actorOf(request), id, draftFromForm(fields), revisionOf(fields));
+      return reply.redirect(`/admin/stories/${id}?done=saved`, 303);
+    } catch (error) {
+      return refusedSave(request, reply, id, fields, error);
+    }
+  });
+
+  const actions = {
+    publish: 'published',
+    schedule: 'scheduled',
+    unpublish: 'unpublished',
+    delete: 'deleted',
+    restore: 'restored',
+  } as const;
+
+  for (const [action, done] of Object.entries(actions) as [keyof typeof actions, string][]) {
+    // Each action button belongs to the editor form: what the person typed is saved first, then the
+    // action is applied to the revision that save made. Rights are checked before anything is stored.
+    route<unknown, { id: string }>(
+      'POST',
+      `/admin/stories/:id/${action}`,
+      'story.publishOwn',
+      async (request, reply) => {
+        const actor = actorOf(request);
+        const id = request.params.id;
+        const fields = formBody(request.body);
+        const { record: before } = await editor.check(actor, id, 'publish');
+        let revision = fields.expectedRevision === undefined ? before.revision : revisionOf(fields);
+        if (fields.headline !== undefined) {
+          try {
+            revision = (await editor.save(actor, id, draftFromForm(fields), revision)).record.revision;
+          } catch (error) {
+            return refusedSave(request, reply, id, fields, error);
+          }
+        }
+        try {
+          if (action === 'publish') await editor.publish(actor, id, revision);
+          else if (action === 'unpublish') await editor.unpublish(actor, id, revision);
+          else if (action === 'delete') await editor.remove(actor, id, revision);
+          else if (action === 'restore') await editor.restore(actor, id, revision);
+          else {
+            const iso = one(fields, 'scheduleAtIso');
+            const at =
+              iso && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(iso)
+                ? new Date(iso)
+                : zonedTimeToDate(one(fields, 'scheduleAt'), story.timeZone);
+            if (!at || Number.isNaN(at.getTime()))
+              throw new KiosqueError('ARTICLE_INVALID', { fields: ['scheduledAt'] });
+            await editor.schedule(actor, id, at, revision);
+          }
+        } catch (error) {
+          if (isKiosqueError(error) && (formErrors.has(error.code) || error.code === 'ARTICLE_REVISION_CONFLICT')) {
+            const t = pages.context(request, reply).t;
+            const { record } = await editor.open(actor, id);
+            return editorPage(request, reply, record, { error: describeError(t, error) }, errorStatus[error.code]);
+          }
+          throw error;
+        }
+        return reply.redirect(`/admin/stories/${id}?done=${done}`, 303);
+      },
+    );
+  }
+
+  route<unknown, { id: string }, Record<string, string>>(
+    'GET',
+    '/admin/stories/:id/revisions',
+    'story.create',
+    async (request, reply) => revisionsPage(request, reply, request.params.id),
+  );
+
+  async function revisionsPage(request: FastifyRequest, reply: FastifyReply, id: string, error?: string, status = 200) {
+    const actor = actorOf(request);
+    const ctx = pages.context(request, reply);
+    const { record, access, revisions } = await editor.revisions(actor, id);
+    const [names, choices] = await Promise.all([staffNames(), editor.choices()]);
+    const query = revisionQuery.parse(request.query ?? {});
+    const find = (n: number | undefined) => revisions.find((entry) => entry.revision === n);
+    // Without a choice, the last change: the revision before the current one against the current one.
+    const to = find(query.to) ?? revisions[0];
+    const from = find(query.from) ?? revisions.find((entry) => to && entry.revision < to.revision) ?? to;
+    const byId = <T extends { id: string; name: string }>(list: T[]) => {
+      const map = new Map(list.map((item) => [item.id, item.name]));
+      return (key: string) => map.get(key) ?? key;
+    };
+    const diff =
+      from && to
+        ? {
+            from: from.revision,
+            to: to.revision,
+            fields: diffRecords(from.snapshot, to.snapshot, {
+              section: byId(choices.sections),
+              tag: byId(choices.tags),
+              author: byId(choices.authors),
+              date: (date) => ctx.t.dateTime(date),
+            }),
+          }
+        : null;
+    return pages.send(
+      reply,
+      RevisionsPage({
+        admin: ctx,
+        assets: editorAssets(),
+        story: { id: record.id, headline: record.headline, revision: record.revision },
+        rows: revisions.map((entry) => ({
+          revision: entry.revision,
+          savedAt: entry.savedAt,
+          savedBy: entry.savedBy ? (names.get(entry.savedBy) ?? entry.savedBy) : ctx.t.t('admin.revisions.system'),
+          action: entry.action,
+        })),
+        canRevert: access.edit,
+        diff,
+        error,
+      }),
+      status,
+    );
+  }
+
+  route<unknown, { id: string; revision: string }>(
+    'POST',
+    '/admin/stories/:id/revisions/:revision/revert',
+    'story.create',
+    async (request, reply) => {
+      const fields = formBody(request.body);
+      const id = request.params.id;
+      const revision = Number(request.params.revision);
+      if (!Number.isInteger(revision) || revision < 1) throw new KiosqueError('ARTICLE_REVISION_NOT_FOUND');
+      try {
+        await editor.revert(actorOf(request), id, revision, revisionOf(fields));
+      } catch (error) {
+        if (isKiosqueError(error) && (formErrors.has(error.code) || error.code === 'ARTICLE_REVISION_CONFLICT')) {
+          const t = pages.context(request, reply).t;
+          return revisionsPage(request, reply, id, describeError(t, error).message, errorStatus[error.code]);
+        }
+        throw error;
+      }
+      return reply.redirect(`/admin/stories/${id}?done=reverted`, 303);
+    },
+  );
+
+  // The editor script's endpoints: JSON in, JSON out, the CSRF token in the x-csrf-token header.
+
+  function apiError(reply: FastifyReply, t: Translator, error: KiosqueError) {
+    const { message, fields } = describeError(t, error);
+    return reply
+      .status(errorStatus[error.code])
+      .header('cache-control', 'no-store')
+      .send({ code: error.code, message, fields });
+  }
+
+  route('POST', '/admin/api/stories', 'story.create', async (request, reply) => {
+    const body = createBody.safeParse(request.body);
+    if (!body.success) throw new KiosqueError('FORM_INVALID');
+    const actor = actorOf(request);
+    try {
+      const record = await editor.create(actor, draftFromForm(body.data.fields));
+      const token = await editor.previewToken(actor, record.id);
+      return reply
+        .status(201)
+        .header('cache-control', 'no-store')
+        .send({
+          id: record.id,
+          revision: record.revision,
+          slug: record.slug,
+          savedAt: record.updatedAt.toISOString(),
+          editUrl: `/admin/stories/${record.id}`,
+          previewUrl: previewUrl(token),
+        });
+    } catch (error) {
+      if (isKiosqueError(error) && formErrors.has(error.code))
+        return apiError(reply, pages.context(request, reply).t, error);
+      throw error;
+    }
+  });
+
+  route<unknown, { id: string }>('PUT', '/admin/api/stories/:id', 'story.create', async (request, reply) => {
+    const body = saveBody.safeParse(request.body);
+    if (!body.success) throw new KiosqueError('FORM_INVALID');
+    const actor = actorOf(request);
+    const id = request.params.id;
+    const { fields, expectedRevision } = body.data;
+    try {
+      const { record, changed } = await editor.save(actor, id, draftFromForm(fields), expectedRevision);
+      return reply.header('cache-control', 'no-store').send({
+        revision: record.revision,
+        changed,
+        slug: record.slug,
+        status: record.status,
+        savedAt: record.updatedAt.toISOString(),
+      });
+    } catch (error) {
+      const t = pages.context(request, reply).t;
+      if (isKiosqueError(error) && error.code === 'ARTICLE_REVISION_CONFLICT') {
+        // Never a silent overwrite: both versions go back, and the person merges them.
+        const mine = normalizedDraft(fields);
+        const { record, theirs, conflict } = await conflictOf(actor, id, mine, t);
+        return reply
+          .status(409)
+          .header('cache-control', 'no-store')
+          .send({
+            code: error.code,
+            message: t.t('error.ARTICLE_REVISION_CONFLICT'),
+            current: {
+              revision: record.revision,
+              savedBy: conflict.savedBy,
+              savedAt: conflict.savedAt.toISOString(),
+              savedAtText: t.dateTime(conflict.savedAt),
+              fields: formFields(theirs),
+            },
+            yours: formFields(mine),
+            differences: conflict.differences,
+          });
+      }
+      if (isKiosqueError(error) && formErrors.has(error.code)) return apiError(reply, t, error);
+      throw error;
+    }
+  });
+
+  route('POST', '/admin/api/preview', 'story.create', async (request, reply) => {
+    const body = previewBody.safeParse(request.body);
+    if (!body.success) throw new KiosqueError('FORM_INVALID');
+    // The very renderer of the public page: what the preview shows is what readers will get.
+    return reply.header('cache-control', 'no-store').send({ html: renderMarkdown(body.data.markdown) });
+  });
+}

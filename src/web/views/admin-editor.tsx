@@ -1,0 +1,897 @@
+import type { ArticleStatus } from '../../domain/articles/article.js';
+import { accessLevels } from '../../domain/articles/article.js';
+import type { RevisionAction } from '../../domain/articles/article-service.js';
+import type { DiffPart, FieldDiff, LineDiff } from '../../domain/articles/revision-diff.js';
+import type { EditorChoices, LibraryImage, StoryDraft } from '../../domain/articles/story-editor.js';
+import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
+import { languageAutonym } from '../../domain/i18n/translator.js';
+import { type AdminContext, AdminLayout, Csrf, Notice } from './admin-views.js';
+import { imageUrl } from './components.js';
+
+/** The label of a story field (`headline`, `bodyMarkdown`…) in the staff member's language. */
+export const storyFieldKey = (field: string) => `admin.story.${field}` as MessageKey;
+
+/** The parts of the form a conflict compares, each taken as a whole ("take theirs" takes all of it). */
+export const draftGroups = [
+  'headline',
+  'standfirst',
+  'slug',
+  'language',
+  'access',
+  'section',
+  'tags',
+  'authors',
+  'bodyMarkdown',
+  'hero',
+  'gallery',
+  'sourceName',
+  'sourceUrl',
+  'seoTitle',
+  'seoDescription',
+] as const;
+export type DraftGroup = (typeof draftGroups)[number];
+
+/** A draft's groups as text a person reads (names rather than ids). */
+export function draftTexts(draft: StoryDraft, choices: EditorChoices): Record<DraftGroup, string> {
+  const sectionName = (id: string | null) => choices.sections.find((s) => s.id === id)?.name ?? id ?? '';
+  const authorName = (id: string) => choices.authors.find((a) => a.id === id)?.name ?? id;
+  const image = (use: StoryDraft['hero']) =>
+    use ? [use.imageId, use.alt, use.caption, use.credit].filter((part) => part !== '').join(' · ') : '';
+  return {
+    headline: draft.headline,
+    standfirst: draft.standfirst,
+    slug: draft.slug,
+    language: draft.language,
+    access: draft.access,
+    section: draft.newSection || sectionName(draft.sectionId),
+    tags: draft.tags.join(', '),
+    authors: draft.authorIds.map(authorName).join(', '),
+    bodyMarkdown: draft.bodyMarkdown,
+    hero: image(draft.hero),
+    gallery: draft.gallery.map(image).join('\n'),
+    sourceName: draft.sourceName,
+    sourceUrl: draft.sourceUrl,
+    seoTitle: draft.seoTitle,
+    seoDescription: draft.seoDescription,
+  };
+}
+
+export interface Difference {
+  group: DraftGroup;
+  label: string;
+  theirs: string;
+  yours: string;
+}
+
+/** The groups where the stored version and the person's differ. */
+export function draftDifferences(
+  theirs: StoryDraft,
+  yours: StoryDraft,
+  choices: EditorChoices,
+  t: Translator,
+): Difference[] {
+  const a = draftTexts(theirs, choices);
+  const b = draftTexts(yours, choices);
+  return draftGroups
+    .filter((group) => a[group] !== b[group])
+    .map((group) => ({ group, label: t.t(storyFieldKey(group)), theirs: a[group], yours: b[group] }));
+}
+
+export interface ConflictProps {
+  revision: number;
+  savedBy: string;
+  savedAt: Date;
+  differences: (Difference & { fields: Record<string, string | string[]> })[];
+}
+
+export interface EditorProps {
+  admin: AdminContext;
+  assets: { js: string; css: string };
+  /** Null while the story does not exist yet. */
+  story: {
+    id: string;
+    status: ArticleStatus;
+    deleted: boolean;
+    publishedAt: Date | null;
+    scheduledAt: Date | null;
+    updatedAt: Date;
+    url: string;
+  } | null;
+  draft: StoryDraft;
+  /** The body as readers will see it, from the same renderer as the public page. */
+  bodyHtml: string;
+  expectedRevision: number;
+  slugAuto: boolean;
+  choices: EditorChoices;
+  can: { publish: boolean; chooseAuthors: boolean };
+  previewUrl: string | null;
+  /** The scheduled time as `datetime-local` wants it, in the site's time zone. */
+  scheduleValue: string;
+  notice?: string;
+  error?: { message: string; fields: string[] };
+  conflict?: ConflictProps;
+}
+
+function statusKey(story: EditorProps['story']): MessageKey {
+  if (!story) return 'admin.editor.unsaved';
+  if (story.deleted) return 'admin.status.deleted';
+  return story.status === 'published'
+    ? 'admin.status.published'
+    : story.status === 'scheduled'
+      ? 'admin.status.scheduled'
+      : 'admin.status.draft';
+}
+
+function imageLabel(image: Pick<LibraryImage, 'id' | 'alt' | 'caption'>): string {
+  const words = image.alt || image.caption;
+  return words ? `${words.slice(0, 80)} (${image.id})` : image.id;
+}
+
+function ImageSelect({
+  id,
+  name,
+  value,
+  images,
+  t,
+}: {
+  id: string;
+  name: string;
+  value: string;
+  images: LibraryImage[];
+  t: Translator;
+}) {
+  const known = images.some((image) => image.id === value);
+  return (
+    <select id={id} name={name} class="image-select">
+      <option value="">{t.t('admin.editor.noImage')}</option>
+      {value && !known ? (
+        <option value={value} selected>
+          {value}
+        </option>
+      ) : null}
+      {images.map((image) => (
+        <option
+          value={image.id}
+          selected={image.id === value}
+          data-alt={image.alt}
+          data-caption={image.caption}
+          data-credit={image.credit}
+        >
+          {imageLabel(image)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function Thumbnail({ imageId }: { imageId: string }) {
+  if (!imageId) return null;
+  // Decorative: the select beside it names the image, and its alt text is what the form edits.
+  return <img class="thumb" src={imageUrl(imageId, 320, 'webp')} alt="" width={96} height={64} />;
+}
+
+function ImageUseFields({
+  prefix,
+  idPrefix,
+  use,
+  images,
+  t,
+  position,
+}: {
+  prefix: string;
+  idPrefix: string;
+  use: { imageId: string; alt: string; caption: string; credit: string } | null;
+  images: LibraryImage[];
+  t: Translator;
+  /** Gallery rows carry a position (reordering without the script) and a move pair (with it). */
+  position?: number;
+}) {
+  return (
+    <div class="image-use">
+      <Thumbnail imageId={use?.imageId ?? ''} />
+      <div class="image-use__fields">
+        <label for={`${idPrefix}-image`}>{t.t('admin.editor.image')}</label>
+        <ImageSelect
+          id={`${idPrefix}-image`}
+          name={`${prefix}.imageId`}
+          value={use?.imageId ?? ''}
+          images={images}
+          t={t}
+        />
+        <label for={`${idPrefix}-alt`}>{t.t('admin.editor.alt')}</label>
+        <input id={`${idPrefix}-alt`} name={`${prefix}.alt`} value={use?.alt ?? ''} maxlength={500} class="image-alt" />
+        <label for={`${idPrefix}-caption`}>{t.t('admin.editor.caption')}</label>
+        <input id={`${idPrefix}-caption`} name={`${prefix}.caption`} value={use?.caption ?? ''} maxlength={1000} />
+        <label for={`${idPrefix}-credit`}>{t.t('admin.editor.credit')}</label>
+        <input id={`${idPrefix}-credit`} name={`${prefix}.credit`} value={use?.credit ?? ''} maxlength={200} />
+        {position !== undefined ? (
+          <>
+            <label for={`${idPrefix}-position`} class="gallery-position-label">
+              {t.t('admin.editor.position')}
+            </label>
+            <input
+              id={`${idPrefix}-position`}
+              name={`${prefix}.position`}
+              type="number"
+              min={1}
+              max={100}
+              value={String(position)}
+              class="gallery-position"
+            />
+          </>
+        ) : null}
+        <label class="checkbox">
+          <input type="checkbox" name={`${prefix}.remove`} value="1" /> {t.t('admin.editor.removeImage')}
+        </label>
+        {position !== undefined ? (
+          <span class="gallery-move" hidden>
+            <button type="button" data-move="up">
+              {t.t('admin.editor.moveUp')}
+            </button>
+            <button type="button" data-move="down">
+              {t.t('admin.editor.moveDown')}
+            </button>
+          </span>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function GalleryRow({
+  index,
+  use,
+  images,
+  t,
+}: {
+  index: number | '__INDEX__';
+  use: StoryDraft['gallery'][number] | null;
+  images: LibraryImage[];
+  t: Translator;
+}) {
+  const position = typeof index === 'number' ? index + 1 : 1;
+  return (
+    <li class="gallery-row">
+      <ImageUseFields
+        prefix={`gallery.${index}`}
+        idPrefix={`f-gallery-${index}`}
+        use={use}
+        images={images}
+        t={t}
+        position={position}
+      />
+    </li>
+  );
+}
+
+/** Field names of the form that an error path points to (`source.url` → `sourceUrl`). */
+export function formFieldOf(path: string): string {
+  if (path === 'source.url') return 'sourceUrl';
+  if (path === 'source.name') return 'sourceName';
+  if (path.startsWith('source')) return 'sourceName';
+  if (path.startsWith('scheduledAt')) return 'scheduleAt';
+  return path.split('.')[0] ?? path;
+}
+
+function ConflictPanel({ admin, conflict }: { admin: AdminContext; conflict: ConflictProps | undefined }) {
+  const { t } = admin;
+  return (
+    <section id="conflict" class="conflict" hidden={!conflict} aria-labelledby="conflict-title">
+      <h2 id="conflict-title">{t.t('admin.conflict.title')}</h2>
+      <p
+        class="conflict__who"
+        data-template={t.t('admin.conflict.who', { name: '{name}', time: '{time}', revision: '{revision}' })}
+      >
+        {conflict
+          ? t.t('admin.conflict.who', {
+              name: conflict.savedBy,
+              time: t.dateTime(conflict.savedAt),
+              revision: conflict.revision,
+            })
+          : ''}
+      </p>
+      <p>{t.t('admin.conflict.explain')}</p>
+      <table class="conflict__table admin-table">
+        <thead>
+          <tr>
+            <th scope="col">{t.t('admin.conflict.field')}</th>
+            <th scope="col">{t.t('admin.conflict.theirs')}</th>
+            <th scope="col">{t.t('admin.conflict.yours')}</th>
+            <th scope="col">
+              <span class="visually-hidden">{t.t('admin.conflict.takeTheirs')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody data-take-label={t.t('admin.conflict.takeTheirs')}>
+          {(conflict?.differences ?? []).map((difference) => (
+            <tr data-group={difference.group}>
+              <th scope="row">{difference.label}</th>
+              <td>
+                <pre class="conflict__text">{difference.theirs}</pre>
+              </td>
+              <td>
+                <pre class="conflict__text">{difference.yours}</pre>
+              </td>
+              <td>
+                <button type="button" class="conflict__take" data-fields={JSON.stringify(difference.fields)} hidden>
+                  {t.t('admin.conflict.takeTheirs')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="conflict__actions">
+        <button type="button" id="conflict-save" class="primary" hidden>
+          {t.t('admin.conflict.saveMerged')}
+        </button>
+        <span class="conflict__nojs">{t.t('admin.conflict.noScript')}</span>
+      </p>
+    </section>
+  );
+}
+
+/** The editor: one form that works as a plain post, which the editor script enhances (autosave, preview). */
+export function EditorPage(props: EditorProps) {
+  const { admin, story, draft, choices, can } = props;
+  const { t } = admin;
+  const title = story ? draft.headline || t.t('admin.editor.untitled') : t.t('admin.stories.new');
+  const action = story ? `/admin/stories/${story.id}` : '/admin/stories';
+  const invalid = new Set((props.error?.fields ?? []).map(formFieldOf));
+  const aria = (name: string) => (invalid.has(name) ? { 'aria-invalid': 'true' as const } : {});
+  const sectionsByLanguage = admin.languages.map((language) => ({
+    language,
+    sections: choices.sections.filter((section) => section.language === language),
+  }));
+  const storyAction = (name: string) => (story ? `/admin/stories/${story.id}/${name}` : undefined);
+  const hiddenUntilSaved = !story;
+  return (
+    <AdminLayout admin={admin} title={title}>
+      <link rel="stylesheet" href={props.assets.css} />
+      <div class="admin-titlebar">
+        <h1 id="editor-title">{title}</h1>
+        <p class="editor-state">
+          <span id="story-status" class={`status status--${story?.deleted ? 'deleted' : (story?.status ?? 'draft')}`}>
+            {t.t(statusKey(story))}
+          </span>{' '}
+          <span
+            id="autosave-status"
+            class="autosave"
+            role="status"
+            aria-live="polite"
+            data-saving={t.t('admin.autosave.saving')}
+            data-saved={t.t('admin.autosave.saved', { time: '{time}' })}
+            data-unsaved={t.t('admin.autosave.unsaved')}
+            data-offline={t.t('admin.autosave.offline')}
+            data-failed={t.t('admin.autosave.failed', { reason: '{reason}' })}
+            data-conflict={t.t('admin.autosave.conflict')}
+          >
+            {story ? t.t('admin.autosave.saved', { time: t.dateTime(story.updatedAt) }) : ''}
+          </span>
+        </p>
+      </div>
+      {props.notice ? <Notice kind="success">{props.notice}</Notice> : null}
+      {props.error ? (
+        <div class="notice notice--error" role="alert" id="editor-error">
+          {props.error.message}
+        </div>
+      ) : (
+        <div class="notice notice--error" role="alert" id="editor-error" hidden />
+      )}
+      <div
+        id="local-copy"
+        class="notice notice--warning"
+        hidden
+        data-message={t.t('admin.localCopy.found', { time: '{time}' })}
+      >
+        <p class="local-copy__message" />
+        <button type="button" id="local-copy-restore" class="primary">
+          {t.t('admin.localCopy.restore')}
+        </button>{' '}
+        <button type="button" id="local-copy-discard">
+          {t.t('admin.localCopy.discard')}
+        </button>
+      </div>
+      <ConflictPanel admin={admin} conflict={props.conflict} />
+      <form
+        id="story-form"
+        class="editor"
+        method="post"
+        action={action}
+        data-story-id={story?.id ?? ''}
+        data-slug-auto={props.slugAuto ? 'true' : 'false'}
+        data-api-create="/admin/api/stories"
+        data-api-save="/admin/api/stories/"
+        data-api-preview="/admin/api/preview"
+      >
+        <Csrf admin={admin} />
+        <input type="hidden" name="expectedRevision" value={String(props.expectedRevision)} />
+        <div class="editor-columns">
+          <div class="editor-main stack">
+            <label for="f-headline">{t.t('admin.story.headline')}</label>
+            <input
+              id="f-headline"
+              name="headline"
+              required
+              maxlength={300}
+              value={draft.headline}
+              class="editor-headline"
+              {...aria('headline')}
+            />
+            <label for="f-standfirst">{t.t('admin.story.standfirst')}</label>
+            <textarea id="f-standfirst" name="standfirst" rows={2} maxlength={1000} {...aria('standfirst')}>
+              {draft.standfirst}
+            </textarea>
+            <label for="f-slug">{t.t('admin.story.slug')}</label>
+            <input
+              id="f-slug"
+              name="slug"
+              value={draft.slug}
+              maxlength={120}
+              pattern="[a-z0-9]+(-[a-z0-9]+)*"
+              aria-describedby="f-slug-help"
+              {...aria('slug')}
+            />
+            <small id="f-slug-help">{t.t('admin.editor.slugHelp')}</small>
+            <div class="editor-body">
+              <div class="editor-body__source stack">
+                <label for="f-body">{t.t('admin.story.bodyMarkdown')}</label>
+                <textarea
+                  id="f-body"
+                  name="bodyMarkdown"
+                  rows={24}
+                  maxlength={500000}
+                  class="editor-markdown"
+                  aria-describedby="f-body-help"
+                  {...aria('bodyMarkdown')}
+                >
+                  {draft.bodyMarkdown}
+                </textarea>
+                <small id="f-body-help">{t.t('admin.editor.markdownHelp')}</small>
+              </div>
+              <section class="editor-body__preview" aria-labelledby="preview-title">
+                <h2 id="preview-title">{t.t('admin.editor.livePreview')}</h2>
+                {/* Rendered by renderMarkdown, the public page's renderer: raw HTML off, then sanitized. */}
+                <div
+                  id="body-preview"
+                  class="preview-body"
+                  lang={draft.language}
+                  dangerouslySetInnerHTML={{ __html: props.bodyHtml }}
+                />
+              </section>
+            </div>
+          </div>
+          <div class="editor-side">
+            <fieldset class="editor-box" id="publication">
+              <legend>{t.t('admin.editor.publication')}</legend>
+              {story?.status === 'scheduled' && story.scheduledAt ? (
+                <p>{t.t('admin.editor.scheduledFor', { time: t.dateTime(story.scheduledAt) })}</p>
+              ) : null}
+              {story?.status === 'published' && story.publishedAt ? (
+                <p>
+                  {t.t('admin.editor.publishedOn', { time: t.dateTime(story.publishedAt) })}{' '}
+                  {story.deleted ? null : <a href={story.url}>{t.t('admin.editor.viewPublished')}</a>}
+                </p>
+              ) : null}
+              <p class="editor-actions">
+                <button type="submit" class="primary" id="save-button">
+                  {story ? t.t('admin.save') : t.t('admin.editor.createDraft')}
+                </button>
+                {can.publish && story?.status !== 'published' && !story?.deleted ? (
+                  <button
+                    type="submit"
+                    formaction={storyAction('publish')}
+                    data-action="publish"
+                    id="publish-button"
+                    hidden={hiddenUntilSaved}
+                  >
+                    {t.t('admin.editor.publishNow')}
+                  </button>
+                ) : null}
+              </p>
+              {can.publish && story?.status !== 'published' && !story?.deleted ? (
+                <div class="editor-schedule" data-action-box="schedule" hidden={hiddenUntilSaved}>
+                  <label for="f-schedule">{t.t('admin.editor.scheduleAt')}</label>
+                  <input
+                    id="f-schedule"
+                    name="scheduleAt"
+                    type="datetime-local"
+                    step={1}
+                    value={props.scheduleValue}
+                    data-iso={story?.scheduledAt?.toISOString() ?? ''}
+                    {...aria('scheduleAt')}
+                  />
+                  <input type="hidden" name="scheduleAtIso" value="" />
+                  <button
+                    type="submit"
+                    formaction={storyAction('schedule')}
+                    data-action="schedule"
+                    id="schedule-button"
+                  >
+                    {t.t('admin.editor.schedule')}
+                  </button>
+                </div>
+              ) : null}
+              {can.publish && story && story.status !== 'draft' && !story.deleted ? (
+                <p>
+                  <button
+                    type="submit"
+                    formaction={storyAction('unpublish')}
+                    data-action="unpublish"
+                    id="unpublish-button"
+                  >
+                    {t.t(story.status === 'scheduled' ? 'admin.editor.unschedule' : 'admin.editor.unpublish')}
+                  </button>
+                </p>
+              ) : null}
+              {can.publish ? (
+                <p>
+                  {story?.deleted ? (
+                    <button type="submit" formaction={storyAction('restore')} data-action="restore" id="restore-button">
+                      {t.t('admin.editor.restore')}
+                    </button>
+                  ) : (
+                    <button
+                      type="submit"
+                      formaction={storyAction('delete')}
+                      data-action="delete"
+                      class="danger"
+                      id="delete-button"
+                      hidden={hiddenUntilSaved}
+                    >
+                      {t.t('admin.editor.delete')}
+                    </button>
+                  )}
+                </p>
+              ) : null}
+              <p id="preview-link-box" hidden={!props.previewUrl}>
+                <a id="preview-link" href={props.previewUrl ?? '#'} target="_blank" rel="noopener">
+                  {t.t('admin.editor.previewLink')}
+                </a>
+                <small class="preview-link-help">{t.t('admin.editor.previewLinkHelp')}</small>
+              </p>
+              {story ? (
+                <p>
+                  <a href={`/admin/stories/${story.id}/revisions`}>{t.t('admin.revisions.title')}</a>
+                </p>
+              ) : null}
+            </fieldset>
+
+            <fieldset class="editor-box">
+              <legend>{t.t('admin.editor.placement')}</legend>
+              <div class="stack">
+                <label for="f-language">{t.t('admin.story.language')}</label>
+                <select id="f-language" name="language" {...aria('language')}>
+                  {admin.languages.map((language) => (
+                    <option value={language} selected={language === draft.language}>
+                      {languageAutonym(language)}
+                    </option>
+                  ))}
+                </select>
+                <label for="f-access">{t.t('admin.story.access')}</label>
+                <select id="f-access" name="access">
+                  {accessLevels.map((level) => (
+                    <option value={level} selected={level === draft.access}>
+                      {t.t(
+                        level === 'public'
+                          ? 'admin.access.public'
+                          : level === 'members'
+                            ? 'admin.access.members'
+                            : 'admin.access.paid',
+                      )}
+                    </option>
+                  ))}
+                </select>
+                <label for="f-section">{t.t('admin.story.section')}</label>
+                <select id="f-section" name="sectionId" {...aria('sectionId')}>
+                  <option value="">{t.t('admin.editor.noSection')}</option>
+                  {sectionsByLanguage.map(({ language, sections }) =>
+                    sections.length > 0 ? (
+                      <optgroup label={languageAutonym(language)} data-language={language}>
+                        {sections.map((section) => (
+                          <option value={section.id} selected={section.id === draft.sectionId}>
+                            {section.name}
+                          </option>
+                        ))}
+                      </optgroup>
+                    ) : null,
+                  )}
+                </select>
+                <label for="f-new-section">{t.t('admin.story.newSection')}</label>
+                <input
+                  id="f-new-section"
+                  name="newSection"
+                  value={draft.newSection}
+                  maxlength={100}
+                  data-commit="change"
+                />
+                <label for="f-tags">{t.t('admin.story.tags')}</label>
+                <input
+                  id="f-tags"
+                  name="tags"
+                  value={draft.tags.join(', ')}
+                  list="tag-names"
+                  aria-describedby="f-tags-help"
+                  data-commit="change"
+                />
+                <small id="f-tags-help">{t.t('admin.editor.tagsHelp')}</small>
+                <datalist id="tag-names">
+                  {choices.tags
+                    .filter((tag) => tag.language === draft.language)
+                    .map((tag) => (
+                      <option value={tag.name} />
+                    ))}
+                </datalist>
+              </div>
+            </fieldset>
+
+            <fieldset class="editor-box">
+              <legend>{t.t('admin.story.authors')}</legend>
+              {can.chooseAuthors ? (
+                <div class="stack">
+                  <label for="f-authors">{t.t('admin.editor.chooseAuthors')}</label>
+                  <select id="f-authors" name="authorIds" multiple size={6} {...aria('authorIds')}>
+                    {choices.authors.map((author) => (
+                      <option value={author.id} selected={draft.authorIds.includes(author.id)}>
+                        {author.name}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              ) : (
+                <p>
+                  {draft.authorIds.map((id) => choices.authors.find((a) => a.id === id)?.name ?? id).join(', ') ||
+                    t.t('admin.editor.bylineYou')}
+                </p>
+              )}
+            </fieldset>
+
+            <fieldset class="editor-box" id="hero-box">
+              <legend>{t.t('admin.story.hero')}</legend>
+              <ImageUseFields prefix="hero" idPrefix="f-hero" use={draft.hero} images={choices.images} t={t} />
+            </fieldset>
+
+            <fieldset class="editor-box" id="gallery-box">
+              <legend>{t.t('admin.story.gallery')}</legend>
+              <ol class="gallery-rows" id="gallery-rows">
+                {draft.gallery.map((use, index) => (
+                  <GalleryRow index={index} use={use} images={choices.images} t={t} />
+                ))}
+                <GalleryRow index={draft.gallery.length} use={null} images={choices.images} t={t} />
+              </ol>
+              <template id="gallery-row-template">
+                <GalleryRow index="__INDEX__" use={null} images={choices.images} t={t} />
+              </template>
+              <button type="button" id="gallery-add" hidden>
+                {t.t('admin.editor.addPhoto')}
+              </button>
+            </fieldset>
+
+            <fieldset class="editor-box">
+              <legend>{t.t('admin.editor.sourceBox')}</legend>
+              <div class="stack">
+                <label for="f-source-name">{t.t('admin.story.sourceName')}</label>
+                <input
+                  id="f-source-name"
+                  name="sourceName"
+                  value={draft.sourceName}
+                  maxlength={300}
+                  {...aria('sourceName')}
+                />
+                <label for="f-source-url">{t.t('admin.story.sourceUrl')}</label>
+                <input
+                  id="f-source-url"
+                  name="sourceUrl"
+                  type="url"
+                  value={draft.sourceUrl}
+                  maxlength={2000}
+                  placeholder="https://"
+                  {...aria('sourceUrl')}
+                />
+              </div>
+            </fieldset>
+
+            <fieldset class="editor-box">
+              <legend>{t.t('admin.editor.seoBox')}</legend>
+              <div class="stack">
+                <label for="f-seo-title">{t.t('admin.story.seoTitle')}</label>
+                <input id="f-seo-title" name="seoTitle" value={draft.seoTitle} maxlength={300} />
+                <label for="f-seo-description">{t.t('admin.story.seoDescription')}</label>
+                <textarea id="f-seo-description" name="seoDescription" rows={3} maxlength={1000}>
+                  {draft.seoDescription}
+                </textarea>
+              </div>
+            </fieldset>
+          </div>
+        </div>
+      </form>
+      <script type="module" src={props.assets.js} />
+    </AdminLayout>
+  );
+}
+
+export interface RevisionRow {
+  revision: number;
+  savedAt: Date;
+  savedBy: string;
+  action: RevisionAction;
+}
+
+const actionKeys: Record<RevisionAction, MessageKey> = {
+  create: 'admin.revisions.action.create',
+  edit: 'admin.revisions.action.edit',
+  publish: 'admin.revisions.action.publish',
+  schedule: 'admin.revisions.action.schedule',
+  unpublish: 'admin.revisions.action.unpublish',
+  delete: 'admin.revisions.action.delete',
+  restore: 'admin.revisions.action.restore',
+  revert: 'admin.revisions.action.revert',
+};
+
+function Parts({ parts }: { parts: DiffPart[] }) {
+  return (
+    <>
+      {parts.map((part) =>
+        part.op === 'added' ? <ins>{part.text}</ins> : part.op === 'removed' ? <del>{part.text}</del> : part.text,
+      )}
+    </>
+  );
+}
+
+/** Unchanged lines far from any change are folded away: a long body shows only where it changed. */
+function visibleLines(lines: LineDiff[], context = 2): (LineDiff | { op: 'skip'; count: number })[] {
+  const near = new Set<number>();
+  lines.forEach((line, index) => {
+    if (line.op !== 'same') for (let i = index - context; i <= index + context; i++) near.add(i);
+  });
+  const out: (LineDiff | { op: 'skip'; count: number })[] = [];
+  lines.forEach((line, index) => {
+    if (near.has(index)) out.push(line);
+    else {
+      const last = out.at(-1);
+      if (last && last.op === 'skip') last.count++;
+      else out.push({ op: 'skip', count: 1 });
+    }
+  });
+  return out;
+}
+
+function DiffLines({ lines, t }: { lines: LineDiff[]; t: Translator }) {
+  return (
+    <div class="diff-lines">
+      {visibleLines(lines).map((line) =>
+        line.op === 'skip' ? (
+          <div class="diff-line diff-line--skip">{t.t('admin.revisions.unchangedLines', { count: line.count })}</div>
+        ) : line.op === 'changed' ? (
+          <div class="diff-line diff-line--changed">
+            <Parts parts={line.parts} />
+          </div>
+        ) : (
+          <div class={`diff-line diff-line--${line.op}`}>
+            {line.op === 'added' ? (
+              <ins>{line.text || ' '}</ins>
+            ) : line.op === 'removed' ? (
+              <del>{line.text || ' '}</del>
+            ) : (
+              line.text || ' '
+            )}
+          </div>
+        ),
+      )}
+    </div>
+  );
+}
+
+export interface RevisionsProps {
+  admin: AdminContext;
+  assets: { css: string };
+  story: { id: string; headline: string; revision: number };
+  rows: RevisionRow[];
+  canRevert: boolean;
+  diff: { from: number; to: number; fields: FieldDiff[] } | null;
+  error?: string;
+}
+
+/** Every revision of a story (who, when, what), a diff between any two, and restore. */
+export function RevisionsPage({ admin, assets, story, rows, canRevert, diff, error }: RevisionsProps) {
+  const { t } = admin;
+  const title = t.t('admin.revisions.titleOf', { headline: story.headline });
+  const base = `/admin/stories/${story.id}/revisions`;
+  return (
+    <AdminLayout admin={admin} title={title}>
+      <link rel="stylesheet" href={assets.css} />
+      <p>
+        <a href={`/admin/stories/${story.id}`}>{t.t('admin.revisions.backToEditor')}</a>
+      </p>
+      <h1>{title}</h1>
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      <form method="get" action={base} class="filters" aria-label={t.t('admin.revisions.compare')}>
+        <label>
+          {t.t('admin.revisions.from')}
+          <select name="from">
+            {rows.map((row) => (
+              <option value={String(row.revision)} selected={diff?.from === row.revision}>
+                {t.t('admin.revisions.number', { revision: row.revision })}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t.t('admin.revisions.to')}
+          <select name="to">
+            {rows.map((row) => (
+              <option value={String(row.revision)} selected={diff?.to === row.revision}>
+                {t.t('admin.revisions.number', { revision: row.revision })}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">{t.t('admin.revisions.compare')}</button>
+      </form>
+      {diff ? (
+        <section class="diff" aria-labelledby="diff-title">
+          <h2 id="diff-title">{t.t('admin.revisions.diffTitle', { from: diff.from, to: diff.to })}</h2>
+          {diff.fields.filter((field) => field.changed).length === 0 ? (
+            <p>{t.t('admin.revisions.noDifference')}</p>
+          ) : (
+            <dl class="diff-fields">
+              {diff.fields
+                .filter((field) => field.changed)
+                .map((field) => (
+                  <div class="diff-field" data-field={field.field}>
+                    <dt>{t.t(storyFieldKey(field.field))}</dt>
+                    <dd>
+                      <DiffLines lines={field.lines} t={t} />
+                    </dd>
+                  </div>
+                ))}
+            </dl>
+          )}
+        </section>
+      ) : null}
+      <table class="admin-table revisions">
+        <thead>
+          <tr>
+            <th scope="col">{t.t('admin.revisions.revision')}</th>
+            <th scope="col">{t.t('admin.revisions.when')}</th>
+            <th scope="col">{t.t('admin.revisions.who')}</th>
+            <th scope="col">{t.t('admin.revisions.what')}</th>
+            <th scope="col">
+              <span class="visually-hidden">{t.t('admin.revisions.actions')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr data-revision={String(row.revision)}>
+              <td>{t.t('admin.revisions.number', { revision: row.revision })}</td>
+              <td>
+                <time datetime={row.savedAt.toISOString()}>{t.dateTime(row.savedAt)}</time>
+              </td>
+              <td>{row.savedBy}</td>
+              <td>{t.t(actionKeys[row.action] ?? 'admin.revisions.action.edit')}</td>
+              <td class="revision-actions">
+                {row.revision !== story.revision ? (
+                  <>
+                    <a href={`${base}?from=${row.revision}&to=${story.revision}`}>
+                      {t.t('admin.revisions.compareWithCurrent')}
+                    </a>
+                    {canRevert ? (
+                      <form method="post" action={`${base}/${row.revision}/revert`} class="inline">
+                        <Csrf admin={admin} />
+                        <input type="hidden" name="expectedRevision" value={String(story.revision)} />
+                        <button type="submit">{t.t('admin.revisions.revert')}</button>
+                      </form>
+                    ) : null}
+                  </>
+                ) : (
+                  <em>{t.t('admin.revisions.current')}</em>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </AdminLayout>
+  );
+}
