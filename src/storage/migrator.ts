@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as initial from './migrations/0001-initial.js';
 import * as revisions from './migrations/0002-revisions-and-slug-history.js';
 import * as staff from './migrations/0003-staff.js';
+import * as editor from './migrations/0004-editor.js';
 import * as mediaLibrary from './migrations/0005-media-library.js';
 import * as readingIndexes from './migrations/0009-reading-indexes.js';
 import * as publishedPartialIndex from './migrations/0010-published-partial-index.js';
@@ -14,6 +15,7 @@ const migrations: Record<string, MigrationModule> = {
   '0001-initial': initial,
   '0002-revisions-and-slug-history': revisions,
   '0003-staff': staff,
+  '0004-editor': editor,
   '0005-media-library': mediaLibrary,
   '0009-reading-indexes': readingIndexes,
   '0010-published-partial-index': publishedPartialIndex,
