@@ -264,22 +264,30 @@ export function createArticleRepository(db: Kysely<Database>) {
       const excluded = publishedIn(article.language, now)
         .where('articles.translation_group', '<>', article.translationGroup)
         .where('articles.id', '<>', article.id);
-      // Counted from the tags first, then checked against the articles: the other way round visits
-      // every public article of the language.
+      // Counted from the tags first, then each candidate checked against the articles: the other
+      // way round visits every public article of the language. A CROSS JOIN is how SQLite is told
+      // to keep that order whatever its sampled statistics suggest (bench/: 65 ms against 3 ms at
+      // 10,000 articles); PostgreSQL plans it as the inner join it is.
       const byTags =
         tagIds.length === 0
           ? []
-          : await excluded
-              .innerJoin(
-                (eb) =>
-                  eb
-                    .selectFrom('article_tags')
-                    .select(['article_tags.article_id', (eb) => eb.fn.countAll<string | number>().as('n')])
-                    .where('article_tags.tag_id', 'in', tagIds)
-                    .groupBy('article_tags.article_id')
-                    .as('shared'),
-                (join) => join.onRef('shared.article_id', '=', 'articles.id'),
+          : await db
+              .selectFrom((eb) =>
+                eb
+                  .selectFrom('article_tags')
+                  .select(['article_tags.article_id', (eb) => eb.fn.countAll<string | number>().as('n')])
+                  .where('article_tags.tag_id', 'in', tagIds)
+                  .groupBy('article_tags.article_id')
+                  .as('shared'),
               )
+              .crossJoin('articles')
+              .whereRef('articles.id', '=', 'shared.article_id')
+              .where('articles.language', '=', article.language)
+              .where('articles.status', '=', 'published')
+              .where('articles.deleted_at', 'is', null)
+              .where('articles.published_at', '<=', now.toISOString())
+              .where('articles.translation_group', '<>', article.translationGroup)
+              .where('articles.id', '<>', article.id)
               .select(['articles.id', 'shared.n'])
               .orderBy('shared.n', 'desc')
               .orderBy('articles.published_at', 'desc')
