@@ -761,7 +761,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the story editor on $
         rmSync(folder, { recursive: true, force: true });
       }
     },
-    120_000,
+    300_000,
   );
 
   it.skipIf(skip)('stores hostile input safely and never lets it run, on the site or in the newsroom', async () => {
