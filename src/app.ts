@@ -1,9 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.js';
+import { createHmacSigner, loadOrCreateSecret } from './crypto/hmac-signer.js';
 import { createArgon2Hasher, randomSecret } from './crypto/password-hasher.js';
 import { loadDemoContent } from './demo/demo-loader.js';
 import { type ArticleService, createArticleService } from './domain/articles/article-service.js';
@@ -13,9 +15,16 @@ import { createStoryEditor } from './domain/articles/story-editor.js';
 import { type Clock, type IdGenerator, systemClock } from './domain/clock.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
 import { type Catalog, createTranslator, type Translator } from './domain/i18n/translator.js';
+import { createJobWorker, type JobWorker } from './domain/jobs/job-worker.js';
 import { createMediaLibrary } from './domain/media/media-library.js';
-import { createNewsletterService } from './domain/newsletter/newsletter-service.js';
+import { signupWording } from './domain/newsletter/consent-wording.js';
+import type { ConsentWording } from './domain/newsletter/newsletter.js';
+import { createNewsletterSender, type MailTransport } from './domain/newsletter/newsletter-sender.js';
+import { createNewsletterService, type NewsletterService } from './domain/newsletter/newsletter-service.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
+import { createEmailComposer } from './mail/email-composer.js';
+import { createOutboxTransport } from './mail/outbox-transport.js';
+import { createSmtpTransport } from './mail/smtp-transport.js';
 import { createImageInspector } from './media/image-inspector.js';
 import { createImageVariants } from './media/image-variants.js';
 import { createDiskMediaStore } from './media/media-store.js';
@@ -24,8 +33,9 @@ import { createArticleRepository } from './storage/article-repository.js';
 import { type DatabaseHandle, openDatabase } from './storage/database.js';
 import { createImageRepository } from './storage/image-repository.js';
 import { migrateToLatest } from './storage/migrator.js';
-import { createNewsroomRepository } from './storage/newsroom-repository.js';
 import { createNewsletterRepository } from './storage/newsletter-repository.js';
+import { createNewsroomRepository } from './storage/newsroom-repository.js';
+import { createSqlJobQueue } from './storage/sql-job-queue.js';
 import {
   createLoginFailureRepository,
   createSessionRepository,
@@ -38,6 +48,7 @@ import { createPageCache, type PageCache } from './web/page-cache.js';
 import { createServer } from './web/server.js';
 import { loadStaticAssets } from './web/static-assets.js';
 import { variantWidths } from './web/views/components.js';
+import { paths } from './web/views/site-context.js';
 
 const catalogFolder = new URL('../src/domain/i18n/catalogs/', import.meta.url);
 const assetFolder = new URL('../src/web/assets/', import.meta.url);
@@ -59,6 +70,10 @@ export interface App {
   scheduler: Scheduler;
   /** Background variant work after uploads; `idle()` resolves when none is left. */
   mediaJobs: { idle(): Promise<void> };
+  /** Signups, consent, lists and "send to newsletter". */
+  newsletter: NewsletterService;
+  /** The durable job worker (newsletter sends); `kiosque serve` starts it, `close()` stops it. */
+  jobs: JobWorker;
   close(): Promise<void>;
 }
 
@@ -173,6 +188,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         for (const { source, missing } of pending) mediaJobs.schedule(source, missing);
       })
       .catch((error) => logger.error({ err: error }, 'could not resume image variants'));
+    const newsletters = await buildNewsletters({ config, database, articles, translators, clock, ids, logger });
 
     const articleService = createArticleService({ store: articles, events, clock, ids });
     const editor = createStoryEditor({
@@ -214,7 +230,8 @@ export async function createApp(options: AppOptions): Promise<App> {
         'admin-editor.css',
       ]),
       reading: createReadingService({ articles, taxonomy, clock }),
-      newsletter: createNewsletterService({ signups: createNewsletterRepository(database.db), clock, ids }),
+      newsletter: newsletters.service,
+      mailWebhookSecret: config.mail.webhookSecret,
       images,
       variants,
       pageCache,
@@ -232,8 +249,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       staff,
       scheduler,
       mediaJobs,
+      newsletter: newsletters.service,
+      jobs: newsletters.worker,
       async close() {
         await scheduler.stop();
+        await newsletters.close();
         await server.close();
         await resumed;
         await mediaJobs.close();
@@ -244,4 +264,127 @@ export async function createApp(options: AppOptions): Promise<App> {
     await database.close();
     throw error;
   }
+}
+
+/**
+ * Newsletters: the service behind the forms and the admin, and the job worker that sends
+ * (confirmations, stories, digests) through SMTP_URL or, without it, into the outbox folder.
+ */
+async function buildNewsletters(deps: {
+  config: Config;
+  database: DatabaseHandle;
+  articles: ReturnType<typeof createArticleRepository>;
+  translators: Map<string, Translator>;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Logger;
+}) {
+  const { config, database, articles, translators, clock, ids, logger } = deps;
+  const repository = createNewsletterRepository(database.db);
+  const queue = createSqlJobQueue(database.db, database.dialect, ids);
+  const signer = createHmacSigner(loadOrCreateSecret(config.dataDir, config.secret));
+  const from = `"${config.siteName.replace(/["\\\r\n]/g, '')}" <${config.mail.from}>`;
+  const smtp = config.mail.smtpUrl ? createSmtpTransport({ url: config.mail.smtpUrl, from }) : null;
+  const transport: MailTransport =
+    smtp ?? createOutboxTransport({ folder: path.join(config.dataDir, 'outbox'), from, logger });
+  const linkPaths = {
+    confirm: paths.newsletterConfirm,
+    unsubscribe: paths.newsletterUnsubscribe,
+    data: paths.newsletterData,
+  } as const;
+
+  const wordings = new Map<string, ConsentWording>();
+  for (const [language, t] of translators) {
+    wordings.set(
+      language,
+      signupWording(t, (text) => createHash('sha256').update(text).digest('hex')),
+    );
+  }
+
+  let worker: JobWorker | null = null;
+  const service = createNewsletterService({
+    subscribers: repository.subscribers,
+    subscriptions: repository.subscriptions,
+    consents: repository.consents,
+    lists: repository.lists,
+    sends: repository.sends,
+    stories: articles,
+    queue,
+    signer,
+    wordings,
+    timeZone: config.timeZone,
+    onQueued: () => worker?.nudge(),
+    clock,
+    ids,
+  });
+  await service.ensureDefaultLists(
+    new Map(
+      config.languages.map((language) => [
+        language,
+        (translators.get(language) as Translator).t('newsletter.defaultListName', { site: config.siteName }),
+      ]),
+    ),
+  );
+
+  const sender = createNewsletterSender({
+    subscribers: repository.subscribers,
+    subscriptions: repository.subscriptions,
+    lists: repository.lists,
+    sends: repository.runs,
+    deliveries: repository.deliveries,
+    stories: {
+      async published(id, now) {
+        const record = await articles.findRecord(id);
+        return record ? articles.findPublished(record.language, record.slug, now) : null;
+      },
+    },
+    composer: createEmailComposer({
+      translators,
+      defaultLanguage: config.defaultLanguage,
+      siteName: config.siteName,
+      publicUrl: config.publicUrl,
+    }),
+    transport,
+    links: {
+      url: (purpose, language, token) =>
+        `${config.publicUrl}${linkPaths[purpose](language)}?token=${encodeURIComponent(token)}`,
+    },
+    signer,
+    queue,
+    mailDomain: new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '') || 'localhost',
+    ratePerMinute: config.mail.ratePerMinute,
+    clock,
+    ids,
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(done, ms);
+        function done() {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          resolve();
+        }
+        signal.addEventListener('abort', done, { once: true });
+      }),
+    logger,
+  });
+  await sender.resumeUnfinished();
+  worker = createJobWorker({
+    queue,
+    handlers: sender.handlers,
+    clock,
+    workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    leaseMs: config.jobLeaseMs,
+    logger,
+  });
+  const jobs = worker;
+  return {
+    service,
+    worker: jobs,
+    /** Also carries members' sign-in emails. */
+    transport,
+    async close() {
+      await jobs.stop();
+      smtp?.close();
+    },
+  };
 }

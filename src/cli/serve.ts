@@ -12,6 +12,8 @@ export async function runServe(_args: string[]): Promise<number> {
     app = await createApp({ config });
     await app.server.listen({ port: config.port, host: config.host });
     app.scheduler.start();
+    // Newsletter sends resume where a stopped process left them (docs/decisions/0007-newsletter-sends-at-most-once.md).
+    app.jobs.start();
     address = config.publicUrl;
   } catch (error) {
     console.error(describeStartupError(error));

@@ -104,3 +104,48 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('loadConfig: mail and newsletters', () => {
+  it('writes mail to the outbox at 600 a minute from newsletter@ the public host unless told otherwise', () => {
+    expect(loadConfig({}, cwd)).toMatchObject({
+      secret: null,
+      mail: { smtpUrl: null, from: 'newsletter@localhost', ratePerMinute: 600, webhookSecret: null },
+      jobLeaseMs: 60_000,
+    });
+    const config = loadConfig(
+      {
+        KIOSQUE_PUBLIC_URL: 'https://news.example.org',
+        SMTP_URL: 'smtps://user:pw@mail.example.org:465',
+        KIOSQUE_MAIL_RATE_PER_MINUTE: '120',
+        KIOSQUE_MAIL_WEBHOOK_SECRET: 'a-shared-secret-16+',
+        KIOSQUE_SECRET: 'x'.repeat(32),
+        KIOSQUE_JOB_LEASE_SECONDS: '5',
+      },
+      cwd,
+    );
+    expect(config.mail).toEqual({
+      smtpUrl: 'smtps://user:pw@mail.example.org:465',
+      from: 'newsletter@news.example.org',
+      ratePerMinute: 120,
+      webhookSecret: 'a-shared-secret-16+',
+    });
+    expect(config.secret).toBe('x'.repeat(32));
+    expect(config.jobLeaseMs).toBe(5000);
+  });
+
+  it.each([
+    ['SMTP_URL', 'mail.example.org', /^SMTP_URL=\(hidden\) is not valid: expected an SMTP URL/],
+    ['KIOSQUE_SECRET', 'short', /^KIOSQUE_SECRET=\(hidden\) is not valid: expected at least 32 random characters/],
+    ['KIOSQUE_MAIL_WEBHOOK_SECRET', 'short', /^KIOSQUE_MAIL_WEBHOOK_SECRET=\(hidden\) is not valid/],
+    ['KIOSQUE_MAIL_FROM', 'newsletter', /^KIOSQUE_MAIL_FROM="newsletter" is not valid: expected an email address/],
+    ['KIOSQUE_MAIL_RATE_PER_MINUTE', '0', /^KIOSQUE_MAIL_RATE_PER_MINUTE="0" is not valid: expected a whole number/],
+    ['KIOSQUE_MAIL_RATE_PER_MINUTE', '1.5', /^KIOSQUE_MAIL_RATE_PER_MINUTE="1.5" is not valid/],
+    [
+      'KIOSQUE_JOB_LEASE_SECONDS',
+      '1',
+      /^KIOSQUE_JOB_LEASE_SECONDS="1" is not valid: expected a whole number of seconds/,
+    ],
+  ])('stops on a bad %s with one line, never echoing a secret', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value }, cwd)).toThrowError(message);
+  });
+});

@@ -24,6 +24,19 @@ export interface Config {
   timeZone: string;
   /** Follow links shown beside the newsletter form ("Mastodon" → https://…). */
   followLinks: { network: string; url: string }[];
+  /** Signs newsletter links; null: kept in the data folder's `secret` file, made at first start. */
+  secret: string | null;
+  mail: {
+    /** null: messages are written to the data folder's outbox/ instead of being sent. */
+    smtpUrl: string | null;
+    /** The From header of every email. */
+    from: string;
+    ratePerMinute: number;
+    /** Shared secret of the bounce/complaint webhook; null: the endpoint is off. */
+    webhookSecret: string | null;
+  };
+  /** How long a claimed job stays one worker's without a heartbeat (a crashed worker's jobs wait this long). */
+  jobLeaseMs: number;
 }
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
@@ -84,6 +97,28 @@ const variables = {
     .string()
     .regex(/^([^=,]+=https:\/\/[^\s,]+)(,[^=,]+=https:\/\/[^\s,]+)*$/, 'comma-separated Name=https://… pairs')
     .optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'an SMTP URL such as smtp://user:password@mail.example.org:587')
+    .optional(),
+  KIOSQUE_SECRET: z.string().min(32, 'at least 32 random characters (openssl rand -base64 32)').optional(),
+  KIOSQUE_MAIL_FROM: z
+    .string()
+    .regex(/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/, 'an email address such as newsletter@news.example.org')
+    .optional(),
+  KIOSQUE_MAIL_RATE_PER_MINUTE: z.coerce
+    .number({ message: 'a whole number of emails from 1 to 100000' })
+    .int('a whole number of emails from 1 to 100000')
+    .min(1, 'a whole number of emails from 1 to 100000')
+    .max(100000, 'a whole number of emails from 1 to 100000')
+    .default(600),
+  KIOSQUE_MAIL_WEBHOOK_SECRET: z.string().min(16, 'at least 16 random characters').optional(),
+  KIOSQUE_JOB_LEASE_SECONDS: z.coerce
+    .number({ message: 'a whole number of seconds from 2 to 3600' })
+    .int('a whole number of seconds from 2 to 3600')
+    .min(2, 'a whole number of seconds from 2 to 3600')
+    .max(3600, 'a whole number of seconds from 2 to 3600')
+    .default(60),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -92,6 +127,8 @@ const variables = {
 } as const;
 
 type VariableName = keyof typeof variables;
+
+const secretVariables = new Set<string>(['SMTP_URL', 'KIOSQUE_SECRET', 'KIOSQUE_MAIL_WEBHOOK_SECRET']);
 
 /**
  * Reads the settings from environment variables, completed by an optional JSON file named by
@@ -109,7 +146,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     const result = schema.safeParse(merged[name]);
     if (!result.success) {
       const expected = result.error.issues[0]?.message ?? 'a valid value';
-      throw new ConfigError(`${name}=${JSON.stringify(merged[name])} is not valid: expected ${expected}.`);
+      // Secrets are not echoed: the message ends up in logs and terminals.
+      const shown = secretVariables.has(name) ? '(hidden)' : JSON.stringify(merged[name]);
+      throw new ConfigError(`${name}=${shown} is not valid: expected ${expected}.`);
     }
     (parsed as Record<string, unknown>)[name] = result.data;
   }
@@ -140,6 +179,14 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     pageCacheBytes: Math.round(parsed.KIOSQUE_PAGE_CACHE_MB * 1024 * 1024),
     schedulerIntervalMs: parsed.KIOSQUE_SCHEDULER_INTERVAL_MS,
     maxUploadBytes: Math.round(parsed.KIOSQUE_MAX_UPLOAD_MB * 1024 * 1024),
+    secret: parsed.KIOSQUE_SECRET ?? null,
+    mail: {
+      smtpUrl: parsed.SMTP_URL ?? null,
+      from: parsed.KIOSQUE_MAIL_FROM ?? `newsletter@${mailHost(publicUrl)}`,
+      ratePerMinute: parsed.KIOSQUE_MAIL_RATE_PER_MINUTE,
+      webhookSecret: parsed.KIOSQUE_MAIL_WEBHOOK_SECRET ?? null,
+    },
+    jobLeaseMs: parsed.KIOSQUE_JOB_LEASE_SECONDS * 1000,
     followLinks: (parsed.KIOSQUE_FOLLOW_LINKS ?? '')
       .split(',')
       .filter((pair) => pair.includes('='))
@@ -148,6 +195,12 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         return { network: network.trim(), url: url.join('=').trim() };
       }),
   };
+}
+
+/** The public URL's host name, or `localhost` for an IP address (which is no mail domain). */
+function mailHost(publicUrl: string): string {
+  const host = new URL(publicUrl).hostname;
+  return /^[\d.]+$|:/.test(host) || !host.includes('.') ? 'localhost' : host;
 }
 
 function isTimeZone(zone: string): boolean {

@@ -21,6 +21,21 @@ export const errorCatalog = {
     'An image of this article has no alt text, so readers who cannot see it would miss it. Write alt text for every image listed, then publish.',
   ARTICLE_REVISION_NOT_FOUND: 'This article has no revision with that number. Pick one from the list of revisions.',
   NEWSLETTER_EMAIL_INVALID: 'This is not a valid email address. Check it and try again.',
+  NEWSLETTER_LINK_INVALID:
+    'This newsletter link is not valid, or it has expired. Sign up again from the newsletter page to get a new one.',
+  NEWSLETTER_LIST_NOT_FOUND: 'No newsletter has this identifier. Pick one from the list of newsletters.',
+  NEWSLETTER_LIST_INVALID:
+    'A newsletter needs a name of 1 to 80 characters that no other newsletter of its language uses, one of the site languages, and a digest time such as 07:00. Fix the fields and try again.',
+  NEWSLETTER_STORY_NOT_PUBLISHED:
+    'Only a published story that readers can see now can be sent to a newsletter. Publish it first, then send it.',
+  NEWSLETTER_LANGUAGE_MISMATCH:
+    'This story is not in the newsletter’s language. Send its translation to this newsletter, or pick a newsletter in the story’s language.',
+  NEWSLETTER_ALREADY_SENT:
+    'This story was already sent to this newsletter, or is waiting for its next digest. Pick another newsletter or another story.',
+  NEWSLETTER_SUBSCRIBER_NOT_FOUND:
+    'No subscriber has this email address. Check the spelling; the person may have signed up with another address.',
+  WEBHOOK_UNAUTHORIZED:
+    'This webhook request did not carry the shared secret. Send it with the header Authorization: Bearer followed by the value of KIOSQUE_MAIL_WEBHOOK_SECRET.',
   FORM_INVALID: 'The form was malformed or incomplete. Fill it in again from the page.',
   FORM_TOO_LARGE: 'The form sent too much data. Shorten what you entered and try again.',
   REQUEST_FORBIDDEN: 'This request came from another site and was refused. Use the form on this site.',

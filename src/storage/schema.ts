@@ -88,12 +88,103 @@ export interface ArticleImagesTable {
   credit: string;
 }
 
+/** One row per address (a subscriber); what they receive is in `newsletter_subscriptions` (0007). */
 export interface NewsletterSignupsTable {
   id: string;
   email: string;
   language: string;
-  status: string;
   source_path: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  suppressed_at: ColumnType<string | Date | null, string | null | undefined, string | null>;
+  suppression_reason: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface NewsletterListsTable {
+  id: string;
+  language: string;
+  name: string;
+  is_default: number;
+  digest_time: string;
+  created_at: Timestamp;
+  created_by: string | null;
+}
+
+export interface NewsletterSubscriptionsTable {
+  subscriber_id: string;
+  list_id: string;
+  status: string;
+  request_id: string;
+  requested_at: Timestamp;
+  confirmation_queued_at: NullableTimestamp;
+  confirmed_at: NullableTimestamp;
+  unsubscribed_at: NullableTimestamp;
+  updated_at: Timestamp;
+}
+
+export interface NewsletterConsentsTable {
+  id: string;
+  subscriber_id: string;
+  list_id: string;
+  event: string;
+  at: Timestamp;
+  source_path: string;
+  wording_version: string;
+  language: string;
+  ip: string;
+  user_agent: string;
+}
+
+export interface NewsletterWordingsTable {
+  version: string;
+  language: string;
+  text: string;
+  created_at: Timestamp;
+}
+
+export interface NewsletterSendsTable {
+  id: string;
+  list_id: string;
+  kind: string;
+  article_id: string | null;
+  /** JSON array of article ids. */
+  article_ids: string;
+  status: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+}
+
+export interface NewsletterDigestItemsTable {
+  list_id: string;
+  article_id: string;
+  added_at: Timestamp;
+  added_by: string | null;
+  send_id: string | null;
+}
+
+export interface NewsletterDeliveriesTable {
+  send_id: string;
+  subscriber_id: string;
+  status: string;
+  attempted_at: Timestamp;
+  finished_at: NullableTimestamp;
+  response: string;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  /** JSON. */
+  payload: string;
+  key: string | null;
+  status: string;
+  run_at: Timestamp;
+  attempts: number;
+  locked_by: string | null;
+  locked_until: NullableTimestamp;
+  last_error: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -159,6 +250,14 @@ export interface Database {
   article_tags: ArticleTagsTable;
   article_images: ArticleImagesTable;
   newsletter_signups: NewsletterSignupsTable;
+  newsletter_lists: NewsletterListsTable;
+  newsletter_subscriptions: NewsletterSubscriptionsTable;
+  newsletter_consents: NewsletterConsentsTable;
+  newsletter_wordings: NewsletterWordingsTable;
+  newsletter_sends: NewsletterSendsTable;
+  newsletter_digest_items: NewsletterDigestItemsTable;
+  newsletter_deliveries: NewsletterDeliveriesTable;
+  jobs: JobsTable;
   article_revisions: ArticleRevisionsTable;
   article_slug_history: ArticleSlugHistoryTable;
   staff_users: StaffUsersTable;

@@ -39,6 +39,8 @@ export interface WebDependencies {
   assets: Map<string, StaticAsset>;
   reading: ReadingService;
   newsletter: NewsletterService;
+  /** Shared secret of the mail provider's bounce/complaint webhook; null: the webhook is off. */
+  mailWebhookSecret: string | null;
   images: { find(id: string): Promise<{ id: string; originalKey: string; width: number } | null> };
   variants: ImageVariants;
   pageCache: PageCache;

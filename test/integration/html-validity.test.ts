@@ -1,9 +1,10 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InjectOptions } from 'fastify';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
@@ -42,6 +43,27 @@ function validate(files: string[]): Promise<NuMessage[]> {
   });
 }
 
+/** Signs up, lets the job worker write the confirmation to the outbox, and reads its links. */
+async function newsletterLinks(site: TestSite): Promise<{ confirm: string; unsubscribe: string }> {
+  await site.app.server.inject({
+    method: 'POST',
+    url: '/fr/newsletter',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: 'email=valide%40example.org',
+  });
+  await site.app.jobs.runUntilIdle();
+  const outbox = path.join(site.config.dataDir, 'outbox');
+  const [file] = readdirSync(outbox);
+  const { text = '' } = await simpleParser(readFileSync(path.join(outbox, file as string)));
+  const link = (kind: string) => {
+    const found = new RegExp(`https?://\\S+/fr/newsletter/${kind}\\?token=\\S+`).exec(text)?.[0];
+    if (!found) throw new Error(`no ${kind} link in the confirmation email`);
+    const url = new URL(found);
+    return `${url.pathname}${url.search}`;
+  };
+  return { confirm: link('confirm'), unsubscribe: link('unsubscribe') };
+}
+
 // Markup does not depend on the database, so SQLite alone is enough here.
 describe('HTML validity (W3C Nu validator)', () => {
   let site: TestSite;
@@ -52,7 +74,12 @@ describe('HTML validity (W3C Nu validator)', () => {
     if (javaMissing) return;
     site = await startTestSite('sqlite');
     folder = mkdtempSync(path.join(tmpdir(), 'kiosque-html-'));
+    const links = await newsletterLinks(site);
     const pages: [string, InjectOptions | string, number][] = [
+      ['newsletter-confirm', links.confirm, 200],
+      ['newsletter-confirmed', { method: 'POST', url: links.confirm }, 200],
+      ['newsletter-unsubscribe', links.unsubscribe, 200],
+      ['newsletter-unsubscribed', { method: 'POST', url: links.unsubscribe }, 200],
       ['home-fr', '/fr/', 200],
       ['home-en', '/en/', 200],
       ['article-seed', '/fr/poutine-xi-serrent-les-rangs', 200],
@@ -101,7 +128,7 @@ describe('HTML validity (W3C Nu validator)', () => {
   it.skipIf(javaMissing)(
     'renders every page type as valid HTML',
     async () => {
-      expect(rendered.size).toBe(13);
+      expect(rendered.size).toBe(17);
       const messages = await validate([...rendered.keys()].map((url) => url.slice('file:'.length)));
       const errors = messages
         .filter((m) => m.type === 'error' || m.type === 'non-document-error')

@@ -43,6 +43,12 @@ const expectedAdminAccess: Record<string, string> = {
   'POST /admin/media/:id': 'media.upload',
   'GET /admin/api/media': 'media.upload',
   'POST /admin/api/media': 'media.upload',
+  'GET /admin/newsletters': 'newsletter.manage',
+  'POST /admin/newsletters/lists': 'newsletter.manage',
+  'GET /admin/stories/:id/newsletter': 'newsletter.manage',
+  'POST /admin/stories/:id/newsletter': 'newsletter.manage',
+  'GET /admin/subscribers': 'subscribers.export',
+  'GET /admin/subscribers/export': 'subscribers.export',
 };
 
 describe.each(databaseKinds(inject('postgresAvailable')))('staff accounts on $kind', ({ kind, skip }) => {

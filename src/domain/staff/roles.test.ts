@@ -12,6 +12,8 @@ describe('role permissions', () => {
     'taxonomy.manage': ['owner', 'admin', 'editor'],
     'staff.manage': ['owner', 'admin'],
     'settings.manage': ['owner', 'admin'],
+    'newsletter.manage': ['owner', 'admin', 'editor'],
+    'subscribers.export': ['owner', 'admin'],
   };
 
   it.each(Object.entries(matrix))('grants %s to exactly %j', (permission, allowed) => {

@@ -22,12 +22,27 @@ export type Permission =
   /** Add, change and remove staff accounts. */
   | 'staff.manage'
   /** Change site settings. */
-  | 'settings.manage';
+  | 'settings.manage'
+  /** Create newsletters and send stories to them (with the right to publish the story). */
+  | 'newsletter.manage'
+  /**
+   * Export everything kept about one subscriber (consent record, lists): personal data, so kept
+   * to the people who answer readers' data requests, apart from newsletter editing.
+   */
+  | 'subscribers.export';
 
 const grants: Record<Role, readonly Permission[]> = {
   contributor: ['admin.enter', 'story.create', 'media.upload'],
   author: ['admin.enter', 'story.create', 'media.upload', 'story.publishOwn'],
-  editor: ['admin.enter', 'story.create', 'media.upload', 'story.publishOwn', 'story.manageAny', 'taxonomy.manage'],
+  editor: [
+    'admin.enter',
+    'story.create',
+    'media.upload',
+    'story.publishOwn',
+    'story.manageAny',
+    'taxonomy.manage',
+    'newsletter.manage',
+  ],
   admin: [
     'admin.enter',
     'story.create',
@@ -37,6 +52,8 @@ const grants: Record<Role, readonly Permission[]> = {
     'taxonomy.manage',
     'staff.manage',
     'settings.manage',
+    'newsletter.manage',
+    'subscribers.export',
   ],
   owner: [
     'admin.enter',
@@ -47,6 +64,8 @@ const grants: Record<Role, readonly Permission[]> = {
     'taxonomy.manage',
     'staff.manage',
     'settings.manage',
+    'newsletter.manage',
+    'subscribers.export',
   ],
 };
 

@@ -25,6 +25,7 @@ import {
 } from '../views/admin-views.js';
 import { registerAdminMediaRoutes } from './admin-media-routes.js';
 import { registerStoryRoutes } from './admin-story-routes.js';
+import { registerNewsletterAdminRoutes } from './newsletter-admin-routes.js';
 
 export interface AdminDependencies {
   staff: StaffService;
@@ -400,6 +401,15 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
       return staffPage(request, reply, {
         notice: { kind: 'success', text: ctx.t.t('admin.staff.removed', { name: member?.name ?? '' }) },
       });
+    });
+
+    registerNewsletterAdminRoutes({
+      route,
+      context,
+      send,
+      languages: site.languages,
+      newsletter: deps.newsletter,
+      stories: admin.stories,
     });
   });
 }

@@ -1,7 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isKiosqueError, KiosqueError } from '../../domain/errors.js';
+import { errorStatus } from '../error-status.js';
 import type { PageRenderer, WebDependencies } from '../server.js';
+import { NewsletterActionPage } from '../views/newsletter-pages.js';
 import { MessagePage, NewsletterPage } from '../views/pages.js';
 import { paths } from '../views/site-context.js';
 
@@ -35,10 +38,52 @@ function isUrlEncodedForm(request: FastifyRequest): boolean {
   return /^application\/x-www-form-urlencoded\s*(;|$)/i.test(request.headers['content-type'] ?? '');
 }
 
-/** Newsletter signup: its own page, the form on every article, and the confirmation. */
+const tokenQuery = z.object({ token: z.string().min(1).max(400) });
+
+const mailEvent = z.object({
+  type: z.enum(['bounce', 'complaint']),
+  email: z.string().max(1000),
+  /** A soft (temporary) bounce says nothing about the address: it is ignored. */
+  permanent: z.boolean().optional(),
+  reason: z.string().max(500).optional(),
+});
+const mailEvents = z.union([
+  mailEvent,
+  z.array(mailEvent).max(1000),
+  z.object({ events: z.array(mailEvent).max(1000) }),
+]);
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+const origin = (request: FastifyRequest) => ({
+  ip: request.ip,
+  userAgent: String(request.headers['user-agent'] ?? ''),
+});
+
+/**
+ * Newsletter signup (its own page and the form on every article), and the pages the emails'
+ * signed links open: confirm, unsubscribe (RFC 8058 one-click POST), "your data"; and the
+ * mail provider's bounce and complaint webhook.
+ */
 export function registerNewsletterRoutes(app: FastifyInstance, deps: WebDependencies, web: PageRenderer) {
   const { site, newsletter } = deps;
   type LangParams = { lang: string };
+  type TokenRequest = { Params: LangParams; Querystring: Record<string, string> };
+
+  /** Pages opened from an email hold the person's address: never cached, never indexed. */
+  const personal = (reply: FastifyReply) => reply.header('cache-control', 'no-store');
+
+  function token(request: FastifyRequest<TokenRequest>): string {
+    const query = tokenQuery.safeParse(request.query);
+    if (!query.success) throw new KiosqueError('NEWSLETTER_LINK_INVALID');
+    return query.data.token;
+  }
+
+  const withToken = (path: string, value: string) => `${path}?token=${encodeURIComponent(value)}`;
 
   function language(lang: string): string {
     if (!site.languages.includes(lang)) throw new KiosqueError('PAGE_NOT_FOUND');
@@ -58,7 +103,7 @@ export function registerNewsletterRoutes(app: FastifyInstance, deps: WebDependen
     if (!form.success) throw new KiosqueError('FORM_INVALID');
     const sourcePath = form.data.source?.startsWith('/') ? form.data.source : paths.newsletter(lang);
     try {
-      await newsletter.signup({ email: form.data.email, language: lang, sourcePath });
+      await newsletter.signup({ email: form.data.email, language: lang, sourcePath, ...origin(request) });
     } catch (error) {
       if (isKiosqueError(error) && error.code === 'NEWSLETTER_EMAIL_INVALID') {
         const page = await web.context(lang);
@@ -86,4 +131,131 @@ export function registerNewsletterRoutes(app: FastifyInstance, deps: WebDependen
       }),
     );
   });
+
+  app.get<TokenRequest>('/:lang/newsletter/confirm', async (request, reply) => {
+    const lang = language(request.params.lang);
+    const value = token(request);
+    const { email, list } = await newsletter.confirmation(value);
+    const page = await web.context(lang);
+    personal(reply);
+    return web.sendHtml(
+      reply,
+      NewsletterActionPage({
+        site: page,
+        title: page.t.t('newsletter.confirm.title'),
+        message: page.t.t('newsletter.confirm.body', { email, list: list.name }),
+        action: withToken(paths.newsletterConfirm(lang), value),
+        submit: page.t.t('newsletter.confirm.submit'),
+      }),
+    );
+  });
+
+  app.post<TokenRequest>('/:lang/newsletter/confirm', { bodyLimit: 8 * 1024 }, async (request, reply) => {
+    const lang = language(request.params.lang);
+    assertSameOrigin(request, site.publicUrl);
+    const { email, list } = await newsletter.confirm(token(request), origin(request));
+    const page = await web.context(lang);
+    personal(reply);
+    return web.sendHtml(
+      reply,
+      MessagePage({
+        site: page,
+        title: page.t.t('newsletter.confirmed.title'),
+        message: page.t.t('newsletter.confirmed.body', { email, list: list.name }),
+      }),
+    );
+  });
+
+  app.get<TokenRequest>('/:lang/newsletter/unsubscribe', async (request, reply) => {
+    const lang = language(request.params.lang);
+    const value = token(request);
+    const { email, list } = await newsletter.unsubscription(value);
+    const page = await web.context(lang);
+    personal(reply);
+    return web.sendHtml(
+      reply,
+      NewsletterActionPage({
+        site: page,
+        title: page.t.t('newsletter.unsubscribe.title'),
+        message: page.t.t('newsletter.unsubscribe.body', { email, list: list.name }),
+        action: withToken(paths.newsletterUnsubscribe(lang), value),
+        submit: page.t.t('newsletter.unsubscribe.submit'),
+      }),
+    );
+  });
+
+  // RFC 8058: mail providers POST `List-Unsubscribe=One-Click`, urlencoded or multipart, from
+  // their own servers. The signed token in the URL is the whole proof, so the body is not read,
+  // any content type is taken, and there is no same-origin check (a forger would need the token).
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { bodyLimit: 16 * 1024 }, (_request, payload, done) => {
+      payload.on('data', () => {});
+      payload.on('end', () => done(null, undefined));
+      payload.on('error', (error) => done(error, undefined));
+    });
+    scope.post<TokenRequest>('/:lang/newsletter/unsubscribe', async (request, reply) => {
+      const lang = language(request.params.lang);
+      const { email, list } = await newsletter.unsubscribe(token(request), origin(request));
+      const page = await web.context(lang);
+      personal(reply);
+      return web.sendHtml(
+        reply,
+        MessagePage({
+          site: page,
+          title: page.t.t('newsletter.unsubscribed.title'),
+          message: page.t.t('newsletter.unsubscribed.body', { email, list: list.name }),
+        }),
+      );
+    });
+  });
+
+  app.get<TokenRequest>('/:lang/newsletter/data', async (request, reply) => {
+    language(request.params.lang);
+    const data = await newsletter.exportByLink(token(request));
+    return reply
+      .header('cache-control', 'no-store')
+      .header('x-content-type-options', 'nosniff')
+      .header('content-disposition', 'attachment; filename="newsletter-data.json"')
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify(data, null, 2));
+  });
+
+  app.post(
+    '/webhooks/mail',
+    {
+      bodyLimit: 256 * 1024,
+      // A machine calls this: answers are JSON, with the catalog code.
+      errorHandler: (error, request, reply) => {
+        const statusCode = (error as { statusCode?: number }).statusCode;
+        const code = isKiosqueError(error)
+          ? error.code
+          : error instanceof z.ZodError || (statusCode !== undefined && statusCode < 500)
+            ? 'FORM_INVALID'
+            : 'INTERNAL';
+        if (code === 'INTERNAL') request.log.error({ err: error }, 'mail webhook failed');
+        reply.status(errorStatus[code]).header('cache-control', 'no-store').send({ code });
+      },
+    },
+    async (request, reply) => {
+      const secret = deps.mailWebhookSecret;
+      if (!secret) throw new KiosqueError('PAGE_NOT_FOUND');
+      const given = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+      if (!sameSecret(given, secret)) {
+        const t = web.translator(site.defaultLanguage);
+        return reply
+          .status(401)
+          .header('www-authenticate', 'Bearer')
+          .send({ code: 'WEBHOOK_UNAUTHORIZED', message: t.t('error.WEBHOOK_UNAUTHORIZED') });
+      }
+      const parsed = mailEvents.parse(request.body);
+      const events = Array.isArray(parsed) ? parsed : 'events' in parsed ? parsed.events : [parsed];
+      let suppressed = 0;
+      for (const event of events) {
+        if (event.type === 'bounce' && event.permanent === false) continue;
+        if (await newsletter.suppress(event.email, event.type, event.reason ?? '')) suppressed++;
+      }
+      return reply.header('cache-control', 'no-store').send({ received: events.length, suppressed });
+    },
+  );
 }

@@ -67,6 +67,11 @@ export function AdminLayout({
                     <a href="/admin/media">{t.t('admin.media')}</a>
                   </li>
                 ) : null}
+                {hasPermission(user.role, 'newsletter.manage') ? (
+                  <li>
+                    <a href="/admin/newsletters">{t.t('admin.newsletters')}</a>
+                  </li>
+                ) : null}
                 {hasPermission(user.role, 'staff.manage') ? (
                   <li>
                     <a href="/admin/staff">{t.t('admin.staff')}</a>

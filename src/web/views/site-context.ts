@@ -24,6 +24,10 @@ export const paths = {
   author: (language: string, slug: string) => `/${language}/author/${slug}`,
   newsletter: (language: string) => `/${language}/newsletter`,
   newsletterThanks: (language: string) => `/${language}/newsletter/thanks`,
+  /** Pages the signed links of newsletter emails open (the token follows as `?token=`). */
+  newsletterConfirm: (language: string) => `/${language}/newsletter/confirm`,
+  newsletterUnsubscribe: (language: string) => `/${language}/newsletter/unsubscribe`,
+  newsletterData: (language: string) => `/${language}/newsletter/data`,
   subscribe: (language: string) => `/${language}/subscribe`,
   rss: (language: string) => `/${language}/rss.xml`,
 };
