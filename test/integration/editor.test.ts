@@ -85,7 +85,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the story editor on $
       .where('language', '=', 'fr')
       .where('slug', '=', 'monde')
       .executeTakeFirstOrThrow();
-  });
+  }, 180_000);
   afterAll(async () => {
     await site?.close();
   });
