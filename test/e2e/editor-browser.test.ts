@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailability, useBrowser } from '../support/browser.js';
+import { plainImage } from '../support/media.js';
 import { addMember } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
@@ -122,7 +123,18 @@ describe.skipIf(skip)('story editor in Chromium, on SQLite', { timeout: 180_000 
 
     await page.locator('#f-hero-image').selectOption({ index: 1 });
     await page.locator('#f-hero-alt').fill('La place du marché au petit matin');
-    await page.locator('#f-gallery-0-image').selectOption({ index: 2 });
+    // A new photo, uploaded from the editor into the library, lands in the gallery's empty row.
+    await page.locator('#gallery-upload').setInputFiles({
+      name: 'etal-de-fruits.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await plainImage('jpeg', 1200, 800),
+    });
+    await page.getByText('etal-de-fruits.jpg : ajoutée à la médiathèque et à l’article.').waitFor({ timeout: 30_000 });
+    const uploaded = await page.locator('#f-gallery-0-image').inputValue();
+    expect(uploaded).toMatch(/^img_/);
+    expect(await page.locator('.gallery-row').first().locator('img.thumb').getAttribute('src')).toBe(
+      `/media/${uploaded}/320.webp`,
+    );
     await page.locator('#f-gallery-0-alt').fill('Un étal de fruits');
     await page.getByRole('button', { name: 'Ajouter une photo' }).click();
     await page.locator('#f-gallery-1-image').selectOption({ index: 3 });
@@ -135,6 +147,7 @@ describe.skipIf(skip)('story editor in Chromium, on SQLite', { timeout: 180_000 
       .poll(async () => (await story()).gallery.map((use) => use.alt), { timeout: 20_000 })
       .toEqual(['Des paniers en osier', 'Un étal de fruits']);
     const record = await story();
+    expect(record.gallery[1]?.imageId).toBe(uploaded);
     expect(record.hero?.alt).toBe('La place du marché au petit matin');
     expect(record.bodyMarkdown).toBe('## Les étals\n\nUn **nouveau** marché ouvre le samedi.');
 

@@ -447,6 +447,79 @@ function enhance(form) {
     });
   }
 
+  // Uploads from the editor go to the media library; the new image is then chosen where asked.
+  const fill = (template, values) =>
+    Object.entries(values).reduce((text, [key, value]) => text.replace(`{${key}}`, value), template ?? '');
+
+  function addImageOption(image) {
+    const template = $('gallery-row-template');
+    const selects = [
+      ...form.querySelectorAll('.image-select'),
+      ...(template ? template.content.querySelectorAll('.image-select') : []),
+    ];
+    for (const select of selects) {
+      if ([...select.options].some((option) => option.value === image.id)) continue;
+      const option = document.createElement('option');
+      option.value = image.id;
+      option.textContent = image.fileName ? `${image.fileName} (${image.id})` : image.id;
+      option.dataset.alt = image.alt ?? '';
+      option.dataset.caption = image.caption ?? '';
+      option.dataset.credit = image.credit ?? '';
+      select.add(option, 1);
+    }
+  }
+
+  function useImage(target, image) {
+    let select = null;
+    if (target === 'hero') select = field('hero.imageId');
+    else if (galleryRows) {
+      const empty = [...galleryRows.children].find((row) => !row.querySelector('.image-select')?.value);
+      select = (empty ?? addGalleryRow())?.querySelector('.image-select') ?? null;
+    }
+    if (!select) return;
+    select.value = image.id;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+  }
+
+  for (const box of document.querySelectorAll('.editor-upload')) {
+    const input = box.querySelector('input[type="file"]');
+    const list = box.querySelector('.editor-upload__status');
+    box.hidden = false;
+    input.addEventListener('change', async () => {
+      for (const file of [...input.files]) {
+        const line = document.createElement('li');
+        line.textContent = fill(box.dataset.sending, { name: file.name });
+        list.append(line);
+        const body = new FormData();
+        body.append('file', file, file.name);
+        try {
+          const response = await fetch('/admin/api/media', {
+            method: 'POST',
+            headers: { 'x-csrf-token': csrf, accept: 'application/json' },
+            body,
+            credentials: 'same-origin',
+          });
+          const answer = await response.json().catch(() => ({}));
+          if (response.status === 201 && answer.image) {
+            addImageOption(answer.image);
+            useImage(box.dataset.uploadTarget, answer.image);
+            line.textContent = fill(box.dataset.done, { name: file.name });
+          } else {
+            line.textContent = fill(box.dataset.failed, {
+              name: file.name,
+              reason: answer.message ?? String(response.status),
+            });
+            line.setAttribute('role', 'alert');
+          }
+        } catch {
+          line.textContent = fill(box.dataset.failed, { name: file.name, reason: box.dataset.network ?? '' });
+          line.setAttribute('role', 'alert');
+        }
+      }
+      input.value = '';
+    });
+  }
+
   form.addEventListener('change', (event) => {
     const target = event.target;
     if (target.dataset?.commit === 'change') committed.set(target.name, target.value);

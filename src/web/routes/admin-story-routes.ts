@@ -365,7 +365,11 @@ export function registerStoryRoutes(
         expectedRevision: extra.expectedRevision ?? record.revision,
         slugAuto: record.publishedAt === null && record.slug === slugify(record.headline),
         choices,
-        can: { publish: access.publish, chooseAuthors: hasPermission(actor.role, 'story.manageAny') },
+        can: {
+          publish: access.publish,
+          chooseAuthors: hasPermission(actor.role, 'story.manageAny'),
+          upload: hasPermission(actor.role, 'media.upload'),
+        },
         previewUrl: previewUrl(token),
         scheduleValue: record.scheduledAt ? dateToZonedTime(record.scheduledAt, story.timeZone) : '',
         notice: extra.notice,
@@ -400,6 +404,7 @@ export function registerStoryRoutes(
         can: {
           publish: hasPermission(actor.role, 'story.publishOwn'),
           chooseAuthors: hasPermission(actor.role, 'story.manageAny'),
+          upload: hasPermission(actor.role, 'media.upload'),
         },
         previewUrl: null,
         scheduleValue: '',

@@ -5,6 +5,7 @@ import type { DiffPart, FieldDiff, LineDiff } from '../../domain/articles/revisi
 import type { EditorChoices, LibraryImage, StoryDraft } from '../../domain/articles/story-editor.js';
 import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
 import { languageAutonym } from '../../domain/i18n/translator.js';
+import { hasPermission } from '../../domain/staff/roles.js';
 import { type AdminContext, AdminLayout, Csrf, Notice } from './admin-views.js';
 import { imageUrl } from './components.js';
 
@@ -103,7 +104,7 @@ export interface EditorProps {
   expectedRevision: number;
   slugAuto: boolean;
   choices: EditorChoices;
-  can: { publish: boolean; chooseAuthors: boolean };
+  can: { publish: boolean; chooseAuthors: boolean; upload: boolean };
   previewUrl: string | null;
   /** The scheduled time as `datetime-local` wants it, in the site's time zone. */
   scheduleValue: string;
@@ -234,6 +235,44 @@ function ImageUseFields({
           </span>
         ) : null}
       </div>
+    </div>
+  );
+}
+
+/**
+ * Uploads into the media library (its own endpoint, POST /admin/api/media) from the editor, the new
+ * image going straight into the hero or the gallery. A file input without a name: the editor form
+ * never carries files, and without the script this stays hidden (the library page uploads then).
+ */
+function UploadControl({
+  id,
+  target,
+  label,
+  t,
+}: {
+  id: string;
+  target: 'hero' | 'gallery';
+  label: string;
+  t: Translator;
+}) {
+  return (
+    <div
+      class="editor-upload"
+      hidden
+      data-upload-target={target}
+      data-sending={t.t('admin.editor.uploadSending', { name: '{name}' })}
+      data-done={t.t('admin.editor.uploadDone', { name: '{name}' })}
+      data-failed={t.t('admin.editor.uploadFailed', { name: '{name}', reason: '{reason}' })}
+      data-network={t.t('admin.editor.uploadNetwork')}
+    >
+      <label for={id}>{label}</label>
+      <input
+        id={id}
+        type="file"
+        accept="image/jpeg,image/png,image/webp,image/avif,image/gif"
+        multiple={target === 'gallery'}
+      />
+      <ul class="editor-upload__status" aria-live="polite" />
     </div>
   );
 }
@@ -555,6 +594,14 @@ export function EditorPage(props: EditorProps) {
                   <a href={`/admin/stories/${story.id}/revisions`}>{t.t('admin.revisions.title')}</a>
                 </p>
               ) : null}
+              {story?.status === 'published' &&
+              !story.deleted &&
+              admin.user &&
+              hasPermission(admin.user.role, 'newsletter.manage') ? (
+                <p>
+                  <a href={`/admin/stories/${story.id}/newsletter`}>{t.t('admin.newsletters.sendLink')}</a>
+                </p>
+              ) : null}
             </fieldset>
 
             <fieldset class="editor-box">
@@ -649,6 +696,9 @@ export function EditorPage(props: EditorProps) {
             <fieldset class="editor-box" id="hero-box">
               <legend>{t.t('admin.story.hero')}</legend>
               <ImageUseFields prefix="hero" idPrefix="f-hero" use={draft.hero} images={choices.images} t={t} />
+              {can.upload ? (
+                <UploadControl id="hero-upload" target="hero" label={t.t('admin.editor.uploadHero')} t={t} />
+              ) : null}
             </fieldset>
 
             <fieldset class="editor-box" id="gallery-box">
@@ -665,6 +715,9 @@ export function EditorPage(props: EditorProps) {
               <button type="button" id="gallery-add" hidden>
                 {t.t('admin.editor.addPhoto')}
               </button>
+              {can.upload ? (
+                <UploadControl id="gallery-upload" target="gallery" label={t.t('admin.editor.uploadGallery')} t={t} />
+              ) : null}
             </fieldset>
 
             <fieldset class="editor-box">
