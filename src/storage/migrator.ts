@@ -5,7 +5,6 @@ import * as staff from './migrations/0003-staff.js';
 import * as editor from './migrations/0004-editor.js';
 import * as mediaLibrary from './migrations/0005-media-library.js';
 import * as newsletters from './migrations/0007-newsletters.js';
-import * as members from './migrations/0008-members.js';
 import * as readingIndexes from './migrations/0009-reading-indexes.js';
 import * as publishedPartialIndex from './migrations/0010-published-partial-index.js';
 import type { Database, Dialect } from './schema.js';
@@ -20,7 +19,6 @@ const migrations: Record<string, MigrationModule> = {
   '0004-editor': editor,
   '0005-media-library': mediaLibrary,
   '0007-newsletters': newsletters,
-  '0008-members': members,
   '0009-reading-indexes': readingIndexes,
   '0010-published-partial-index': publishedPartialIndex,
 };

@@ -29,9 +29,7 @@ export type Permission =
    * Export everything kept about one subscriber (consent record, lists): personal data, so kept
    * to the people who answer readers' data requests, apart from newsletter editing.
    */
-  | 'subscribers.export'
-  /** See readers' accounts (personal data), export them, and grant complimentary access. */
-  | 'members.manage';
+  | 'subscribers.export';
 
 const grants: Record<Role, readonly Permission[]> = {
   contributor: ['admin.enter', 'story.create', 'media.upload'],
@@ -56,7 +54,6 @@ const grants: Record<Role, readonly Permission[]> = {
     'settings.manage',
     'newsletter.manage',
     'subscribers.export',
-    'members.manage',
   ],
   owner: [
     'admin.enter',
@@ -69,7 +66,6 @@ const grants: Record<Role, readonly Permission[]> = {
     'settings.manage',
     'newsletter.manage',
     'subscribers.export',
-    'members.manage',
   ],
 };
 

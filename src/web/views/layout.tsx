@@ -19,16 +19,7 @@ export interface LayoutProps {
   children: ComponentChildren;
 }
 
-export function Layout({
-  site,
-  title,
-  description,
-  path,
-  alternates = {},
-  translatable = false,
-  head,
-  children,
-}: LayoutProps) {
+export function Layout({ site, title, description, path, alternates = {}, translatable = false, head, children }: LayoutProps) {
   const { t } = site;
   const language = t.language;
   const versions = site.languages.filter((other) => alternates[other] !== undefined);
@@ -121,8 +112,6 @@ export function Layout({
               <a href={paths.rss(language)}>{t.t('follow.rss')}</a>
               {' · '}
               <a href={paths.subscribe(language)}>{t.t('subscribe.title')}</a>
-              {' · '}
-              <a href={`/${language}/account`}>{t.t('nav.account')}</a>
             </p>
             <p>{t.t('footer.rights', { year: String(site.year), site: site.name })}</p>
           </div>
