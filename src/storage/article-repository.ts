@@ -535,7 +535,11 @@ export function createArticleRepository(db: Kysely<Database>) {
         .where('id', '=', articleId)
         .where('preview_token', 'is', null)
         .execute();
-      const row = await db.selectFrom('articles').select('preview_token').where('id', '=', articleId).executeTakeFirst();
+      const row = await db
+        .selectFrom('articles')
+        .select('preview_token')
+        .where('id', '=', articleId)
+        .executeTakeFirst();
       return row?.preview_token ?? null;
     },
 

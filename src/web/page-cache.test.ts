@@ -7,7 +7,10 @@ describe('page cache', () => {
   it('renders a page once and serves it from memory afterwards', async () => {
     const cache = createPageCache({ maxBytes: 1_000_000 });
     let renders = 0;
-    const render = async () => (renders++, page('<p>bonjour</p>'));
+    const render = async () => {
+      renders++;
+      return page('<p>bonjour</p>');
+    };
     const first = await cache.getOrRender('/fr/', render);
     const second = await cache.getOrRender('/fr/', render);
     expect(renders).toBe(1);

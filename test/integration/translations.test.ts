@@ -33,27 +33,32 @@ describe.each(databaseKinds(inject('postgresAvailable')))('translations on $kind
   const get = (url: string) => site.app.server.inject({ method: 'GET', url });
   const pathOf = (absolute: string) => new URL(absolute).pathname;
 
-  it.skipIf(skip)('links every translated article to all its versions with reciprocal, absolute hreflang and one x-default', async () => {
-    let translated = 0;
-    for (const path of articlePaths) {
-      const page = await get(path);
-      expect(page.statusCode, path).toBe(200);
-      const alternates = alternatesOf(page.body);
-      if (alternates.size === 0) continue;
-      translated++;
-      const language = path.split('/')[1] as string;
-      expect(alternates.get(language), `${path} lists itself`).toBe(`${site.url}${path}`);
-      expect(alternates.has('x-default'), path).toBe(true);
-      for (const [hreflang, href] of alternates) {
-        expect(href.startsWith(site.url), href).toBe(true);
-        const other = await get(pathOf(href));
-        expect(other.statusCode, href).toBe(200);
-        // Reciprocal: the other version declares exactly the same set.
-        expect(Object.fromEntries(alternatesOf(other.body)), `${href} from ${path} (${hreflang})`).toEqual(Object.fromEntries(alternates));
+  it.skipIf(skip)(
+    'links every translated article to all its versions with reciprocal, absolute hreflang and one x-default',
+    async () => {
+      let translated = 0;
+      for (const path of articlePaths) {
+        const page = await get(path);
+        expect(page.statusCode, path).toBe(200);
+        const alternates = alternatesOf(page.body);
+        if (alternates.size === 0) continue;
+        translated++;
+        const language = path.split('/')[1] as string;
+        expect(alternates.get(language), `${path} lists itself`).toBe(`${site.url}${path}`);
+        expect(alternates.has('x-default'), path).toBe(true);
+        for (const [hreflang, href] of alternates) {
+          expect(href.startsWith(site.url), href).toBe(true);
+          const other = await get(pathOf(href));
+          expect(other.statusCode, href).toBe(200);
+          // Reciprocal: the other version declares exactly the same set.
+          expect(Object.fromEntries(alternatesOf(other.body)), `${href} from ${path} (${hreflang})`).toEqual(
+            Object.fromEntries(alternates),
+          );
+        }
       }
-    }
-    expect(translated).toBeGreaterThanOrEqual(8);
-  });
+      expect(translated).toBeGreaterThanOrEqual(8);
+    },
+  );
 
   it.skipIf(skip)('points x-default of a translated story to its version in the default language', async () => {
     const page = await get('/en/night-trains-return-to-europe');
@@ -70,11 +75,17 @@ describe.each(databaseKinds(inject('postgresAvailable')))('translations on $kind
   it.skipIf(skip)('leads to the other language’s home, and says so, where the story is not translated', async () => {
     const page = await get('/fr/poutine-xi-serrent-les-rangs');
     expect(alternatesOf(page.body).size).toBe(0);
-    expect(switcherOf(page.body)).toEqual([{ href: '/en/', text: 'English (accueil : cet article n’est pas traduit)' }]);
+    expect(switcherOf(page.body)).toEqual([
+      { href: '/en/', text: 'English (accueil : cet article n’est pas traduit)' },
+    ]);
   });
 
   it.skipIf(skip)('drops a translation from the alternates and the switcher as soon as it is unpublished', async () => {
-    const row = await site.app.database.db.selectFrom('articles').select(['id', 'revision']).where('slug', '=', 'what-sets-the-price-of-your-coffee').executeTakeFirstOrThrow();
+    const row = await site.app.database.db
+      .selectFrom('articles')
+      .select(['id', 'revision'])
+      .where('slug', '=', 'what-sets-the-price-of-your-coffee')
+      .executeTakeFirstOrThrow();
     const french = '/fr/ce-qui-fait-le-prix-de-votre-cafe';
     expect(alternatesOf((await get(french)).body).size).toBe(3);
     await site.app.articles.unpublish(row.id, { expectedRevision: Number(row.revision) });
@@ -86,7 +97,11 @@ describe.each(databaseKinds(inject('postgresAvailable')))('translations on $kind
   it.skipIf(skip)('gives language homes reciprocal alternates with x-default on the default language', async () => {
     const fr = alternatesOf((await get('/fr/')).body);
     const en = alternatesOf((await get('/en/')).body);
-    expect(Object.fromEntries(fr)).toEqual({ fr: `${site.url}/fr/`, en: `${site.url}/en/`, 'x-default': `${site.url}/fr/` });
+    expect(Object.fromEntries(fr)).toEqual({
+      fr: `${site.url}/fr/`,
+      en: `${site.url}/en/`,
+      'x-default': `${site.url}/fr/`,
+    });
     expect(Object.fromEntries(en)).toEqual(Object.fromEntries(fr));
   });
 });

@@ -235,10 +235,12 @@ export function createStaffService(deps: {
         throw new KiosqueError('LOGIN_THROTTLED', { minutes: Math.ceil(failureWindowMs / 60_000) });
       }
       const user = await staff.findByEmail(email);
-      const ok =
-        user !== null && user.passwordHash !== ''
-          ? await hasher.verify(user.passwordHash, password.slice(0, 256))
-          : (await hasher.verify(await dummyHash, password.slice(0, 256)), false);
+      let ok = false;
+      if (user !== null && user.passwordHash !== '') {
+        ok = await hasher.verify(user.passwordHash, password.slice(0, 256));
+      } else {
+        await hasher.verify(await dummyHash, password.slice(0, 256));
+      }
       if (!user || !ok) {
         await failures.record([accountKey, addressKey], now);
         throw new KiosqueError('LOGIN_FAILED');

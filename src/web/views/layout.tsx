@@ -19,7 +19,16 @@ export interface LayoutProps {
   children: ComponentChildren;
 }
 
-export function Layout({ site, title, description, path, alternates = {}, translatable = false, head, children }: LayoutProps) {
+export function Layout({
+  site,
+  title,
+  description,
+  path,
+  alternates = {},
+  translatable = false,
+  head,
+  children,
+}: LayoutProps) {
   const { t } = site;
   const language = t.language;
   const versions = site.languages.filter((other) => alternates[other] !== undefined);

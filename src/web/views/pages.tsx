@@ -79,7 +79,9 @@ export function ArticlePage({
   const published = article.publishedAt ?? article.createdAt;
   const alternates = Object.fromEntries([
     [article.language, path],
-    ...translations.filter((other) => site.languages.includes(other.language)).map((other) => [other.language, paths.article(other.language, other.slug)]),
+    ...translations
+      .filter((other) => site.languages.includes(other.language))
+      .map((other) => [other.language, paths.article(other.language, other.slug)]),
   ]);
   return (
     <Layout
