@@ -262,6 +262,13 @@ describe.each(databaseKinds(inject('postgresAvailable')))('newsletter email on $
         JSON.stringify(links),
       ).toBe(true);
 
+      // The story's editor page leads to the same "send to newsletter" form.
+      const editor = await site.app.server.inject({
+        url: `/admin/stories/${second.id}`,
+        headers: { cookie: owner.cookie },
+      });
+      expect(editor.body).toContain(`href="/admin/stories/${second.id}/newsletter"`);
+
       // Sending the same story to the same list again is refused.
       const twice = await site.app.server.inject({
         method: 'POST',
