@@ -57,7 +57,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))(
     beforeAll(async () => {
       if (skip) return;
       smtp = await startSmtpSink({
-        beforeAnswer: async (mail) => {
+        beforeAnswer: async () => {
           if (smtp.received.length === killedAt && child) {
             child.kill('SIGKILL');
             await exited(child);
