@@ -224,7 +224,8 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
       'suggests at most four related stories in the same language, never the story nor its translation',
       async () => {
         const seen = new Set<number>();
-        for (const article of demo) {
+        // Stories in a language the site does not publish (the Arabic demo story) have no page.
+        for (const article of demo.filter((story) => site.config.languages.includes(story.language))) {
           const path = `/${article.language}/${article.slug}`;
           const related = cardLinks(sectionLabelledBy(await page(path), 'related-title'));
           seen.add(related.length);
