@@ -3,6 +3,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as revisions from './migrations/0002-revisions-and-slug-history.js';
 import * as staff from './migrations/0003-staff.js';
 import * as editor from './migrations/0004-editor.js';
+import * as editorStoryList from './migrations/0004-editor-story-list.js';
 import * as mediaLibrary from './migrations/0005-media-library.js';
 import * as newsletters from './migrations/0007-newsletters.js';
 import * as readingIndexes from './migrations/0009-reading-indexes.js';
@@ -17,6 +18,7 @@ const migrations: Record<string, MigrationModule> = {
   '0002-revisions-and-slug-history': revisions,
   '0003-staff': staff,
   '0004-editor': editor,
+  '0004-editor-story-list': editorStoryList,
   '0005-media-library': mediaLibrary,
   '0007-newsletters': newsletters,
   '0009-reading-indexes': readingIndexes,

@@ -713,6 +713,11 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the story editor on $
       expect(byAuthor.body).toContain('Filtrée par rubrique');
       expect(byAuthor.body).not.toContain('Poutine et Xi serrent les rangs');
       expect(byAuthor.body).toContain(`/admin/stories/${id}`);
+      const contradiction = await get(`/admin/stories?section=${monde.id}&language=en`, editor);
+      expect(contradiction.body).toContain('Aucun article ne correspond.');
+      expect((await get(`/admin/stories?section=${monde.id}&language=fr`, editor)).body).toContain(
+        'Filtrée par rubrique',
+      );
     });
   });
 

@@ -174,17 +174,23 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
       const page = filters.page ?? 1;
       const language = filters.language && site.languages.includes(filters.language) ? filters.language : undefined;
       const choices = await admin.editor.choices();
-      const sectionId = choices.sections.some((s) => s.id === filters.section) ? filters.section : undefined;
+      const section = choices.sections.find((s) => s.id === filters.section);
+      const sectionId = section?.id;
       const authorId = choices.authors.some((a) => a.id === filters.author) ? filters.author : undefined;
-      const { items, total } = await admin.stories.listForNewsroom({
-        status: filters.status,
-        language,
-        sectionId,
-        authorId,
-        search: filters.q?.trim() || undefined,
-        limit: storyListPageSize,
-        offset: (page - 1) * storyListPageSize,
-      });
+      // A section belongs to one language: with both, the section alone says it (and faster), or
+      // they contradict each other and no story can match.
+      const { items, total } =
+        section && language && section.language !== language
+          ? { items: [], total: 0 }
+          : await admin.stories.listForNewsroom({
+              status: filters.status,
+              language: section ? undefined : language,
+              sectionId,
+              authorId,
+              search: filters.q?.trim() || undefined,
+              limit: storyListPageSize,
+              offset: (page - 1) * storyListPageSize,
+            });
       return send(
         reply,
         StoryListPage({
