@@ -13,14 +13,18 @@ import { createReadingService } from './domain/articles/reading-service.js';
 import { createScheduler, type Scheduler } from './domain/articles/scheduler.js';
 import { createStoryEditor } from './domain/articles/story-editor.js';
 import { type Clock, type IdGenerator, systemClock } from './domain/clock.js';
+import { KiosqueError } from './domain/errors.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
 import { type Catalog, createTranslator, type Translator } from './domain/i18n/translator.js';
 import { createJobWorker, type JobWorker } from './domain/jobs/job-worker.js';
 import { createMediaLibrary } from './domain/media/media-library.js';
+import { createMemberService, type Mailer } from './domain/members/member-service.js';
 import { signupWording } from './domain/newsletter/consent-wording.js';
 import type { ConsentWording } from './domain/newsletter/newsletter.js';
 import { createNewsletterSender, type MailTransport } from './domain/newsletter/newsletter-sender.js';
 import { createNewsletterService, type NewsletterService } from './domain/newsletter/newsletter-service.js';
+import { type CheckoutGateway, createBillingService } from './domain/paywall/billing-service.js';
+import { createPaywallService } from './domain/paywall/paywall-service.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
 import { createEmailComposer } from './mail/email-composer.js';
 import { createOutboxTransport } from './mail/outbox-transport.js';
@@ -29,9 +33,23 @@ import { createImageInspector } from './media/image-inspector.js';
 import { createImageVariants } from './media/image-variants.js';
 import { createDiskMediaStore } from './media/media-store.js';
 import { createVariantJobs } from './media/variant-jobs.js';
+import { createStripeWebhookReader } from './payments/stripe-events.js';
+import { createStripeClient, createStripeGateway } from './payments/stripe-gateway.js';
 import { createArticleRepository } from './storage/article-repository.js';
+import {
+  createBillingEventRepository,
+  createBillingRepository,
+  createMeterRepository,
+} from './storage/billing-repository.js';
 import { type DatabaseHandle, openDatabase } from './storage/database.js';
 import { createImageRepository } from './storage/image-repository.js';
+import {
+  createMemberAuditLog,
+  createMemberNewsletterDirectory,
+  createMemberRepository,
+  createMemberSessionRepository,
+  createSignInLinkRepository,
+} from './storage/member-repository.js';
 import { migrateToLatest } from './storage/migrator.js';
 import { createNewsletterRepository } from './storage/newsletter-repository.js';
 import { createNewsroomRepository } from './storage/newsroom-repository.js';
@@ -45,6 +63,7 @@ import {
 import { createTaxonomyRepository } from './storage/taxonomy-repository.js';
 import { dependenciesChangedBy } from './web/cache-invalidation.js';
 import { createPageCache, type PageCache } from './web/page-cache.js';
+import type { AudienceDependencies } from './web/routes/member-routes.js';
 import { createServer } from './web/server.js';
 import { loadStaticAssets } from './web/static-assets.js';
 import { variantWidths } from './web/views/components.js';
@@ -82,6 +101,11 @@ export interface AppOptions {
   logger?: Logger;
   clock?: Clock;
   ids?: IdGenerator;
+  /**
+   * Stands in for Stripe's API (checkout, portal, cancellation) when Stripe is configured. Only
+   * tests pass one: Stripe's servers cannot run here. Webhook verification stays the real library's.
+   */
+  checkoutGateway?: CheckoutGateway;
 }
 
 /** Ids sort by creation time (base-36 milliseconds) and carry 64 random bits. */
@@ -231,6 +255,16 @@ export async function createApp(options: AppOptions): Promise<App> {
       ]),
       reading: createReadingService({ articles, taxonomy, clock }),
       newsletter: newsletters.service,
+      audience: buildAudience({
+        config,
+        database,
+        translators,
+        transport: newsletters.transport,
+        gateway: options.checkoutGateway,
+        clock,
+        ids,
+        logger,
+      }),
       mailWebhookSecret: config.mail.webhookSecret,
       images,
       variants,
@@ -386,5 +420,101 @@ async function buildNewsletters(deps: {
       await jobs.stop();
       smtp?.close();
     },
+  };
+}
+
+/**
+ * Members, the paywall and subscriptions. Sign-in emails go through the newsletters' transport
+ * (SMTP_URL or the outbox folder); Stripe is wired only when all its keys are configured.
+ */
+function buildAudience(deps: {
+  config: Config;
+  database: DatabaseHandle;
+  translators: Map<string, Translator>;
+  transport: MailTransport;
+  gateway: CheckoutGateway | undefined;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Logger;
+}): AudienceDependencies {
+  const { config, database, translators, transport, clock, ids, logger } = deps;
+  const { subscriptions } = config;
+  const members = createMemberRepository(database.db);
+  const audit = createMemberAuditLog(database.db, ids);
+  const meter = createMeterRepository(database.db);
+  const billingStore = createBillingRepository(database.db);
+  const newsletters = createMemberNewsletterDirectory(database.db);
+  const translator = (language: string) =>
+    (translators.get(language) ?? translators.get(config.defaultLanguage)) as Translator;
+  const mailer: Mailer = {
+    async send(message) {
+      const outcome = await transport.send({
+        ...message,
+        headers: {
+          'Content-Language': translator(config.defaultLanguage).language,
+          'Auto-Submitted': 'auto-generated',
+        },
+        messageId: `<${ids('msg')}@${new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '') || 'localhost'}>`,
+      });
+      if (outcome.kind !== 'accepted') {
+        logger.error({ outcome }, 'sign-in email not sent');
+        throw new KiosqueError('MEMBER_EMAIL_NOT_SENT');
+      }
+    },
+  };
+  const stripe = subscriptions.stripe ? createStripeClient(subscriptions.stripe.secretKey) : null;
+  return {
+    members: createMemberService({
+      members,
+      links: createSignInLinkRepository(database.db),
+      sessions: createMemberSessionRepository(database.db),
+      audit,
+      mailer,
+      newsletters,
+      activity: { paymentsOf: billingStore.paymentsOf, readsOf: meter.readsOf },
+      directory: members,
+      translator,
+      site: { name: config.siteName, publicUrl: config.publicUrl, languages: config.languages },
+      clock,
+      ids,
+      secret: randomSecret,
+    }),
+    paywall: createPaywallService({
+      meter,
+      clock,
+      timeZone: config.timeZone,
+      allowance: subscriptions.freeStories,
+    }),
+    billing: createBillingService({
+      gateway:
+        stripe && subscriptions.stripe
+          ? (deps.gateway ?? createStripeGateway(stripe, subscriptions.stripe.priceIds))
+          : null,
+      events: createBillingEventRepository(database.db),
+      subscriptions: billingStore,
+      members,
+      audit,
+      clock,
+      ids,
+    }),
+    newsletters,
+    meterReads: meter,
+    pricing: {
+      currency: subscriptions.currency,
+      monthly: subscriptions.prices.monthly,
+      yearly: subscriptions.prices.yearly,
+      freeStories: subscriptions.freeStories.members,
+    },
+    timeZone: config.timeZone,
+    secret: randomSecret,
+    webhook:
+      stripe && subscriptions.stripe
+        ? createStripeWebhookReader({
+            stripe,
+            webhookSecret: subscriptions.stripe.webhookSecret,
+            priceIds: subscriptions.stripe.priceIds,
+            clock,
+          })
+        : null,
   };
 }

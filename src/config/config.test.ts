@@ -71,6 +71,44 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value }, cwd)).toThrowError(message);
   });
 
+  it('keeps subscriptions closed without Stripe, with prices in EUR and three free stories a month', () => {
+    expect(loadConfig({}, cwd).subscriptions).toEqual({
+      currency: 'EUR',
+      prices: { monthly: 8, yearly: 80 },
+      freeStories: { members: 3, anonymous: 1 },
+      stripe: null,
+    });
+  });
+
+  it('opens subscriptions only with every Stripe variable, and says which one is missing in one line', () => {
+    const stripe = {
+      STRIPE_SECRET_KEY: 'sk_test_abc123',
+      STRIPE_WEBHOOK_SECRET: 'whsec_abc123',
+      STRIPE_PRICE_MONTHLY: 'price_m1',
+      STRIPE_PRICE_YEARLY: 'price_y1',
+    };
+    expect(loadConfig({ ...stripe, KIOSQUE_CURRENCY: 'CHF' }, cwd).subscriptions).toMatchObject({
+      currency: 'CHF',
+      stripe: { secretKey: 'sk_test_abc123', priceIds: { monthly: 'price_m1', yearly: 'price_y1' } },
+    });
+    const { STRIPE_WEBHOOK_SECRET: _missing, ...partial } = stripe;
+    expect(() => loadConfig(partial, cwd)).toThrow(
+      'STRIPE_WEBHOOK_SECRET is missing: expected all of STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_PRICE_MONTHLY, STRIPE_PRICE_YEARLY to open subscriptions, or none of them.',
+    );
+    // A secret that is wrong is named, never echoed.
+    expect(() => loadConfig({ ...stripe, STRIPE_SECRET_KEY: 'pk_live_oops' }, cwd)).toThrow(
+      'STRIPE_SECRET_KEY=(hidden) is not valid: expected a Stripe secret key (sk_live_… or sk_test_…).',
+    );
+  });
+
+  it('refuses an unknown currency and out-of-range prices or allowances', () => {
+    expect(() => loadConfig({ KIOSQUE_CURRENCY: 'EURO' }, cwd)).toThrow(/^KIOSQUE_CURRENCY="EURO" is not valid/);
+    expect(() => loadConfig({ KIOSQUE_CURRENCY: 'XYZ' }, cwd)).toThrow(/ISO 4217/);
+    expect(() => loadConfig({ KIOSQUE_PRICE_MONTHLY: 'free' }, cwd)).toThrow(/^KIOSQUE_PRICE_MONTHLY="free"/);
+    expect(() => loadConfig({ KIOSQUE_FREE_STORIES: '2.5' }, cwd)).toThrow(/a whole number of stories from 0 to 100/);
+    expect(loadConfig({ KIOSQUE_FREE_STORIES: '0' }, cwd).subscriptions.freeStories.members).toBe(0);
+  });
+
   it('refuses a default language that is not a site language', () => {
     expect(() => loadConfig({ KIOSQUE_LANGUAGES: 'fr,en', KIOSQUE_DEFAULT_LANGUAGE: 'de' }, cwd)).toThrowError(
       /KIOSQUE_DEFAULT_LANGUAGE="de" is not valid: expected one of KIOSQUE_LANGUAGES \(fr, en\)/,

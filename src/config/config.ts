@@ -35,8 +35,21 @@ export interface Config {
     /** Shared secret of the bounce/complaint webhook; null: the endpoint is off. */
     webhookSecret: string | null;
   };
+  /** Members' tiers, the paywall's meter and Stripe. */
+  subscriptions: SubscriptionConfig;
   /** How long a claimed job stays one worker's without a heartbeat (a crashed worker's jobs wait this long). */
   jobLeaseMs: number;
+}
+
+export interface SubscriptionConfig {
+  /** ISO 4217 code prices are shown in (and charged in, by the Stripe prices). */
+  currency: string;
+  /** Shown on the pricing page; Stripe's prices (ids below) are what is charged: keep them equal. */
+  prices: { monthly: number; yearly: number };
+  /** Stories for members and subscribers that can be read free each month. */
+  freeStories: { members: number; anonymous: number };
+  /** null: subscriptions are closed (staff may still grant complimentary access). */
+  stripe: { secretKey: string; webhookSecret: string; priceIds: { monthly: string; yearly: string } } | null;
 }
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
@@ -119,6 +132,49 @@ const variables = {
     .min(2, 'a whole number of seconds from 2 to 3600')
     .max(3600, 'a whole number of seconds from 2 to 3600')
     .default(60),
+  KIOSQUE_CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code such as EUR')
+    .refine(isCurrency, 'an ISO 4217 currency code such as EUR')
+    .default('EUR'),
+  KIOSQUE_PRICE_MONTHLY: z.coerce
+    .number({ message: 'a price from 0.5 to 100000, such as 8 or 7.50' })
+    .min(0.5, 'a price from 0.5 to 100000, such as 8 or 7.50')
+    .max(100000, 'a price from 0.5 to 100000, such as 8 or 7.50')
+    .default(8),
+  KIOSQUE_PRICE_YEARLY: z.coerce
+    .number({ message: 'a price from 0.5 to 100000, such as 80' })
+    .min(0.5, 'a price from 0.5 to 100000, such as 80')
+    .max(100000, 'a price from 0.5 to 100000, such as 80')
+    .default(80),
+  KIOSQUE_FREE_STORIES: z.coerce
+    .number({ message: 'a whole number of stories from 0 to 100' })
+    .int('a whole number of stories from 0 to 100')
+    .min(0, 'a whole number of stories from 0 to 100')
+    .max(100, 'a whole number of stories from 0 to 100')
+    .default(3),
+  KIOSQUE_FREE_STORIES_ANONYMOUS: z.coerce
+    .number({ message: 'a whole number of stories from 0 to 100' })
+    .int('a whole number of stories from 0 to 100')
+    .min(0, 'a whole number of stories from 0 to 100')
+    .max(100, 'a whole number of stories from 0 to 100')
+    .default(1),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'a Stripe secret key (sk_live_… or sk_test_…)')
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'the webhook endpoint’s signing secret (whsec_…)')
+    .optional(),
+  STRIPE_PRICE_MONTHLY: z
+    .string()
+    .regex(/^price_[A-Za-z0-9]+$/, 'a Stripe price id (price_…)')
+    .optional(),
+  STRIPE_PRICE_YEARLY: z
+    .string()
+    .regex(/^price_[A-Za-z0-9]+$/, 'a Stripe price id (price_…)')
+    .optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -128,7 +184,13 @@ const variables = {
 
 type VariableName = keyof typeof variables;
 
-const secretVariables = new Set<string>(['SMTP_URL', 'KIOSQUE_SECRET', 'KIOSQUE_MAIL_WEBHOOK_SECRET']);
+const secretVariables = new Set<string>([
+  'SMTP_URL',
+  'KIOSQUE_SECRET',
+  'KIOSQUE_MAIL_WEBHOOK_SECRET',
+  'STRIPE_SECRET_KEY',
+  'STRIPE_WEBHOOK_SECRET',
+]);
 
 /**
  * Reads the settings from environment variables, completed by an optional JSON file named by
@@ -186,6 +248,12 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       ratePerMinute: parsed.KIOSQUE_MAIL_RATE_PER_MINUTE,
       webhookSecret: parsed.KIOSQUE_MAIL_WEBHOOK_SECRET ?? null,
     },
+    subscriptions: {
+      currency: parsed.KIOSQUE_CURRENCY,
+      prices: { monthly: parsed.KIOSQUE_PRICE_MONTHLY, yearly: parsed.KIOSQUE_PRICE_YEARLY },
+      freeStories: { members: parsed.KIOSQUE_FREE_STORIES, anonymous: parsed.KIOSQUE_FREE_STORIES_ANONYMOUS },
+      stripe: stripeConfig(parsed),
+    },
     jobLeaseMs: parsed.KIOSQUE_JOB_LEASE_SECONDS * 1000,
     followLinks: (parsed.KIOSQUE_FOLLOW_LINKS ?? '')
       .split(',')
@@ -201,6 +269,37 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
 function mailHost(publicUrl: string): string {
   const host = new URL(publicUrl).hostname;
   return /^[\d.]+$|:/.test(host) || !host.includes('.') ? 'localhost' : host;
+}
+
+const stripeVariables = [
+  'STRIPE_SECRET_KEY',
+  'STRIPE_WEBHOOK_SECRET',
+  'STRIPE_PRICE_MONTHLY',
+  'STRIPE_PRICE_YEARLY',
+] as const;
+
+/** Stripe is all or nothing: a half-configured Stripe would take money it cannot record. */
+function stripeConfig(parsed: Partial<Record<(typeof stripeVariables)[number], string>>): SubscriptionConfig['stripe'] {
+  const missing = stripeVariables.filter((name) => parsed[name] === undefined);
+  if (missing.length === stripeVariables.length) return null;
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `${missing[0]} is missing: expected all of ${stripeVariables.join(', ')} to open subscriptions, or none of them.`,
+    );
+  }
+  return {
+    secretKey: parsed.STRIPE_SECRET_KEY as string,
+    webhookSecret: parsed.STRIPE_WEBHOOK_SECRET as string,
+    priceIds: { monthly: parsed.STRIPE_PRICE_MONTHLY as string, yearly: parsed.STRIPE_PRICE_YEARLY as string },
+  };
+}
+
+function isCurrency(code: string): boolean {
+  try {
+    return Intl.supportedValuesOf('currency').includes(code);
+  } catch {
+    return false;
+  }
 }
 
 function isTimeZone(zone: string): boolean {

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { accessLevels } from '../domain/articles/article.js';
 import { prepareNewArticle } from '../domain/articles/article-input.js';
 import { initialRevision } from '../domain/articles/article-service.js';
 import type { Clock, IdGenerator } from '../domain/clock.js';
@@ -27,6 +28,8 @@ const header = z
     language: z.string().min(2),
     translationKey: z.string().min(1).optional(),
     slug: z.string().min(1),
+    /** Who may read the whole story: everyone, signed-in members, or paying subscribers. */
+    access: z.enum(accessLevels).default('public'),
     headline: z.string().min(1),
     standfirst: z.string().default(''),
     section: taxon,
@@ -143,6 +146,7 @@ export async function loadDemoContent(deps: DemoDependencies, folder: URL = demo
         standfirst: article.standfirst,
         bodyMarkdown: article.body,
         status: 'published',
+        access: article.access,
         sectionId: section.id,
         tagIds: tags.map((tag) => tag.id),
         authorIds: authors.map((author) => author.id),

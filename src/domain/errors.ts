@@ -64,6 +64,22 @@ export const errorCatalog = {
   SIGNIN_REQUIRED: 'This page is for signed-in staff. Sign in to continue.',
   ACCESS_DENIED: 'Your role does not allow this. Ask an editor or an admin to do it, or to change your role.',
   CSRF_INVALID: 'This form has expired or did not come from this site. Reload the page and submit it again.',
+  MEMBER_EMAIL_INVALID: 'This is not a valid email address. Check it and try again.',
+  MEMBER_LINK_INVALID:
+    'This sign-in link is unknown, already used or expired (a link lasts 15 minutes). Ask for a new link on the sign-in page.',
+  MEMBER_SIGNIN_REQUIRED: 'This page is for signed-in readers. Sign in with your email address to continue.',
+  MEMBER_NOT_FOUND: 'No reader account has this identifier. Go back to the members list and pick someone listed there.',
+  MEMBER_INPUT_INVALID: 'The form was incomplete, or its end date is already past. Check the fields and submit again.',
+  SUBSCRIPTIONS_CLOSED:
+    'Subscriptions are not open yet on this site. Come back later; meanwhile staff can grant access by hand.',
+  SUBSCRIPTION_ALREADY_ACTIVE: 'This account already has paid access. Manage it from your account page.',
+  SUBSCRIPTION_NOT_FOUND: 'This account has no subscription to manage. Subscribe from the pricing page first.',
+  BILLING_SIGNATURE_INVALID:
+    'The payment event is not signed with the configured webhook secret. Check that STRIPE_WEBHOOK_SECRET is the signing secret of this endpoint in Stripe.',
+  BILLING_PROVIDER_FAILED:
+    'The payment provider did not answer as expected. Try again in a moment; the error has been logged.',
+  MEMBER_EMAIL_NOT_SENT:
+    'The sign-in email could not be handed to the mail server. Try again in a few minutes; the error has been logged.',
   INTERNAL: 'Something went wrong on our side. Try again in a moment; the error has been logged.',
 } as const;
 

@@ -6,6 +6,7 @@ import * as editor from './migrations/0004-editor.js';
 import * as editorStoryList from './migrations/0004-editor-story-list.js';
 import * as mediaLibrary from './migrations/0005-media-library.js';
 import * as newsletters from './migrations/0007-newsletters.js';
+import * as members from './migrations/0008-members.js';
 import * as readingIndexes from './migrations/0009-reading-indexes.js';
 import * as publishedPartialIndex from './migrations/0010-published-partial-index.js';
 import type { Database, Dialect } from './schema.js';
@@ -21,6 +22,7 @@ const migrations: Record<string, MigrationModule> = {
   '0004-editor-story-list': editorStoryList,
   '0005-media-library': mediaLibrary,
   '0007-newsletters': newsletters,
+  '0008-members': members,
   '0009-reading-indexes': readingIndexes,
   '0010-published-partial-index': publishedPartialIndex,
 };

@@ -240,6 +240,81 @@ export interface LoginFailuresTable {
   failed_at: Timestamp;
 }
 
+/** Readers' accounts (0008); separate from staff. */
+export interface MembersTable {
+  id: string;
+  email: string;
+  language: string;
+  created_at: Timestamp;
+  last_seen_at: NullableTimestamp;
+  stripe_customer_id: string | null;
+  complimentary: number;
+  complimentary_until: NullableTimestamp;
+}
+
+export interface MemberSigninLinksTable {
+  token_hash: string;
+  email: string;
+  language: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+export interface MemberSessionsTable {
+  id_hash: string;
+  member_id: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface MemberSubscriptionsTable {
+  member_id: string;
+  stripe_subscription_id: string;
+  status: string;
+  plan: string;
+  current_period_end: NullableTimestamp;
+  cancel_at_period_end: number;
+  last_event_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MemberMeterReadsTable {
+  member_id: string;
+  period: string;
+  article_id: string;
+  read_at: Timestamp;
+}
+
+export interface BillingEventsTable {
+  id: string;
+  type: string;
+  created_at: Timestamp;
+  received_at: Timestamp;
+  outcome: string;
+}
+
+export interface PaymentRecordsTable {
+  id: string;
+  member_id: string | null;
+  holder: string;
+  stripe_invoice_id: string;
+  amount_minor: number;
+  currency: string;
+  paid_at: Timestamp;
+}
+
+export interface MemberAuditLogTable {
+  id: string;
+  at: Timestamp;
+  member_id: string;
+  actor: string;
+  action: string;
+  /** JSON object. */
+  details: string;
+}
+
 export interface Database {
   authors: AuthorsTable;
   sections: TaxaTable;
@@ -264,6 +339,14 @@ export interface Database {
   staff_sessions: StaffSessionsTable;
   staff_setup_tokens: StaffSetupTokensTable;
   login_failures: LoginFailuresTable;
+  members: MembersTable;
+  member_signin_links: MemberSigninLinksTable;
+  member_sessions: MemberSessionsTable;
+  member_subscriptions: MemberSubscriptionsTable;
+  member_meter_reads: MemberMeterReadsTable;
+  billing_events: BillingEventsTable;
+  payment_records: PaymentRecordsTable;
+  member_audit_log: MemberAuditLogTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -20,7 +20,9 @@ import { errorStatus } from './error-status.js';
 import type { CachedPage, PageCache } from './page-cache.js';
 import { type AdminDependencies, registerAdminRoutes } from './routes/admin-routes.js';
 import { registerMediaRoutes } from './routes/media-routes.js';
+import { type AudienceDependencies, registerMemberRoutes } from './routes/member-routes.js';
 import { registerNewsletterRoutes } from './routes/newsletter-routes.js';
+import { registerPaywallRoutes } from './routes/paywall-routes.js';
 import { registerPreviewRoutes } from './routes/preview-routes.js';
 import { registerSiteRoutes } from './routes/site-routes.js';
 import { encodedEtag, etagMatches, pickEncoding, type StaticAsset } from './static-assets.js';
@@ -39,6 +41,8 @@ export interface WebDependencies {
   assets: Map<string, StaticAsset>;
   reading: ReadingService;
   newsletter: NewsletterService;
+  /** Members, the paywall and subscriptions. */
+  audience: AudienceDependencies;
   /** Shared secret of the mail provider's bounce/complaint webhook; null: the webhook is off. */
   mailWebhookSecret: string | null;
   images: { find(id: string): Promise<{ id: string; originalKey: string; width: number } | null> };
@@ -75,6 +79,8 @@ export interface AdminRouteInfo {
 declare module 'fastify' {
   interface FastifyInstance {
     adminRoutes: AdminRouteInfo[];
+    /** Every route's method and URL pattern: the paywall leak test requests each one. */
+    routeList: { method: string; url: string }[];
   }
 }
 
@@ -112,7 +118,10 @@ export async function createServer(deps: WebDependencies): Promise<FastifyInstan
   // Every admin route, with the access rule it declares: the role matrix test walks this list.
   const adminRoutes: AdminRouteInfo[] = [];
   app.decorate('adminRoutes', adminRoutes);
+  const routeList: { method: string; url: string }[] = [];
+  app.decorate('routeList', routeList);
   app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routeList.push({ method, url: route.url });
     if (!route.url?.startsWith('/admin')) return;
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') adminRoutes.push({ method, url: route.url, access: route.config?.access });
@@ -122,6 +131,8 @@ export async function createServer(deps: WebDependencies): Promise<FastifyInstan
   registerAssetRoutes(app, deps.assets);
   registerSiteRoutes(app, deps, web);
   registerNewsletterRoutes(app, deps, web);
+  registerMemberRoutes(app, deps, web);
+  registerPaywallRoutes(app, deps, web);
   registerMediaRoutes(app, deps);
   registerAdminRoutes(app, deps, deps.admin);
   registerPreviewRoutes(app, deps, web, deps.admin.editor);

@@ -93,6 +93,22 @@ describe('HTML validity (W3C Nu validator)', () => {
       ['newsletter', '/fr/newsletter', 200],
       ['newsletter-thanks', '/en/newsletter/thanks', 200],
       ['subscribe', '/en/subscribe', 200],
+      ['article-paid-gated', '/en/what-the-river-sensors-found', 200],
+      ['article-members-gated', '/fr/le-budget-de-l-eau-a-valbrune', 200],
+      ['article-metered', '/en/read/what-the-river-sensors-found', 200],
+      ['signin', '/en/account', 200],
+      ['signin-sent', '/fr/account/signin/sent', 200],
+      ['subscribe-welcome', '/en/subscribe/welcome', 200],
+      [
+        'signin-invalid-email',
+        {
+          method: 'POST',
+          url: '/fr/account/signin',
+          payload: 'email=nope',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        },
+        400,
+      ],
       ['not-found', '/fr/cette-page-n-existe-pas', 404],
       [
         'newsletter-invalid-email',
@@ -122,6 +138,41 @@ describe('HTML validity (W3C Nu validator)', () => {
       writeFileSync(file, response.body);
       rendered.set(`file:${file}`, name);
     }
+    // The signed-in pages: a sign-in link from the outbox (no SMTP_URL), its confirmation page, the account.
+    await site.app.server.inject({
+      method: 'POST',
+      url: '/fr/account/signin',
+      payload: 'email=lectrice%40example.org',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    const outbox = path.join(site.database.dataDir, 'outbox');
+    const email = readdirSync(outbox)
+      .map((name) => readFileSync(path.join(outbox, name), 'utf8'))
+      .find((text) => text.includes('lectrice@example.org'));
+    const text = (await simpleParser(email ?? '')).text ?? '';
+    const token = /account\/verify\?token=([\w-]+)/.exec(text)?.[1];
+    const verify = await site.app.server.inject(`/fr/account/verify?token=${token}`);
+    expect(verify.statusCode, 'verify').toBe(200);
+    const formCookie = String(verify.headers['set-cookie']).split(';')[0] as string;
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(verify.body)?.[1] ?? '';
+    const signedIn = await site.app.server.inject({
+      method: 'POST',
+      url: '/fr/account/verify',
+      payload: new URLSearchParams({ _csrf: csrf, token: token ?? '' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: formCookie },
+    });
+    const member = String(signedIn.headers['set-cookie']).split(';')[0] as string;
+    const signedInPages: [string, string][] = [
+      ['signin-verify', verify.body],
+      ['account', (await site.app.server.inject({ url: '/fr/account', headers: { cookie: member } })).body],
+      ['subscribe-member', (await site.app.server.inject({ url: '/en/subscribe', headers: { cookie: member } })).body],
+    ];
+    for (const [name, body] of signedInPages) {
+      expect(body, name).toContain('<!DOCTYPE html>');
+      const file = path.join(folder, `${name}.html`);
+      writeFileSync(file, body);
+      rendered.set(`file:${file}`, name);
+    }
   });
   afterAll(async () => {
     await site?.close();
@@ -131,7 +182,7 @@ describe('HTML validity (W3C Nu validator)', () => {
   it.skipIf(javaMissing)(
     'renders every page type as valid HTML',
     async () => {
-      expect(rendered.size).toBe(17);
+      expect(rendered.size).toBe(27);
       const messages = await validate([...rendered.keys()].map((url) => url.slice('file:'.length)));
       const errors = messages
         .filter((m) => m.type === 'error' || m.type === 'non-document-error')

@@ -89,12 +89,14 @@ describe.each(databaseKinds(inject('postgresAvailable')))('pages keep to their l
         section: '/fr/section/monde',
         tag: '/fr/tag/sante',
         author: '/fr/author/thomas-bernier',
+        gated: '/fr/le-budget-de-l-eau-a-valbrune',
       },
       en: {
         article: '/en/night-trains-return-to-europe',
         section: '/en/section/world',
         tag: '/en/tag/cities',
         author: '/en/author/thomas-bernier',
+        gated: '/en/what-the-river-sensors-found',
       },
     };
     for (const [language, urls] of Object.entries(perLanguage)) {
@@ -107,6 +109,8 @@ describe.each(databaseKinds(inject('postgresAvailable')))('pages keep to their l
         ['newsletter', `/${language}/newsletter`, 200],
         ['thanks', `/${language}/newsletter/thanks`, 200],
         ['subscribe', `/${language}/subscribe`, 200],
+        ['gated article', urls.gated, 200],
+        ['sign-in', `/${language}/account`, 200],
         ['404', `/${language}/nulle-part`, 404],
         [
           '400 invalid email',
@@ -137,7 +141,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('pages keep to their l
   });
 
   it.skipIf(skip)('declares the page’s language on <html>', () => {
-    expect(pages.size).toBe(24);
+    expect(pages.size).toBe(28);
     for (const [page, { language, html }] of pages) {
       expect(attributesOf(elements(html, 'html')[0]!).lang, page).toBe(language);
     }

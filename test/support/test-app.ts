@@ -3,6 +3,7 @@ import pino from 'pino';
 import { type App, createApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/domain/clock.js';
+import type { CheckoutGateway } from '../../src/domain/paywall/billing-service.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 
 export interface TestSite {
@@ -20,7 +21,14 @@ export interface TestSite {
  */
 export async function startTestSite(
   kind: 'sqlite' | 'postgres',
-  options: { demo?: boolean; listen?: boolean; clock?: Clock; env?: Record<string, string> } = {},
+  options: {
+    demo?: boolean;
+    listen?: boolean;
+    clock?: Clock;
+    env?: Record<string, string>;
+    /** Stands in for Stripe's API (see test/support/fake-stripe.ts). */
+    checkoutGateway?: CheckoutGateway;
+  } = {},
 ): Promise<TestSite> {
   const database = await createTestDatabase(kind);
   const env: Record<string, string> = {
@@ -35,7 +43,12 @@ export async function startTestSite(
   // Absolute links must carry the port the site really listens on, so it is chosen first.
   const port = options.listen ? await freePort() : 3000;
   const config = loadConfig({ ...env, PORT: String(port) });
-  const app = await createApp({ config, logger: pino({ level: 'silent' }), clock: options.clock });
+  const app = await createApp({
+    config,
+    logger: pino({ level: 'silent' }),
+    clock: options.clock,
+    checkoutGateway: options.checkoutGateway,
+  });
   if (options.listen) await app.server.listen({ port, host: '127.0.0.1' });
   const url = config.publicUrl;
   return {

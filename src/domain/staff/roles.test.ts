@@ -14,6 +14,7 @@ describe('role permissions', () => {
     'settings.manage': ['owner', 'admin'],
     'newsletter.manage': ['owner', 'admin', 'editor'],
     'subscribers.export': ['owner', 'admin'],
+    'members.manage': ['owner', 'admin'],
   };
 
   it.each(Object.entries(matrix))('grants %s to exactly %j', (permission, allowed) => {

@@ -29,7 +29,9 @@ export type Permission =
    * Export everything kept about one subscriber (consent record, lists): personal data, so kept
    * to the people who answer readers' data requests, apart from newsletter editing.
    */
-  | 'subscribers.export';
+  | 'subscribers.export'
+  /** See readers' accounts (personal data), export them, and grant complimentary access. */
+  | 'members.manage';
 
 const grants: Record<Role, readonly Permission[]> = {
   contributor: ['admin.enter', 'story.create', 'media.upload'],
@@ -54,6 +56,7 @@ const grants: Record<Role, readonly Permission[]> = {
     'settings.manage',
     'newsletter.manage',
     'subscribers.export',
+    'members.manage',
   ],
   owner: [
     'admin.enter',
@@ -66,6 +69,7 @@ const grants: Record<Role, readonly Permission[]> = {
     'settings.manage',
     'newsletter.manage',
     'subscribers.export',
+    'members.manage',
   ],
 };
 

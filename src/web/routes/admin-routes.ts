@@ -24,6 +24,7 @@ import {
   StoryListPage,
 } from '../views/admin-views.js';
 import { registerAdminMediaRoutes } from './admin-media-routes.js';
+import { registerAdminMemberRoutes } from './admin-member-routes.js';
 import { registerStoryRoutes } from './admin-story-routes.js';
 import { registerNewsletterAdminRoutes } from './newsletter-admin-routes.js';
 
@@ -163,6 +164,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
     route('GET', '/admin', 'admin.enter', async (_request, reply) => reply.redirect('/admin/stories', 302));
 
     registerAdminMediaRoutes(scope, { context, send }, deps, admin);
+    registerAdminMemberRoutes(scope, { context, send }, deps);
     registerStoryRoutes(scope, { context, send }, deps, {
       editor: admin.editor,
       staff: admin.staff,

@@ -4,8 +4,9 @@ import { KiosqueError } from '../../domain/errors.js';
 import { negotiateLanguage } from '../../domain/i18n/translator.js';
 import { dependency } from '../cache-invalidation.js';
 import { type PageRenderer, Redirect, type WebDependencies } from '../server.js';
-import { ArticlePage, HomePage, ListingPageView, SubscribePage } from '../views/pages.js';
+import { ArticlePage, HomePage, ListingPageView } from '../views/pages.js';
 import { paths } from '../views/site-context.js';
+import { readerView } from './paywall-routes.js';
 import { renderRss } from './rss.js';
 
 type LangParams = { lang: string };
@@ -66,8 +67,10 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
       // An old address of a renamed article points to its new one for good.
       if ('movedTo' in story) throw new Redirect(paths.article(lang, story.movedTo), 301);
       const { article } = story;
+      // Server-side paywall: a reader without access receives the beginning only (see paywall-routes.ts).
+      const view = await readerView(request, deps, page, article);
       return {
-        body: ArticlePage({ site: page, ...story }),
+        body: ArticlePage({ site: page, ...story, article: view.article, paywall: view.paywall }),
         dependencies: [
           dependency.article(article.id),
           dependency.latest(lang),
@@ -98,14 +101,6 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
       });
     });
   }
-
-  app.get<{ Params: LangParams }>('/:lang/subscribe', async (request, reply) => {
-    const lang = language(request);
-    return web.sendPage(request, reply, paths.subscribe(lang), async () => ({
-      body: SubscribePage({ site: await web.context(lang) }),
-      dependencies: [dependency.menu(lang)],
-    }));
-  });
 
   app.get<{ Params: LangParams }>('/:lang/rss.xml', async (request, reply) => {
     const lang = language(request);

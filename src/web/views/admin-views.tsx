@@ -72,6 +72,11 @@ export function AdminLayout({
                     <a href="/admin/newsletters">{t.t('admin.newsletters')}</a>
                   </li>
                 ) : null}
+                {hasPermission(user.role, 'members.manage') ? (
+                  <li>
+                    <a href="/admin/members">{t.t('admin.members.title')}</a>
+                  </li>
+                ) : null}
                 {hasPermission(user.role, 'staff.manage') ? (
                   <li>
                     <a href="/admin/staff">{t.t('admin.staff')}</a>

@@ -121,6 +121,8 @@ export function Layout({
               <a href={paths.rss(language)}>{t.t('follow.rss')}</a>
               {' · '}
               <a href={paths.subscribe(language)}>{t.t('subscribe.title')}</a>
+              {' · '}
+              <a href={`/${language}/account`}>{t.t('nav.account')}</a>
             </p>
             <p>{t.t('footer.rights', { year: String(site.year), site: site.name })}</p>
           </div>

@@ -67,12 +67,15 @@ export function ArticlePage({
   translations = [],
   latest,
   related,
+  paywall = null,
 }: {
   site: SiteContext;
   article: Article;
   translations?: { language: string; slug: string }[];
   latest: ArticleSummary[];
   related: ArticleSummary[];
+  /** The paywall after a gated story's beginning, or the meter's notice (paywall-routes.ts decides). */
+  paywall?: preact.ComponentChildren;
 }) {
   const { t } = site;
   const path = paths.article(article.language, article.slug);
@@ -130,6 +133,7 @@ export function ArticlePage({
         <ShareRow site={site} path={path} headline={article.headline} />
         {/* bodyHtml was rendered from Markdown with raw HTML off and passed through sanitize-html on save. */}
         <div class="story__body" dangerouslySetInnerHTML={{ __html: article.bodyHtml }} />
+        {paywall}
         {article.source ? (
           <aside class="source" aria-label={t.t('article.source', { source: article.source.name })}>
             <p>
@@ -277,24 +281,6 @@ export function NewsletterPage({ site, error }: { site: SiteContext; error?: str
         </div>
       ) : null}
       <NewsletterForm site={site} sourcePath={paths.newsletter(t.language)} headingLevel={error ? 2 : 1} />
-    </Layout>
-  );
-}
-
-export function SubscribePage({ site }: { site: SiteContext }) {
-  const { t } = site;
-  return (
-    <Layout site={site} title={`${t.t('subscribe.title')} — ${site.name}`} path={paths.subscribe(t.language)}>
-      <section class="message">
-        <h1>{t.t('subscribe.title')}</h1>
-        <p>{t.t('subscribe.pitch')}</p>
-        <p>{t.t('subscribe.soon')}</p>
-        <p>
-          <a class="button" href={paths.newsletter(t.language)}>
-            {t.t('newsletter.title')}
-          </a>
-        </p>
-      </section>
     </Layout>
   );
 }

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { decideAccess, meterPeriod } from './access-policy.js';
+import { parseAnonymousMeter, serializeAnonymousMeter } from './anonymous-meter.js';
+import { createPaywallService, type MeterStore } from './paywall-service.js';
+import { teaserOf } from './teaser.js';
+
+const anonymous = { kind: 'anonymous' } as const;
+const free = { kind: 'member', tier: 'free' } as const;
+const paid = { kind: 'member', tier: 'paid' } as const;
+
+describe('the paywall rule', () => {
+  it('opens public stories to everyone and members-only stories to anyone signed in', () => {
+    expect(decideAccess('public', anonymous, null).full).toBe(true);
+    expect(decideAccess('members', anonymous, null)).toMatchObject({ full: false, reason: 'needs-account' });
+    expect(decideAccess('members', free, null)).toMatchObject({ full: true, reason: 'member' });
+  });
+
+  it('keeps paid stories for paying members unless the month’s allowance opens one', () => {
+    expect(decideAccess('paid', free, null)).toMatchObject({ full: false, reason: 'needs-subscription' });
+    expect(decideAccess('paid', paid, null)).toMatchObject({ full: true, reason: 'subscriber' });
+    expect(decideAccess('paid', free, { used: 2, allowance: 3, counted: false })).toEqual({
+      full: true,
+      reason: 'metered',
+      meter: { used: 3, allowance: 3 },
+    });
+    expect(decideAccess('paid', free, { used: 3, allowance: 3, counted: false }).full).toBe(false);
+    // Opening a story already counted this month costs nothing, even past the allowance.
+    expect(decideAccess('paid', free, { used: 3, allowance: 3, counted: true }).full).toBe(true);
+  });
+
+  it('counts months in the site’s time zone', () => {
+    const newYearInParis = new Date('2025-12-31T23:30:00Z');
+    expect(meterPeriod(newYearInParis, 'Europe/Paris')).toBe('2026-01');
+    expect(meterPeriod(newYearInParis, 'UTC')).toBe('2025-12');
+  });
+});
+
+describe('the anonymous meter cookie', () => {
+  it('reads its own format and treats anything else, or another month, as empty', () => {
+    expect(parseAnonymousMeter('2026-05.art_1.art_2', '2026-05').articleIds).toEqual(['art_1', 'art_2']);
+    expect(parseAnonymousMeter('2026-04.art_1', '2026-05').articleIds).toEqual([]);
+    expect(parseAnonymousMeter('2026-05.<script>', '2026-05').articleIds).toEqual([]);
+    expect(serializeAnonymousMeter({ period: '2026-05', articleIds: ['a', 'b'] })).toBe('2026-05.a.b');
+  });
+
+  it('opens stories until the allowance is spent, and sets the cookie only when it changes', () => {
+    const service = createPaywallService({
+      meter: {} as MeterStore,
+      clock: { now: () => new Date('2026-05-10T10:00:00Z') },
+      timeZone: 'UTC',
+      allowance: { members: 3, anonymous: 1 },
+    });
+    const first = service.forAnonymousMeter(undefined, { id: 'art_1', access: 'paid' });
+    expect(first.decision.full).toBe(true);
+    expect(first.cookie).toBe('2026-05.art_1');
+    const again = service.forAnonymousMeter(first.cookie ?? '', { id: 'art_1', access: 'paid' });
+    expect(again).toMatchObject({ decision: { full: true }, cookie: null });
+    const second = service.forAnonymousMeter(first.cookie ?? '', { id: 'art_2', access: 'members' });
+    expect(second).toMatchObject({ decision: { full: false, reason: 'needs-account' }, cookie: null });
+  });
+});
+
+describe('the teaser of a gated story', () => {
+  const body = [
+    'First paragraph.',
+    'Second **paragraph**.',
+    '## A heading',
+    'Third paragraph, held back.',
+    'Fourth.',
+  ].join('\n\n');
+
+  it('is the source up to the second paragraph, rendered alone', () => {
+    const teaser = teaserOf(body);
+    expect(teaser.html).toBe('<p>First paragraph.</p>\n<p>Second <strong>paragraph</strong>.</p>\n');
+    expect(teaser.text).not.toContain('Third');
+    expect(teaser.html).not.toContain('heading');
+  });
+
+  it('never hands out a whole short story', () => {
+    expect(teaserOf('Only one.\n\nAnd two.').html).toBe('<p>Only one.</p>\n');
+    expect(teaserOf('Only one.').html).toBe('');
+    expect(teaserOf('').html).toBe('');
+  });
+
+  it('does not let a list or quote after the cut through', () => {
+    const teaser = teaserOf('One.\n\n> quoted secret\n\nTwo.\n\n- listed secret\n\nThree.');
+    expect(teaser.html).toContain('quoted secret');
+    expect(teaser.html).toContain('Two.');
+    expect(teaser.html).not.toContain('listed secret');
+  });
+});
