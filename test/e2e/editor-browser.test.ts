@@ -160,8 +160,9 @@ describe.skipIf(skip)('story editor in Chromium, on SQLite', { timeout: 180_000 
   });
 
   it('warns before leaving unsaved text, and offers back what this device kept when the network was lost', async () => {
-    const page = await signIn();
-    const context = page.context();
+    // The context outlives the page this test closes: a second page opens in it afterwards.
+    const context = await chromium.newContext({ baseURL: site.url, locale: 'fr-FR' });
+    const page = await signIn(ownerEmail, ownerPassword, context);
     // Watched by hand here: the leave warning is the dialog this test expects.
     await page.goto(`/admin/stories/${storyId}`);
     await context.setOffline(true);

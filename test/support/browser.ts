@@ -66,7 +66,10 @@ export async function launchChromium(executablePath: string): Promise<Browser> {
  * `newPage` opens the page in a fresh context, closed after the test, so no cookie, permission or
  * storage leaks from one test into the next.
  */
-export function useBrowser(executable: string | null): { newPage(options?: BrowserContextOptions): Promise<Page> } {
+export function useBrowser(executable: string | null): {
+  newPage(options?: BrowserContextOptions): Promise<Page>;
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+} {
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
@@ -79,12 +82,16 @@ export function useBrowser(executable: string | null): { newPage(options?: Brows
   afterAll(async () => {
     await browser?.close();
   });
+  async function newContext(options: BrowserContextOptions = {}) {
+    if (!browser) throw new Error('The browser is not running: call useBrowser() inside a describe block.');
+    const context = await browser.newContext(options);
+    contexts.push(context);
+    return context;
+  }
   return {
+    newContext,
     async newPage(options = {}) {
-      if (!browser) throw new Error('The browser is not running: call useBrowser() inside a describe block.');
-      const context = await browser.newContext(options);
-      contexts.push(context);
-      return context.newPage();
+      return (await newContext(options)).newPage();
     },
   };
 }
