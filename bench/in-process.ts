@@ -9,6 +9,7 @@ import { createReadingService } from '../src/domain/articles/reading-service.js'
 import { systemClock } from '../src/domain/clock.js';
 import { type Catalog, createTranslator } from '../src/domain/i18n/translator.js';
 import { createArticleRepository } from '../src/storage/article-repository.js';
+import { createRelatedRepository } from '../src/storage/related-repository.js';
 import { createTaxonomyRepository } from '../src/storage/taxonomy-repository.js';
 import { ArticlePage } from '../src/web/views/pages.js';
 import type { SiteContext } from '../src/web/views/site-context.js';
@@ -63,6 +64,7 @@ export async function timeRenders(app: App, paths: string[]): Promise<RenderTimi
   const reading = createReadingService({
     articles: createArticleRepository(db),
     taxonomy: createTaxonomyRepository(db, randomIds),
+    related: createRelatedRepository(db),
     clock: systemClock,
   });
   const catalogs = loadCatalogs();

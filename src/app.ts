@@ -25,6 +25,8 @@ import { createNewsletterSender, type MailTransport } from './domain/newsletter/
 import { createNewsletterService, type NewsletterService } from './domain/newsletter/newsletter-service.js';
 import { type CheckoutGateway, createBillingService } from './domain/paywall/billing-service.js';
 import { createPaywallService } from './domain/paywall/paywall-service.js';
+import { createRelatedService, type RelatedService } from './domain/related/related-service.js';
+import { createSearchService, type SearchService } from './domain/search/search-service.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
 import { createEmailComposer } from './mail/email-composer.js';
 import { createOutboxTransport } from './mail/outbox-transport.js';
@@ -53,6 +55,9 @@ import {
 import { migrateToLatest } from './storage/migrator.js';
 import { createNewsletterRepository } from './storage/newsletter-repository.js';
 import { createNewsroomRepository } from './storage/newsroom-repository.js';
+import { createRelatedRepository } from './storage/related-repository.js';
+import { createSearchIndex } from './storage/search-index.js';
+import { createSimilarityIndex } from './storage/similarity-index.js';
 import { createSqlJobQueue } from './storage/sql-job-queue.js';
 import {
   createLoginFailureRepository,
@@ -87,6 +92,10 @@ export interface App {
   staff: StaffService;
   /** Publishes scheduled stories on time; `kiosque serve` starts it, `close()` stops it. */
   scheduler: Scheduler;
+  /** Full-text search (the reading site's and the newsroom's story list). */
+  search: SearchService;
+  /** Stored related lists; `refresh()` brings them up to date and resolves when done. */
+  related: RelatedService;
   /** Background variant work after uploads; `idle()` resolves when none is left. */
   mediaJobs: { idle(): Promise<void> };
   /** Signups, consent, lists and "send to newsletter". */
@@ -187,6 +196,34 @@ export async function createApp(options: AppOptions): Promise<App> {
     const pageCache = createPageCache({ maxBytes: config.pageCacheBytes });
     events.subscribe((event) => pageCache.invalidate(dependenciesChangedBy(event)));
 
+    const searchIndex = createSearchIndex(database.db);
+    const relatedLists = createRelatedRepository(database.db);
+    const related = createRelatedService({
+      index: createSimilarityIndex(database.db),
+      lists: relatedLists,
+      queue: relatedLists,
+      events,
+      clock,
+      onError: (error, articleId) => logger.error({ err: error, articleId }, 'could not update related articles'),
+    });
+    // Lists left due by the demo, a migration or a stopped process are computed in the background.
+    void related.refresh();
+    const search = createSearchService({
+      index: searchIndex,
+      summaries: {
+        summaries: async (ids, now) => {
+          const found = await Promise.all(
+            config.languages.map((language) =>
+              articles.listPublished({ language, ids, limit: ids.length, withTotal: false }, now),
+            ),
+          );
+          return found.flatMap((result) => result.items);
+        },
+      },
+      sections: taxonomy,
+      clock,
+    });
+
     const staff = buildStaffService(database, config, clock, ids);
 
     const variants = createImageVariants(store, variantWidths);
@@ -212,7 +249,6 @@ export async function createApp(options: AppOptions): Promise<App> {
         for (const { source, missing } of pending) mediaJobs.schedule(source, missing);
       })
       .catch((error) => logger.error({ err: error }, 'could not resume image variants'));
-    const newsletters = await buildNewsletters({ config, database, articles, translators, clock, ids, logger });
 
     const articleService = createArticleService({ store: articles, events, clock, ids });
     const editor = createStoryEditor({
@@ -234,6 +270,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       intervalMs: config.schedulerIntervalMs,
     });
 
+    const newsletters = await buildNewsletters({ config, database, articles, translators, clock, ids, logger });
+
     const server = await createServer({
       site: {
         name: config.siteName,
@@ -253,7 +291,8 @@ export async function createApp(options: AppOptions): Promise<App> {
         'admin-editor.js',
         'admin-editor.css',
       ]),
-      reading: createReadingService({ articles, taxonomy, clock }),
+      reading: createReadingService({ articles, taxonomy, related: relatedLists, clock }),
+      search,
       newsletter: newsletters.service,
       audience: buildAudience({
         config,
@@ -282,6 +321,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       articles: articleService,
       staff,
       scheduler,
+      search,
+      related,
       mediaJobs,
       newsletter: newsletters.service,
       jobs: newsletters.worker,
@@ -289,6 +330,8 @@ export async function createApp(options: AppOptions): Promise<App> {
         await scheduler.stop();
         await newsletters.close();
         await server.close();
+        related.stop();
+        await related.idle();
         await resumed;
         await mediaJobs.close();
         await database.close();

@@ -29,7 +29,13 @@ export interface SectionsChanged {
   language: string;
 }
 
-export type ContentEvent = ArticleChanged | SectionsChanged;
+/** The stored "You might also enjoy" lists of these articles changed (their pages show them). */
+export interface RelatedChanged {
+  type: 'related.changed';
+  articleIds: string[];
+}
+
+export type ContentEvent = ArticleChanged | SectionsChanged | RelatedChanged;
 
 /** Carries content events to every listener; in-process now, across instances later. */
 export interface EventBus {

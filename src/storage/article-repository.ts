@@ -7,6 +7,7 @@ import type { NewsroomQuery, NewsroomRow } from '../domain/articles/story-list.j
 import { KiosqueError } from '../domain/errors.js';
 import type { ArticlesTable, Database } from './schema.js';
 import { toDate, toDateOrNull } from './schema.js';
+import { writeSearchDocument } from './search-index.js';
 
 type ArticleRow = Selectable<ArticlesTable>;
 
@@ -207,6 +208,8 @@ export function createArticleRepository(db: Kysely<Database>) {
       );
     }
     if (q.excludeIds && q.excludeIds.length > 0) filtered = filtered.where('articles.id', 'not in', q.excludeIds);
+    if (q.ids)
+      filtered = q.ids.length > 0 ? filtered.where('articles.id', 'in', q.ids) : filtered.where(sql<boolean>`1 = 0`);
     return filtered;
   }
 
@@ -322,6 +325,8 @@ export function createArticleRepository(db: Kysely<Database>) {
           await trx.insertInto('articles').values(articleRow(record)).execute();
           await writeLinks(trx, record);
           await writeRevision(trx, revision);
+          // Findable the moment it commits, and not a moment before.
+          await writeSearchDocument(trx, record.id);
         });
       } catch (error) {
         throw await slugError(error, record);
@@ -350,6 +355,7 @@ export function createArticleRepository(db: Kysely<Database>) {
           }
           await writeLinks(trx, record);
           await writeRevision(trx, revision);
+          await writeSearchDocument(trx, record.id);
           // The old address keeps working (301); a slug used again by its new owner stops redirecting.
           await trx
             .deleteFrom('article_slug_history')

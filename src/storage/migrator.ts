@@ -9,6 +9,7 @@ import * as newsletters from './migrations/0007-newsletters.js';
 import * as members from './migrations/0008-members.js';
 import * as readingIndexes from './migrations/0009-reading-indexes.js';
 import * as publishedPartialIndex from './migrations/0010-published-partial-index.js';
+import * as searchAndRelated from './migrations/0011-search-and-related.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -25,6 +26,7 @@ const migrations: Record<string, MigrationModule> = {
   '0008-members': members,
   '0009-reading-indexes': readingIndexes,
   '0010-published-partial-index': publishedPartialIndex,
+  '0011-search-and-related': searchAndRelated,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -240,6 +240,40 @@ export interface LoginFailuresTable {
   failed_at: Timestamp;
 }
 
+/**
+ * One search row per article (0011). The terms themselves live in SQLite's FTS5 table
+ * `article_search_fts` (keyed by `doc_id`) or PostgreSQL's `document` tsvector column; both are
+ * written with raw SQL in `search-index.ts`, so they are not typed here.
+ */
+export interface ArticleSearchTable {
+  article_id: string;
+  language: string;
+  /** Plain standfirst and body, to cut snippets from. */
+  excerpt_source: string;
+  /** JSON object term → weighted count, for related-article similarity. */
+  term_counts: string;
+  /** JSON object term → weight: the story's vector blended with its neighbours' (see similarity.ts). */
+  blended_terms: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Increases on every write; related lists are recomputed for rows marked stale. */
+  revision: ColumnType<number, number | undefined, number>;
+  related_stale: ColumnType<number, number | undefined, number>;
+}
+
+/** How many indexed articles of a language hold each term (inverse document frequency). */
+export interface SearchTermsTable {
+  language: string;
+  term: string;
+  documents: number;
+}
+
+/** The stored "You might also enjoy" list of each article. */
+export interface RelatedArticlesTable {
+  article_id: string;
+  related_id: string;
+  position: number;
+  score: number;
+}
+
 /** Readers' accounts (0008); separate from staff. */
 export interface MembersTable {
   id: string;
@@ -347,6 +381,9 @@ export interface Database {
   billing_events: BillingEventsTable;
   payment_records: PaymentRecordsTable;
   member_audit_log: MemberAuditLogTable;
+  article_search: ArticleSearchTable;
+  search_terms: SearchTermsTable;
+  related_articles: RelatedArticlesTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

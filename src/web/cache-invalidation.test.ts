@@ -18,11 +18,20 @@ const changed = (before: ArticleFacts | null, after: ArticleFacts | null) =>
 
 describe('dependenciesChangedBy', () => {
   it('touches only the pages showing a public article when its text is edited', () => {
-    expect(changed(facts(), facts())).toEqual(['article:x']);
+    expect(changed(facts(), facts())).toEqual(['article:x', 'every-article:fr']);
   });
 
   it('touches every list of the article when it is published or unpublished', () => {
-    const lists = ['article:x', 'author:a1', 'group:g1', 'latest:fr', 'section:s1', 'tag:t1', 'tag:t2'];
+    const lists = [
+      'article:x',
+      'author:a1',
+      'every-article:fr',
+      'group:g1',
+      'latest:fr',
+      'section:s1',
+      'tag:t1',
+      'tag:t2',
+    ];
     expect(changed(facts({ visible: false }), facts())).toEqual(lists);
     expect(changed(facts(), facts({ visible: false }))).toEqual(lists);
     expect(changed(null, facts())).toEqual(lists);
@@ -31,6 +40,7 @@ describe('dependenciesChangedBy', () => {
   it('touches the lists it left and joined when a public article moves', () => {
     expect(changed(facts(), facts({ sectionId: 's2', tagIds: ['t2', 't3'] }))).toEqual([
       'article:x',
+      'every-article:fr',
       'section:s1',
       'section:s2',
       'tag:t1',
@@ -44,5 +54,17 @@ describe('dependenciesChangedBy', () => {
 
   it('touches the section menu of a language when sections change', () => {
     expect([...dependenciesChangedBy({ type: 'sections.changed', language: 'en' })]).toEqual(['menu:en']);
+  });
+
+  it('touches the pages showing the related lists that were recomputed', () => {
+    expect([...dependenciesChangedBy({ type: 'related.changed', articleIds: ['x', 'y'] })]).toEqual([
+      'related:x',
+      'related:y',
+    ]);
+  });
+
+  it('touches the language’s sitemap whenever a public article changes at all', () => {
+    expect(changed(facts({ language: 'en' }), facts({ language: 'en' }))).toContain('every-article:en');
+    expect(changed(facts({ visible: false }), facts({ visible: false }))).not.toContain('every-article:fr');
   });
 });

@@ -12,6 +12,10 @@ export const dependency = {
   group: (id: string) => `group:${id}`,
   /** The section menu every page of a language shows. */
   menu: (language: string) => `menu:${language}`,
+  /** The stored "You might also enjoy" list of an article. */
+  related: (id: string) => `related:${id}`,
+  /** Every public article of a language, whatever changed in it (sitemaps list them all with dates). */
+  everyArticle: (language: string) => `every-article:${language}`,
 };
 
 function memberships(facts: ArticleFacts): string[] {
@@ -30,11 +34,13 @@ function memberships(facts: ArticleFacts): string[] {
  */
 export function dependenciesChangedBy(event: ContentEvent): Set<string> {
   if (event.type === 'sections.changed') return new Set([dependency.menu(event.language)]);
+  if (event.type === 'related.changed') return new Set(event.articleIds.map(dependency.related));
   const changed = new Set([dependency.article(event.articleId)]);
   const { before, after } = event;
   const wasVisible = before?.visible === true;
   const isVisible = after?.visible === true;
   if (!wasVisible && !isVisible) return changed;
+  for (const facts of [before, after]) if (facts?.visible) changed.add(dependency.everyArticle(facts.language));
 
   // Entering or leaving the site, changing language or date: every list it is or was in changes.
   if (wasVisible !== isVisible || before?.language !== after?.language || before?.publishedAt !== after?.publishedAt) {

@@ -14,6 +14,7 @@ import type { Clock } from '../domain/clock.js';
 import { type ErrorCode, isKiosqueError, KiosqueError } from '../domain/errors.js';
 import { negotiateLanguage, type Translator } from '../domain/i18n/translator.js';
 import type { NewsletterService } from '../domain/newsletter/newsletter-service.js';
+import type { SearchService } from '../domain/search/search-service.js';
 import type { ImageVariants } from '../media/image-variants.js';
 import type { AdminAccess } from './admin-guard.js';
 import { errorStatus } from './error-status.js';
@@ -24,6 +25,7 @@ import { type AudienceDependencies, registerMemberRoutes } from './routes/member
 import { registerNewsletterRoutes } from './routes/newsletter-routes.js';
 import { registerPaywallRoutes } from './routes/paywall-routes.js';
 import { registerPreviewRoutes } from './routes/preview-routes.js';
+import { registerSearchRoutes } from './routes/search-routes.js';
 import { registerSiteRoutes } from './routes/site-routes.js';
 import { encodedEtag, etagMatches, pickEncoding, type StaticAsset } from './static-assets.js';
 import { MessagePage } from './views/pages.js';
@@ -40,6 +42,7 @@ export interface WebDependencies {
   translators: Map<string, Translator>;
   assets: Map<string, StaticAsset>;
   reading: ReadingService;
+  search: SearchService;
   newsletter: NewsletterService;
   /** Members, the paywall and subscriptions. */
   audience: AudienceDependencies;
@@ -130,6 +133,7 @@ export async function createServer(deps: WebDependencies): Promise<FastifyInstan
 
   registerAssetRoutes(app, deps.assets);
   registerSiteRoutes(app, deps, web);
+  registerSearchRoutes(app, deps, web);
   registerNewsletterRoutes(app, deps, web);
   registerMemberRoutes(app, deps, web);
   registerPaywallRoutes(app, deps, web);

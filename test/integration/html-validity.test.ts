@@ -93,6 +93,9 @@ describe('HTML validity (W3C Nu validator)', () => {
       ['newsletter', '/fr/newsletter', 200],
       ['newsletter-thanks', '/en/newsletter/thanks', 200],
       ['subscribe', '/en/subscribe', 200],
+      ['search', '/fr/search?q=trains+de+nuit&section=monde', 200],
+      ['search-empty', '/en/search', 200],
+      ['search-none', '/en/search?q=zzzz&from=2020-01-01', 200],
       ['article-paid-gated', '/en/what-the-river-sensors-found', 200],
       ['article-members-gated', '/fr/le-budget-de-l-eau-a-valbrune', 200],
       ['article-metered', '/en/read/what-the-river-sensors-found', 200],
@@ -182,7 +185,7 @@ describe('HTML validity (W3C Nu validator)', () => {
   it.skipIf(javaMissing)(
     'renders every page type as valid HTML',
     async () => {
-      expect(rendered.size).toBe(27);
+      expect(rendered.size).toBe(30);
       const messages = await validate([...rendered.keys()].map((url) => url.slice('file:'.length)));
       const errors = messages
         .filter((m) => m.type === 'error' || m.type === 'non-document-error')

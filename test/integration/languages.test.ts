@@ -111,6 +111,8 @@ describe.each(databaseKinds(inject('postgresAvailable')))('pages keep to their l
         ['subscribe', `/${language}/subscribe`, 200],
         ['gated article', urls.gated, 200],
         ['sign-in', `/${language}/account`, 200],
+        ['search', `/${language}/search?q=${language === 'fr' ? 'train' : 'night'}`, 200],
+        ['search without a query', `/${language}/search`, 200],
         ['404', `/${language}/nulle-part`, 404],
         [
           '400 invalid email',
@@ -141,7 +143,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('pages keep to their l
   });
 
   it.skipIf(skip)('declares the page’s language on <html>', () => {
-    expect(pages.size).toBe(28);
+    expect(pages.size).toBe(32);
     for (const [page, { language, html }] of pages) {
       expect(attributesOf(elements(html, 'html')[0]!).lang, page).toBe(language);
     }

@@ -9,6 +9,8 @@ export interface ListQuery {
   authorId?: string;
   /** Leave these articles out (the one being read, its translations). */
   excludeIds?: string[];
+  /** Only these articles (an empty list matches none). */
+  ids?: string[];
   limit: number;
   offset?: number;
   /** Also count every match, for paging. Counting visits every match, so lists that do not page skip it. */
@@ -20,12 +22,20 @@ export interface ArticleReader {
   findPublished(language: string, slug: string, now: Date): Promise<Article | null>;
   /** `total` is null when the query asked for no count (`withTotal: false`). */
   listPublished(query: ListQuery, now: Date): Promise<{ items: ArticleSummary[]; total: number | null }>;
-  /** Published articles sharing the most tags with `article` (then its section), same language. */
+  /**
+   * Published articles sharing the most tags with `article` (then its section), same language. No
+   * longer on the reading path, which serves the stored lists of `RelatedReader`.
+   */
   listRelatedByTags(article: Article, limit: number, now: Date): Promise<ArticleSummary[]>;
   /** The public articles of a translation group (each language at most once). */
   listTranslations(translationGroup: string, now: Date): Promise<{ language: string; slug: string }[]>;
   /** The current slug of a public article that used to have `slug`, or null. */
   findRenamed(language: string, slug: string, now: Date): Promise<string | null>;
+}
+
+/** The stored "You might also enjoy" list of an article, best first (kept by the related service). */
+export interface RelatedReader {
+  relatedIds(articleId: string): Promise<string[]>;
 }
 
 /** Looks up the things articles are grouped by. */
@@ -59,8 +69,25 @@ export const pageSize = 12;
 const homeLatestCount = 12;
 
 /** The reading site's questions: what is on the home page, an article page, a listing page. */
-export function createReadingService(deps: { articles: ArticleReader; taxonomy: TaxonomyReader; clock: Clock }) {
-  const { articles, taxonomy, clock } = deps;
+export function createReadingService(deps: {
+  articles: ArticleReader;
+  taxonomy: TaxonomyReader;
+  related: RelatedReader;
+  clock: Clock;
+}) {
+  const { articles, taxonomy, related: relatedLists, clock } = deps;
+
+  /** The stored list, as it is now: stories that left the site since it was computed are skipped. */
+  async function relatedTo(article: Article, now: Date): Promise<ArticleSummary[]> {
+    const ids = await relatedLists.relatedIds(article.id);
+    if (ids.length === 0) return [];
+    const { items } = await articles.listPublished(
+      { language: article.language, ids, limit: ids.length, withTotal: false },
+      now,
+    );
+    const order = new Map(ids.map((id, index) => [id, index]));
+    return items.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0)).slice(0, relatedCount);
+  }
 
   async function listing<T>(subject: T, query: Omit<ListQuery, 'limit' | 'offset'>, page: number) {
     const safePage = Number.isInteger(page) && page >= 1 ? page : 1;
@@ -92,7 +119,7 @@ export function createReadingService(deps: { articles: ArticleReader; taxonomy: 
       }
       const [latest, related, group] = await Promise.all([
         articles.listPublished({ language, excludeIds: [article.id], limit: latestCount, withTotal: false }, now),
-        articles.listRelatedByTags(article, relatedCount, now),
+        relatedTo(article, now),
         articles.listTranslations(article.translationGroup, now),
       ]);
       const translations = group.filter((other) => other.language !== article.language);

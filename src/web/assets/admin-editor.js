@@ -584,6 +584,21 @@ function enhance(form) {
     scheduleInput.value = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
   }
 
+  // Sections belong to one language: only the story's language's sections are offered.
+  const languageSelect = field('language');
+  const sectionSelect = field('sectionId');
+  function offerSections() {
+    if (!languageSelect || !sectionSelect) return;
+    for (const group of sectionSelect.querySelectorAll('optgroup')) {
+      const foreign = group.dataset.language !== languageSelect.value;
+      group.disabled = foreign;
+      group.hidden = foreign;
+    }
+    if (sectionSelect.selectedOptions[0]?.parentElement?.disabled) sectionSelect.value = '';
+  }
+  languageSelect?.addEventListener('change', offerSections);
+  offerSections();
+
   for (const element of form.querySelectorAll('[data-commit="change"]')) committed.set(element.name, element.value);
   lastSaved = snapshot();
 

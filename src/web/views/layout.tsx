@@ -116,6 +116,8 @@ export function Layout({
           <div class="wrap">
             <p>{t.t('footer.about', { site: site.name })}</p>
             <p>
+              <a href={paths.search(language)}>{t.t('search.title')}</a>
+              {' · '}
               <a href={paths.newsletter(language)}>{t.t('newsletter.title')}</a>
               {' · '}
               <a href={paths.rss(language)}>{t.t('follow.rss')}</a>

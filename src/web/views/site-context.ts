@@ -30,7 +30,22 @@ export const paths = {
   newsletterData: (language: string) => `/${language}/newsletter/data`,
   subscribe: (language: string) => `/${language}/subscribe`,
   rss: (language: string) => `/${language}/rss.xml`,
+  atom: (language: string) => `/${language}/atom.xml`,
+  jsonFeed: (language: string) => `/${language}/feed.json`,
+  /** A section's, tag's or author's feed: `…/section/monde/rss.xml`, `atom.xml` or `feed.json`. */
+  listingFeed: (kind: 'section' | 'tag' | 'author', language: string, slug: string, file: FeedFile) =>
+    `/${language}/${kind}/${slug}/${file}`,
+  /** The whole site's feed, every language. */
+  siteFeed: (file: FeedFile) => `/${file}`,
+  search: (language: string) => `/${language}/search`,
+  sitemapIndex: () => '/sitemap.xml',
+  sitemap: (language: string, page: number) => `/sitemaps/${language}-${page}.xml`,
+  newsSitemap: (language: string) => `/sitemaps/news-${language}.xml`,
 };
+
+/** The file names of a feed in its three formats. */
+export const feedFiles = ['rss.xml', 'atom.xml', 'feed.json'] as const;
+export type FeedFile = (typeof feedFiles)[number];
 
 export function absoluteUrl(site: Pick<SiteContext, 'publicUrl'>, path: string): string {
   return new URL(path, `${site.publicUrl}/`).href;

@@ -1,0 +1,8 @@
+// The package ships JavaScript only; this is the part of its API Kiosque uses.
+declare module 'snowball-stemmers' {
+  export interface Stemmer {
+    stem(word: string): string;
+  }
+  export function newStemmer(algorithm: string): Stemmer;
+  export function algorithms(): string[];
+}

@@ -1,0 +1,187 @@
+import { type Kysely, type RawBuilder, SqliteAdapter, sql } from 'kysely';
+import { markdownToText } from '../domain/articles/markdown.js';
+import { buildSearchDocument, type SearchDocument } from '../domain/search/search-document.js';
+import type { SearchQuery } from '../domain/search/search-query.js';
+import type { SearchFilters, SearchIndex } from '../domain/search/search-service.js';
+import { tsvectorSearch } from './postgres/tsvector-search.js';
+import type { Database, Dialect } from './schema.js';
+import { fts5Search } from './sqlite/fts5-search.js';
+
+export type MatchMode = 'all' | 'any';
+
+/** The columns of a search row that both databases store alike. */
+export interface SearchRow {
+  article_id: string;
+  language: string;
+  excerpt_source: string;
+  term_counts: string;
+}
+
+/** What differs between the databases' full-text engines; everything else here is shared. */
+export interface FullTextSql {
+  /** Creates or replaces the article's search row and its terms; marks its related list stale. */
+  upsert(db: Kysely<Database>, row: SearchRow, doc: SearchDocument): Promise<void>;
+  /**
+   * FROM clause over search rows `s` joined to their articles `a`, the match condition and a
+   * relevance (higher is better). `withoutAuthors` leaves bylines out of the match.
+   */
+  matching(
+    groups: string[][],
+    mode: MatchMode,
+    withoutAuthors?: boolean,
+  ): { from: RawBuilder<unknown>; condition: RawBuilder<boolean>; relevance: RawBuilder<number> };
+  /** Days between `now` and the article's publication (0 for the future). */
+  ageInDays(now: Date): RawBuilder<number>;
+}
+
+/** Which database a Kysely instance (or transaction) talks to. */
+export function dialectOf(db: Kysely<Database>): Dialect {
+  return db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'postgres';
+}
+
+export function fullText(db: Kysely<Database>): FullTextSql {
+  return dialectOf(db) === 'sqlite' ? fts5Search : tsvectorSearch;
+}
+
+/** A day-old story weighs up to 1.5 times a year-old one of equal relevance. */
+const recencyBoost = 0.5;
+const recencyDays = 30;
+
+/**
+ * Indexes one article as it is stored now: call it inside the transaction that writes the article,
+ * so the index never disagrees with the article. Tags and bylines are read by name.
+ */
+export async function writeSearchDocument(db: Kysely<Database>, articleId: string): Promise<void> {
+  const article = await db
+    .selectFrom('articles')
+    .select(['id', 'language', 'headline', 'standfirst', 'body_markdown', 'access'])
+    .where('id', '=', articleId)
+    .executeTakeFirst();
+  if (!article) return;
+  const tags = await db
+    .selectFrom('article_tags')
+    .innerJoin('tags', 'tags.id', 'article_tags.tag_id')
+    .select('tags.name')
+    .where('article_tags.article_id', '=', articleId)
+    .orderBy('article_tags.position')
+    .execute();
+  const authors = await db
+    .selectFrom('article_authors')
+    .innerJoin('authors', 'authors.id', 'article_authors.author_id')
+    .select('authors.name')
+    .where('article_authors.article_id', '=', articleId)
+    .orderBy('article_authors.position')
+    .execute();
+  const previous = await db
+    .selectFrom('article_search')
+    .select(['language', 'term_counts'])
+    .where('article_id', '=', articleId)
+    .executeTakeFirst();
+  const doc = buildSearchDocument({
+    language: article.language,
+    headline: article.headline,
+    standfirst: article.standfirst,
+    // Members-only and paid stories are indexed without their body: snippets are cut from what is
+    // indexed, and search must not hand out what the paywall holds back (paywall-leak.test.ts).
+    bodyText: article.access === 'public' ? markdownToText(article.body_markdown) : '',
+    tags: tags.map((tag) => tag.name),
+    authors: authors.map((author) => author.name),
+  });
+  const termCounts = JSON.stringify(doc.termCounts);
+  await fullText(db).upsert(
+    db,
+    { article_id: articleId, language: article.language, excerpt_source: doc.excerptSource, term_counts: termCounts },
+    doc,
+  );
+  await updateDocumentFrequencies(
+    db,
+    previous ? { language: previous.language, terms: Object.keys(parseTermCounts(previous.term_counts)) } : null,
+    { language: article.language, terms: Object.keys(doc.termCounts) },
+  );
+}
+
+/**
+ * Keeps "how many documents hold this term" current. One upsert, in term order, so concurrent
+ * writers lock rows in the same order and cannot deadlock each other.
+ */
+async function updateDocumentFrequencies(
+  db: Kysely<Database>,
+  before: { language: string; terms: string[] } | null,
+  after: { language: string; terms: string[] },
+): Promise<void> {
+  const delta = new Map<string, { language: string; term: string; documents: number }>();
+  const add = (language: string, term: string, change: number) => {
+    const key = `${language}\u0000${term}`;
+    const entry = delta.get(key) ?? { language, term, documents: 0 };
+    entry.documents += change;
+    delta.set(key, entry);
+  };
+  for (const term of before?.terms ?? []) add(before!.language, term, -1);
+  for (const term of after.terms) add(after.language, term, 1);
+  const rows = [...delta.entries()]
+    .filter(([, entry]) => entry.documents !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, entry]) => entry);
+  for (let i = 0; i < rows.length; i += 300) {
+    await db
+      .insertInto('search_terms')
+      .values(rows.slice(i, i + 300))
+      .onConflict((oc) =>
+        oc
+          .columns(['language', 'term'])
+          .doUpdateSet((eb) => ({ documents: eb('search_terms.documents', '+', eb.ref('excluded.documents')) })),
+      )
+      .execute();
+  }
+}
+
+export function parseTermCounts(json: string): Record<string, number> {
+  try {
+    const value = JSON.parse(json) as unknown;
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).filter(
+        (entry): entry is [string, number] => typeof entry[1] === 'number' && Number.isFinite(entry[1]),
+      ),
+    );
+  } catch {
+    return {};
+  }
+}
+
+/** Which articles a search may return (rows `a` of articles), as SQL. */
+export function searchConditions(filters: SearchFilters, now: Date): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [sql`a.deleted_at is null`];
+  if (filters.scope === 'public') {
+    parts.push(sql`a.status = 'published' and a.published_at <= ${now.toISOString()}`);
+  }
+  if (filters.language) parts.push(sql`a.language = ${filters.language}`);
+  if (filters.sectionId) parts.push(sql`a.section_id = ${filters.sectionId}`);
+  if (filters.from) parts.push(sql`a.published_at >= ${filters.from.toISOString()}`);
+  if (filters.to) parts.push(sql`a.published_at < ${filters.to.toISOString()}`);
+  return sql.join(parts, sql` and `);
+}
+
+/** Full-text search over the stored index: one code path, dialect parts in FullTextSql. */
+export function createSearchIndex(db: Kysely<Database>): SearchIndex {
+  const engine = fullText(db);
+
+  return {
+    async search(query: SearchQuery, filters: SearchFilters, page: { limit: number; offset: number }, now: Date) {
+      if (query.groups.length === 0) return { hits: [], total: 0 };
+      const { from, condition, relevance } = engine.matching(query.groups, 'all');
+      const where = sql`${condition} and ${searchConditions(filters, now)}`;
+      const score = sql`${relevance} * (1 + ${sql.lit(recencyBoost)} / (1 + ${engine.ageInDays(now)} / ${sql.lit(recencyDays)}))`;
+      const [rows, count] = await Promise.all([
+        sql<{ id: string; excerpt_source: string }>`select s.article_id as id, s.excerpt_source, ${score} as score
+          from ${from} where ${where}
+          order by score desc, a.id desc limit ${page.limit} offset ${page.offset}`.execute(db),
+        sql<{ n: number | string }>`select count(*) as n from ${from} where ${where}`.execute(db),
+      ]);
+      return {
+        hits: rows.rows.map((row) => ({ id: row.id, excerptSource: row.excerpt_source })),
+        total: Number(count.rows[0]?.n ?? 0),
+      };
+    },
+  };
+}
