@@ -28,6 +28,7 @@ import { createPaywallService } from './domain/paywall/paywall-service.js';
 import { createRelatedService, type RelatedService } from './domain/related/related-service.js';
 import { createSearchService, type SearchService } from './domain/search/search-service.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
+import type { TranslationProvider } from './domain/translations/translation-provider.js';
 import { createEmailComposer } from './mail/email-composer.js';
 import { createOutboxTransport } from './mail/outbox-transport.js';
 import { createSmtpTransport } from './mail/smtp-transport.js';
@@ -115,6 +116,11 @@ export interface AppOptions {
    * tests pass one: Stripe's servers cannot run here. Webhook verification stays the real library's.
    */
   checkoutGateway?: CheckoutGateway;
+  /**
+   * Machine translation that prefills "Translate into…" drafts. None is shipped and none is used
+   * unless one is passed here (a test passes a fake to show the seam works).
+   */
+  translationProvider?: TranslationProvider;
 }
 
 /** Ids sort by creation time (base-36 milliseconds) and carry 64 random bits. */
@@ -259,6 +265,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       events,
       languages: config.languages,
       secret: randomSecret,
+      ids,
+      translator: options.translationProvider ?? null,
     });
     // The schedule is each article's stored scheduled_at, so a restart or a second instance loses
     // nothing and publishes nothing twice (see scheduler.ts). Started by `kiosque serve`.
@@ -308,7 +316,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       images,
       variants,
       pageCache,
-      admin: { staff, stories: articles, secret: randomSecret, media, editor, timeZone: config.timeZone },
+      admin: { staff, stories: articles, search, secret: randomSecret, media, editor, timeZone: config.timeZone },
       clock,
       logger,
     });
