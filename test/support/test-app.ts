@@ -4,6 +4,7 @@ import { type App, createApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import type { CheckoutGateway } from '../../src/domain/paywall/billing-service.js';
+import type { TranslationProvider } from '../../src/domain/translations/translation-provider.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 
 export interface TestSite {
@@ -28,6 +29,8 @@ export async function startTestSite(
     env?: Record<string, string>;
     /** Stands in for Stripe's API (see test/support/fake-stripe.ts). */
     checkoutGateway?: CheckoutGateway;
+    /** Machine translation for "Translate into…" (a fake: no such service runs here). */
+    translationProvider?: TranslationProvider;
   } = {},
 ): Promise<TestSite> {
   const database = await createTestDatabase(kind);
@@ -48,6 +51,7 @@ export async function startTestSite(
     logger: pino({ level: 'silent' }),
     clock: options.clock,
     checkoutGateway: options.checkoutGateway,
+    translationProvider: options.translationProvider,
   });
   if (options.listen) await app.server.listen({ port, host: '127.0.0.1' });
   const url = config.publicUrl;
