@@ -529,7 +529,14 @@ export function registerStoryRoutes(
   route('GET', '/admin/stories/new', 'story.create', async (request, reply) => {
     const ctx = pages.context(request, reply);
     const language = site.languages.includes(ctx.t.language) ? ctx.t.language : site.defaultLanguage;
-    return newStoryPage(request, reply, storyDraftSchema.parse({ language, headline: '' }));
+    // The byline starts as the writer's own, shown selected: an editor who signs someone else
+    // changes it, and the first autosave cannot take the byline off (preflight needs one).
+    const own = actorOf(request).authorId;
+    return newStoryPage(
+      request,
+      reply,
+      storyDraftSchema.parse({ language, headline: '', authorIds: own ? [own] : [] }),
+    );
   });
 
   route('POST', '/admin/stories', 'story.create', async (request, reply) => {
