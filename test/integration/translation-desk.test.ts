@@ -257,6 +257,11 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the translation desk 
     expect(alone.translationGroup).not.toBe(source.translationGroup);
     expect(alone.bodyMarkdown).toBe(translation.bodyMarkdown);
     expect((await actions(translationId)).at(-1)).toBe('unlink');
+    // The revisions say what moved: the last change is the translation group, nothing else.
+    const diff = (await http.get(`/admin/stories/${translationId}/revisions`, englishEditor)).body;
+    expect([...diff.matchAll(/<div class="diff-field" data-field="([a-zA-Z]+)">/g)].map((m) => m[1])).toEqual([
+      'translationGroup',
+    ]);
     expect(hreflangs((await http.get(sourcePath)).body)).not.toContain('en');
     expect(textOf((await http.get(`/admin/stories/${source.id}`, editor)).body)).not.toContain(translation.headline);
 

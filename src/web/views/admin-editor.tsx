@@ -89,9 +89,8 @@ export function findingViews(findings: Finding[], t: Translator): FindingView[] 
 
 /** The findings as one line of text (an error message that lists what blocks). */
 export function findingsText(findings: FindingView[]): string {
-  return findings
-    .map((f) => [f.where, f.text, f.excerpt ? `« ${f.excerpt} »` : null].filter(Boolean).join(' '))
-    .join(' ');
+  // Blocking findings quote no words (byline, credit, alt text, empty body): where and what suffice.
+  return findings.map((f) => [f.where, f.text].filter(Boolean).join(' ')).join(' ');
 }
 
 function PreflightPanel({ t, findings, language }: { t: Translator; findings: FindingView[]; language: string }) {
