@@ -34,4 +34,20 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
     .columns(['translation_group', 'language'])
     .unique()
     .execute();
+  // The story list's "out of date" filter: translations, then their source by id, both read from
+  // these indexes alone (SQLite keeps a story's later columns past its body in overflow pages).
+  // bench/story-list.ts, 10,000 stories: counting them went from ~88 ms to ~1 ms.
+  await db.schema
+    .createIndex('articles_translation_source_idx')
+    .on('articles')
+    .columns(['translation_source_id', 'translation_group', 'translation_source_revision'])
+    .where(sql.ref('translation_source_id'), 'is not', null)
+    .where(sql.ref('deleted_at'), 'is', null)
+    .execute();
+  await db.schema
+    .createIndex('articles_text_revision_idx')
+    .on('articles')
+    .columns(['id', 'translation_group', 'text_revision'])
+    .where(sql.ref('deleted_at'), 'is', null)
+    .execute();
 }
