@@ -223,6 +223,9 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
     it.skipIf(skip)(
       'suggests at most four related stories in the same language, never the story nor its translation',
       async () => {
+        // Lists are computed in the background when stories are written (the archive was written
+        // straight into the database); the pages they changed are dropped from the cache.
+        await site.app.related.refresh();
         const seen = new Set<number>();
         // Stories in a language the site does not publish (the Arabic demo story) have no page.
         for (const article of demo.filter((story) => site.config.languages.includes(story.language))) {
@@ -244,10 +247,16 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
             expect(translation, path).toBeUndefined();
           }
         }
-        // The seed story shares its section with the archive: the list is full, and capped.
+        // Lists are full where stories resemble each other, and capped; the story about night trains
+        // is followed by the one about train tickets, in each language.
         expect(seen.has(4)).toBe(true);
-        const related = cardLinks(sectionLabelledBy(await page(`/fr/${seedSlug}`), 'related-title'));
-        expect(related).toEqual(['/fr/le-retour-des-trains-de-nuit-en-europe', ...archive.slice(0, 3)]);
+        const trains = cardLinks(
+          sectionLabelledBy(await page('/fr/le-retour-des-trains-de-nuit-en-europe'), 'related-title'),
+        );
+        expect(trains).toHaveLength(4);
+        expect(trains).toContain('/fr/billettique-le-ticket-en-carton-tire-sa-reverence');
+        // Nothing is forced: the archive's one-word dispatches resemble no story, and no list shows them.
+        for (const path of archive) expect(trains).not.toContain(path);
       },
     );
   });
