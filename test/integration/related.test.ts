@@ -154,7 +154,10 @@ describe.each(databaseKinds(inject('postgresAvailable')))('related articles on $
     const replaced = cardLinks(
       sectionLabelledBy((await site.app.server.inject('/en/en-space-1')).body, 'related-title'),
     );
-    expect(replaced).toEqual(['/en/en-football-4']);
+    // The stored story comes first; a list this short is topped up from stories sharing tags or section.
+    expect(replaced[0]).toBe('/en/en-football-4');
+    expect(replaced.slice(1)).not.toContain('/en/en-football-4');
+    expect(replaced).not.toContain('/en/en-space-1');
     await db.deleteFrom('related_articles').where('article_id', '=', idOf.get('en-space-1')!).execute();
     await db.insertInto('related_articles').values(before).execute();
     site.app.pageCache.clear();

@@ -76,7 +76,9 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
           dependency.latest(lang),
           dependency.menu(lang),
           dependency.group(article.translationGroup),
-          // "You might also enjoy" is drawn from the stories sharing its tags, then its section.
+          // "You might also enjoy": the stored list (changed by `related.changed`), topped up from the
+          // stories sharing its tags, then its section.
+          dependency.related(article.id),
           ...article.tags.map((tag) => dependency.tag(tag.id)),
           ...(article.section ? [dependency.section(article.section.id)] : []),
           ...shown([...story.latest, ...story.related]),
