@@ -8,6 +8,13 @@ import { openDatabase } from '../src/storage/database.js';
 import { migrateToLatest } from '../src/storage/migrator.js';
 import { createTestDatabase, postgresAdminUrl } from '../test/support/databases.js';
 import { type ProfileSummary, summarizeProfile } from './cpu-profile.js';
+import {
+  buildDiscovery,
+  type DiscoveryBuild,
+  type SearchTiming,
+  timeRelatedPerPublish,
+  timeSearches,
+} from './discovery.js';
 import { cacheFolder, ensureSite, fillSite, sitePaths } from './generate-site.js';
 import {
   openApp,
@@ -120,6 +127,11 @@ export interface SizeResult {
   missConcurrent: Measured;
   render: RenderTimings;
   publish: PublishTiming;
+  /** In-process reader searches, and the related work one publication causes (issue #5). */
+  search?: SearchTiming;
+  relatedPerPublish?: Stats;
+  /** Building the search index and every related list of the generated site, in bulk. */
+  discoveryBuild?: DiscoveryBuild | null;
   weight: PageWeight;
   hotPath: string;
 }
@@ -272,6 +284,18 @@ async function measureSize(size: number): Promise<SizeResult> {
     pages.push(result);
     log(row(target.name, result));
   }
+  // Search pages are never cached: every request runs the query.
+  const searchPath = '/fr/search?q=budget';
+  const searched = await get(`${kiosque.url}${searchPath}`);
+  if (searched.status !== 200) throw new Error(`${searchPath} answered ${searched.status}`);
+  await load({ url: `${kiosque.url}${searchPath}`, connections, duration: 2 });
+  const searchLoad = await measure('search', searchPath, [pid], {
+    url: `${kiosque.url}${searchPath}`,
+    connections,
+    duration,
+  });
+  pages.push(searchLoad);
+  log(row('search', searchLoad));
   const rssAfterHotLoad = residentMb(pid);
   const ratio = pages[0]!.requestsPerSecond / ceiling.requestsPerSecond;
   log(`  Kiosque/ceiling (hot article): ${ratio.toFixed(2)}`);
@@ -320,12 +344,19 @@ async function measureSize(size: number): Promise<SizeResult> {
   const app = await openApp(runDir);
   let render: RenderTimings;
   let publish: PublishTiming;
+  let search: SearchTiming;
+  let relatedPerPublish: Stats;
   try {
     render = await timeRenders(app, sequentialPaths.slice(0, 220));
     publish = await timePublishToHome(app, paths.drafts.slice(0, 5));
+    search = await timeSearches(app);
+    relatedPerPublish = await timeRelatedPerPublish(app, paths.drafts.slice(5, 10));
   } finally {
     await app.close();
   }
+  log(
+    `  search (in-process): p50 ${search.all.median.toFixed(1)} ms, p95 ${search.p95.toFixed(1)} ms; publish → related lists stored: median ${relatedPerPublish.median.toFixed(0)} ms`,
+  );
   log(
     `  in-process miss: data ${render.data.median.toFixed(2)} ms + view ${render.view.median.toFixed(2)} ms + gzip/hash ${render.gzipAndHash.median.toFixed(2)} ms; inject ${render.inject.median.toFixed(2)} ms (median)`,
   );
@@ -352,9 +383,18 @@ async function measureSize(size: number): Promise<SizeResult> {
     missConcurrent,
     render,
     publish,
+    search,
+    relatedPerPublish,
+    discoveryBuild: readDiscoveryBuild(site.dataDir),
     weight,
     hotPath: paths.hot,
   };
+}
+
+/** Figures written by the generator when it built the site's search index and related lists. */
+function readDiscoveryBuild(dataDir: string): DiscoveryBuild | null {
+  const file = path.join(dataDir, 'discovery.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DiscoveryBuild) : null;
 }
 
 export interface PostgresResult {
@@ -364,6 +404,9 @@ export interface PostgresResult {
   generatedInS?: number;
   render?: RenderTimings;
   publish?: PublishTiming;
+  search?: SearchTiming;
+  relatedPerPublish?: Stats;
+  discoveryBuild?: DiscoveryBuild;
 }
 
 /**
@@ -384,6 +427,7 @@ async function measurePostgres(size: number): Promise<PostgresResult> {
     const handle = await openDatabase(database.config);
     await migrateToLatest(handle.db, 'postgres');
     await fillSite(handle.db, size, path.join(database.dataDir, 'media'));
+    const discoveryBuild = await buildDiscovery(handle.db, log);
     // A live database has statistics (autovacuum gathers them); a bulk-loaded one needs them now.
     await sql`analyze`.execute(handle.db);
     await handle.close();
@@ -397,13 +441,18 @@ async function measurePostgres(size: number): Promise<PostgresResult> {
     try {
       const render = await timeRenders(app, sample);
       const publish = await timePublishToHome(app, paths.drafts.slice(0, 5));
+      const search = await timeSearches(app);
+      const relatedPerPublish = await timeRelatedPerPublish(app, paths.drafts.slice(5, 10));
+      log(
+        `  search (in-process): p50 ${search.all.median.toFixed(1)} ms, p95 ${search.p95.toFixed(1)} ms; publish → related lists stored: median ${relatedPerPublish.median.toFixed(0)} ms`,
+      );
       log(
         `  in-process miss: data ${render.data.median.toFixed(2)} ms + view ${render.view.median.toFixed(2)} ms; inject ${render.inject.median.toFixed(2)} ms (median)`,
       );
       log(
         `  publish → on home: median ${publish.visibleOnHome.median.toFixed(1)} ms, max ${publish.visibleOnHome.max.toFixed(1)} ms`,
       );
-      return { size, ok: true, generatedInS, render, publish };
+      return { size, ok: true, generatedInS, render, publish, search, relatedPerPublish, discoveryBuild };
     } finally {
       await app.close();
     }
