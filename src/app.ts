@@ -15,6 +15,7 @@ import { createStoryEditor } from './domain/articles/story-editor.js';
 import { type Clock, type IdGenerator, systemClock } from './domain/clock.js';
 import { KiosqueError } from './domain/errors.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
+import { createFeedService } from './domain/feeds/feed-service.js';
 import { type Catalog, createTranslator, type Translator } from './domain/i18n/translator.js';
 import { createJobWorker, type JobWorker } from './domain/jobs/job-worker.js';
 import { createMediaLibrary } from './domain/media/media-library.js';
@@ -293,6 +294,13 @@ export async function createApp(options: AppOptions): Promise<App> {
       ]),
       reading: createReadingService({ articles, taxonomy, related: relatedLists, clock }),
       search,
+      feeds: createFeedService({
+        stories: articles,
+        taxonomy,
+        clock,
+        content: config.feedContent,
+        languages: config.languages,
+      }),
       newsletter: newsletters.service,
       audience: buildAudience({
         config,

@@ -12,6 +12,7 @@ import { renderToString } from 'preact-render-to-string';
 import type { ReadingService } from '../domain/articles/reading-service.js';
 import type { Clock } from '../domain/clock.js';
 import { type ErrorCode, isKiosqueError, KiosqueError } from '../domain/errors.js';
+import type { FeedService } from '../domain/feeds/feed-service.js';
 import { negotiateLanguage, type Translator } from '../domain/i18n/translator.js';
 import type { NewsletterService } from '../domain/newsletter/newsletter-service.js';
 import type { SearchService } from '../domain/search/search-service.js';
@@ -20,6 +21,7 @@ import type { AdminAccess } from './admin-guard.js';
 import { errorStatus } from './error-status.js';
 import type { CachedPage, PageCache } from './page-cache.js';
 import { type AdminDependencies, registerAdminRoutes } from './routes/admin-routes.js';
+import { registerFeedRoutes } from './routes/feed-routes.js';
 import { registerMediaRoutes } from './routes/media-routes.js';
 import { type AudienceDependencies, registerMemberRoutes } from './routes/member-routes.js';
 import { registerNewsletterRoutes } from './routes/newsletter-routes.js';
@@ -43,6 +45,7 @@ export interface WebDependencies {
   assets: Map<string, StaticAsset>;
   reading: ReadingService;
   search: SearchService;
+  feeds: FeedService;
   newsletter: NewsletterService;
   /** Members, the paywall and subscriptions. */
   audience: AudienceDependencies;
@@ -133,6 +136,7 @@ export async function createServer(deps: WebDependencies): Promise<FastifyInstan
 
   registerAssetRoutes(app, deps.assets);
   registerSiteRoutes(app, deps, web);
+  registerFeedRoutes(app, deps, web);
   registerSearchRoutes(app, deps, web);
   registerNewsletterRoutes(app, deps, web);
   registerMemberRoutes(app, deps, web);

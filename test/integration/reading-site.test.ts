@@ -4,6 +4,7 @@ import { XMLParser } from 'fast-xml-parser';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DemoArticle, readDemoArticles } from '../../src/demo/demo-loader.js';
+import { feedLength } from '../../src/domain/feeds/feed-service.js';
 import { newsroom } from '../support/articles.js';
 import { databaseKinds } from '../support/databases.js';
 import { attributesOf, byClass, cardLinks, elements, inner, sectionLabelledBy, textOf } from '../support/html.js';
@@ -385,7 +386,9 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
       expect(channel.language).toBe('fr');
       expect(channel.title).toBe('Kiosque — L’actualité en français');
       const links: string[] = channel.item.map((item: { link: string }) => item.link);
-      expect(links).toEqual([...newestFirst('fr'), ...archive].slice(0, 13).map((path) => `${site.url}${path}`));
+      expect(links).toEqual(
+        [...newestFirst('fr'), ...archive].slice(0, feedLength).map((path) => `${site.url}${path}`),
+      );
       const french = new Map(demo.filter((a) => a.language === 'fr').map((a) => [`${site.url}/fr/${a.slug}`, a]));
       for (const item of channel.item as { link: string; title: string; pubDate: string }[]) {
         expect(item.link.startsWith(`${site.url}/fr/`)).toBe(true);

@@ -212,6 +212,7 @@ export function ListingPageView({
       title={`${pageTitle} — ${site.name}`}
       description={bio || title}
       path={listing.page > 1 ? `${path}?page=${listing.page}` : path}
+      feed={{ title, path: (file) => paths.listingFeed(kind, t.language, listing.subject.slug, file) }}
     >
       <header class="listing__header">
         <h1>{title}</h1>

@@ -32,6 +32,8 @@ export const paths = {
   rss: (language: string) => `/${language}/rss.xml`,
   atom: (language: string) => `/${language}/atom.xml`,
   jsonFeed: (language: string) => `/${language}/feed.json`,
+  /** A language's feed in one of the three formats. */
+  languageFeed: (language: string, file: FeedFile) => `/${language}/${file}`,
   /** A section's, tag's or author's feed: `…/section/monde/rss.xml`, `atom.xml` or `feed.json`. */
   listingFeed: (kind: 'section' | 'tag' | 'author', language: string, slug: string, file: FeedFile) =>
     `/${language}/${kind}/${slug}/${file}`,
