@@ -28,6 +28,7 @@ import { type CheckoutGateway, createBillingService } from './domain/paywall/bil
 import { createPaywallService } from './domain/paywall/paywall-service.js';
 import { createRelatedService, type RelatedService } from './domain/related/related-service.js';
 import { createSearchService, type SearchService } from './domain/search/search-service.js';
+import { createSitemapService } from './domain/sitemaps/sitemap-service.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
 import { createEmailComposer } from './mail/email-composer.js';
 import { createOutboxTransport } from './mail/outbox-transport.js';
@@ -59,6 +60,7 @@ import { createNewsroomRepository } from './storage/newsroom-repository.js';
 import { createRelatedRepository } from './storage/related-repository.js';
 import { createSearchIndex } from './storage/search-index.js';
 import { createSimilarityIndex } from './storage/similarity-index.js';
+import { createSitemapRepository } from './storage/sitemap-repository.js';
 import { createSqlJobQueue } from './storage/sql-job-queue.js';
 import {
   createLoginFailureRepository,
@@ -116,6 +118,8 @@ export interface AppOptions {
    * tests pass one: Stripe's servers cannot run here. Webhook verification stays the real library's.
    */
   checkoutGateway?: CheckoutGateway;
+  /** URLs per sitemap file (50,000, the protocol's limit, unless a test needs a split on a small site). */
+  sitemapUrlLimit?: number;
 }
 
 /** Ids sort by creation time (base-36 milliseconds) and carry 64 random bits. */
@@ -300,6 +304,12 @@ export async function createApp(options: AppOptions): Promise<App> {
         clock,
         content: config.feedContent,
         languages: config.languages,
+      }),
+      sitemaps: createSitemapService({
+        reader: createSitemapRepository(database.db),
+        clock,
+        languages: config.languages,
+        urlLimit: options.sitemapUrlLimit,
       }),
       newsletter: newsletters.service,
       audience: buildAudience({
