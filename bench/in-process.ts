@@ -93,7 +93,12 @@ export async function timeRenders(app: App, paths: string[]): Promise<RenderTimi
       publicUrl: 'http://127.0.0.1:3000',
       languages: ['fr', 'en'],
       defaultLanguage: 'fr',
-      assets: { css: '/assets/site.css', js: '/assets/site.js', icon: '/assets/favicon.svg' },
+      assets: {
+        css: '/assets/site.css',
+        js: '/assets/site.js',
+        icon: '/assets/favicon.svg',
+        logo: '/assets/logo.png',
+      },
       followLinks: [],
       sections,
       year: 2026,

@@ -36,6 +36,7 @@ import { createSmtpTransport } from './mail/smtp-transport.js';
 import { createImageInspector } from './media/image-inspector.js';
 import { createImageVariants } from './media/image-variants.js';
 import { createDiskMediaStore } from './media/media-store.js';
+import { publisherLogo } from './media/publisher-logo.js';
 import { createVariantJobs } from './media/variant-jobs.js';
 import { createStripeWebhookReader } from './payments/stripe-events.js';
 import { createStripeClient, createStripeGateway } from './payments/stripe-gateway.js';
@@ -73,7 +74,7 @@ import { dependenciesChangedBy } from './web/cache-invalidation.js';
 import { createPageCache, type PageCache } from './web/page-cache.js';
 import type { AudienceDependencies } from './web/routes/member-routes.js';
 import { createServer } from './web/server.js';
-import { loadStaticAssets } from './web/static-assets.js';
+import { loadStaticAssets, staticAsset } from './web/static-assets.js';
 import { variantWidths } from './web/views/components.js';
 import { paths } from './web/views/site-context.js';
 
@@ -277,6 +278,19 @@ export async function createApp(options: AppOptions): Promise<App> {
 
     const newsletters = await buildNewsletters({ config, database, articles, translators, clock, ids, logger });
 
+    const assets = loadStaticAssets(assetFolder, [
+      'site.css',
+      'site.js',
+      'favicon.svg',
+      'admin.css',
+      'admin.js',
+      'admin-editor.js',
+      'admin-media.js',
+      'admin-editor.css',
+    ]);
+    // Structured data names the publisher's logo, which search engines want as a raster image.
+    assets.set('logo.png', staticAsset('logo.png', await publisherLogo(assets.get('favicon.svg')!.identity)));
+
     const server = await createServer({
       site: {
         name: config.siteName,
@@ -286,16 +300,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         followLinks: config.followLinks,
       },
       translators,
-      assets: loadStaticAssets(assetFolder, [
-        'site.css',
-        'site.js',
-        'favicon.svg',
-        'admin.css',
-        'admin.js',
-        'admin-media.js',
-        'admin-editor.js',
-        'admin-editor.css',
-      ]),
+      assets,
       reading: createReadingService({ articles, taxonomy, related: relatedLists, clock }),
       search,
       feeds: createFeedService({

@@ -184,6 +184,7 @@ function createPageRenderer(deps: WebDependencies) {
         css: assets.get('site.css')!.url,
         js: assets.get('site.js')!.url,
         icon: assets.get('favicon.svg')!.url,
+        logo: assets.get('logo.png')!.url,
       },
       followLinks: site.followLinks,
       sections,

@@ -69,6 +69,8 @@ const technicalAttributes = new Set([
   'datetime',
   'sizes',
   'rel',
+  // OpenGraph's property names (og:title, article:author), machine vocabulary like a meta name.
+  'property',
   'type',
   'name',
   'for',
@@ -117,7 +119,8 @@ export function chromeOf(html: string, content: string[]): string {
     .replace(/<input\b[^>]*\btype="hidden"[^>]*>/gi, '');
   const attributes = [...withoutBody.matchAll(/<[a-z][a-z0-9]*\b[^>]*>/gi)].flatMap((tag) =>
     Object.entries(attributesOf(tag[0]))
-      .filter(([name, value]) => value !== '' && !technicalAttributes.has(name))
+      // An absolute URL in any attribute (og:url, og:image, article:author) is an address, not words.
+      .filter(([name, value]) => value !== '' && !technicalAttributes.has(name) && !/^https?:\/\/\S+$/.test(value))
       .map(([, value]) => value),
   );
   let text = [textOf(withoutBody), ...attributes].join(' | ');

@@ -14,6 +14,8 @@ export interface LayoutProps {
   description?: string;
   /** Path of this page, for the canonical link. Omitted on error pages. */
   path?: string;
+  /** An absolute canonical URL elsewhere (syndicated copy points to its source); else `path` here. */
+  canonical?: string;
   /**
    * This page in every language it exists in (this one included), as site paths: they become
    * reciprocal hreflang links with an x-default, and the language switcher's targets.
@@ -32,6 +34,7 @@ export function Layout({
   title,
   description,
   path,
+  canonical,
   alternates = {},
   translatable = false,
   feed,
@@ -49,7 +52,7 @@ export function Layout({
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{title}</title>
         {description ? <meta name="description" content={description} /> : null}
-        {path ? <link rel="canonical" href={absoluteUrl(site, path)} /> : null}
+        {canonical || path ? <link rel="canonical" href={canonical ?? absoluteUrl(site, path as string)} /> : null}
         {versions.length > 1
           ? [
               ...versions.map((other) => (

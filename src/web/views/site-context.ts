@@ -8,7 +8,8 @@ export interface SiteContext {
   languages: readonly string[];
   /** The language `x-default` alternates point to. */
   defaultLanguage: string;
-  assets: { css: string; js: string; icon: string };
+  /** `logo` is a square PNG of the icon: structured data's publisher logo. */
+  assets: { css: string; js: string; icon: string; logo: string };
   followLinks: readonly { network: string; url: string }[];
   /** Sections of this language, for the main navigation. */
   sections: readonly { slug: string; name: string }[];
