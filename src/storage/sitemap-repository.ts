@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { SitemapListing, SitemapReader } from '../domain/sitemaps/sitemap-service.js';
 import { type Database, toDate } from './schema.js';
 
@@ -90,62 +90,81 @@ export function createSitemapRepository(db: Kysely<Database>): SitemapReader {
       return [...stories.values()];
     },
 
-    async listListings(language, now) {
-      const cutoff = now.toISOString();
-      const visible = sql<boolean>`articles.status = 'published' and articles.deleted_at is null and articles.published_at <= ${cutoff}`;
+    async countListings(language, now) {
+      // Counted from the language's public stories, by id only: no name or slug is read.
       const [sections, tags, authors] = await Promise.all([
-        db
-          .selectFrom('sections')
-          .innerJoin('articles', 'articles.section_id', 'sections.id')
-          .where('sections.language', '=', language)
-          .where('articles.language', '=', language)
-          .where(visible)
-          .groupBy('sections.slug')
-          .select((eb) => [
-            'sections.slug',
-            eb.fn.max('articles.updated_at').as('updated'),
-            eb.fn.max('articles.published_at').as('published'),
-          ])
-          .orderBy('sections.slug')
+        publicIn(language, now)
+          .where('articles.section_id', 'is not', null)
+          .select((eb) => eb.fn.count<string | number>('articles.section_id').distinct().as('n'))
+          .executeTakeFirstOrThrow(),
+        publicIn(language, now)
+          .innerJoin('article_tags', 'article_tags.article_id', 'articles.id')
+          .select((eb) => eb.fn.count<string | number>('article_tags.tag_id').distinct().as('n'))
+          .executeTakeFirstOrThrow(),
+        publicIn(language, now)
+          .innerJoin('article_authors', 'article_authors.article_id', 'articles.id')
+          .select((eb) => eb.fn.count<string | number>('article_authors.author_id').distinct().as('n'))
+          .executeTakeFirstOrThrow(),
+      ]);
+      return Number(sections.n) + Number(tags.n) + Number(authors.n);
+    },
+
+    async listListings(language, now) {
+      // Grouped by id over the language's public stories, then named: one pass over the stories each.
+      const newest = (eb: ExpressionBuilder<Database & { articles: Database['articles'] }, 'articles'>) => [
+        eb.fn.max('articles.updated_at').as('updated'),
+        eb.fn.max('articles.published_at').as('published'),
+      ];
+      const [sections, tags, authors] = await Promise.all([
+        publicIn(language, now)
+          .where('articles.section_id', 'is not', null)
+          .groupBy('articles.section_id')
+          .select((eb) => ['articles.section_id as id', ...newest(eb)])
           .execute(),
-        db
-          .selectFrom('tags')
-          .innerJoin('article_tags', 'article_tags.tag_id', 'tags.id')
-          .innerJoin('articles', 'articles.id', 'article_tags.article_id')
-          .where('tags.language', '=', language)
-          .where('articles.language', '=', language)
-          .where(visible)
-          .groupBy('tags.slug')
-          .select((eb) => [
-            'tags.slug',
-            eb.fn.max('articles.updated_at').as('updated'),
-            eb.fn.max('articles.published_at').as('published'),
-          ])
-          .orderBy('tags.slug')
+        publicIn(language, now)
+          .innerJoin('article_tags', 'article_tags.article_id', 'articles.id')
+          .groupBy('article_tags.tag_id')
+          .select((eb) => ['article_tags.tag_id as id', ...newest(eb)])
           .execute(),
-        db
-          .selectFrom('authors')
-          .innerJoin('article_authors', 'article_authors.author_id', 'authors.id')
-          .innerJoin('articles', 'articles.id', 'article_authors.article_id')
-          .where('articles.language', '=', language)
-          .where(visible)
-          .groupBy('authors.slug')
-          .select((eb) => [
-            'authors.slug',
-            eb.fn.max('articles.updated_at').as('updated'),
-            eb.fn.max('articles.published_at').as('published'),
-          ])
-          .orderBy('authors.slug')
+        publicIn(language, now)
+          .innerJoin('article_authors', 'article_authors.article_id', 'articles.id')
+          .groupBy('article_authors.author_id')
+          .select((eb) => ['article_authors.author_id as id', ...newest(eb)])
           .execute(),
       ]);
-      const listing =
-        (kind: SitemapListing['kind']) =>
-        (row: { slug: string; updated: string | Date | null; published: string | Date | null }): SitemapListing => ({
-          kind,
-          slug: row.slug,
-          lastModified: later(row.updated as string | Date, row.published),
-        });
-      return [...sections.map(listing('section')), ...tags.map(listing('tag')), ...authors.map(listing('author'))];
+      const slugs = async (table: 'sections' | 'tags' | 'authors', ids: (string | null)[]) => {
+        const wanted = ids.filter((id): id is string => id !== null);
+        const found = new Map<string, string>();
+        // In slices: SQLite takes at most 32,766 parameters per statement.
+        for (let i = 0; i < wanted.length; i += 10_000) {
+          const rows = await db
+            .selectFrom(table)
+            .select(['id', 'slug'])
+            .where('id', 'in', wanted.slice(i, i + 10_000))
+            .execute();
+          for (const row of rows) found.set(row.id, row.slug);
+        }
+        return found;
+      };
+      const listings: SitemapListing[] = [];
+      for (const [kind, table, rows] of [
+        ['section', 'sections', sections],
+        ['tag', 'tags', tags],
+        ['author', 'authors', authors],
+      ] as const) {
+        const names = await slugs(
+          table,
+          rows.map((row) => row.id),
+        );
+        const entries = rows
+          .flatMap((row) => {
+            const slug = row.id ? names.get(row.id) : undefined;
+            return slug ? [{ kind, slug, lastModified: later(row.updated as string | Date, row.published) }] : [];
+          })
+          .sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+        listings.push(...entries);
+      }
+      return listings;
     },
 
     async listRecent(language, since, now, limit) {

@@ -18,6 +18,9 @@ function reader(stories: number): SitemapReader & { asked: { since?: Date; limit
         translations: [],
       }));
     },
+    async countListings() {
+      return 3;
+    },
     async listListings() {
       return ['a', 'b', 'c'].map((slug) => ({ kind: 'tag' as const, slug, lastModified: now }));
     },

@@ -34,7 +34,9 @@ export interface SitemapReader {
   countPublic(language: string, now: Date): Promise<{ count: number; lastModified: Date | null }>;
   /** Public stories, oldest first (so a new story only ever changes the last file). */
   listPublic(language: string, now: Date, offset: number, limit: number): Promise<SitemapStory[]>;
-  /** Sections, tags and authors with public stories in the language. */
+  /** How many sections, tags and authors have public stories in the language. */
+  countListings(language: string, now: Date): Promise<number>;
+  /** Those sections, tags and authors, each kind by slug. */
   listListings(language: string, now: Date): Promise<SitemapListing[]>;
   /** Public stories published at or after `since`, newest first. */
   listRecent(language: string, since: Date, now: Date, limit: number): Promise<NewsStory[]>;
@@ -67,10 +69,10 @@ export function createSitemapService(deps: {
   async function size(language: string, now: Date) {
     const [stories, listings] = await Promise.all([
       reader.countPublic(language, now),
-      reader.listListings(language, now),
+      reader.countListings(language, now),
     ]);
-    const total = 1 + listings.length + stories.count;
-    return { stories, listings, files: Math.max(1, Math.ceil(total / urlLimit)) };
+    const pages = 1 + listings;
+    return { stories, pages, files: Math.max(1, Math.ceil((pages + stories.count) / urlLimit)) };
   }
 
   return {
@@ -86,14 +88,18 @@ export function createSitemapService(deps: {
     async file(language: string, number: number): Promise<SitemapEntry[]> {
       assertLanguage(language);
       const now = clock.now();
-      const { stories, listings, files } = await size(language, now);
+      const { stories, pages: pageCount, files } = await size(language, now);
       if (!Number.isInteger(number) || number < 1 || number > files) throw new KiosqueError('PAGE_NOT_FOUND');
-      const pages: SitemapEntry[] = [{ kind: 'home', lastModified: stories.lastModified }, ...listings];
       const start = (number - 1) * urlLimit;
       const end = start + urlLimit;
+      // Home and listings come first: only the files that hold some of them read them.
+      const pages: SitemapEntry[] =
+        start < pageCount
+          ? [{ kind: 'home', lastModified: stories.lastModified }, ...(await reader.listListings(language, now))]
+          : [];
       const fromPages = pages.slice(start, end);
-      const storyStart = Math.max(0, start - pages.length);
-      const storyCount = Math.min(end - pages.length, stories.count) - storyStart;
+      const storyStart = Math.max(0, start - pageCount);
+      const storyCount = Math.min(end - pageCount, stories.count) - storyStart;
       const fromStories =
         storyCount > 0
           ? (await reader.listPublic(language, now, storyStart, storyCount)).map(
