@@ -132,6 +132,15 @@ describe.each(databaseKinds(inject('postgresAvailable')))('feeds on $kind', ({ k
     expect(feed['@_xml:lang']).toBe(language ?? undefined);
     expect(document.language).toBe(language ?? undefined);
     expect(channel.lastBuildDate).toMatch(rfc822);
+    // The square PNG logo for readers that show a picture, the SVG icon where a small one is asked for.
+    const logo = new RegExp(`^${target.url}/assets/logo\\.[\\w-]+\\.png$`);
+    expect(channel.image.url).toMatch(logo);
+    expect(channel.image.link).toBe(channel.link);
+    expect(text(feed.logo)).toMatch(logo);
+    expect(text(feed.icon)).toMatch(/\/assets\/favicon\.[\w-]+\.svg$/);
+    expect(document.icon).toMatch(logo);
+    expect(document.favicon).toBe(text(feed.icon));
+    expect((await get(target, new URL(document.icon).pathname)).headers['content-type']).toBe('image/png');
     expect(text(feed.updated)).toMatch(rfc3339);
 
     const rssItems = (channel.item ?? []) as Xml[];

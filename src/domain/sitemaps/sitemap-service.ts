@@ -87,15 +87,24 @@ export function createSitemapService(deps: {
     /** The addresses of one file of a language's sitemap; a file past the last is not found. */
     async file(language: string, number: number): Promise<SitemapEntry[]> {
       assertLanguage(language);
+      if (!Number.isInteger(number) || number < 1) throw new KiosqueError('PAGE_NOT_FOUND');
       const now = clock.now();
-      const { stories, pages: pageCount, files } = await size(language, now);
-      if (!Number.isInteger(number) || number < 1 || number > files) throw new KiosqueError('PAGE_NOT_FOUND');
+      // The first file always starts with home and the listings: read them at once, which counts them too.
+      const [stories, listings] = await Promise.all([
+        reader.countPublic(language, now),
+        number === 1 ? reader.listListings(language, now) : null,
+      ]);
+      const pageCount = 1 + (listings ? listings.length : await reader.countListings(language, now));
+      const files = Math.max(1, Math.ceil((pageCount + stories.count) / urlLimit));
+      if (number > files) throw new KiosqueError('PAGE_NOT_FOUND');
       const start = (number - 1) * urlLimit;
       const end = start + urlLimit;
-      // Home and listings come first: only the files that hold some of them read them.
       const pages: SitemapEntry[] =
         start < pageCount
-          ? [{ kind: 'home', lastModified: stories.lastModified }, ...(await reader.listListings(language, now))]
+          ? [
+              { kind: 'home', lastModified: stories.lastModified },
+              ...(listings ?? (await reader.listListings(language, now))),
+            ]
           : [];
       const fromPages = pages.slice(start, end);
       const storyStart = Math.max(0, start - pageCount);

@@ -99,6 +99,7 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDependencies, 
       >,
       siteName: site.name,
       iconUrl: absoluteUrl(site, deps.assets.get('favicon.svg')!.url),
+      logoUrl: absoluteUrl(site, deps.assets.get('logo.png')!.url),
       updatedAt: feed.updatedAt,
       items,
     };

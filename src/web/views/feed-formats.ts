@@ -12,7 +12,9 @@ export interface FeedDocument {
   /** This feed in each format; each format's self link is its own. */
   urls: Record<FeedFile, string>;
   siteName: string;
+  /** The site icon (SVG, small) and the publisher logo (square PNG) for readers that show one. */
   iconUrl: string;
+  logoUrl: string;
   updatedAt: Date;
   items: FeedItem[];
 }
@@ -81,6 +83,7 @@ export function renderRss(feed: FeedDocument): string {
     feed.language === null ? '' : element('language', feed.language),
     element('lastBuildDate', rfc822(feed.updatedAt)),
     element('generator', 'Kiosque'),
+    `<image>${element('url', feed.logoUrl)}${element('title', feed.title)}${element('link', feed.homeUrl)}</image>`,
     ...items,
     '</channel></rss>\n',
   ].join('');
@@ -123,6 +126,7 @@ export function renderAtom(feed: FeedDocument): string {
     `<author>${element('name', feed.siteName)}</author>`,
     element('generator', 'Kiosque'),
     element('icon', feed.iconUrl),
+    element('logo', feed.logoUrl),
     ...entries,
     '</feed>\n',
   ].join('');
@@ -136,6 +140,7 @@ export function renderJsonFeed(feed: FeedDocument): string {
     home_page_url: feed.homeUrl,
     feed_url: feed.urls['feed.json'],
     description: feed.description,
+    icon: feed.logoUrl,
     favicon: feed.iconUrl,
     authors: [{ name: feed.siteName }],
     ...(feed.language === null ? {} : { language: feed.language }),
