@@ -93,7 +93,12 @@ export async function timeRenders(app: App, paths: string[]): Promise<RenderTimi
       publicUrl: 'http://127.0.0.1:3000',
       languages: ['fr', 'en'],
       defaultLanguage: 'fr',
-      assets: { css: '/assets/site.css', js: '/assets/site.js', icon: '/assets/favicon.svg' },
+      assets: {
+        css: '/assets/site.css',
+        js: '/assets/site.js',
+        icon: '/assets/favicon.svg',
+        logo: '/assets/logo.png',
+      },
       followLinks: [],
       sections,
       year: 2026,
@@ -175,4 +180,56 @@ export async function timePublishToHome(app: App, drafts: { id: string; headline
     }
   }
   return { publish: stats(publish), visibleOnHome: stats(visible), polls };
+}
+
+export interface FeedSitemapTiming {
+  name: string;
+  path: string;
+  /** The first miss: it may also make the enclosed hero variants that no one asked for yet. */
+  firstMs: number;
+  /** Later misses (the page cache emptied before each), milliseconds. */
+  miss: Stats;
+  bytes: number;
+}
+
+/**
+ * Feeds and sitemaps rendered on a cache miss, through Fastify (`app.server.inject`) with the page
+ * cache emptied before every request: what a crawler or feed reader costs after a story changes.
+ */
+export async function timeFeedsAndSitemaps(app: App, tagPath: string, repeats = 5): Promise<FeedSitemapTiming[]> {
+  const targets = [
+    { name: 'RSS feed, French', path: '/fr/rss.xml' },
+    { name: 'Atom feed, French', path: '/fr/atom.xml' },
+    { name: 'JSON Feed, French', path: '/fr/feed.json' },
+    { name: 'RSS feed, whole site', path: '/rss.xml' },
+    { name: 'RSS feed, busiest French tag', path: `${tagPath}/rss.xml` },
+    { name: 'sitemap index', path: '/sitemap.xml' },
+    { name: 'sitemap, French, file 1', path: '/sitemaps/fr-1.xml' },
+    { name: 'Google News sitemap, French', path: '/sitemaps/news-fr.xml' },
+  ];
+  const timings: FeedSitemapTiming[] = [];
+  for (const target of targets) {
+    const once = async () => {
+      app.pageCache.clear();
+      const t0 = performance.now();
+      const response = await app.server.inject({
+        method: 'GET',
+        url: target.path,
+        headers: { 'accept-encoding': 'gzip' },
+      });
+      const elapsed = performance.now() - t0;
+      if (response.statusCode !== 200) throw new Error(`${target.path} answered ${response.statusCode}`);
+      return { elapsed, bytes: Number(response.headers['content-length'] ?? response.rawPayload.length) };
+    };
+    const first = await once();
+    const misses: number[] = [];
+    let bytes = first.bytes;
+    for (let i = 0; i < repeats; i++) {
+      const result = await once();
+      misses.push(result.elapsed);
+      bytes = result.bytes;
+    }
+    timings.push({ ...target, firstMs: first.elapsed, miss: stats(misses), bytes });
+  }
+  return timings;
 }

@@ -371,6 +371,34 @@ export function writeResults(results: BenchResults, baseline: BenchResults | nul
     );
   }
 
+  const discovered = results.sizes.filter((size) => size.feedsAndSitemaps && size.feedsAndSitemaps.length > 0);
+  if (discovered.length > 0) {
+    out.push(
+      '## Feeds and sitemaps (cache miss, in-process)',
+      '',
+      'Each requested through `app.server.inject` with the page cache emptied first: once (which may also make the hero variants a feed encloses), then five times; gzip size as served.',
+      '',
+    );
+    for (const size of discovered) {
+      out.push(
+        `### ${n(size.size)} articles`,
+        '',
+        table(
+          ['document', 'path', 'miss median', 'miss max', 'first miss', 'gzip'],
+          (size.feedsAndSitemaps ?? []).map((timing) => [
+            timing.name,
+            `\`${timing.path}\``,
+            ms(timing.miss.median),
+            ms(timing.miss.max),
+            ms(timing.firstMs, 0),
+            `${(timing.bytes / 1024).toFixed(0)} KB`,
+          ]),
+        ),
+        '',
+      );
+    }
+  }
+
   const weights: [string, import('./page-weight.js').PageWeight][] = results.sizes.length
     ? [[`generated article (${n(results.sizes.at(-1)!.size)} site)`, results.sizes.at(-1)!.weight]]
     : [];

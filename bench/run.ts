@@ -17,11 +17,13 @@ import {
 } from './discovery.js';
 import { cacheFolder, ensureSite, fillSite, sitePaths } from './generate-site.js';
 import {
+  type FeedSitemapTiming,
   openApp,
   type PublishTiming,
   type RenderTimings,
   type Stats,
   stats,
+  timeFeedsAndSitemaps,
   timePublishToHome,
   timeRenders,
 } from './in-process.js';
@@ -132,6 +134,8 @@ export interface SizeResult {
   relatedPerPublish?: Stats;
   /** Building the search index and every related list of the generated site, in bulk. */
   discoveryBuild?: DiscoveryBuild | null;
+  /** Feeds and sitemaps on a cache miss (absent from runs made before they existed). */
+  feedsAndSitemaps?: FeedSitemapTiming[];
   weight: PageWeight;
   hotPath: string;
 }
@@ -346,13 +350,20 @@ async function measureSize(size: number): Promise<SizeResult> {
   let publish: PublishTiming;
   let search: SearchTiming;
   let relatedPerPublish: Stats;
+  let feedsAndSitemaps: FeedSitemapTiming[];
   try {
     render = await timeRenders(app, sequentialPaths.slice(0, 220));
     publish = await timePublishToHome(app, paths.drafts.slice(0, 5));
     search = await timeSearches(app);
     relatedPerPublish = await timeRelatedPerPublish(app, paths.drafts.slice(5, 10));
+    feedsAndSitemaps = await timeFeedsAndSitemaps(app, paths.tag);
   } finally {
     await app.close();
+  }
+  for (const timing of feedsAndSitemaps) {
+    log(
+      `  ${timing.name.padEnd(30)} miss median ${timing.miss.median.toFixed(1)} ms, max ${timing.miss.max.toFixed(1)} ms (first ${timing.firstMs.toFixed(0)} ms), ${(timing.bytes / 1024).toFixed(0)} KB gzip`,
+    );
   }
   log(
     `  search (in-process): p50 ${search.all.median.toFixed(1)} ms, p95 ${search.p95.toFixed(1)} ms; publish → related lists stored: median ${relatedPerPublish.median.toFixed(0)} ms`,
@@ -386,6 +397,7 @@ async function measureSize(size: number): Promise<SizeResult> {
     search,
     relatedPerPublish,
     discoveryBuild: readDiscoveryBuild(site.dataDir),
+    feedsAndSitemaps,
     weight,
     hotPath: paths.hot,
   };

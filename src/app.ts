@@ -15,6 +15,7 @@ import { createStoryEditor } from './domain/articles/story-editor.js';
 import { type Clock, type IdGenerator, systemClock } from './domain/clock.js';
 import { KiosqueError } from './domain/errors.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
+import { createFeedService } from './domain/feeds/feed-service.js';
 import { type Catalog, createTranslator, type Translator } from './domain/i18n/translator.js';
 import { createJobWorker, type JobWorker } from './domain/jobs/job-worker.js';
 import { createMediaLibrary } from './domain/media/media-library.js';
@@ -27,6 +28,7 @@ import { type CheckoutGateway, createBillingService } from './domain/paywall/bil
 import { createPaywallService } from './domain/paywall/paywall-service.js';
 import { createRelatedService, type RelatedService } from './domain/related/related-service.js';
 import { createSearchService, type SearchService } from './domain/search/search-service.js';
+import { createSitemapService } from './domain/sitemaps/sitemap-service.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
 import { createEmailComposer } from './mail/email-composer.js';
 import { createOutboxTransport } from './mail/outbox-transport.js';
@@ -34,6 +36,7 @@ import { createSmtpTransport } from './mail/smtp-transport.js';
 import { createImageInspector } from './media/image-inspector.js';
 import { createImageVariants } from './media/image-variants.js';
 import { createDiskMediaStore } from './media/media-store.js';
+import { publisherLogo } from './media/publisher-logo.js';
 import { createVariantJobs } from './media/variant-jobs.js';
 import { createStripeWebhookReader } from './payments/stripe-events.js';
 import { createStripeClient, createStripeGateway } from './payments/stripe-gateway.js';
@@ -58,6 +61,7 @@ import { createNewsroomRepository } from './storage/newsroom-repository.js';
 import { createRelatedRepository } from './storage/related-repository.js';
 import { createSearchIndex } from './storage/search-index.js';
 import { createSimilarityIndex } from './storage/similarity-index.js';
+import { createSitemapRepository } from './storage/sitemap-repository.js';
 import { createSqlJobQueue } from './storage/sql-job-queue.js';
 import {
   createLoginFailureRepository,
@@ -70,7 +74,7 @@ import { dependenciesChangedBy } from './web/cache-invalidation.js';
 import { createPageCache, type PageCache } from './web/page-cache.js';
 import type { AudienceDependencies } from './web/routes/member-routes.js';
 import { createServer } from './web/server.js';
-import { loadStaticAssets } from './web/static-assets.js';
+import { loadStaticAssets, staticAsset } from './web/static-assets.js';
 import { variantWidths } from './web/views/components.js';
 import { paths } from './web/views/site-context.js';
 
@@ -115,6 +119,8 @@ export interface AppOptions {
    * tests pass one: Stripe's servers cannot run here. Webhook verification stays the real library's.
    */
   checkoutGateway?: CheckoutGateway;
+  /** URLs per sitemap file (50,000, the protocol's limit, unless a test needs a split on a small site). */
+  sitemapUrlLimit?: number;
 }
 
 /** Ids sort by creation time (base-36 milliseconds) and carry 64 random bits. */
@@ -272,6 +278,19 @@ export async function createApp(options: AppOptions): Promise<App> {
 
     const newsletters = await buildNewsletters({ config, database, articles, translators, clock, ids, logger });
 
+    const assets = loadStaticAssets(assetFolder, [
+      'site.css',
+      'site.js',
+      'favicon.svg',
+      'admin.css',
+      'admin.js',
+      'admin-editor.js',
+      'admin-media.js',
+      'admin-editor.css',
+    ]);
+    // Structured data names the publisher's logo, which search engines want as a raster image.
+    assets.set('logo.png', staticAsset('logo.png', await publisherLogo(assets.get('favicon.svg')!.identity)));
+
     const server = await createServer({
       site: {
         name: config.siteName,
@@ -281,18 +300,22 @@ export async function createApp(options: AppOptions): Promise<App> {
         followLinks: config.followLinks,
       },
       translators,
-      assets: loadStaticAssets(assetFolder, [
-        'site.css',
-        'site.js',
-        'favicon.svg',
-        'admin.css',
-        'admin.js',
-        'admin-media.js',
-        'admin-editor.js',
-        'admin-editor.css',
-      ]),
+      assets,
       reading: createReadingService({ articles, taxonomy, related: relatedLists, clock }),
       search,
+      feeds: createFeedService({
+        stories: articles,
+        taxonomy,
+        clock,
+        content: config.feedContent,
+        languages: config.languages,
+      }),
+      sitemaps: createSitemapService({
+        reader: createSitemapRepository(database.db),
+        clock,
+        languages: config.languages,
+        urlLimit: options.sitemapUrlLimit,
+      }),
       newsletter: newsletters.service,
       audience: buildAudience({
         config,

@@ -28,6 +28,8 @@ export async function startTestSite(
     env?: Record<string, string>;
     /** Stands in for Stripe's API (see test/support/fake-stripe.ts). */
     checkoutGateway?: CheckoutGateway;
+    /** URLs per sitemap file, small to see the split on a small site. */
+    sitemapUrlLimit?: number;
   } = {},
 ): Promise<TestSite> {
   const database = await createTestDatabase(kind);
@@ -48,6 +50,7 @@ export async function startTestSite(
     logger: pino({ level: 'silent' }),
     clock: options.clock,
     checkoutGateway: options.checkoutGateway,
+    sitemapUrlLimit: options.sitemapUrlLimit,
   });
   if (options.listen) await app.server.listen({ port, host: '127.0.0.1' });
   const url = config.publicUrl;
