@@ -55,6 +55,7 @@ import {
 import { migrateToLatest } from './storage/migrator.js';
 import { createNewsletterRepository } from './storage/newsletter-repository.js';
 import { createNewsroomRepository } from './storage/newsroom-repository.js';
+import { connectPostgresEventBus, type PostgresEventBus } from './storage/postgres/postgres-event-bus.js';
 import { createRelatedRepository } from './storage/related-repository.js';
 import { createSearchIndex } from './storage/search-index.js';
 import { createSimilarityIndex } from './storage/similarity-index.js';
@@ -85,6 +86,8 @@ export class DataDirError extends Error {
 export interface App {
   server: FastifyInstance;
   database: DatabaseHandle;
+  /** Names this process among the instances sharing a database (its listening connection on PostgreSQL is `kiosque-events:<id>`). */
+  instanceId: string;
   events: EventBus;
   pageCache: PageCache;
   /** The newsroom's writes (the admin builds on them). */
@@ -179,6 +182,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   ensureWritableDataDir(config.dataDir);
   const database = await openDatabase(config.database);
+  let broadcast: PostgresEventBus | null = null;
   try {
     const { applied } = await migrateToLatest(database.db, database.dialect);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
@@ -192,8 +196,20 @@ export async function createApp(options: AppOptions): Promise<App> {
       await loadDemoContent({ articles, taxonomy, images, store, clock, ids, logger });
     }
 
-    const events = createLocalEventBus();
     const pageCache = createPageCache({ maxBytes: config.pageCacheBytes });
+    const instanceId = ids('instance');
+    // Instances sharing a PostgreSQL database hear each other's changes; SQLite is one process.
+    if (config.database.kind === 'postgres') {
+      broadcast = await connectPostgresEventBus({
+        url: config.database.url,
+        db: database.db,
+        instanceId,
+        // While other instances cannot be heard, no page is kept; back to an empty cache after (decision 0009).
+        hearing: { lost: () => pageCache.suspend(), resumed: () => pageCache.resume() },
+        logger,
+      });
+    }
+    const events: EventBus = broadcast ?? createLocalEventBus();
     events.subscribe((event) => pageCache.invalidate(dependenciesChangedBy(event)));
 
     const searchIndex = createSearchIndex(database.db);
@@ -202,7 +218,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       index: createSimilarityIndex(database.db),
       lists: relatedLists,
       queue: relatedLists,
-      events,
+      // Recomputed by the instance that made the change (each list once), announced to all.
+      events: broadcast?.own ?? events,
       clock,
       onError: (error, articleId) => logger.error({ err: error, articleId }, 'could not update related articles'),
     });
@@ -316,6 +333,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     return {
       server,
       database,
+      instanceId,
       events,
       pageCache,
       articles: articleService,
@@ -334,10 +352,12 @@ export async function createApp(options: AppOptions): Promise<App> {
         await related.idle();
         await resumed;
         await mediaJobs.close();
+        await broadcast?.close();
         await database.close();
       },
     };
   } catch (error) {
+    await broadcast?.close();
     await database.close();
     throw error;
   }

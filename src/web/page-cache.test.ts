@@ -54,6 +54,34 @@ describe('page cache', () => {
     expect(cache.has('/fr/a')).toBe(false);
   });
 
+  it('keeps nothing while suspended, and starts empty when resumed', async () => {
+    const cache = createPageCache({ maxBytes: 1_000_000 });
+    let version = 'old';
+    let renders = 0;
+    const render = async () => {
+      renders++;
+      return page(version, ['article:a']);
+    };
+    await cache.getOrRender('/fr/a', render);
+    let release: () => void = () => {};
+    const inFlight = cache.getOrRender('/fr/b', () => new Promise((resolve) => (release = () => resolve(page('b')))));
+    cache.suspend();
+    expect(cache.has('/fr/a')).toBe(false);
+    version = 'new';
+    expect((await cache.getOrRender('/fr/a', render)).identity.toString()).toBe('new');
+    expect((await cache.getOrRender('/fr/a', render)).identity.toString()).toBe('new');
+    expect(renders).toBe(3);
+    expect(cache.stats()).toMatchObject({ entries: 0, suspended: true });
+    release();
+    await inFlight;
+    expect(cache.has('/fr/b')).toBe(false);
+    cache.resume();
+    await cache.getOrRender('/fr/a', render);
+    await cache.getOrRender('/fr/a', render);
+    expect(renders).toBe(4);
+    expect(cache.stats()).toMatchObject({ entries: 1, suspended: false });
+  });
+
   it('stays within its byte budget by evicting the least recently used pages', async () => {
     const body = 'x'.repeat(10_000);
     const cache = createPageCache({ maxBytes: 25_000 });

@@ -31,6 +31,8 @@ export interface PageCacheStats {
   misses: number;
   renders: number;
   invalidated: number;
+  /** True while the cache keeps nothing (it cannot hear other instances' changes). */
+  suspended: boolean;
 }
 
 /**
@@ -44,6 +46,8 @@ export function createPageCache(options: { maxBytes: number }) {
   const rendering = new Map<string, Promise<CachedPage>>();
   // A render that started before an invalidation must not store what it rendered from old data.
   let generation = 0;
+  // While suspended every request renders and nothing is kept: changes could go unheard.
+  let suspended = false;
   const stats = { hits: 0, misses: 0, renders: 0, invalidated: 0 };
   let bytes = 0;
 
@@ -130,7 +134,7 @@ export function createPageCache(options: { maxBytes: number }) {
       const promise = (async () => {
         stats.renders++;
         const page = prepare(await render());
-        if (startedAt === generation && options.maxBytes > 0) {
+        if (startedAt === generation && !suspended && options.maxBytes > 0) {
           store(key, page);
           compressInBackground(key, page);
         }
@@ -161,12 +165,27 @@ export function createPageCache(options: { maxBytes: number }) {
       for (const key of [...entries.keys()]) remove(key);
     },
 
+    /**
+     * Drops every page and keeps none until `resume()`: for when changes made elsewhere can no
+     * longer be heard (another instance's events on a lost connection), so none is served stale.
+     */
+    suspend(): void {
+      suspended = true;
+      this.clear();
+    },
+
+    /** Keeps pages again, starting empty: whatever changed while suspended is in no kept page. */
+    resume(): void {
+      suspended = false;
+      this.clear();
+    },
+
     has(key: string): boolean {
       return entries.has(key);
     },
 
     stats(): PageCacheStats {
-      return { entries: entries.size, bytes, ...stats };
+      return { entries: entries.size, bytes, ...stats, suspended };
     },
   };
 }

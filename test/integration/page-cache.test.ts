@@ -129,6 +129,14 @@ describe.each(databaseKinds(inject('postgresAvailable')))('page cache and invali
     for (const url of englishPages) expect(site.app.pageCache.has(url), url).toBe(true);
   });
 
+  it.skipIf(skip)('drops an article page when its stored related list is recomputed', async () => {
+    await warm([seed, ...englishPages]);
+    const story = await frenchStory('poutine-xi-serrent-les-rangs');
+    site.app.events.publish({ type: 'related.changed', articleIds: [story.id] });
+    expect(site.app.pageCache.has(seed)).toBe(false);
+    for (const url of englishPages) expect(site.app.pageCache.has(url), url).toBe(true);
+  });
+
   it.skipIf(skip)('redirects an old address after a slug change', async () => {
     const story = await frenchStory('preparer-son-premier-marathon');
     await warm(['/fr/preparer-son-premier-marathon']);

@@ -28,9 +28,16 @@ export async function startTestSite(
     env?: Record<string, string>;
     /** Stands in for Stripe's API (see test/support/fake-stripe.ts). */
     checkoutGateway?: CheckoutGateway;
+    /**
+     * Another instance of this site: the same database and data folder, as a second process
+     * behind a load balancer would have. Its `close()` leaves the database to the first.
+     */
+    instanceOf?: TestSite;
   } = {},
 ): Promise<TestSite> {
-  const database = await createTestDatabase(kind);
+  const shared = options.instanceOf?.database;
+  if (shared && shared.name !== kind) throw new Error(`a ${kind} instance cannot share a ${shared.name} database`);
+  const database = shared ?? (await createTestDatabase(kind));
   const env: Record<string, string> = {
     KIOSQUE_DATA_DIR: database.dataDir,
     KIOSQUE_DEMO: options.demo === false ? 'off' : 'on',
@@ -58,7 +65,7 @@ export async function startTestSite(
     url,
     async close() {
       await app.close();
-      await database.drop();
+      if (!shared) await database.drop();
     },
   };
 }

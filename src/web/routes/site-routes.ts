@@ -79,6 +79,8 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
           // "You might also enjoy" is drawn from the stories sharing its tags, then its section.
           ...article.tags.map((tag) => dependency.tag(tag.id)),
           ...(article.section ? [dependency.section(article.section.id)] : []),
+          // Its stored list, recomputed in the background after writes (`related.changed`).
+          dependency.related(article.id),
           ...shown([...story.latest, ...story.related]),
         ],
       };
