@@ -63,7 +63,7 @@ describe.each(kinds)('two instances sharing one database on $kind', ({ kind, ski
       .where('slug', '=', 'monde')
       .executeTakeFirstOrThrow();
     monde = section.id;
-  }, 60_000);
+  });
   afterAll(async () => {
     await b?.close();
     await a?.close();
