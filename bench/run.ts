@@ -394,17 +394,24 @@ async function measurePostgres(size: number): Promise<PostgresResult> {
     const step = Math.max(1, Math.floor(paths.articles.length / 220));
     const sample = paths.articles.filter((_, index) => index % step === 0).slice(0, 220);
     const app = await openApp(database.dataDir, database.config.url);
+    // A second instance on the same database hears the publication through LISTEN/NOTIFY.
+    const other = await openApp(database.dataDir, database.config.url);
     try {
       const render = await timeRenders(app, sample);
-      const publish = await timePublishToHome(app, paths.drafts.slice(0, 5));
+      const publish = await timePublishToHome(app, paths.drafts.slice(0, 5), other);
       log(
         `  in-process miss: data ${render.data.median.toFixed(2)} ms + view ${render.view.median.toFixed(2)} ms; inject ${render.inject.median.toFixed(2)} ms (median)`,
       );
       log(
         `  publish → on home: median ${publish.visibleOnHome.median.toFixed(1)} ms, max ${publish.visibleOnHome.max.toFixed(1)} ms`,
       );
+      if (publish.visibleElsewhere)
+        log(
+          `  publish → on the other instance's home: median ${publish.visibleElsewhere.median.toFixed(1)} ms, max ${publish.visibleElsewhere.max.toFixed(1)} ms`,
+        );
       return { size, ok: true, generatedInS, render, publish };
     } finally {
+      await other.close();
       await app.close();
     }
   } catch (error) {
