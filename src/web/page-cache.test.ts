@@ -93,12 +93,21 @@ describe('page cache', () => {
     expect([cache.has('/1'), cache.has('/2'), cache.has('/3')]).toEqual([true, false, true]);
   });
 
-  it('keeps a gzip body and adds Brotli in the background', async () => {
+  it('keeps a gzip body, and adds Brotli in the background once the page is read again', async () => {
     const cache = createPageCache({ maxBytes: 1_000_000 });
-    const cached = await cache.getOrRender('/fr/', async () => page('<p>é</p>'.repeat(200)));
+    const render = async () => page('<p>é</p>'.repeat(200));
+    const cached = await cache.getOrRender('/fr/', render);
     expect(cached.gzip.length).toBeLessThan(cached.identity.length);
+    const once = await cache.getOrRender('/en/', render);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A page read once (a crawler's) costs no Brotli.
+    expect([cached.brotli, once.brotli]).toEqual([null, null]);
+    const bytes = cache.stats().bytes;
+    expect(await cache.getOrRender('/fr/', render)).toBe(cached);
     for (let tries = 0; cached.brotli === null && tries < 100; tries++)
       await new Promise((resolve) => setTimeout(resolve, 50));
     expect(cached.brotli?.length).toBeGreaterThan(0);
+    expect(cache.stats().bytes).toBe(bytes + (cached.brotli?.length ?? 0));
+    expect(once.brotli).toBeNull();
   });
 });
