@@ -44,13 +44,14 @@ import { writeResults } from './results.js';
  *
  * BENCH_SIZES=1000,10000 picks sizes; BENCH_DURATION=5 shortens each measurement (seconds);
  * BENCH_LIGHTHOUSE=off and BENCH_PROFILE=off skip those parts; BENCH_BASELINE=<results.json>
- * adds a before/after table.
+ * adds a before/after table; BENCH_PORT (default 4310, and the next one for the ceiling).
  */
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map((size) => Number(size.trim()));
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = 50;
-const port = 4310;
-const ceilingPort = 4311;
+// Two harnesses on one machine (two worktrees) must not measure each other's server: BENCH_PORT.
+const port = Number(process.env.BENCH_PORT ?? 4310);
+const ceilingPort = port + 1;
 const quietWaitMs = Number(process.env.BENCH_QUIET_WAIT ?? 30) * 1000;
 const log = (line: string) => console.log(line);
 
