@@ -262,6 +262,22 @@ describe.each(kinds)('two instances sharing one database on $kind', ({ kind, ski
     expect(rows.some((row) => row.payload.includes(seed.id))).toBe(true);
   });
 
+  it.skipIf(skip)('forgets every page on a notification it cannot read, rather than risk a stale one', async () => {
+    if (b.database.config.kind !== 'postgres') throw new Error('PostgreSQL only');
+    await settled();
+    await warm(unrelated);
+    const client = new pg.Client({ connectionString: b.database.config.url });
+    await client.connect();
+    for (const payload of ['not json', JSON.stringify({ from: 'elsewhere', event: { type: 'article.changed' } })]) {
+      await client.query('select pg_notify($1, $2)', ['kiosque_events', payload]);
+      await caughtUp(b);
+      expect(b.app.pageCache.stats()).toMatchObject({ entries: 0, suspended: false });
+      await warm(unrelated);
+      expect(b.app.pageCache.stats().entries).toBe(unrelated.length);
+    }
+    await client.end();
+  });
+
   it.skipIf(skip)(
     'drops its pages when it stops hearing the others, and shows what changed meanwhile once back',
     async () => {
