@@ -36,7 +36,6 @@ import { createImageVariants } from './media/image-variants.js';
 import { createDiskMediaStore } from './media/media-store.js';
 import { createVariantJobs } from './media/variant-jobs.js';
 import { createStripeWebhookReader } from './payments/stripe-events.js';
-import { createStripeClient, createStripeGateway } from './payments/stripe-gateway.js';
 import { createArticleRepository } from './storage/article-repository.js';
 import {
   createBillingEventRepository,
@@ -55,7 +54,7 @@ import {
 import { migrateToLatest } from './storage/migrator.js';
 import { createNewsletterRepository } from './storage/newsletter-repository.js';
 import { createNewsroomRepository } from './storage/newsroom-repository.js';
-import { connectPostgresEventBus, type PostgresEventBus } from './storage/postgres/postgres-event-bus.js';
+import type { PostgresEventBus } from './storage/postgres/postgres-event-bus.js';
 import { createRelatedRepository } from './storage/related-repository.js';
 import { createSearchIndex } from './storage/search-index.js';
 import { createSimilarityIndex } from './storage/similarity-index.js';
@@ -200,6 +199,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     const instanceId = ids('instance');
     // Instances sharing a PostgreSQL database hear each other's changes; SQLite is one process.
     if (config.database.kind === 'postgres') {
+      const { connectPostgresEventBus } = await import('./storage/postgres/postgres-event-bus.js');
       broadcast = await connectPostgresEventBus({
         url: config.database.url,
         db: database.db,
@@ -288,6 +288,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
 
     const newsletters = await buildNewsletters({ config, database, articles, translators, clock, ids, logger });
+    // Stripe's library (~17 MB resident) is loaded only when subscriptions are configured.
+    const stripeLibrary = config.subscriptions.stripe ? await import('./payments/stripe-gateway.js') : null;
 
     const server = await createServer({
       site: {
@@ -317,6 +319,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         translators,
         transport: newsletters.transport,
         gateway: options.checkoutGateway,
+        stripeLibrary,
         clock,
         ids,
         logger,
@@ -496,6 +499,7 @@ function buildAudience(deps: {
   translators: Map<string, Translator>;
   transport: MailTransport;
   gateway: CheckoutGateway | undefined;
+  stripeLibrary: typeof import('./payments/stripe-gateway.js') | null;
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
@@ -525,7 +529,9 @@ function buildAudience(deps: {
       }
     },
   };
-  const stripe = subscriptions.stripe ? createStripeClient(subscriptions.stripe.secretKey) : null;
+  const { stripeLibrary } = deps;
+  const stripe =
+    subscriptions.stripe && stripeLibrary ? stripeLibrary.createStripeClient(subscriptions.stripe.secretKey) : null;
   return {
     members: createMemberService({
       members,
@@ -550,8 +556,8 @@ function buildAudience(deps: {
     }),
     billing: createBillingService({
       gateway:
-        stripe && subscriptions.stripe
-          ? (deps.gateway ?? createStripeGateway(stripe, subscriptions.stripe.priceIds))
+        stripe && subscriptions.stripe && stripeLibrary
+          ? (deps.gateway ?? stripeLibrary.createStripeGateway(stripe, subscriptions.stripe.priceIds))
           : null,
       events: createBillingEventRepository(database.db),
       subscriptions: billingStore,

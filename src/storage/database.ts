@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, type SqliteDatabase as KyselySqliteDatabase, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import type { DatabaseConfig } from '../config/config.js';
 import type { Database, Dialect } from './schema.js';
 
@@ -80,6 +79,8 @@ export function withStatementCache(sqlite: SqliteDatabase.Database, size = prepa
 }
 
 async function openPostgres(url: string): Promise<DatabaseHandle> {
+  // Loaded only for PostgreSQL: the embedded SQLite default does without its ~15 MB resident.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
   // An idle client's network error must not crash the process; the next query reports it.
   pool.on('error', () => {});
