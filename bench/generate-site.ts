@@ -10,7 +10,7 @@ import type { ArticleRevisionsTable, ArticlesTable, Database } from '../src/stor
 import { buildDiscovery } from './discovery.js';
 
 /** Bump when the generated content changes, so cached sites are made again. */
-const generatorVersion = 4;
+const generatorVersion = 5;
 
 export const cacheFolder = new URL('./.cache/', import.meta.url).pathname;
 
@@ -379,6 +379,9 @@ export async function fillSite(db: Kysely<Database>, size: number, mediaDir: str
   let revisions: Insertable<ArticleRevisionsTable>[] = [];
   let articleAuthors: { article_id: string; author_id: string; position: number }[] = [];
   let articleTags: { article_id: string; tag_id: string; position: number }[] = [];
+  // Stored "You might also enjoy" lists, as the related service leaves them: four stories sharing a tag.
+  let relatedRows: { article_id: string; related_id: string; position: number; score: number }[] = [];
+  const recentByTag = new Map<string, string[]>();
   let articleImages: {
     article_id: string;
     image_id: string;
@@ -412,7 +415,13 @@ export async function fillSite(db: Kysely<Database>, size: number, mediaDir: str
           .insertInto('article_images')
           .values(articleImages.slice(i, i + 1000))
           .execute();
+      for (let i = 0; i < relatedRows.length; i += 2000)
+        await trx
+          .insertInto('related_articles')
+          .values(relatedRows.slice(i, i + 2000))
+          .execute();
     });
+    relatedRows = [];
     articles = [];
     revisions = [];
     articleAuthors = [];
@@ -546,6 +555,15 @@ export async function fillSite(db: Kysely<Database>, size: number, mediaDir: str
     tagIds.forEach((tagId, position) => {
       articleTags.push({ article_id: id, tag_id: tagId, position });
     });
+    const related: string[] = [];
+    for (const tagId of tagIds)
+      for (const other of recentByTag.get(tagId) ?? [])
+        if (related.length < 4 && !related.includes(other)) related.push(other);
+    related.forEach((relatedId, position) => {
+      relatedRows.push({ article_id: id, related_id: relatedId, position, score: 0.5 - position * 0.05 });
+    });
+    if (status === 'published' && record.deletedAt === null)
+      for (const tagId of tagIds) recentByTag.set(tagId, [id, ...(recentByTag.get(tagId) ?? [])].slice(0, 6));
     if (hero)
       articleImages.push({
         article_id: id,

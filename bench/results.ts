@@ -471,10 +471,17 @@ export function writeResults(results: BenchResults, baseline: BenchResults | nul
             ['cache miss, data', pg.render.data, sqlite?.render.data],
             ['cache miss, view', pg.render.view, sqlite?.render.view],
             ['publish → on home', pg.publish.visibleOnHome, sqlite?.publish.visibleOnHome],
+            ...(pg.publish.visibleElsewhere
+              ? [['publish → on a second instance’s home (LISTEN/NOTIFY)', pg.publish.visibleElsewhere, null]]
+              : []),
           ].map(([name, a, b]) => [
             name as string,
             `${(a as Stats).median.toFixed(2)} / ${(a as Stats).p99.toFixed(2)}`,
-            ...(b ? [`${(b as Stats).median.toFixed(2)} / ${(b as Stats).p99.toFixed(2)}`] : []),
+            ...(b
+              ? [`${(b as Stats).median.toFixed(2)} / ${(b as Stats).p99.toFixed(2)}`]
+              : sqlite
+                ? ['— (one process)']
+                : []),
           ]),
         ),
         '',

@@ -53,13 +53,14 @@ import { writeResults } from './results.js';
  *
  * BENCH_SIZES=1000,10000 picks sizes; BENCH_DURATION=5 shortens each measurement (seconds);
  * BENCH_LIGHTHOUSE=off and BENCH_PROFILE=off skip those parts; BENCH_BASELINE=<results.json>
- * adds a before/after table.
+ * adds a before/after table; BENCH_PORT (default 4310, and the next one for the ceiling).
  */
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map((size) => Number(size.trim()));
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = 50;
-const port = 4310;
-const ceilingPort = 4311;
+// Two harnesses on one machine (two worktrees) must not measure each other's server: BENCH_PORT.
+const port = Number(process.env.BENCH_PORT ?? 4310);
+const ceilingPort = port + 1;
 const quietWaitMs = Number(process.env.BENCH_QUIET_WAIT ?? 30) * 1000;
 const log = (line: string) => console.log(line);
 
@@ -450,9 +451,11 @@ async function measurePostgres(size: number): Promise<PostgresResult> {
     const step = Math.max(1, Math.floor(paths.articles.length / 220));
     const sample = paths.articles.filter((_, index) => index % step === 0).slice(0, 220);
     const app = await openApp(database.dataDir, database.config.url);
+    // A second instance on the same database hears the publication through LISTEN/NOTIFY.
+    const other = await openApp(database.dataDir, database.config.url);
     try {
       const render = await timeRenders(app, sample);
-      const publish = await timePublishToHome(app, paths.drafts.slice(0, 5));
+      const publish = await timePublishToHome(app, paths.drafts.slice(0, 5), other);
       const search = await timeSearches(app);
       const relatedPerPublish = await timeRelatedPerPublish(app, paths.drafts.slice(5, 10));
       log(
@@ -464,8 +467,13 @@ async function measurePostgres(size: number): Promise<PostgresResult> {
       log(
         `  publish → on home: median ${publish.visibleOnHome.median.toFixed(1)} ms, max ${publish.visibleOnHome.max.toFixed(1)} ms`,
       );
+      if (publish.visibleElsewhere)
+        log(
+          `  publish → on the other instance's home: median ${publish.visibleElsewhere.median.toFixed(1)} ms, max ${publish.visibleElsewhere.max.toFixed(1)} ms`,
+        );
       return { size, ok: true, generatedInS, render, publish, search, relatedPerPublish, discoveryBuild };
     } finally {
+      await other.close();
       await app.close();
     }
   } catch (error) {

@@ -39,7 +39,6 @@ import { createDiskMediaStore } from './media/media-store.js';
 import { publisherLogo } from './media/publisher-logo.js';
 import { createVariantJobs } from './media/variant-jobs.js';
 import { createStripeWebhookReader } from './payments/stripe-events.js';
-import { createStripeClient, createStripeGateway } from './payments/stripe-gateway.js';
 import { createArticleRepository } from './storage/article-repository.js';
 import {
   createBillingEventRepository,
@@ -58,6 +57,7 @@ import {
 import { migrateToLatest } from './storage/migrator.js';
 import { createNewsletterRepository } from './storage/newsletter-repository.js';
 import { createNewsroomRepository } from './storage/newsroom-repository.js';
+import type { PostgresEventBus } from './storage/postgres/postgres-event-bus.js';
 import { createRelatedRepository } from './storage/related-repository.js';
 import { createSearchIndex } from './storage/search-index.js';
 import { createSimilarityIndex } from './storage/similarity-index.js';
@@ -89,6 +89,8 @@ export class DataDirError extends Error {
 export interface App {
   server: FastifyInstance;
   database: DatabaseHandle;
+  /** Names this process among the instances sharing a database (its listening connection on PostgreSQL is `kiosque-events:<id>`). */
+  instanceId: string;
   events: EventBus;
   pageCache: PageCache;
   /** The newsroom's writes (the admin builds on them). */
@@ -185,6 +187,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   ensureWritableDataDir(config.dataDir);
   const database = await openDatabase(config.database);
+  let broadcast: PostgresEventBus | null = null;
   try {
     const { applied } = await migrateToLatest(database.db, database.dialect);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
@@ -198,8 +201,21 @@ export async function createApp(options: AppOptions): Promise<App> {
       await loadDemoContent({ articles, taxonomy, images, store, clock, ids, logger });
     }
 
-    const events = createLocalEventBus();
     const pageCache = createPageCache({ maxBytes: config.pageCacheBytes });
+    const instanceId = ids('instance');
+    // Instances sharing a PostgreSQL database hear each other's changes; SQLite is one process.
+    if (config.database.kind === 'postgres') {
+      const { connectPostgresEventBus } = await import('./storage/postgres/postgres-event-bus.js');
+      broadcast = await connectPostgresEventBus({
+        url: config.database.url,
+        db: database.db,
+        instanceId,
+        // While other instances cannot be heard, no page is kept; back to an empty cache after (decision 0009).
+        hearing: { lost: () => pageCache.suspend(), resumed: () => pageCache.resume() },
+        logger,
+      });
+    }
+    const events: EventBus = broadcast ?? createLocalEventBus();
     events.subscribe((event) => pageCache.invalidate(dependenciesChangedBy(event)));
 
     const searchIndex = createSearchIndex(database.db);
@@ -208,7 +224,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       index: createSimilarityIndex(database.db),
       lists: relatedLists,
       queue: relatedLists,
-      events,
+      // Recomputed by the instance that made the change (each list once), announced to all.
+      events: broadcast?.own ?? events,
       clock,
       onError: (error, articleId) => logger.error({ err: error, articleId }, 'could not update related articles'),
     });
@@ -277,6 +294,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
 
     const newsletters = await buildNewsletters({ config, database, articles, translators, clock, ids, logger });
+    // Stripe's library (~17 MB resident) is loaded only when subscriptions are configured.
+    const stripeLibrary = config.subscriptions.stripe ? await import('./payments/stripe-gateway.js') : null;
 
     const assets = loadStaticAssets(assetFolder, [
       'site.css',
@@ -323,6 +342,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         translators,
         transport: newsletters.transport,
         gateway: options.checkoutGateway,
+        stripeLibrary,
         clock,
         ids,
         logger,
@@ -339,6 +359,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     return {
       server,
       database,
+      instanceId,
       events,
       pageCache,
       articles: articleService,
@@ -357,10 +378,12 @@ export async function createApp(options: AppOptions): Promise<App> {
         await related.idle();
         await resumed;
         await mediaJobs.close();
+        await broadcast?.close();
         await database.close();
       },
     };
   } catch (error) {
+    await broadcast?.close();
     await database.close();
     throw error;
   }
@@ -499,6 +522,7 @@ function buildAudience(deps: {
   translators: Map<string, Translator>;
   transport: MailTransport;
   gateway: CheckoutGateway | undefined;
+  stripeLibrary: typeof import('./payments/stripe-gateway.js') | null;
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
@@ -528,7 +552,9 @@ function buildAudience(deps: {
       }
     },
   };
-  const stripe = subscriptions.stripe ? createStripeClient(subscriptions.stripe.secretKey) : null;
+  const { stripeLibrary } = deps;
+  const stripe =
+    subscriptions.stripe && stripeLibrary ? stripeLibrary.createStripeClient(subscriptions.stripe.secretKey) : null;
   return {
     members: createMemberService({
       members,
@@ -553,8 +579,8 @@ function buildAudience(deps: {
     }),
     billing: createBillingService({
       gateway:
-        stripe && subscriptions.stripe
-          ? (deps.gateway ?? createStripeGateway(stripe, subscriptions.stripe.priceIds))
+        stripe && subscriptions.stripe && stripeLibrary
+          ? (deps.gateway ?? stripeLibrary.createStripeGateway(stripe, subscriptions.stripe.priceIds))
           : null,
       events: createBillingEventRepository(database.db),
       subscriptions: billingStore,

@@ -30,9 +30,16 @@ export async function startTestSite(
     checkoutGateway?: CheckoutGateway;
     /** URLs per sitemap file, small to see the split on a small site. */
     sitemapUrlLimit?: number;
+    /**
+     * Another instance of this site: the same database and data folder, as a second process
+     * behind a load balancer would have. Its `close()` leaves the database to the first.
+     */
+    instanceOf?: TestSite;
   } = {},
 ): Promise<TestSite> {
-  const database = await createTestDatabase(kind);
+  const shared = options.instanceOf?.database;
+  if (shared && shared.name !== kind) throw new Error(`a ${kind} instance cannot share a ${shared.name} database`);
+  const database = shared ?? (await createTestDatabase(kind));
   const env: Record<string, string> = {
     KIOSQUE_DATA_DIR: database.dataDir,
     KIOSQUE_DEMO: options.demo === false ? 'off' : 'on',
@@ -61,7 +68,7 @@ export async function startTestSite(
     url,
     async close() {
       await app.close();
-      await database.drop();
+      if (!shared) await database.drop();
     },
   };
 }
