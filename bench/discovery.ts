@@ -23,7 +23,7 @@ export interface DiscoveryBuild {
 }
 
 /** How many of the newest stories get a related list when a site is generated. */
-export const relatedBuilt = 200;
+export const relatedBuilt = 50;
 
 /** Indexes every article for search (as each write does) and computes every related list. */
 export async function buildDiscovery(db: Kysely<Database>, log: (line: string) => void): Promise<DiscoveryBuild> {
@@ -39,8 +39,8 @@ export async function buildDiscovery(db: Kysely<Database>, log: (line: string) =
 
   // Every list of a large site would take hours to build one story at a time, as a live site does
   // over years. The newest stories get theirs (the ones readers open and publications touch); the
-  // older ones are left as computed and empty, so their pages top up from tags and section, and the
-  // server has no backlog to work through while it is measured.
+  // older ones keep the generator's lists (four stories sharing a tag), and the server has no
+  // backlog to work through while it is measured.
   await limitRelatedBacklog(db, relatedBuilt);
   const relatedStarted = performance.now();
   const repository = createRelatedRepository(db);

@@ -177,7 +177,7 @@ function discoverySection(results: BenchResults): string[] {
   return [
     '## Discovery (issue #5): search and related stories',
     '',
-    'In-process: `app.search.search()` is the whole reader search (match, count, summaries, snippets), each query 11 times after one warm-up; "publish → related stored" runs from calling `publish()` (which writes the search document in its transaction) to the story\'s list and the lists it joined being stored, over 5 drafts. The build columns are the generator indexing every story, then computing the lists of the newest 200 one story at a time as publications would (older stories’ pages top up from tags and section), once per generated site. HTTP search load is in the per-size tables (`/fr/search?q=budget`, never cached).',
+    'In-process: `app.search.search()` is the whole reader search (match, count, summaries, snippets), each query 11 times after one warm-up; "publish → related stored" runs from calling `publish()` (which writes the search document in its transaction) to the story\'s list and the lists it joined being stored, over 5 drafts. The build columns are the generator indexing every story, then computing the lists of the newest 50 one story at a time as publications would (the others keep the generator’s lists of four stories sharing a tag), once per generated site. HTTP search load is in the per-size tables (`/fr/search?q=budget`, never cached).',
     '',
     table(
       [
