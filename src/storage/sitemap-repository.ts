@@ -20,7 +20,14 @@ export function createSitemapRepository(db: Kysely<Database>): SitemapReader {
   }
 
   return {
-    async countPublic(language, now) {
+    async countPublic(language, now, withLastModified) {
+      if (!withLastModified) {
+        // The count alone is answered from the listing index, without reading the stories.
+        const row = await publicIn(language, now)
+          .select((eb) => eb.fn.countAll<string | number>().as('n'))
+          .executeTakeFirstOrThrow();
+        return { count: Number(row.n), lastModified: null };
+      }
       const row = await publicIn(language, now)
         .select((eb) => [
           eb.fn.countAll<string | number>().as('n'),

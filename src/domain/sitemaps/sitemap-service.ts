@@ -30,8 +30,15 @@ export interface NewsStory {
 
 /** Why the port exists: sitemaps walk every public story of a language, a page at a time. */
 export interface SitemapReader {
-  /** How many public stories the language has, and the latest change among them (null: none). */
-  countPublic(language: string, now: Date): Promise<{ count: number; lastModified: Date | null }>;
+  /**
+   * How many public stories the language has and, when asked (it reads every story's dates), the
+   * latest change among them (null: not asked, or no story).
+   */
+  countPublic(
+    language: string,
+    now: Date,
+    withLastModified: boolean,
+  ): Promise<{ count: number; lastModified: Date | null }>;
   /** Public stories, oldest first (so a new story only ever changes the last file). */
   listPublic(language: string, now: Date, offset: number, limit: number): Promise<SitemapStory[]>;
   /** How many sections, tags and authors have public stories in the language. */
@@ -68,7 +75,7 @@ export function createSitemapService(deps: {
 
   async function size(language: string, now: Date) {
     const [stories, listings] = await Promise.all([
-      reader.countPublic(language, now),
+      reader.countPublic(language, now, false),
       reader.countListings(language, now),
     ]);
     const pages = 1 + listings;
@@ -91,7 +98,8 @@ export function createSitemapService(deps: {
       const now = clock.now();
       // The first file always starts with home and the listings: read them at once, which counts them too.
       const [stories, listings] = await Promise.all([
-        reader.countPublic(language, now),
+        // Home's last change is the language's latest: only the first file, where home is, needs it.
+        reader.countPublic(language, now, number === 1),
         number === 1 ? reader.listListings(language, now) : null,
       ]);
       const pageCount = 1 + (listings ? listings.length : await reader.countListings(language, now));
