@@ -7,9 +7,10 @@ import { generateDemoImage } from '../src/demo/demo-images.js';
 import { renderMarkdown } from '../src/domain/articles/markdown.js';
 import { migrateToLatest, migrationNames } from '../src/storage/migrator.js';
 import type { ArticleRevisionsTable, ArticlesTable, Database } from '../src/storage/schema.js';
+import { buildDiscovery } from './discovery.js';
 
 /** Bump when the generated content changes, so cached sites are made again. */
-const generatorVersion = 3;
+const generatorVersion = 5;
 
 export const cacheFolder = new URL('./.cache/', import.meta.url).pathname;
 
@@ -190,6 +191,29 @@ const languages: Language[] = ['fr', 'en'];
 /** Originals drawn once and shared: many image rows point at the same few files, as the brief allows. */
 const originalCount = 12;
 
+const syllables = ['ka', 'lo', 'mi', 'ra', 'ne', 'tu', 'sa', 'vi', 'po', 'de', 'ba', 'ri', 'no', 'zu', 'fe', 'ga'];
+/** A pronounceable made-up word per index: 16⁴ of them, none a real word of either language. */
+function vocabularyWord(index: number): string {
+  let word = '';
+  for (let n = index + 16 ** 2, i = 0; i < 4 && n > 0; i++, n = Math.floor(n / 16)) word += syllables[n % 16];
+  return word;
+}
+const vocabularySize = 20_000;
+
+/** Four topic words: two from the story's neighbourhood (its pair and the next), two from anywhere, Zipf-like. */
+function topicParagraph(language: Language, pair: number, rand: () => number): string {
+  const neighbourhood = Math.floor(pair / 2);
+  const local = [
+    vocabularyWord((neighbourhood * 7919) % vocabularySize),
+    vocabularyWord((neighbourhood * 104_729 + 13) % vocabularySize),
+  ];
+  const anywhere = Array.from({ length: 2 }, () => vocabularyWord(Math.floor(rand() ** 3 * vocabularySize)));
+  const [a, b, c, d] = [...local, ...anywhere];
+  return language === 'fr'
+    ? `Le dossier ${a} rejoint celui de ${b}, tandis que ${c} et ${d} restent en suspens.`
+    : `The ${a} file joins the ${b} case, while ${c} and ${d} remain open.`;
+}
+
 function pick<T>(list: readonly T[], rand: () => number): T {
   return list[Math.floor(rand() * list.length)]!;
 }
@@ -239,7 +263,7 @@ export async function ensureSite(size: number, log: (line: string) => void = () 
   const started = performance.now();
   rmSync(`${dataDir}.tmp`, { recursive: true, force: true });
   mkdirSync(path.join(`${dataDir}.tmp`, 'media', 'originals'), { recursive: true });
-  await generate(size, `${dataDir}.tmp`);
+  await generate(size, `${dataDir}.tmp`, log);
   renameSync(`${dataDir}.tmp`, dataDir);
   const generatedInMs = performance.now() - started;
   const bytes = statSync(file).size;
@@ -247,7 +271,7 @@ export async function ensureSite(size: number, log: (line: string) => void = () 
   return { size, dataDir, file, generatedInMs, bytes };
 }
 
-async function generate(size: number, dataDir: string): Promise<void> {
+async function generate(size: number, dataDir: string, log: (line: string) => void): Promise<void> {
   const sqlite = new SqliteDatabase(path.join(dataDir, 'kiosque.sqlite'));
   // A throwaway file being filled: durability buys nothing here, speed does.
   sqlite.pragma('journal_mode = OFF');
@@ -256,6 +280,8 @@ async function generate(size: number, dataDir: string): Promise<void> {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrateToLatest(db, 'sqlite');
   await fillSite(db, size, path.join(dataDir, 'media'));
+  const discovery = await buildDiscovery(db, log);
+  writeFileSync(path.join(dataDir, 'discovery.json'), JSON.stringify(discovery));
   await db.destroy();
 
   // Served as the product opens it: WAL, so a reader never waits on a writer.
@@ -353,6 +379,9 @@ export async function fillSite(db: Kysely<Database>, size: number, mediaDir: str
   let revisions: Insertable<ArticleRevisionsTable>[] = [];
   let articleAuthors: { article_id: string; author_id: string; position: number }[] = [];
   let articleTags: { article_id: string; tag_id: string; position: number }[] = [];
+  // Stored "You might also enjoy" lists, as the related service leaves them: four stories sharing a tag.
+  let relatedRows: { article_id: string; related_id: string; position: number; score: number }[] = [];
+  const recentByTag = new Map<string, string[]>();
   let articleImages: {
     article_id: string;
     image_id: string;
@@ -386,7 +415,13 @@ export async function fillSite(db: Kysely<Database>, size: number, mediaDir: str
           .insertInto('article_images')
           .values(articleImages.slice(i, i + 1000))
           .execute();
+      for (let i = 0; i < relatedRows.length; i += 2000)
+        await trx
+          .insertInto('related_articles')
+          .values(relatedRows.slice(i, i + 2000))
+          .execute();
     });
+    relatedRows = [];
     articles = [];
     revisions = [];
     articleAuthors = [];
@@ -408,8 +443,13 @@ export async function fillSite(db: Kysely<Database>, size: number, mediaDir: str
     const slug = `${slugOf(headline)}-${pair}`;
     const standfirst = `${pick(w.sentences, rand)} ${pick(w.sentences, rand)}`;
     const paragraphs = Array.from({ length: 6 + Math.floor(rand() * 4) }, () => pick(pools[language], rand));
-    const bodyMarkdown = paragraphs.map((p) => p.markdown).join('\n\n');
-    const bodyHtml = paragraphs.map((p) => p.html).join('');
+    // What makes stories tell apart, as names and places do in real news: a few words of a large
+    // vocabulary, skewed (some recur across thousands of stories, most in a handful), shared by
+    // the two stories of a translation pair's neighbourhood. Without them every story would hold
+    // the same hundred words, which no newsroom's archive does.
+    const topic = topicParagraph(language, pair, rand);
+    const bodyMarkdown = [...paragraphs.map((p) => p.markdown), topic].join('\n\n');
+    const bodyHtml = paragraphs.map((p) => p.html).join('') + renderMarkdown(topic);
     // One in a hundred is a draft, one in two hundred was deleted: lists must skip them.
     const status = i % 100 === 37 ? 'draft' : 'published';
     const publishedMs = now - (pair + 1) * hour - (language === 'en' ? 600_000 : 0);
@@ -515,6 +555,15 @@ export async function fillSite(db: Kysely<Database>, size: number, mediaDir: str
     tagIds.forEach((tagId, position) => {
       articleTags.push({ article_id: id, tag_id: tagId, position });
     });
+    const related: string[] = [];
+    for (const tagId of tagIds)
+      for (const other of recentByTag.get(tagId) ?? [])
+        if (related.length < 4 && !related.includes(other)) related.push(other);
+    related.forEach((relatedId, position) => {
+      relatedRows.push({ article_id: id, related_id: relatedId, position, score: 0.5 - position * 0.05 });
+    });
+    if (status === 'published' && record.deletedAt === null)
+      for (const tagId of tagIds) recentByTag.set(tagId, [id, ...(recentByTag.get(tagId) ?? [])].slice(0, 6));
     if (hero)
       articleImages.push({
         article_id: id,

@@ -93,7 +93,12 @@ export async function timeRenders(app: App, paths: string[]): Promise<RenderTimi
       publicUrl: 'http://127.0.0.1:3000',
       languages: ['fr', 'en'],
       defaultLanguage: 'fr',
-      assets: { css: '/assets/site.css', js: '/assets/site.js', icon: '/assets/favicon.svg' },
+      assets: {
+        css: '/assets/site.css',
+        js: '/assets/site.js',
+        icon: '/assets/favicon.svg',
+        logo: '/assets/logo.png',
+      },
       followLinks: [],
       sections,
       year: 2026,
@@ -149,23 +154,37 @@ export interface PublishTiming {
   visibleOnHome: Stats;
   /** GET /fr/ requests it took (1 means the first request after publish already showed it). */
   polls: number[];
+  /** With a second instance on the same database: from publish on the first to its home page showing it. */
+  visibleElsewhere?: Stats;
 }
 
-/** Publishes each draft and polls the home page (in-process, app.server.inject) until its headline shows. */
-export async function timePublishToHome(app: App, drafts: { id: string; headline: string }[]): Promise<PublishTiming> {
+/**
+ * Publishes each draft and polls the home page (in-process, app.server.inject) until its headline
+ * shows; with `elsewhere` (another instance on the same PostgreSQL database), also its home page.
+ */
+export async function timePublishToHome(
+  app: App,
+  drafts: { id: string; headline: string }[],
+  elsewhere?: App,
+): Promise<PublishTiming> {
   const publish: number[] = [];
   const visible: number[] = [];
+  const visibleElsewhere: number[] = [];
   const polls: number[] = [];
+  const shows = async (instance: App, headline: string) =>
+    (await instance.server.inject({ method: 'GET', url: '/fr/' })).body.includes(headline);
   for (const draft of drafts) {
     // The home page is cached and hot before the story is published, as on a live site.
-    for (let i = 0; i < 3; i++) await app.server.inject({ method: 'GET', url: '/fr/' });
+    for (let i = 0; i < 3; i++) {
+      await app.server.inject({ method: 'GET', url: '/fr/' });
+      await elsewhere?.server.inject({ method: 'GET', url: '/fr/' });
+    }
     const record = await app.articles.get(draft.id);
     const t0 = performance.now();
     await app.articles.publish(draft.id, { expectedRevision: record.revision });
     publish.push(performance.now() - t0);
     for (let attempt = 1; ; attempt++) {
-      const response = await app.server.inject({ method: 'GET', url: '/fr/' });
-      if (response.body.includes(draft.headline)) {
+      if (await shows(app, draft.headline)) {
         visible.push(performance.now() - t0);
         polls.push(attempt);
         break;
@@ -173,6 +192,68 @@ export async function timePublishToHome(app: App, drafts: { id: string; headline
       if (performance.now() - t0 > 10_000) throw new Error(`"${draft.headline}" never reached the home page`);
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
+    while (elsewhere && !(await shows(elsewhere, draft.headline))) {
+      if (performance.now() - t0 > 10_000) throw new Error(`"${draft.headline}" never reached the other instance`);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    if (elsewhere) visibleElsewhere.push(performance.now() - t0);
   }
-  return { publish: stats(publish), visibleOnHome: stats(visible), polls };
+  return {
+    publish: stats(publish),
+    visibleOnHome: stats(visible),
+    polls,
+    ...(elsewhere ? { visibleElsewhere: stats(visibleElsewhere) } : {}),
+  };
+}
+
+export interface FeedSitemapTiming {
+  name: string;
+  path: string;
+  /** The first miss: it may also make the enclosed hero variants that no one asked for yet. */
+  firstMs: number;
+  /** Later misses (the page cache emptied before each), milliseconds. */
+  miss: Stats;
+  bytes: number;
+}
+
+/**
+ * Feeds and sitemaps rendered on a cache miss, through Fastify (`app.server.inject`) with the page
+ * cache emptied before every request: what a crawler or feed reader costs after a story changes.
+ */
+export async function timeFeedsAndSitemaps(app: App, tagPath: string, repeats = 5): Promise<FeedSitemapTiming[]> {
+  const targets = [
+    { name: 'RSS feed, French', path: '/fr/rss.xml' },
+    { name: 'Atom feed, French', path: '/fr/atom.xml' },
+    { name: 'JSON Feed, French', path: '/fr/feed.json' },
+    { name: 'RSS feed, whole site', path: '/rss.xml' },
+    { name: 'RSS feed, busiest French tag', path: `${tagPath}/rss.xml` },
+    { name: 'sitemap index', path: '/sitemap.xml' },
+    { name: 'sitemap, French, file 1', path: '/sitemaps/fr-1.xml' },
+    { name: 'Google News sitemap, French', path: '/sitemaps/news-fr.xml' },
+  ];
+  const timings: FeedSitemapTiming[] = [];
+  for (const target of targets) {
+    const once = async () => {
+      app.pageCache.clear();
+      const t0 = performance.now();
+      const response = await app.server.inject({
+        method: 'GET',
+        url: target.path,
+        headers: { 'accept-encoding': 'gzip' },
+      });
+      const elapsed = performance.now() - t0;
+      if (response.statusCode !== 200) throw new Error(`${target.path} answered ${response.statusCode}`);
+      return { elapsed, bytes: Number(response.headers['content-length'] ?? response.rawPayload.length) };
+    };
+    const first = await once();
+    const misses: number[] = [];
+    let bytes = first.bytes;
+    for (let i = 0; i < repeats; i++) {
+      const result = await once();
+      misses.push(result.elapsed);
+      bytes = result.bytes;
+    }
+    timings.push({ ...target, firstMs: first.elapsed, miss: stats(misses), bytes });
+  }
+  return timings;
 }

@@ -67,6 +67,12 @@ export async function startKiosque(options: {
   demo?: boolean;
 }): Promise<RunningServer> {
   const url = `http://127.0.0.1:${options.port}`;
+  // Something else on the port (another harness) would answer for Kiosque and be measured instead.
+  const taken = await get(`${url}/health`).then(
+    () => true,
+    () => false,
+  );
+  if (taken) throw new Error(`port ${options.port} is already in use: set BENCH_PORT to a free one`);
   const started = performance.now();
   const child = spawnNiced(
     [process.execPath, ...(options.nodeFlags ?? []), path.join(root, 'dist/cli/main.js'), 'serve'],

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ProfileRow } from './cpu-profile.js';
+import type { DiscoveryBuild, SearchTiming } from './discovery.js';
 import type { Stats } from './in-process.js';
 import { root } from './processes.js';
 import type { BenchResults, Measured, SizeResult } from './run.js';
@@ -133,7 +134,6 @@ function loadTable(size: SizeResult): string {
     result.serverCpuUsPerRequest === undefined ? '' : result.serverCpuUsPerRequest.toFixed(0),
     result.foreignCores.toFixed(2),
   ]);
-  rows.push(['search', '—', 'not implemented yet', '', '', '', '', '', '', '', '']);
   return table(
     [
       'page',
@@ -150,6 +150,69 @@ function loadTable(size: SizeResult): string {
     ],
     rows,
   );
+}
+
+/** Issue #5's figures: search latency and related work, per database, and building them in bulk. */
+function discoverySection(results: BenchResults): string[] {
+  const measured: { name: string; search?: SearchTiming; related?: Stats; build?: DiscoveryBuild | null }[] = [
+    ...results.sizes.map((size) => ({
+      name: `SQLite, ${n(size.size)} articles`,
+      search: size.search,
+      related: size.relatedPerPublish,
+      build: size.discoveryBuild,
+    })),
+    ...(results.postgres?.ok
+      ? [
+          {
+            name: `PostgreSQL, ${n(results.postgres.size)} articles`,
+            search: results.postgres.search,
+            related: results.postgres.relatedPerPublish,
+            build: results.postgres.discoveryBuild,
+          },
+        ]
+      : []),
+  ].filter((row) => row.search);
+  if (measured.length === 0) return [];
+  const queries = measured[0]!.search!.perQuery;
+  return [
+    '## Discovery (issue #5): search and related stories',
+    '',
+    'In-process: `app.search.search()` is the whole reader search (match, count, summaries, snippets), each query 11 times after one warm-up; "publish → related stored" runs from calling `publish()` (which writes the search document in its transaction) to the story\'s list and the lists it joined being stored, over 5 drafts. The build columns are the generator indexing every story, then computing the lists of the newest 50 one story at a time as publications would (the others keep the generator’s lists of four stories sharing a tag), once per generated site. HTTP search load is in the per-size tables (`/fr/search?q=budget`, never cached).',
+    '',
+    table(
+      [
+        'database, size',
+        'search p50 ms',
+        'search p95 ms',
+        'publish → related stored, median / max ms',
+        'index build s',
+        'related lists build s (lists)',
+      ],
+      measured.map((row) => [
+        row.name,
+        row.search!.all.median.toFixed(1),
+        row.search!.p95.toFixed(1),
+        row.related ? `${row.related.median.toFixed(0)} / ${row.related.max.toFixed(0)}` : '',
+        row.build ? row.build.indexedInS.toFixed(0) : '',
+        row.build ? `${row.build.relatedInS.toFixed(0)} (${n(row.build.lists)})` : '',
+      ]),
+    ),
+    '',
+    'Median ms per query, and how many stories it finds:',
+    '',
+    table(
+      ['query', 'kind', ...measured.map((row) => row.name)],
+      queries.map((query, i) => [
+        `\`${query.language}: ${query.q}\``,
+        query.kind,
+        ...measured.map((row) => {
+          const q = row.search!.perQuery[i]!;
+          return `${q.median.toFixed(1)} (${n(q.total)})`;
+        }),
+      ]),
+    ),
+    '',
+  ];
 }
 
 function statsCells(s: Stats, digits = 2) {
@@ -308,6 +371,34 @@ export function writeResults(results: BenchResults, baseline: BenchResults | nul
     );
   }
 
+  const discovered = results.sizes.filter((size) => size.feedsAndSitemaps && size.feedsAndSitemaps.length > 0);
+  if (discovered.length > 0) {
+    out.push(
+      '## Feeds and sitemaps (cache miss, in-process)',
+      '',
+      'Each requested through `app.server.inject` with the page cache emptied first: once (which may also make the hero variants a feed encloses), then five times; gzip size as served.',
+      '',
+    );
+    for (const size of discovered) {
+      out.push(
+        `### ${n(size.size)} articles`,
+        '',
+        table(
+          ['document', 'path', 'miss median', 'miss max', 'first miss', 'gzip'],
+          (size.feedsAndSitemaps ?? []).map((timing) => [
+            timing.name,
+            `\`${timing.path}\``,
+            ms(timing.miss.median),
+            ms(timing.miss.max),
+            ms(timing.firstMs, 0),
+            `${(timing.bytes / 1024).toFixed(0)} KB`,
+          ]),
+        ),
+        '',
+      );
+    }
+  }
+
   const weights: [string, import('./page-weight.js').PageWeight][] = results.sizes.length
     ? [[`generated article (${n(results.sizes.at(-1)!.size)} site)`, results.sizes.at(-1)!.weight]]
     : [];
@@ -380,16 +471,25 @@ export function writeResults(results: BenchResults, baseline: BenchResults | nul
             ['cache miss, data', pg.render.data, sqlite?.render.data],
             ['cache miss, view', pg.render.view, sqlite?.render.view],
             ['publish → on home', pg.publish.visibleOnHome, sqlite?.publish.visibleOnHome],
+            ...(pg.publish.visibleElsewhere
+              ? [['publish → on a second instance’s home (LISTEN/NOTIFY)', pg.publish.visibleElsewhere, null]]
+              : []),
           ].map(([name, a, b]) => [
             name as string,
             `${(a as Stats).median.toFixed(2)} / ${(a as Stats).p99.toFixed(2)}`,
-            ...(b ? [`${(b as Stats).median.toFixed(2)} / ${(b as Stats).p99.toFixed(2)}`] : []),
+            ...(b
+              ? [`${(b as Stats).median.toFixed(2)} / ${(b as Stats).p99.toFixed(2)}`]
+              : sqlite
+                ? ['— (one process)']
+                : []),
           ]),
         ),
         '',
       );
     }
   }
+
+  out.push(...discoverySection(results));
 
   if (results.profiles.length > 0) {
     out.push('## CPU profiles of the server (`node --cpu-prof`, summarized by `bench/cpu-profile.ts`)', '');

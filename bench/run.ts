@@ -8,13 +8,22 @@ import { openDatabase } from '../src/storage/database.js';
 import { migrateToLatest } from '../src/storage/migrator.js';
 import { createTestDatabase, postgresAdminUrl } from '../test/support/databases.js';
 import { type ProfileSummary, summarizeProfile } from './cpu-profile.js';
+import {
+  buildDiscovery,
+  type DiscoveryBuild,
+  type SearchTiming,
+  timeRelatedPerPublish,
+  timeSearches,
+} from './discovery.js';
 import { cacheFolder, ensureSite, fillSite, sitePaths } from './generate-site.js';
 import {
+  type FeedSitemapTiming,
   openApp,
   type PublishTiming,
   type RenderTimings,
   type Stats,
   stats,
+  timeFeedsAndSitemaps,
   timePublishToHome,
   timeRenders,
 } from './in-process.js';
@@ -44,13 +53,14 @@ import { writeResults } from './results.js';
  *
  * BENCH_SIZES=1000,10000 picks sizes; BENCH_DURATION=5 shortens each measurement (seconds);
  * BENCH_LIGHTHOUSE=off and BENCH_PROFILE=off skip those parts; BENCH_BASELINE=<results.json>
- * adds a before/after table.
+ * adds a before/after table; BENCH_PORT (default 4310, and the next one for the ceiling).
  */
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map((size) => Number(size.trim()));
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = 50;
-const port = 4310;
-const ceilingPort = 4311;
+// Two harnesses on one machine (two worktrees) must not measure each other's server: BENCH_PORT.
+const port = Number(process.env.BENCH_PORT ?? 4310);
+const ceilingPort = port + 1;
 const quietWaitMs = Number(process.env.BENCH_QUIET_WAIT ?? 30) * 1000;
 const log = (line: string) => console.log(line);
 
@@ -120,6 +130,13 @@ export interface SizeResult {
   missConcurrent: Measured;
   render: RenderTimings;
   publish: PublishTiming;
+  /** In-process reader searches, and the related work one publication causes (issue #5). */
+  search?: SearchTiming;
+  relatedPerPublish?: Stats;
+  /** Building the search index and every related list of the generated site, in bulk. */
+  discoveryBuild?: DiscoveryBuild | null;
+  /** Feeds and sitemaps on a cache miss (absent from runs made before they existed). */
+  feedsAndSitemaps?: FeedSitemapTiming[];
   weight: PageWeight;
   hotPath: string;
 }
@@ -272,6 +289,18 @@ async function measureSize(size: number): Promise<SizeResult> {
     pages.push(result);
     log(row(target.name, result));
   }
+  // Search pages are never cached: every request runs the query.
+  const searchPath = '/fr/search?q=budget';
+  const searched = await get(`${kiosque.url}${searchPath}`);
+  if (searched.status !== 200) throw new Error(`${searchPath} answered ${searched.status}`);
+  await load({ url: `${kiosque.url}${searchPath}`, connections, duration: 2 });
+  const searchLoad = await measure('search', searchPath, [pid], {
+    url: `${kiosque.url}${searchPath}`,
+    connections,
+    duration,
+  });
+  pages.push(searchLoad);
+  log(row('search', searchLoad));
   const rssAfterHotLoad = residentMb(pid);
   const ratio = pages[0]!.requestsPerSecond / ceiling.requestsPerSecond;
   log(`  Kiosque/ceiling (hot article): ${ratio.toFixed(2)}`);
@@ -320,12 +349,26 @@ async function measureSize(size: number): Promise<SizeResult> {
   const app = await openApp(runDir);
   let render: RenderTimings;
   let publish: PublishTiming;
+  let search: SearchTiming;
+  let relatedPerPublish: Stats;
+  let feedsAndSitemaps: FeedSitemapTiming[];
   try {
     render = await timeRenders(app, sequentialPaths.slice(0, 220));
     publish = await timePublishToHome(app, paths.drafts.slice(0, 5));
+    search = await timeSearches(app);
+    relatedPerPublish = await timeRelatedPerPublish(app, paths.drafts.slice(5, 10));
+    feedsAndSitemaps = await timeFeedsAndSitemaps(app, paths.tag);
   } finally {
     await app.close();
   }
+  for (const timing of feedsAndSitemaps) {
+    log(
+      `  ${timing.name.padEnd(30)} miss median ${timing.miss.median.toFixed(1)} ms, max ${timing.miss.max.toFixed(1)} ms (first ${timing.firstMs.toFixed(0)} ms), ${(timing.bytes / 1024).toFixed(0)} KB gzip`,
+    );
+  }
+  log(
+    `  search (in-process): p50 ${search.all.median.toFixed(1)} ms, p95 ${search.p95.toFixed(1)} ms; publish → related lists stored: median ${relatedPerPublish.median.toFixed(0)} ms`,
+  );
   log(
     `  in-process miss: data ${render.data.median.toFixed(2)} ms + view ${render.view.median.toFixed(2)} ms + gzip/hash ${render.gzipAndHash.median.toFixed(2)} ms; inject ${render.inject.median.toFixed(2)} ms (median)`,
   );
@@ -352,9 +395,19 @@ async function measureSize(size: number): Promise<SizeResult> {
     missConcurrent,
     render,
     publish,
+    search,
+    relatedPerPublish,
+    discoveryBuild: readDiscoveryBuild(site.dataDir),
+    feedsAndSitemaps,
     weight,
     hotPath: paths.hot,
   };
+}
+
+/** Figures written by the generator when it built the site's search index and related lists. */
+function readDiscoveryBuild(dataDir: string): DiscoveryBuild | null {
+  const file = path.join(dataDir, 'discovery.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DiscoveryBuild) : null;
 }
 
 export interface PostgresResult {
@@ -364,6 +417,9 @@ export interface PostgresResult {
   generatedInS?: number;
   render?: RenderTimings;
   publish?: PublishTiming;
+  search?: SearchTiming;
+  relatedPerPublish?: Stats;
+  discoveryBuild?: DiscoveryBuild;
 }
 
 /**
@@ -384,6 +440,7 @@ async function measurePostgres(size: number): Promise<PostgresResult> {
     const handle = await openDatabase(database.config);
     await migrateToLatest(handle.db, 'postgres');
     await fillSite(handle.db, size, path.join(database.dataDir, 'media'));
+    const discoveryBuild = await buildDiscovery(handle.db, log);
     // A live database has statistics (autovacuum gathers them); a bulk-loaded one needs them now.
     await sql`analyze`.execute(handle.db);
     await handle.close();
@@ -394,17 +451,29 @@ async function measurePostgres(size: number): Promise<PostgresResult> {
     const step = Math.max(1, Math.floor(paths.articles.length / 220));
     const sample = paths.articles.filter((_, index) => index % step === 0).slice(0, 220);
     const app = await openApp(database.dataDir, database.config.url);
+    // A second instance on the same database hears the publication through LISTEN/NOTIFY.
+    const other = await openApp(database.dataDir, database.config.url);
     try {
       const render = await timeRenders(app, sample);
-      const publish = await timePublishToHome(app, paths.drafts.slice(0, 5));
+      const publish = await timePublishToHome(app, paths.drafts.slice(0, 5), other);
+      const search = await timeSearches(app);
+      const relatedPerPublish = await timeRelatedPerPublish(app, paths.drafts.slice(5, 10));
+      log(
+        `  search (in-process): p50 ${search.all.median.toFixed(1)} ms, p95 ${search.p95.toFixed(1)} ms; publish → related lists stored: median ${relatedPerPublish.median.toFixed(0)} ms`,
+      );
       log(
         `  in-process miss: data ${render.data.median.toFixed(2)} ms + view ${render.view.median.toFixed(2)} ms; inject ${render.inject.median.toFixed(2)} ms (median)`,
       );
       log(
         `  publish → on home: median ${publish.visibleOnHome.median.toFixed(1)} ms, max ${publish.visibleOnHome.max.toFixed(1)} ms`,
       );
-      return { size, ok: true, generatedInS, render, publish };
+      if (publish.visibleElsewhere)
+        log(
+          `  publish → on the other instance's home: median ${publish.visibleElsewhere.median.toFixed(1)} ms, max ${publish.visibleElsewhere.max.toFixed(1)} ms`,
+        );
+      return { size, ok: true, generatedInS, render, publish, search, relatedPerPublish, discoveryBuild };
     } finally {
+      await other.close();
       await app.close();
     }
   } catch (error) {

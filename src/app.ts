@@ -15,6 +15,7 @@ import { createStoryEditor } from './domain/articles/story-editor.js';
 import { type Clock, type IdGenerator, systemClock } from './domain/clock.js';
 import { KiosqueError } from './domain/errors.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
+import { createFeedService } from './domain/feeds/feed-service.js';
 import { type Catalog, createTranslator, type Translator } from './domain/i18n/translator.js';
 import { createJobWorker, type JobWorker } from './domain/jobs/job-worker.js';
 import { createMediaLibrary } from './domain/media/media-library.js';
@@ -27,6 +28,7 @@ import { type CheckoutGateway, createBillingService } from './domain/paywall/bil
 import { createPaywallService } from './domain/paywall/paywall-service.js';
 import { createRelatedService, type RelatedService } from './domain/related/related-service.js';
 import { createSearchService, type SearchService } from './domain/search/search-service.js';
+import { createSitemapService } from './domain/sitemaps/sitemap-service.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
 import type { TranslationProvider } from './domain/translations/translation-provider.js';
 import { createEmailComposer } from './mail/email-composer.js';
@@ -35,9 +37,9 @@ import { createSmtpTransport } from './mail/smtp-transport.js';
 import { createImageInspector } from './media/image-inspector.js';
 import { createImageVariants } from './media/image-variants.js';
 import { createDiskMediaStore } from './media/media-store.js';
+import { publisherLogo } from './media/publisher-logo.js';
 import { createVariantJobs } from './media/variant-jobs.js';
 import { createStripeWebhookReader } from './payments/stripe-events.js';
-import { createStripeClient, createStripeGateway } from './payments/stripe-gateway.js';
 import { createArticleRepository } from './storage/article-repository.js';
 import {
   createBillingEventRepository,
@@ -56,9 +58,11 @@ import {
 import { migrateToLatest } from './storage/migrator.js';
 import { createNewsletterRepository } from './storage/newsletter-repository.js';
 import { createNewsroomRepository } from './storage/newsroom-repository.js';
+import type { PostgresEventBus } from './storage/postgres/postgres-event-bus.js';
 import { createRelatedRepository } from './storage/related-repository.js';
 import { createSearchIndex } from './storage/search-index.js';
 import { createSimilarityIndex } from './storage/similarity-index.js';
+import { createSitemapRepository } from './storage/sitemap-repository.js';
 import { createSqlJobQueue } from './storage/sql-job-queue.js';
 import {
   createLoginFailureRepository,
@@ -71,7 +75,7 @@ import { dependenciesChangedBy } from './web/cache-invalidation.js';
 import { createPageCache, type PageCache } from './web/page-cache.js';
 import type { AudienceDependencies } from './web/routes/member-routes.js';
 import { createServer } from './web/server.js';
-import { loadStaticAssets } from './web/static-assets.js';
+import { loadStaticAssets, staticAsset } from './web/static-assets.js';
 import { variantWidths } from './web/views/components.js';
 import { paths } from './web/views/site-context.js';
 
@@ -86,6 +90,8 @@ export class DataDirError extends Error {
 export interface App {
   server: FastifyInstance;
   database: DatabaseHandle;
+  /** Names this process among the instances sharing a database (its listening connection on PostgreSQL is `kiosque-events:<id>`). */
+  instanceId: string;
   events: EventBus;
   pageCache: PageCache;
   /** The newsroom's writes (the admin builds on them). */
@@ -116,6 +122,8 @@ export interface AppOptions {
    * tests pass one: Stripe's servers cannot run here. Webhook verification stays the real library's.
    */
   checkoutGateway?: CheckoutGateway;
+  /** URLs per sitemap file (50,000, the protocol's limit, unless a test needs a split on a small site). */
+  sitemapUrlLimit?: number;
   /**
    * Machine translation that prefills "Translate into…" drafts. None is shipped and none is used
    * unless one is passed here (a test passes a fake to show the seam works).
@@ -185,6 +193,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   ensureWritableDataDir(config.dataDir);
   const database = await openDatabase(config.database);
+  let broadcast: PostgresEventBus | null = null;
   try {
     const { applied } = await migrateToLatest(database.db, database.dialect);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
@@ -198,8 +207,21 @@ export async function createApp(options: AppOptions): Promise<App> {
       await loadDemoContent({ articles, taxonomy, images, store, clock, ids, logger });
     }
 
-    const events = createLocalEventBus();
     const pageCache = createPageCache({ maxBytes: config.pageCacheBytes });
+    const instanceId = ids('instance');
+    // Instances sharing a PostgreSQL database hear each other's changes; SQLite is one process.
+    if (config.database.kind === 'postgres') {
+      const { connectPostgresEventBus } = await import('./storage/postgres/postgres-event-bus.js');
+      broadcast = await connectPostgresEventBus({
+        url: config.database.url,
+        db: database.db,
+        instanceId,
+        // While other instances cannot be heard, no page is kept; back to an empty cache after (decision 0009).
+        hearing: { lost: () => pageCache.suspend(), resumed: () => pageCache.resume() },
+        logger,
+      });
+    }
+    const events: EventBus = broadcast ?? createLocalEventBus();
     events.subscribe((event) => pageCache.invalidate(dependenciesChangedBy(event)));
 
     const searchIndex = createSearchIndex(database.db);
@@ -208,7 +230,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       index: createSimilarityIndex(database.db),
       lists: relatedLists,
       queue: relatedLists,
-      events,
+      // Recomputed by the instance that made the change (each list once), announced to all.
+      events: broadcast?.own ?? events,
       clock,
       onError: (error, articleId) => logger.error({ err: error, articleId }, 'could not update related articles'),
     });
@@ -279,6 +302,21 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
 
     const newsletters = await buildNewsletters({ config, database, articles, translators, clock, ids, logger });
+    // Stripe's library (~17 MB resident) is loaded only when subscriptions are configured.
+    const stripeLibrary = config.subscriptions.stripe ? await import('./payments/stripe-gateway.js') : null;
+
+    const assets = loadStaticAssets(assetFolder, [
+      'site.css',
+      'site.js',
+      'favicon.svg',
+      'admin.css',
+      'admin.js',
+      'admin-editor.js',
+      'admin-media.js',
+      'admin-editor.css',
+    ]);
+    // Structured data names the publisher's logo, which search engines want as a raster image.
+    assets.set('logo.png', staticAsset('logo.png', await publisherLogo(assets.get('favicon.svg')!.identity)));
 
     const server = await createServer({
       site: {
@@ -289,18 +327,22 @@ export async function createApp(options: AppOptions): Promise<App> {
         followLinks: config.followLinks,
       },
       translators,
-      assets: loadStaticAssets(assetFolder, [
-        'site.css',
-        'site.js',
-        'favicon.svg',
-        'admin.css',
-        'admin.js',
-        'admin-media.js',
-        'admin-editor.js',
-        'admin-editor.css',
-      ]),
+      assets,
       reading: createReadingService({ articles, taxonomy, related: relatedLists, clock }),
       search,
+      feeds: createFeedService({
+        stories: articles,
+        taxonomy,
+        clock,
+        content: config.feedContent,
+        languages: config.languages,
+      }),
+      sitemaps: createSitemapService({
+        reader: createSitemapRepository(database.db),
+        clock,
+        languages: config.languages,
+        urlLimit: options.sitemapUrlLimit,
+      }),
       newsletter: newsletters.service,
       audience: buildAudience({
         config,
@@ -308,6 +350,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         translators,
         transport: newsletters.transport,
         gateway: options.checkoutGateway,
+        stripeLibrary,
         clock,
         ids,
         logger,
@@ -324,6 +367,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     return {
       server,
       database,
+      instanceId,
       events,
       pageCache,
       articles: articleService,
@@ -342,10 +386,12 @@ export async function createApp(options: AppOptions): Promise<App> {
         await related.idle();
         await resumed;
         await mediaJobs.close();
+        await broadcast?.close();
         await database.close();
       },
     };
   } catch (error) {
+    await broadcast?.close();
     await database.close();
     throw error;
   }
@@ -484,6 +530,7 @@ function buildAudience(deps: {
   translators: Map<string, Translator>;
   transport: MailTransport;
   gateway: CheckoutGateway | undefined;
+  stripeLibrary: typeof import('./payments/stripe-gateway.js') | null;
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
@@ -513,7 +560,9 @@ function buildAudience(deps: {
       }
     },
   };
-  const stripe = subscriptions.stripe ? createStripeClient(subscriptions.stripe.secretKey) : null;
+  const { stripeLibrary } = deps;
+  const stripe =
+    subscriptions.stripe && stripeLibrary ? stripeLibrary.createStripeClient(subscriptions.stripe.secretKey) : null;
   return {
     members: createMemberService({
       members,
@@ -538,8 +587,8 @@ function buildAudience(deps: {
     }),
     billing: createBillingService({
       gateway:
-        stripe && subscriptions.stripe
-          ? (deps.gateway ?? createStripeGateway(stripe, subscriptions.stripe.priceIds))
+        stripe && subscriptions.stripe && stripeLibrary
+          ? (deps.gateway ?? stripeLibrary.createStripeGateway(stripe, subscriptions.stripe.priceIds))
           : null,
       events: createBillingEventRepository(database.db),
       subscriptions: billingStore,

@@ -66,9 +66,15 @@ describe('loadConfig', () => {
       /^KIOSQUE_MAX_UPLOAD_MB="0" is not valid: expected a number of megabytes from 1 to 1024\.$/,
     ],
     ['KIOSQUE_MAX_UPLOAD_MB', 'lots', /^KIOSQUE_MAX_UPLOAD_MB="lots" is not valid/],
+    ['KIOSQUE_FEED_CONTENT', 'summary', /^KIOSQUE_FEED_CONTENT="summary" is not valid: expected full or excerpt\.$/],
   ])('stops on a bad %s with one line naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value }, cwd)).toThrowError(ConfigError);
     expect(() => loadConfig({ [name]: value }, cwd)).toThrowError(message);
+  });
+
+  it('puts whole public stories in feeds unless told to send excerpts', () => {
+    expect(loadConfig({}, cwd).feedContent).toBe('full');
+    expect(loadConfig({ KIOSQUE_FEED_CONTENT: 'excerpt' }, cwd).feedContent).toBe('excerpt');
   });
 
   it('keeps subscriptions closed without Stripe, with prices in EUR and three free stories a month', () => {

@@ -39,6 +39,8 @@ export interface Config {
   subscriptions: SubscriptionConfig;
   /** How long a claimed job stays one worker's without a heartbeat (a crashed worker's jobs wait this long). */
   jobLeaseMs: number;
+  /** Whether feeds carry public stories whole or their standfirst only (gated stories: always the standfirst). */
+  feedContent: 'full' | 'excerpt';
 }
 
 export interface SubscriptionConfig {
@@ -89,6 +91,7 @@ const variables = {
   KIOSQUE_DEFAULT_LANGUAGE: z.string().regex(languageTag, 'a language tag such as fr').optional(),
   KIOSQUE_SITE_NAME: z.string().min(1, 'the site name').max(80, 'at most 80 characters').default('Kiosque'),
   KIOSQUE_DEMO: z.enum(['on', 'off'], { message: 'on or off' }).default('on'),
+  KIOSQUE_FEED_CONTENT: z.enum(['full', 'excerpt'], { message: 'full or excerpt' }).default('full'),
   KIOSQUE_SCHEDULER_INTERVAL_MS: z.coerce
     .number({ message: 'a whole number of milliseconds from 100 to 3600000' })
     .int('a whole number of milliseconds from 100 to 3600000')
@@ -255,6 +258,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       stripe: stripeConfig(parsed),
     },
     jobLeaseMs: parsed.KIOSQUE_JOB_LEASE_SECONDS * 1000,
+    feedContent: parsed.KIOSQUE_FEED_CONTENT,
     followLinks: (parsed.KIOSQUE_FOLLOW_LINKS ?? '')
       .split(',')
       .filter((pair) => pair.includes('='))

@@ -1,6 +1,6 @@
 /**
  * What happened to content, said once by whoever changed it and heard by whoever must react (the
- * page cache now; other instances, webhooks and newsletters later). Facts are carried both as they
+ * page cache of every instance sharing the database, the related lists; webhooks later). Facts are carried both as they
  * were before and as they are after the change, so a listener can tell every page that showed the
  * article or should now show it.
  */
@@ -37,7 +37,10 @@ export interface RelatedChanged {
 
 export type ContentEvent = ArticleChanged | SectionsChanged | RelatedChanged;
 
-/** Carries content events to every listener; in-process now, across instances later. */
+/**
+ * Carries content events to every listener: in-process on SQLite, and on PostgreSQL to every
+ * instance sharing the database too (storage/postgres/postgres-event-bus.ts).
+ */
 export interface EventBus {
   publish(event: ContentEvent): void;
   subscribe(listener: (event: ContentEvent) => void): () => void;

@@ -10,6 +10,14 @@ const mimeTypes: Record<VariantFormat, string> = {
   avif: 'image/avif',
 };
 
+/**
+ * Crops search engines and social sites ask for (Google's article images: 16:9, 4:3 and 1:1, at
+ * least 1,200 px wide). Made once per image like any variant, JPEG only: every crawler reads it.
+ */
+export const cropRatios = { '16x9': [16, 9], '4x3': [4, 3], '1x1': [1, 1] } as const;
+export type CropRatio = keyof typeof cropRatios;
+export const cropWidth = 1200;
+
 export interface ImageSource {
   id: string;
   originalKey: string;
@@ -28,13 +36,24 @@ export function createImageVariants(store: MediaStore, allowedWidths: readonly n
     width: number,
     format: VariantFormat,
     key: string,
+    crop: CropRatio | null = null,
   ): Promise<Buffer | null> {
     const cached = await store.get(key);
     if (cached) return cached;
     const original = await store.get(source.originalKey);
     if (!original) return null;
     // rotate() applies the EXIF orientation; sharp drops all metadata (EXIF, GPS) unless asked to keep it.
-    const pipeline = sharp(original).rotate().resize({ width, withoutEnlargement: true });
+    // A crop keeps what draws the eye ("attention") and may enlarge a small original to the width asked.
+    const pipeline = crop
+      ? sharp(original)
+          .rotate()
+          .resize({
+            width,
+            height: Math.round((width * cropRatios[crop][1]) / cropRatios[crop][0]),
+            fit: 'cover',
+            position: sharp.strategy.attention,
+          })
+      : sharp(original).rotate().resize({ width, withoutEnlargement: true });
     const bytes =
       format === 'webp'
         ? await pipeline.webp({ quality: 78 }).toBuffer()
@@ -45,6 +64,19 @@ export function createImageVariants(store: MediaStore, allowedWidths: readonly n
     return bytes;
   }
 
+  function shared(key: string, make: () => Promise<Buffer | null>): Promise<Buffer | null> {
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = make().finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  const variantKey = (source: ImageSource, width: number, format: VariantFormat) =>
+    `variants/${source.id}/${width}.${format}`;
+  const cropKey = (source: ImageSource, ratio: CropRatio) => `variants/${source.id}/${ratio}-${cropWidth}.jpg`;
+
   return {
     mimeType: (format: VariantFormat) => mimeTypes[format],
 
@@ -54,13 +86,21 @@ export function createImageVariants(store: MediaStore, allowedWidths: readonly n
     },
 
     async get(source: ImageSource, width: number, format: VariantFormat): Promise<Buffer | null> {
-      const key = `variants/${source.id}/${width}.${format}`;
-      let pending = inFlight.get(key);
-      if (!pending) {
-        pending = produce(source, width, format, key).finally(() => inFlight.delete(key));
-        inFlight.set(key, pending);
-      }
-      return pending;
+      const key = variantKey(source, width, format);
+      return shared(key, () => produce(source, width, format, key));
+    },
+
+    /** The image cut to `ratio`, `cropWidth` pixels wide, as JPEG; made on first use and kept. */
+    async crop(source: ImageSource, ratio: CropRatio): Promise<Buffer | null> {
+      const key = cropKey(source, ratio);
+      return shared(key, () => produce(source, cropWidth, 'jpg', key, ratio));
+    },
+
+    /** Bytes of a variant (made now if it was not yet), or null when the original is gone. */
+    async size(source: ImageSource, width: number, format: VariantFormat): Promise<number | null> {
+      const stored = await store.size(variantKey(source, width, format));
+      if (stored !== null) return stored;
+      return (await this.get(source, width, format))?.length ?? null;
     },
   };
 }

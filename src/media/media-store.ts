@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Where image bytes live; local disk now, object storage when Kiosque runs on several machines. */
@@ -6,6 +6,8 @@ export interface MediaStore {
   put(key: string, bytes: Buffer): Promise<void>;
   /** The bytes, or null when nothing is stored under `key`. */
   get(key: string): Promise<Buffer | null>;
+  /** How many bytes are stored under `key` (feeds' enclosures say it), or null when nothing is. */
+  size(key: string): Promise<number | null>;
 }
 
 const keyPattern = /^[a-z0-9][a-z0-9_-]*(\/[a-z0-9][a-z0-9_.-]*)*$/i;
@@ -27,6 +29,14 @@ export function createDiskMediaStore(root: string): MediaStore {
     async get(key) {
       try {
         return await readFile(fileFor(key));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw error;
+      }
+    },
+    async size(key) {
+      try {
+        return (await stat(fileFor(key))).size;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
         throw error;

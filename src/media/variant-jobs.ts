@@ -1,5 +1,5 @@
 import type { VariantFormat, VariantScheduler } from '../domain/media/media-library.js';
-import type { ImageSource, ImageVariants } from './image-variants.js';
+import { type CropRatio, cropRatios, type ImageSource, type ImageVariants } from './image-variants.js';
 
 /** Records which formats of an image are complete, so pages can offer them (AVIF only once it exists). */
 export interface VariantRecords {
@@ -10,7 +10,11 @@ interface Job {
   source: ImageSource;
   format: VariantFormat;
   widths: number[];
+  /** A crop job (search engines' 16:9, 4:3 and 1:1) has no widths, only these. */
+  crops?: CropRatio[];
 }
+
+const pending = (job: Job) => job.widths.length + (job.crops?.length ?? 0);
 
 /** WebP and JPEG take tens of milliseconds per width; AVIF about two seconds at 1280 px. */
 const slowFormats: ReadonlySet<VariantFormat> = new Set(['avif']);
@@ -35,6 +39,11 @@ export function createVariantJobs(deps: {
   let closed = false;
 
   async function step(job: Job): Promise<void> {
+    const ratio = job.crops?.shift();
+    if (ratio !== undefined) {
+      if (!(await deps.variants.crop(job.source, ratio)) && job.crops) job.crops.length = 0;
+      return;
+    }
     const width = job.widths.shift();
     if (width !== undefined) {
       const bytes = await deps.variants.get(job.source, width, job.format);
@@ -56,8 +65,9 @@ export function createVariantJobs(deps: {
       } catch (error) {
         deps.logger.error({ err: error, image: job.source.id, format: job.format }, 'variant job failed');
         job.widths.length = 0;
+        if (job.crops) job.crops.length = 0;
       }
-      if (job.widths.length === 0) lane.shift();
+      if (pending(job) === 0) lane.shift();
     }
   }
 
@@ -80,6 +90,10 @@ export function createVariantJobs(deps: {
           widths: [...widths],
         };
         (slowFormats.has(format) ? slow : fast).push(job);
+      }
+      // The crops structured data names come with the JPEG variants (the format they are in).
+      if (formats.includes('jpg')) {
+        fast.push({ source: { ...source }, format: 'jpg', widths: [], crops: Object.keys(cropRatios) as CropRatio[] });
       }
       kick();
     },

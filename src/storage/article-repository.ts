@@ -12,6 +12,7 @@ import type { RevisionEntry } from '../domain/articles/article-service.js';
 import type { ArticleReader, ListQuery } from '../domain/articles/reading-service.js';
 import type { NewsroomQuery, NewsroomRow } from '../domain/articles/story-list.js';
 import { KiosqueError } from '../domain/errors.js';
+import type { FeedQuery, FeedStory, FeedStoryReader } from '../domain/feeds/feed-service.js';
 import type { ArticlesTable, Database } from './schema.js';
 import { toDate, toDateOrNull } from './schema.js';
 import { writeSearchDocument } from './search-index.js';
@@ -393,8 +394,54 @@ export function createArticleRepository(db: Kysely<Database>) {
     };
   }
 
+  const feeds: FeedStoryReader = {
+    async listFeedStories(q: FeedQuery, now: Date): Promise<FeedStory[]> {
+      if (q.languages.length === 0) return [];
+      const rows = await applyFilters(
+        db
+          .selectFrom('articles')
+          .where('articles.language', 'in', q.languages)
+          .where('articles.status', '=', 'published')
+          .where('articles.deleted_at', 'is', null)
+          .where('articles.published_at', '<=', now.toISOString()),
+        { language: q.languages[0] as string, ...q },
+      )
+        .select([...summaryColumns, 'articles.access', 'articles.body_html'])
+        .orderBy('articles.published_at', 'desc')
+        .orderBy('articles.id', 'desc')
+        .limit(q.limit)
+        .execute();
+      const [summaries, tags] = await Promise.all([summarize(rows), tagsOf(rows.map((row) => row.id))]);
+      return summaries.map((summary, index) => ({
+        ...summary,
+        access: rows[index]!.access as FeedStory['access'],
+        bodyHtml: rows[index]!.body_html,
+        tags: tags.get(summary.id) ?? [],
+      }));
+    },
+  };
+
+  async function tagsOf(articleIds: string[]): Promise<Map<string, Taxon[]>> {
+    const byArticle = new Map<string, Taxon[]>();
+    if (articleIds.length === 0) return byArticle;
+    const rows = await db
+      .selectFrom('article_tags')
+      .innerJoin('tags', 'tags.id', 'article_tags.tag_id')
+      .select(['article_tags.article_id', 'tags.id', 'tags.language', 'tags.slug', 'tags.name'])
+      .where('article_tags.article_id', 'in', articleIds)
+      .orderBy('article_tags.position')
+      .execute();
+    for (const { article_id, ...tag } of rows) {
+      const list = byArticle.get(article_id) ?? [];
+      list.push(tag);
+      byArticle.set(article_id, list);
+    }
+    return byArticle;
+  }
+
   return {
     ...reader,
+    ...feeds,
 
     /** Stores a new article, its links and its first revision; all or nothing. */
     async insert(record: ArticleRecord, revision: RevisionEntry): Promise<void> {

@@ -10,7 +10,8 @@ import * as members from './migrations/0008-members.js';
 import * as readingIndexes from './migrations/0009-reading-indexes.js';
 import * as publishedPartialIndex from './migrations/0010-published-partial-index.js';
 import * as searchAndRelated from './migrations/0011-search-and-related.js';
-import * as translationWorkflow from './migrations/0012-translation-workflow.js';
+import * as contentEvents from './migrations/0012-content-events.js';
+import * as translationWorkflow from './migrations/0013-translation-workflow.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -28,7 +29,8 @@ const migrations: Record<string, MigrationModule> = {
   '0009-reading-indexes': readingIndexes,
   '0010-published-partial-index': publishedPartialIndex,
   '0011-search-and-related': searchAndRelated,
-  '0012-translation-workflow': translationWorkflow,
+  '0012-content-events': contentEvents,
+  '0013-translation-workflow': translationWorkflow,
 };
 
 class ListedMigrations implements MigrationProvider {

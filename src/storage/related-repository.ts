@@ -85,3 +85,25 @@ export function createRelatedRepository(db: Kysely<Database>): RelatedLists & Re
     },
   };
 }
+
+/**
+ * Leaves only the newest `count` published stories' related lists due; the others are computed
+ * when they are next written (their pages top up from tags and section meanwhile). Used where an
+ * archive is indexed in bulk, which would otherwise give the server hours of background work.
+ */
+export async function limitRelatedBacklog(db: Kysely<Database>, count: number): Promise<void> {
+  const newest = await db
+    .selectFrom('articles')
+    .select('id')
+    .where('status', '=', 'published')
+    .where('deleted_at', 'is', null)
+    .orderBy('published_at', 'desc')
+    .limit(count)
+    .execute();
+  const keep = newest.map((row) => row.id);
+  await db
+    .updateTable('article_search')
+    .set({ related_stale: 0 })
+    .$if(keep.length > 0, (update) => update.where('article_id', 'not in', keep))
+    .execute();
+}

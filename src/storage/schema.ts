@@ -354,6 +354,18 @@ export interface MemberAuditLogTable {
   details: string;
 }
 
+/**
+ * PostgreSQL only: content events too large for a NOTIFY payload, read by the other instances
+ * from the id the notification carries (see storage/postgres/postgres-event-bus.ts).
+ */
+export interface ContentEventsTable {
+  id: ColumnType<string, never, never>;
+  origin: string;
+  /** JSON of the event. */
+  payload: string;
+  created_at: ColumnType<string | Date, undefined, never>;
+}
+
 export interface Database {
   authors: AuthorsTable;
   sections: TaxaTable;
@@ -389,6 +401,7 @@ export interface Database {
   article_search: ArticleSearchTable;
   search_terms: SearchTermsTable;
   related_articles: RelatedArticlesTable;
+  content_events: ContentEventsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -54,6 +54,34 @@ describe('page cache', () => {
     expect(cache.has('/fr/a')).toBe(false);
   });
 
+  it('keeps nothing while suspended, and starts empty when resumed', async () => {
+    const cache = createPageCache({ maxBytes: 1_000_000 });
+    let version = 'old';
+    let renders = 0;
+    const render = async () => {
+      renders++;
+      return page(version, ['article:a']);
+    };
+    await cache.getOrRender('/fr/a', render);
+    let release: () => void = () => {};
+    const inFlight = cache.getOrRender('/fr/b', () => new Promise((resolve) => (release = () => resolve(page('b')))));
+    cache.suspend();
+    expect(cache.has('/fr/a')).toBe(false);
+    version = 'new';
+    expect((await cache.getOrRender('/fr/a', render)).identity.toString()).toBe('new');
+    expect((await cache.getOrRender('/fr/a', render)).identity.toString()).toBe('new');
+    expect(renders).toBe(3);
+    expect(cache.stats()).toMatchObject({ entries: 0, suspended: true });
+    release();
+    await inFlight;
+    expect(cache.has('/fr/b')).toBe(false);
+    cache.resume();
+    await cache.getOrRender('/fr/a', render);
+    await cache.getOrRender('/fr/a', render);
+    expect(renders).toBe(4);
+    expect(cache.stats()).toMatchObject({ entries: 1, suspended: false });
+  });
+
   it('stays within its byte budget by evicting the least recently used pages', async () => {
     const body = 'x'.repeat(10_000);
     const cache = createPageCache({ maxBytes: 25_000 });
@@ -65,12 +93,33 @@ describe('page cache', () => {
     expect([cache.has('/1'), cache.has('/2'), cache.has('/3')]).toEqual([true, false, true]);
   });
 
-  it('keeps a gzip body and adds Brotli in the background', async () => {
+  it('keeps a gzip body, and adds Brotli in the background once the page is read again', async () => {
     const cache = createPageCache({ maxBytes: 1_000_000 });
-    const cached = await cache.getOrRender('/fr/', async () => page('<p>é</p>'.repeat(200)));
+    const render = async () => page('<p>é</p>'.repeat(200));
+    const cached = await cache.getOrRender('/fr/', render);
     expect(cached.gzip.length).toBeLessThan(cached.identity.length);
+    const once = await cache.getOrRender('/en/', render);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A page read once (a crawler's) costs no Brotli.
+    expect([cached.brotli, once.brotli]).toEqual([null, null]);
+    const bytes = cache.stats().bytes;
+    expect(await cache.getOrRender('/fr/', render)).toBe(cached);
     for (let tries = 0; cached.brotli === null && tries < 100; tries++)
       await new Promise((resolve) => setTimeout(resolve, 50));
     expect(cached.brotli?.length).toBeGreaterThan(0);
+    expect(cache.stats().bytes).toBe(bytes + (cached.brotli?.length ?? 0));
+    expect(once.brotli).toBeNull();
+  });
+
+  it('holds no more memory than the bytes it counts', async () => {
+    const cache = createPageCache({ maxBytes: 1_000_000 });
+    const cached = await cache.getOrRender('/fr/', async () => page('<p>bonjour</p>'.repeat(500)));
+    cache.get('/fr/');
+    for (let tries = 0; cached.brotli === null && tries < 100; tries++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    // zlib returns views into 16 KB chunks; a kept view would hold the whole chunk.
+    for (const body of [cached.identity, cached.gzip, cached.brotli as Buffer])
+      expect(body.buffer.byteLength).toBe(body.byteLength);
+    expect(cache.stats().bytes).toBe(cached.identity.length + cached.gzip.length + (cached.brotli as Buffer).length);
   });
 });

@@ -12,14 +12,17 @@ import { renderToString } from 'preact-render-to-string';
 import type { ReadingService } from '../domain/articles/reading-service.js';
 import type { Clock } from '../domain/clock.js';
 import { type ErrorCode, isKiosqueError, KiosqueError } from '../domain/errors.js';
+import type { FeedService } from '../domain/feeds/feed-service.js';
 import { negotiateLanguage, type Translator } from '../domain/i18n/translator.js';
 import type { NewsletterService } from '../domain/newsletter/newsletter-service.js';
 import type { SearchService } from '../domain/search/search-service.js';
+import type { SitemapService } from '../domain/sitemaps/sitemap-service.js';
 import type { ImageVariants } from '../media/image-variants.js';
 import type { AdminAccess } from './admin-guard.js';
 import { errorStatus } from './error-status.js';
 import type { CachedPage, PageCache } from './page-cache.js';
 import { type AdminDependencies, registerAdminRoutes } from './routes/admin-routes.js';
+import { registerFeedRoutes } from './routes/feed-routes.js';
 import { registerMediaRoutes } from './routes/media-routes.js';
 import { type AudienceDependencies, registerMemberRoutes } from './routes/member-routes.js';
 import { registerNewsletterRoutes } from './routes/newsletter-routes.js';
@@ -27,6 +30,7 @@ import { registerPaywallRoutes } from './routes/paywall-routes.js';
 import { registerPreviewRoutes } from './routes/preview-routes.js';
 import { registerSearchRoutes } from './routes/search-routes.js';
 import { registerSiteRoutes } from './routes/site-routes.js';
+import { registerSitemapRoutes } from './routes/sitemap-routes.js';
 import { encodedEtag, etagMatches, pickEncoding, type StaticAsset } from './static-assets.js';
 import { MessagePage } from './views/pages.js';
 import type { SiteContext } from './views/site-context.js';
@@ -43,6 +47,8 @@ export interface WebDependencies {
   assets: Map<string, StaticAsset>;
   reading: ReadingService;
   search: SearchService;
+  feeds: FeedService;
+  sitemaps: SitemapService;
   newsletter: NewsletterService;
   /** Members, the paywall and subscriptions. */
   audience: AudienceDependencies;
@@ -133,6 +139,8 @@ export async function createServer(deps: WebDependencies): Promise<FastifyInstan
 
   registerAssetRoutes(app, deps.assets);
   registerSiteRoutes(app, deps, web);
+  registerFeedRoutes(app, deps, web);
+  registerSitemapRoutes(app, deps, web);
   registerSearchRoutes(app, deps, web);
   registerNewsletterRoutes(app, deps, web);
   registerMemberRoutes(app, deps, web);
@@ -142,9 +150,6 @@ export async function createServer(deps: WebDependencies): Promise<FastifyInstan
   registerPreviewRoutes(app, deps, web, deps.admin.editor);
 
   app.get('/health', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
-  app.get('/robots.txt', async (_request, reply) =>
-    reply.type('text/plain; charset=utf-8').send(`User-agent: *\nAllow: /\n`),
-  );
   app.get('/favicon.ico', async (_request, reply) => reply.redirect(deps.assets.get('favicon.svg')!.url, 301));
 
   app.setNotFoundHandler(async (request, reply) => web.sendError(request, reply, new KiosqueError('PAGE_NOT_FOUND')));
@@ -179,6 +184,7 @@ function createPageRenderer(deps: WebDependencies) {
         css: assets.get('site.css')!.url,
         js: assets.get('site.js')!.url,
         icon: assets.get('favicon.svg')!.url,
+        logo: assets.get('logo.png')!.url,
       },
       followLinks: site.followLinks,
       sections,

@@ -17,26 +17,29 @@ const types: Record<string, string> = {
   css: 'text/css; charset=utf-8',
   js: 'text/javascript; charset=utf-8',
   svg: 'image/svg+xml',
+  png: 'image/png',
 };
 
 /** Reads the site's CSS, JS and icon once at start, names them by content hash and pre-compresses them. */
 export function loadStaticAssets(folder: URL, files: string[]): Map<string, StaticAsset> {
   const assets = new Map<string, StaticAsset>();
-  for (const file of files) {
-    const identity = readFileSync(new URL(file, folder));
-    const hash = createHash('sha256').update(identity).digest('base64url').slice(0, 12);
-    const dot = file.lastIndexOf('.');
-    const extension = file.slice(dot + 1);
-    assets.set(file, {
-      url: `/assets/${file.slice(0, dot)}.${hash}.${extension}`,
-      contentType: types[extension] ?? 'application/octet-stream',
-      hash,
-      identity,
-      gzip: gzipSync(identity, { level: 9 }),
-      brotli: brotliCompressSync(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
-    });
-  }
+  for (const file of files) assets.set(file, staticAsset(file, readFileSync(new URL(file, folder))));
   return assets;
+}
+
+/** One asset from its bytes (also for files made at start, such as the PNG logo drawn from the icon). */
+export function staticAsset(file: string, identity: Buffer): StaticAsset {
+  const hash = createHash('sha256').update(identity).digest('base64url').slice(0, 12);
+  const dot = file.lastIndexOf('.');
+  const extension = file.slice(dot + 1);
+  return {
+    url: `/assets/${file.slice(0, dot)}.${hash}.${extension}`,
+    contentType: types[extension] ?? 'application/octet-stream',
+    hash,
+    identity,
+    gzip: gzipSync(identity, { level: 9 }),
+    brotli: brotliCompressSync(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+  };
 }
 
 /** A strong ETag per representation: the same content in another encoding is another entity. */

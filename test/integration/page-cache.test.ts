@@ -131,6 +131,33 @@ describe.each(databaseKinds(inject('postgresAvailable')))('page cache and invali
     for (const url of englishPages) expect(site.app.pageCache.has(url), url).toBe(true);
   });
 
+  it.skipIf(skip)('drops an article page when its stored related list is recomputed', async () => {
+    await warm([seed, ...englishPages]);
+    const story = await frenchStory('poutine-xi-serrent-les-rangs');
+    site.app.events.publish({ type: 'related.changed', articleIds: [story.id] });
+    expect(site.app.pageCache.has(seed)).toBe(false);
+    for (const url of englishPages) expect(site.app.pageCache.has(url), url).toBe(true);
+  });
+
+  it.skipIf(skip)('announces no change when the save is rolled back', async () => {
+    const story = await frenchStory('le-retour-des-trains-de-nuit-en-europe');
+    await warm(['/fr/le-retour-des-trains-de-nuit-en-europe', '/fr/']);
+    const heard: unknown[] = [];
+    const stop = site.app.events.subscribe((event) => heard.push(event));
+    // The slug of another story: the write fails inside its transaction, which rolls back.
+    await expect(
+      site.app.articles.edit(
+        story.id,
+        { ...inputOf(story), headline: 'Un titre qui ne paraîtra pas', slug: 'poutine-xi-serrent-les-rangs' },
+        { expectedRevision: story.revision },
+      ),
+    ).rejects.toMatchObject({ code: 'ARTICLE_SLUG_TAKEN' });
+    stop();
+    expect(heard).toEqual([]);
+    expect(site.app.pageCache.has('/fr/le-retour-des-trains-de-nuit-en-europe')).toBe(true);
+    expect((await site.app.articles.get(story.id)).revision).toBe(story.revision);
+  });
+
   it.skipIf(skip)('redirects an old address after a slug change', async () => {
     const story = await frenchStory('preparer-son-premier-marathon');
     await warm(['/fr/preparer-son-premier-marathon']);

@@ -115,16 +115,55 @@ describe.each(databaseKinds(inject('postgresAvailable')))('no paywall leak on $k
     const flat = blocks.flatMap((block) => (Array.isArray(block['@graph']) ? block['@graph'] : [block]));
     const story = flat.find((node) => ['NewsArticle', 'Article'].includes(node['@type']));
     for (const block of blocks) expect(leaksIn(JSON.stringify(block))).toEqual([]);
-    if (story) {
-      expect(story.isAccessibleForFree).toBe(false);
-      expect(story.hasPart).toMatchObject({ isAccessibleForFree: false, cssSelector: '.story__paywall' });
-      expect(page.body).toContain('class="paywall story__paywall"');
-    }
+    expect(story).toBeDefined();
+    expect(story.isAccessibleForFree).toBe(false);
+    expect(story.hasPart).toMatchObject({ isAccessibleForFree: false, cssSelector: '.story__paywall' });
+    expect(page.body).toContain('class="paywall story__paywall"');
   });
 
+  it.skipIf(skip)(
+    'lists the story in every feed it belongs to, full-content feeds included, without the rest',
+    async () => {
+      const db = site.app.database.db;
+      const section = await db
+        .selectFrom('articles')
+        .innerJoin('sections', 'sections.id', 'articles.section_id')
+        .select('sections.slug')
+        .where('articles.id', '=', articleId)
+        .executeTakeFirstOrThrow();
+      const tags = await db
+        .selectFrom('article_tags')
+        .innerJoin('tags', 'tags.id', 'article_tags.tag_id')
+        .select('tags.slug')
+        .where('article_tags.article_id', '=', articleId)
+        .execute();
+      const authors = await db
+        .selectFrom('article_authors')
+        .innerJoin('authors', 'authors.id', 'article_authors.author_id')
+        .select('authors.slug')
+        .where('article_authors.article_id', '=', articleId)
+        .execute();
+      const scopes = [
+        '',
+        '/en',
+        `/en/section/${section.slug}`,
+        ...tags.map((tag) => `/en/tag/${tag.slug}`),
+        ...authors.map((author) => `/en/author/${author.slug}`),
+      ];
+      expect(site.config.feedContent).toBe('full');
+      for (const scope of scopes) {
+        for (const file of ['rss.xml', 'atom.xml', 'feed.json']) {
+          const feed = await get(`${scope}/${file}`, '');
+          expect(feed.statusCode, `${scope}/${file}`).toBe(200);
+          // The story is in the feed (its link), so the absence of the rest means something.
+          expect(feed.body, `${scope}/${file}`).toContain(`/en/${slug}`);
+          expect(leaksIn(feed.body), `${scope}/${file}`).toEqual([]);
+        }
+      }
+    },
+  );
+
   it.skipIf(skip)('leaks nothing through search results and snippets', async () => {
-    // Search is the discovery work's; until its route is registered there is nothing to check here.
-    if (!site.app.server.routeList.some((route) => route.url === '/:lang/search')) return;
     for (const reader of readers()) {
       for (const q of queries) {
         const results = await get(`/en/search?q=${encodeURIComponent(q)}`, reader.cookie);

@@ -69,6 +69,8 @@ const technicalAttributes = new Set([
   'datetime',
   'sizes',
   'rel',
+  // OpenGraph's property names (og:title, article:author), machine vocabulary like a meta name.
+  'property',
   'type',
   'name',
   'for',
@@ -109,15 +111,22 @@ export function contentStrings(demo: DemoArticle[], extra: string[] = []): strin
   return [...strings].filter((s) => s.trim() !== '').sort((a, b) => b.length - a.length);
 }
 
+const machineMeta =
+  /<meta\b[^>]*\b(?:name|property)="(?:robots|twitter:card|og:type|og:locale|og:locale:alternate|og:image:width|og:image:height|article:published_time|article:modified_time)"[^>]*>/gi;
+
 /** What a reader of the page sees or hears, with the newsroom's own words taken out. */
 export function chromeOf(html: string, content: string[]): string {
   const withoutBody = byClass(html, 'div', 'story__body')
     .reduce((page, body) => page.replace(body, ''), html)
     // A hidden field's value ("/ar/newsletter") is for the server, never shown or read out.
-    .replace(/<input\b[^>]*\btype="hidden"[^>]*>/gi, '');
+    .replace(/<input\b[^>]*\btype="hidden"[^>]*>/gi, '')
+    // Meta tags whose content is a keyword or a number for machines ("article", "summary_large_image",
+    // "max-image-preview:large", "fr_FR", "1200"), not words a reader sees or hears.
+    .replace(machineMeta, '');
   const attributes = [...withoutBody.matchAll(/<[a-z][a-z0-9]*\b[^>]*>/gi)].flatMap((tag) =>
     Object.entries(attributesOf(tag[0]))
-      .filter(([name, value]) => value !== '' && !technicalAttributes.has(name))
+      // An absolute URL in any attribute (og:url, og:image, article:author) is an address, not words.
+      .filter(([name, value]) => value !== '' && !technicalAttributes.has(name) && !/^https?:\/\/\S+$/.test(value))
       .map(([, value]) => value),
   );
   let text = [textOf(withoutBody), ...attributes].join(' | ');

@@ -29,11 +29,20 @@ export async function startTestSite(
     env?: Record<string, string>;
     /** Stands in for Stripe's API (see test/support/fake-stripe.ts). */
     checkoutGateway?: CheckoutGateway;
+    /** URLs per sitemap file, small to see the split on a small site. */
+    sitemapUrlLimit?: number;
+    /**
+     * Another instance of this site: the same database and data folder, as a second process
+     * behind a load balancer would have. Its `close()` leaves the database to the first.
+     */
+    instanceOf?: TestSite;
     /** Machine translation for "Translate into…" (a fake: no such service runs here). */
     translationProvider?: TranslationProvider;
   } = {},
 ): Promise<TestSite> {
-  const database = await createTestDatabase(kind);
+  const shared = options.instanceOf?.database;
+  if (shared && shared.name !== kind) throw new Error(`a ${kind} instance cannot share a ${shared.name} database`);
+  const database = shared ?? (await createTestDatabase(kind));
   const env: Record<string, string> = {
     KIOSQUE_DATA_DIR: database.dataDir,
     KIOSQUE_DEMO: options.demo === false ? 'off' : 'on',
@@ -51,6 +60,7 @@ export async function startTestSite(
     logger: pino({ level: 'silent' }),
     clock: options.clock,
     checkoutGateway: options.checkoutGateway,
+    sitemapUrlLimit: options.sitemapUrlLimit,
     translationProvider: options.translationProvider,
   });
   if (options.listen) await app.server.listen({ port, host: '127.0.0.1' });
@@ -62,7 +72,7 @@ export async function startTestSite(
     url,
     async close() {
       await app.close();
-      await database.drop();
+      if (!shared) await database.drop();
     },
   };
 }

@@ -23,8 +23,8 @@ export interface ArticleReader {
   /** `total` is null when the query asked for no count (`withTotal: false`). */
   listPublished(query: ListQuery, now: Date): Promise<{ items: ArticleSummary[]; total: number | null }>;
   /**
-   * Published articles sharing the most tags with `article` (then its section), same language. No
-   * longer on the reading path, which serves the stored lists of `RelatedReader`.
+   * Published articles sharing the most tags with `article` (then its section), same language, never
+   * the article or its translations: what tops up a short stored related list.
    */
   listRelatedByTags(article: Article, limit: number, now: Date): Promise<ArticleSummary[]>;
   /** The public articles of a translation group (each language at most once). */
@@ -77,16 +77,24 @@ export function createReadingService(deps: {
 }) {
   const { articles, taxonomy, related: relatedLists, clock } = deps;
 
-  /** The stored list, as it is now: stories that left the site since it was computed are skipped. */
+  /**
+   * "You might also enjoy": the stored list (content similarity, kept by the related service), as it
+   * is now — stories that left the site since it was computed are skipped. A story that resembles
+   * too few others is topped up with the stories sharing its tags, then its section, so the reader
+   * is still offered a way on; similar stories always come first.
+   */
   async function relatedTo(article: Article, now: Date): Promise<ArticleSummary[]> {
     const ids = await relatedLists.relatedIds(article.id);
-    if (ids.length === 0) return [];
-    const { items } = await articles.listPublished(
-      { language: article.language, ids, limit: ids.length, withTotal: false },
-      now,
-    );
+    const { items } =
+      ids.length === 0
+        ? { items: [] }
+        : await articles.listPublished({ language: article.language, ids, limit: ids.length, withTotal: false }, now);
     const order = new Map(ids.map((id, index) => [id, index]));
-    return items.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0)).slice(0, relatedCount);
+    const similar = items.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0)).slice(0, relatedCount);
+    if (similar.length >= relatedCount) return similar;
+    const taken = new Set(similar.map((item) => item.id));
+    const nearby = await articles.listRelatedByTags(article, relatedCount + similar.length, now);
+    return [...similar, ...nearby.filter((item) => !taken.has(item.id))].slice(0, relatedCount);
   }
 
   async function listing<T>(subject: T, query: Omit<ListQuery, 'limit' | 'offset'>, page: number) {

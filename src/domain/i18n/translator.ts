@@ -50,9 +50,16 @@ export function createTranslator(language: string, catalog: Catalog, timeZone: s
 
 /** The language's own name for itself ("français", "English"), capitalised for menus. */
 export function languageAutonym(language: string): string {
-  const name = new Intl.DisplayNames([language], { type: 'language' }).of(language) ?? language;
-  return name.charAt(0).toLocaleUpperCase(language) + name.slice(1);
+  let autonym = autonyms.get(language);
+  if (autonym === undefined) {
+    // Building Intl.DisplayNames loads locale data: once per language, not on every page.
+    const name = new Intl.DisplayNames([language], { type: 'language' }).of(language) ?? language;
+    autonym = name.charAt(0).toLocaleUpperCase(language) + name.slice(1);
+    autonyms.set(language, autonym);
+  }
+  return autonym;
 }
+const autonyms = new Map<string, string>();
 
 /**
  * Picks the best site language for an Accept-Language header (RFC 9110 weights; a regional tag

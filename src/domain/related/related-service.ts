@@ -7,8 +7,8 @@ import {
   cosine,
   minimumSimilarity,
   neighbourCount,
+  queryTerms,
   type SimilarityProfile,
-  strongestTerms,
   type Vector,
   vectorOf,
 } from './similarity.js';
@@ -94,7 +94,7 @@ export function createRelatedService(deps: {
   async function blendOf(profile: SimilarityProfile, now: Date): Promise<Record<string, number>> {
     const own = await statistics(profile.language, Object.keys(profile.termCounts));
     const plain = vectorOf(profile, own);
-    const terms = strongestTerms(plain, queryTermCount, (term) => (own.frequencies.get(term) ?? 0) >= 2);
+    const terms = queryTerms(plain, queryTermCount, own, 2);
     const { candidates } = await candidatesFor(profile, terms, now, own);
     const neighbours = candidates
       .map((candidate) => ({
@@ -116,8 +116,9 @@ export function createRelatedService(deps: {
   async function ranking(profile: SimilarityProfile, now: Date): Promise<RelatedEntry[]> {
     const blended = profile.blended ?? (await blendOf(profile, now));
     const vector: Vector = new Map(Object.entries(blended));
-    const terms = strongestTerms(vector, queryTermCount * 2);
-    const { candidates } = await candidatesFor(profile, terms, now, await statistics(profile.language, []));
+    const known = await statistics(profile.language, [...vector.keys()]);
+    const terms = queryTerms(vector, queryTermCount * 2, known);
+    const { candidates } = await candidatesFor(profile, terms, now, known);
     return candidates
       .map((candidate) => ({
         relatedId: candidate.id,

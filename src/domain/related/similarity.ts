@@ -97,3 +97,30 @@ export function strongestTerms(vector: Vector, count: number, keep: (term: strin
     .slice(0, count)
     .map(([term]) => term);
 }
+
+/** Terms held by more stories than this say little about a subject, and are the costliest to look up. */
+export function commonTermLimit(documents: number): number {
+  return Math.max(50, Math.ceil(documents * 0.02));
+}
+
+/**
+ * The terms that look a story's candidates up: its strongest terms held by at least
+ * `minimumDocuments` stories and by no more than `commonTermLimit`. A query of common terms would
+ * match most of a large site and rank every match; where every strong term is common (a tiny or very
+ * uniform corpus), the rarest few are used.
+ */
+export function queryTerms(
+  vector: Vector,
+  count: number,
+  statistics: CorpusStatistics,
+  minimumDocuments = 1,
+): string[] {
+  const limit = commonTermLimit(statistics.documents);
+  const held = (term: string) => statistics.frequencies.get(term) ?? 0;
+  const telling = strongestTerms(vector, count, (term) => held(term) >= minimumDocuments && held(term) <= limit);
+  if (telling.length > 0) return telling;
+  return [...vector.keys()]
+    .filter((term) => held(term) >= minimumDocuments)
+    .sort((a, b) => held(a) - held(b) || (a < b ? -1 : 1))
+    .slice(0, 4);
+}

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { limitRelatedBacklog } from '../related-repository.js';
 import type { Database, Dialect } from '../schema.js';
 import { writeSearchDocument } from '../search-index.js';
 
@@ -59,8 +60,15 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   // "Which lists show this story?" is asked whenever a story changes.
   await db.schema.createIndex('related_articles_related_idx').on('related_articles').column('related_id').execute();
 
-  // Existing articles are indexed now; their related lists are computed by the app once it starts.
+  // Existing articles are indexed now. The app computes related lists in the background once it
+  // starts: the newest stories' now, the others' when they are next written (until then their pages
+  // top up from tags and section) — an archive of 100,000 stories would otherwise keep the server
+  // busy for hours after the upgrade.
   const typed = db as unknown as Kysely<Database>;
   const articles = await typed.selectFrom('articles').select('id').orderBy('id').execute();
   for (const { id } of articles) await writeSearchDocument(typed, id);
+  await limitRelatedBacklog(typed, relatedOnUpgrade);
 }
+
+/** How many of the newest stories get their related list computed right after the upgrade. */
+const relatedOnUpgrade = 1_000;

@@ -7,7 +7,6 @@ import { type PageRenderer, Redirect, type WebDependencies } from '../server.js'
 import { ArticlePage, HomePage, ListingPageView } from '../views/pages.js';
 import { paths } from '../views/site-context.js';
 import { readerView } from './paywall-routes.js';
-import { renderRss } from './rss.js';
 
 type LangParams = { lang: string };
 type SlugParams = LangParams & { slug: string };
@@ -16,7 +15,7 @@ type PageQuery = { page?: string };
 const shown = (articles: (ArticleSummary | null)[]) =>
   articles.flatMap((article) => (article ? [dependency.article(article.id)] : []));
 
-/** The reading site: home, article, section, tag and author pages, subscribe page, RSS. */
+/** The reading site: home, article, section, tag and author pages, subscribe page (feeds: feed-routes.ts). */
 export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, web: PageRenderer) {
   const { site, reading } = deps;
 
@@ -76,7 +75,9 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
           dependency.latest(lang),
           dependency.menu(lang),
           dependency.group(article.translationGroup),
-          // "You might also enjoy" is drawn from the stories sharing its tags, then its section.
+          // "You might also enjoy": the stored list (changed by `related.changed`), topped up from the
+          // stories sharing its tags, then its section.
+          dependency.related(article.id),
           ...article.tags.map((tag) => dependency.tag(tag.id)),
           ...(article.section ? [dependency.section(article.section.id)] : []),
           ...shown([...story.latest, ...story.related]),
@@ -101,18 +102,4 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
       });
     });
   }
-
-  app.get<{ Params: LangParams }>('/:lang/rss.xml', async (request, reply) => {
-    const lang = language(request);
-    return web.sendPage(request, reply, paths.rss(lang), async () => {
-      const home = await reading.home(lang);
-      const items = home.lead ? [home.lead, ...home.latest] : [];
-      const title = web.translator(lang).t('home.title', { site: site.name });
-      return {
-        contentType: 'application/rss+xml; charset=utf-8',
-        body: renderRss({ site, language: lang, title, items }),
-        dependencies: [dependency.latest(lang), ...shown(items)],
-      };
-    });
-  });
 }

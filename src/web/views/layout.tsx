@@ -1,6 +1,12 @@
 import type { ComponentChildren } from 'preact';
 import { languageAutonym } from '../../domain/i18n/translator.js';
-import { absoluteUrl, paths, type SiteContext } from './site-context.js';
+import { absoluteUrl, type FeedFile, paths, type SiteContext } from './site-context.js';
+
+const feedTypes: [FeedFile, string, 'follow.rss' | 'follow.atom' | 'follow.jsonFeed'][] = [
+  ['rss.xml', 'application/rss+xml', 'follow.rss'],
+  ['atom.xml', 'application/atom+xml', 'follow.atom'],
+  ['feed.json', 'application/feed+json', 'follow.jsonFeed'],
+];
 
 export interface LayoutProps {
   site: SiteContext;
@@ -8,6 +14,8 @@ export interface LayoutProps {
   description?: string;
   /** Path of this page, for the canonical link. Omitted on error pages. */
   path?: string;
+  /** An absolute canonical URL elsewhere (syndicated copy points to its source); else `path` here. */
+  canonical?: string;
   /**
    * This page in every language it exists in (this one included), as site paths: they become
    * reciprocal hreflang links with an x-default, and the language switcher's targets.
@@ -15,6 +23,8 @@ export interface LayoutProps {
   alternates?: Record<string, string>;
   /** An article: a language missing from `alternates` means "not translated", and the switcher says so. */
   translatable?: boolean;
+  /** A section's, tag's or author's own feeds, announced beside the language's. */
+  feed?: { title: string; path: (file: FeedFile) => string };
   head?: ComponentChildren;
   children: ComponentChildren;
 }
@@ -24,8 +34,10 @@ export function Layout({
   title,
   description,
   path,
+  canonical,
   alternates = {},
   translatable = false,
+  feed,
   head,
   children,
 }: LayoutProps) {
@@ -40,7 +52,7 @@ export function Layout({
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{title}</title>
         {description ? <meta name="description" content={description} /> : null}
-        {path ? <link rel="canonical" href={absoluteUrl(site, path)} /> : null}
+        {canonical || path ? <link rel="canonical" href={canonical ?? absoluteUrl(site, path as string)} /> : null}
         {versions.length > 1
           ? [
               ...versions.map((other) => (
@@ -51,12 +63,19 @@ export function Layout({
           : null}
         <link rel="icon" href={site.assets.icon} type="image/svg+xml" />
         <link rel="stylesheet" href={site.assets.css} />
-        <link
-          rel="alternate"
-          type="application/rss+xml"
-          title={`${site.name} — ${t.t('follow.rss')}`}
-          href={paths.rss(language)}
-        />
+        {feedTypes.map(([file, type, key]) => (
+          <link
+            rel="alternate"
+            type={type}
+            title={`${site.name} — ${t.t(key)}`}
+            href={paths.languageFeed(language, file)}
+          />
+        ))}
+        {feed
+          ? feedTypes.map(([file, type, key]) => (
+              <link rel="alternate" type={type} title={`${feed.title} — ${t.t(key)}`} href={feed.path(file)} />
+            ))
+          : null}
         <script type="module" src={site.assets.js} />
         {head}
       </head>

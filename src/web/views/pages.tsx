@@ -14,7 +14,17 @@ import {
 import { Gallery } from './gallery.js';
 import { Layout } from './layout.js';
 import { ShareRow } from './share.js';
-import { paths, type SiteContext } from './site-context.js';
+import { absoluteUrl, paths, type SiteContext } from './site-context.js';
+import {
+  collectionPageData,
+  JsonLd,
+  largeImagePreviews,
+  newsArticleData,
+  profilePageData,
+  SocialTags,
+  shareImage,
+  webSiteData,
+} from './structured-data.js';
 
 export function HomePage({
   site,
@@ -33,6 +43,20 @@ export function HomePage({
       description={t.t('site.tagline')}
       path={paths.home(t.language)}
       alternates={Object.fromEntries(site.languages.map((language) => [language, paths.home(language)]))}
+      head={
+        <>
+          {largeImagePreviews}
+          <SocialTags
+            site={site}
+            type="website"
+            title={t.t('home.title', { site: site.name })}
+            description={t.t('site.tagline')}
+            url={absoluteUrl(site, paths.home(t.language))}
+            alternateLanguages={site.languages.filter((language) => language !== t.language)}
+          />
+          <JsonLd data={webSiteData(site)} />
+        </>
+      }
     >
       <h1 class="visually-hidden">{t.t('home.title', { site: site.name })}</h1>
       {lead ? (
@@ -86,14 +110,33 @@ export function ArticlePage({
       .filter((other) => site.languages.includes(other.language))
       .map((other) => [other.language, paths.article(other.language, other.slug)]),
   ]);
+  const description = article.seoDescription ?? article.standfirst;
   return (
     <Layout
       site={site}
       title={`${article.seoTitle ?? article.headline} — ${site.name}`}
-      description={article.seoDescription ?? article.standfirst}
+      description={description}
       path={path}
+      // Syndicated copy names its source as the original, where the source has an address.
+      canonical={article.source?.url ?? undefined}
       alternates={alternates}
       translatable
+      head={
+        <>
+          {largeImagePreviews}
+          <SocialTags
+            site={site}
+            type="article"
+            title={article.seoTitle ?? article.headline}
+            description={description}
+            url={absoluteUrl(site, path)}
+            alternateLanguages={Object.keys(alternates).filter((language) => language !== article.language)}
+            image={shareImage(site, article)}
+            article={article}
+          />
+          <JsonLd data={newsArticleData(site, article)} />
+        </>
+      }
     >
       <article class="story">
         <header class="story__header">
@@ -212,6 +255,26 @@ export function ListingPageView({
       title={`${pageTitle} — ${site.name}`}
       description={bio || title}
       path={listing.page > 1 ? `${path}?page=${listing.page}` : path}
+      feed={{ title, path: (file) => paths.listingFeed(kind, t.language, listing.subject.slug, file) }}
+      head={
+        <>
+          {largeImagePreviews}
+          <SocialTags
+            site={site}
+            type={kind === 'author' ? 'profile' : 'website'}
+            title={title}
+            description={bio || title}
+            url={absoluteUrl(site, listing.page > 1 ? `${path}?page=${listing.page}` : path)}
+          />
+          <JsonLd
+            data={
+              kind === 'author'
+                ? profilePageData(site, listing.subject as Author, path)
+                : collectionPageData(site, listing.subject as Taxon, title, path, listing.items)
+            }
+          />
+        </>
+      }
     >
       <header class="listing__header">
         <h1>{title}</h1>

@@ -48,19 +48,25 @@ export function SearchPageView({ site, page }: { site: SiteContext; page: Search
           <p class="search-form__hint">{t.t('search.hint')}</p>
           <fieldset class="search-form__filters">
             <legend>{t.t('search.filters')}</legend>
-            <label for="search-section">{t.t('search.section')}</label>
-            <select id="search-section" name="section">
-              <option value="">{t.t('search.anySection')}</option>
-              {page.sections.map((section) => (
-                <option value={section.slug} selected={filters.section?.id === section.id}>
-                  {section.name}
-                </option>
-              ))}
-            </select>
-            <label for="search-from">{t.t('search.from')}</label>
-            <input id="search-from" type="date" name="from" value={filters.from ?? ''} />
-            <label for="search-to">{t.t('search.to')}</label>
-            <input id="search-to" type="date" name="to" value={filters.to ?? ''} />
+            <div class="search-form__field">
+              <label for="search-section">{t.t('search.section')}</label>
+              <select id="search-section" name="section">
+                <option value="">{t.t('search.anySection')}</option>
+                {page.sections.map((section) => (
+                  <option value={section.slug} selected={filters.section?.id === section.id}>
+                    {section.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div class="search-form__field">
+              <label for="search-from">{t.t('search.from')}</label>
+              <input id="search-from" type="date" name="from" value={filters.from ?? ''} />
+            </div>
+            <div class="search-form__field">
+              <label for="search-to">{t.t('search.to')}</label>
+              <input id="search-to" type="date" name="to" value={filters.to ?? ''} />
+            </div>
           </fieldset>
         </form>
       </search>

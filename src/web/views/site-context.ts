@@ -8,7 +8,8 @@ export interface SiteContext {
   languages: readonly string[];
   /** The language `x-default` alternates point to. */
   defaultLanguage: string;
-  assets: { css: string; js: string; icon: string };
+  /** `logo` is a square PNG of the icon: structured data's publisher logo. */
+  assets: { css: string; js: string; icon: string; logo: string };
   followLinks: readonly { network: string; url: string }[];
   /** Sections of this language, for the main navigation. */
   sections: readonly { slug: string; name: string }[];
@@ -32,6 +33,8 @@ export const paths = {
   rss: (language: string) => `/${language}/rss.xml`,
   atom: (language: string) => `/${language}/atom.xml`,
   jsonFeed: (language: string) => `/${language}/feed.json`,
+  /** A language's feed in one of the three formats. */
+  languageFeed: (language: string, file: FeedFile) => `/${language}/${file}`,
   /** A section's, tag's or author's feed: `…/section/monde/rss.xml`, `atom.xml` or `feed.json`. */
   listingFeed: (kind: 'section' | 'tag' | 'author', language: string, slug: string, file: FeedFile) =>
     `/${language}/${kind}/${slug}/${file}`,

@@ -1,0 +1,175 @@
+import type { FeedFile } from './site-context.js';
+import { element, emptyElement, xml } from './xml.js';
+
+/** A feed with every address absolute, ready to be written in any of the three formats. */
+export interface FeedDocument {
+  title: string;
+  description: string;
+  /** The feed's language; null for the whole site's feed, whose entries each say their own. */
+  language: string | null;
+  /** The HTML page the feed follows (home, section, tag or author page). */
+  homeUrl: string;
+  /** This feed in each format; each format's self link is its own. */
+  urls: Record<FeedFile, string>;
+  siteName: string;
+  /** The site icon (SVG, small) and the publisher logo (square PNG) for readers that show one. */
+  iconUrl: string;
+  logoUrl: string;
+  updatedAt: Date;
+  items: FeedItem[];
+}
+
+export interface FeedItem {
+  url: string;
+  language: string;
+  title: string;
+  /** The standfirst. */
+  summary: string;
+  /** The whole story as HTML, or null: then the summary is all the entry carries. */
+  contentHtml: string | null;
+  publishedAt: Date;
+  updatedAt: Date;
+  authors: { name: string; url: string }[];
+  categories: string[];
+  /** The hero image as one file: what RSS enclosures, Atom enclosure links and JSON Feed attachments point to. */
+  image: { url: string; type: string; length: number; alt: string } | null;
+}
+
+export const feedContentTypes: Record<FeedFile, string> = {
+  'rss.xml': 'application/rss+xml; charset=utf-8',
+  'atom.xml': 'application/atom+xml; charset=utf-8',
+  'feed.json': 'application/feed+json; charset=utf-8',
+};
+
+/** RFC 822 date-time, as RSS 2.0 wants it ("Mon, 04 May 2026 08:00:00 GMT"). */
+export const rfc822 = (date: Date) => date.toUTCString();
+/** RFC 3339 date-time in UTC, as Atom and JSON Feed want it ("2026-05-04T08:00:00.000Z"). */
+export const rfc3339 = (date: Date) => date.toISOString();
+
+export function renderFeed(file: FeedFile, feed: FeedDocument): string {
+  if (file === 'rss.xml') return renderRss(feed);
+  if (file === 'atom.xml') return renderAtom(feed);
+  return renderJsonFeed(feed);
+}
+
+/** RSS 2.0, with Dublin Core for authors and item languages, and content:encoded for the whole story. */
+export function renderRss(feed: FeedDocument): string {
+  const items = feed.items.map((item) =>
+    [
+      '<item>',
+      element('title', item.title),
+      element('link', item.url),
+      element('guid', item.url, { isPermaLink: 'true' }),
+      element('description', item.summary),
+      item.contentHtml === null ? '' : element('content:encoded', item.contentHtml),
+      element('pubDate', rfc822(item.publishedAt)),
+      ...item.authors.map((author) => element('dc:creator', author.name)),
+      ...item.categories.map((category) => element('category', category)),
+      feed.language === null ? element('dc:language', item.language) : '',
+      item.image
+        ? emptyElement('enclosure', { url: item.image.url, length: item.image.length, type: item.image.type })
+        : '',
+      '</item>',
+    ].join(''),
+  );
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>\n',
+    '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/">',
+    '<channel>',
+    element('title', feed.title),
+    element('link', feed.homeUrl),
+    emptyElement('atom:link', { href: feed.urls['rss.xml'], rel: 'self', type: 'application/rss+xml' }),
+    element('description', feed.description),
+    feed.language === null ? '' : element('language', feed.language),
+    element('lastBuildDate', rfc822(feed.updatedAt)),
+    element('generator', 'Kiosque'),
+    `<image>${element('url', feed.logoUrl)}${element('title', feed.title)}${element('link', feed.homeUrl)}</image>`,
+    ...items,
+    '</channel></rss>\n',
+  ].join('');
+}
+
+/** Atom 1.0 (RFC 4287): the site is the feed's author, each story's bylines its entry's. */
+export function renderAtom(feed: FeedDocument): string {
+  const entries = feed.items.map((item) =>
+    [
+      `<entry xml:lang="${xml(item.language)}">`,
+      element('id', item.url),
+      element('title', item.title, { type: 'text' }),
+      emptyElement('link', { rel: 'alternate', type: 'text/html', href: item.url }),
+      element('published', rfc3339(item.publishedAt)),
+      element('updated', rfc3339(item.updatedAt)),
+      ...item.authors.map((author) => `<author>${element('name', author.name)}${element('uri', author.url)}</author>`),
+      ...item.categories.map((category) => emptyElement('category', { term: category })),
+      element('summary', item.summary, { type: 'text' }),
+      item.contentHtml === null ? '' : element('content', item.contentHtml, { type: 'html' }),
+      item.image
+        ? emptyElement('link', {
+            rel: 'enclosure',
+            type: item.image.type,
+            length: item.image.length,
+            href: item.image.url,
+          })
+        : '',
+      '</entry>',
+    ].join(''),
+  );
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>\n',
+    `<feed xmlns="http://www.w3.org/2005/Atom"${feed.language === null ? '' : ` xml:lang="${xml(feed.language)}"`}>`,
+    element('id', feed.urls['atom.xml']),
+    element('title', feed.title, { type: 'text' }),
+    element('subtitle', feed.description, { type: 'text' }),
+    element('updated', rfc3339(feed.updatedAt)),
+    emptyElement('link', { rel: 'self', type: 'application/atom+xml', href: feed.urls['atom.xml'] }),
+    emptyElement('link', { rel: 'alternate', type: 'text/html', href: feed.homeUrl }),
+    `<author>${element('name', feed.siteName)}</author>`,
+    element('generator', 'Kiosque'),
+    element('icon', feed.iconUrl),
+    element('logo', feed.logoUrl),
+    ...entries,
+    '</feed>\n',
+  ].join('');
+}
+
+/** JSON Feed 1.1 (https://jsonfeed.org/version/1.1). */
+export function renderJsonFeed(feed: FeedDocument): string {
+  const document = {
+    version: 'https://jsonfeed.org/version/1.1',
+    title: feed.title,
+    home_page_url: feed.homeUrl,
+    feed_url: feed.urls['feed.json'],
+    description: feed.description,
+    icon: feed.logoUrl,
+    favicon: feed.iconUrl,
+    authors: [{ name: feed.siteName }],
+    ...(feed.language === null ? {} : { language: feed.language }),
+    items: feed.items.map((item) => ({
+      id: item.url,
+      url: item.url,
+      title: item.title,
+      summary: item.summary,
+      // Every item carries content; without the whole story it is the standfirst.
+      ...(item.contentHtml === null ? { content_text: item.summary } : { content_html: item.contentHtml }),
+      date_published: rfc3339(item.publishedAt),
+      date_modified: rfc3339(item.updatedAt),
+      authors: item.authors.map((author) => ({ name: author.name, url: author.url })),
+      tags: item.categories,
+      language: item.language,
+      ...(item.image
+        ? {
+            image: item.image.url,
+            attachments: [
+              {
+                url: item.image.url,
+                mime_type: item.image.type,
+                size_in_bytes: item.image.length,
+                title: item.image.alt,
+              },
+            ],
+          }
+        : {}),
+    })),
+  };
+  return `${JSON.stringify(document, null, 1)}\n`;
+}
