@@ -30,6 +30,7 @@ import { createRelatedService, type RelatedService } from './domain/related/rela
 import { createSearchService, type SearchService } from './domain/search/search-service.js';
 import { createSitemapService } from './domain/sitemaps/sitemap-service.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
+import type { TranslationProvider } from './domain/translations/translation-provider.js';
 import { createEmailComposer } from './mail/email-composer.js';
 import { createOutboxTransport } from './mail/outbox-transport.js';
 import { createSmtpTransport } from './mail/smtp-transport.js';
@@ -123,6 +124,11 @@ export interface AppOptions {
   checkoutGateway?: CheckoutGateway;
   /** URLs per sitemap file (50,000, the protocol's limit, unless a test needs a split on a small site). */
   sitemapUrlLimit?: number;
+  /**
+   * Machine translation that prefills "Translate into…" drafts. None is shipped and none is used
+   * unless one is passed here (a test passes a fake to show the seam works).
+   */
+  translationProvider?: TranslationProvider;
 }
 
 /** Ids sort by creation time (base-36 milliseconds) and carry 64 random bits. */
@@ -282,6 +288,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       events,
       languages: config.languages,
       secret: randomSecret,
+      ids,
+      translator: options.translationProvider ?? null,
     });
     // The schedule is each article's stored scheduled_at, so a restart or a second instance loses
     // nothing and publishes nothing twice (see scheduler.ts). Started by `kiosque serve`.
@@ -351,7 +359,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       images,
       variants,
       pageCache,
-      admin: { staff, stories: articles, secret: randomSecret, media, editor, timeZone: config.timeZone },
+      admin: { staff, stories: articles, search, secret: randomSecret, media, editor, timeZone: config.timeZone },
       clock,
       logger,
     });

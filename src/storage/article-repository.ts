@@ -1,4 +1,11 @@
-import { type Kysely, type Selectable, type SelectQueryBuilder, sql, type Transaction } from 'kysely';
+import {
+  type ExpressionBuilder,
+  type Kysely,
+  type Selectable,
+  type SelectQueryBuilder,
+  sql,
+  type Transaction,
+} from 'kysely';
 import type { Article, ArticleImage, ArticleSummary, Author, Taxon } from '../domain/articles/article.js';
 import type { ArticleRecord } from '../domain/articles/article-input.js';
 import type { RevisionEntry } from '../domain/articles/article-service.js';
@@ -38,6 +45,21 @@ type SummaryRow = Pick<
   | 'created_at'
   | 'updated_at'
 >;
+
+/**
+ * The source of a translation, when it is still one of its translations, not in the trash, and its
+ * words changed after the revision the translation was last saved against: the translation is out
+ * of date.
+ */
+function outdatedSource(eb: ExpressionBuilder<Database, 'articles'>) {
+  return eb
+    .selectFrom('articles as source')
+    .select(sql.lit(1).as('one'))
+    .whereRef('source.id', '=', 'articles.translation_source_id')
+    .whereRef('source.translation_group', '=', 'articles.translation_group')
+    .where('source.deleted_at', 'is', null)
+    .whereRef('source.text_revision', '>', 'articles.translation_source_revision');
+}
 
 /** Articles on SQL: one code path for SQLite and PostgreSQL. */
 export function createArticleRepository(db: Kysely<Database>) {
@@ -316,6 +338,62 @@ export function createArticleRepository(db: Kysely<Database>) {
     },
   };
 
+  /** The stored article in its writable form, whatever its status; null when there is none. */
+  async function findRecord(id: string): Promise<ArticleRecord | null> {
+    const row = await db.selectFrom('articles').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return null;
+    const [authors, tags, images] = await Promise.all([
+      db.selectFrom('article_authors').select('author_id').where('article_id', '=', id).orderBy('position').execute(),
+      db.selectFrom('article_tags').select('tag_id').where('article_id', '=', id).orderBy('position').execute(),
+      db
+        .selectFrom('article_images')
+        .select(['image_id', 'role', 'alt', 'caption', 'credit'])
+        .where('article_id', '=', id)
+        .orderBy('role')
+        .orderBy('position')
+        .execute(),
+    ]);
+    const use = (image: (typeof images)[number]) => ({
+      imageId: image.image_id,
+      alt: image.alt,
+      caption: image.caption,
+      credit: image.credit,
+    });
+    const hero = images.find((image) => image.role === 'hero');
+    return {
+      id: row.id,
+      translationGroup: row.translation_group,
+      language: row.language,
+      slug: row.slug,
+      headline: row.headline,
+      standfirst: row.standfirst,
+      bodyMarkdown: row.body_markdown,
+      bodyHtml: row.body_html,
+      status: row.status as ArticleRecord['status'],
+      access: row.access as ArticleRecord['access'],
+      sectionId: row.section_id,
+      tagIds: tags.map((tag) => tag.tag_id),
+      authorIds: authors.map((author) => author.author_id),
+      hero: hero ? use(hero) : null,
+      gallery: images.filter((image) => image.role === 'gallery').map(use),
+      source: row.source_name ? { name: row.source_name, url: row.source_url } : null,
+      seoTitle: row.seo_title,
+      seoDescription: row.seo_description,
+      revision: Number(row.revision),
+      createdAt: toDate(row.created_at),
+      updatedAt: toDate(row.updated_at),
+      publishedAt: toDateOrNull(row.published_at),
+      scheduledAt: toDateOrNull(row.scheduled_at),
+      deletedAt: toDateOrNull(row.deleted_at),
+      syndicated: Number(row.syndicated) === 1,
+      textRevision: Number(row.text_revision),
+      translationOf:
+        row.translation_source_id !== null && row.translation_source_revision !== null
+          ? { articleId: row.translation_source_id, revision: Number(row.translation_source_revision) }
+          : null,
+    };
+  }
+
   const feeds: FeedStoryReader = {
     async listFeedStories(q: FeedQuery, now: Date): Promise<FeedStory[]> {
       if (q.languages.length === 0) return [];
@@ -427,58 +505,24 @@ export function createArticleRepository(db: Kysely<Database>) {
       }
     },
 
-    /** The stored article in its writable form, whatever its status; null when there is none. */
-    async findRecord(id: string): Promise<ArticleRecord | null> {
-      const row = await db.selectFrom('articles').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!row) return null;
-      const [authors, tags, images] = await Promise.all([
-        db.selectFrom('article_authors').select('author_id').where('article_id', '=', id).orderBy('position').execute(),
-        db.selectFrom('article_tags').select('tag_id').where('article_id', '=', id).orderBy('position').execute(),
-        db
-          .selectFrom('article_images')
-          .select(['image_id', 'role', 'alt', 'caption', 'credit'])
-          .where('article_id', '=', id)
-          .orderBy('role')
-          .orderBy('position')
-          .execute(),
-      ]);
-      const use = (image: (typeof images)[number]) => ({
-        imageId: image.image_id,
-        alt: image.alt,
-        caption: image.caption,
-        credit: image.credit,
-      });
-      const hero = images.find((image) => image.role === 'hero');
-      return {
-        id: row.id,
-        translationGroup: row.translation_group,
-        language: row.language,
-        slug: row.slug,
-        headline: row.headline,
-        standfirst: row.standfirst,
-        bodyMarkdown: row.body_markdown,
-        bodyHtml: row.body_html,
-        status: row.status as ArticleRecord['status'],
-        access: row.access as ArticleRecord['access'],
-        sectionId: row.section_id,
-        tagIds: tags.map((tag) => tag.tag_id),
-        authorIds: authors.map((author) => author.author_id),
-        hero: hero ? use(hero) : null,
-        gallery: images.filter((image) => image.role === 'gallery').map(use),
-        source: row.source_name ? { name: row.source_name, url: row.source_url } : null,
-        seoTitle: row.seo_title,
-        seoDescription: row.seo_description,
-        revision: Number(row.revision),
-        createdAt: toDate(row.created_at),
-        updatedAt: toDate(row.updated_at),
-        publishedAt: toDateOrNull(row.published_at),
-        scheduledAt: toDateOrNull(row.scheduled_at),
-        deletedAt: toDateOrNull(row.deleted_at),
-      };
+    findRecord,
+
+    /** Every story of a translation group (the trash included), oldest first. */
+    async listGroup(translationGroup: string): Promise<ArticleRecord[]> {
+      const rows = await db
+        .selectFrom('articles')
+        .select('id')
+        .where('translation_group', '=', translationGroup)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      const records = await Promise.all(rows.map((row) => findRecord(row.id)));
+      return records.filter((record): record is ArticleRecord => record !== null);
     },
 
     /** The newsroom's story list: every status, filtered, newest change first. */
     async listForNewsroom(q: NewsroomQuery): Promise<{ items: NewsroomRow[]; total: number }> {
+      if (q.ids && q.ids.length === 0) return { items: [], total: 0 };
       let query = db.selectFrom('articles');
       query =
         q.status === 'deleted' ? query.where('deleted_at', 'is not', null) : query.where('deleted_at', 'is', null);
@@ -499,31 +543,66 @@ export function createArticleRepository(db: Kysely<Database>) {
         const pattern = `%${q.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
         query = query.where(sql<boolean>`lower(headline) like ${pattern} escape '\\'`);
       }
-      const [rows, count] = await Promise.all([
-        query
-          .select([
-            'id',
-            'language',
-            'slug',
-            'headline',
-            'status',
-            'updated_at',
-            'published_at',
-            'scheduled_at',
-            'deleted_at',
-            'revision',
-          ])
-          // The trash lists what was deleted last first, which its index walks in order.
-          .orderBy(q.status === 'deleted' ? 'deleted_at' : 'updated_at', 'desc')
-          .orderBy('id', 'desc')
-          .limit(q.limit)
-          .offset(q.offset)
-          .execute(),
-        query.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
-      ]);
+      if (q.ids) query = query.where('articles.id', 'in', q.ids);
+      if (q.outOfDate) {
+        query = query
+          .where('articles.translation_source_id', 'is not', null)
+          .where((eb) => eb.exists(outdatedSource(eb)));
+      }
+      const columns = [
+        'id',
+        'language',
+        'slug',
+        'headline',
+        'status',
+        'updated_at',
+        'published_at',
+        'scheduled_at',
+        'deleted_at',
+        'revision',
+      ] as const;
+      const outOfDate = (eb: ExpressionBuilder<Database, 'articles'>) =>
+        eb.exists(outdatedSource(eb)).as('out_of_date');
+      let rows: (Pick<ArticleRow, (typeof columns)[number]> & { out_of_date: unknown })[];
+      let total: number;
+      if (q.ids) {
+        // Ranked by the search engine: the filters keep some of its ids, which keep its order.
+        const rank = new Map(q.ids.map((id, index) => [id, index]));
+        const kept = (await query.select('articles.id').execute())
+          .map((row) => row.id)
+          .sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0));
+        total = kept.length;
+        const page = kept.slice(q.offset, q.offset + q.limit);
+        rows =
+          page.length === 0
+            ? []
+            : (
+                await db
+                  .selectFrom('articles')
+                  .select(columns)
+                  .select(outOfDate)
+                  .where('articles.id', 'in', page)
+                  .execute()
+              ).sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
+      } else {
+        const [found, count] = await Promise.all([
+          query
+            .select(columns)
+            .select(outOfDate)
+            // The trash lists what was deleted last first, which its index walks in order.
+            .orderBy(q.status === 'deleted' ? 'deleted_at' : 'updated_at', 'desc')
+            .orderBy('id', 'desc')
+            .limit(q.limit)
+            .offset(q.offset)
+            .execute(),
+          query.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
+        ]);
+        rows = found;
+        total = Number(count.n);
+      }
       const authors = await authorsOf(rows.map((row) => row.id));
       return {
-        total: Number(count.n),
+        total,
         items: rows.map((row) => ({
           id: row.id,
           language: row.language,
@@ -536,6 +615,8 @@ export function createArticleRepository(db: Kysely<Database>) {
           deleted: row.deleted_at !== null,
           revision: Number(row.revision),
           authors: authors.get(row.id) ?? [],
+          // PostgreSQL answers a boolean, SQLite 0 or 1.
+          translationOutOfDate: row.out_of_date === true || Number(row.out_of_date) === 1,
         })),
       };
     },
@@ -628,21 +709,25 @@ export function createArticleRepository(db: Kysely<Database>) {
     },
   };
 
+  /** Which rule a unique violation broke: the slug (per language) or one story per language in a group. */
   async function slugError(error: unknown, record: ArticleRecord): Promise<unknown> {
-    if (isUniqueViolation(error) && (await slugTaken(record.language, record.slug))) {
+    if (!isUniqueViolation(error)) return error;
+    const other = (column: 'slug' | 'translation_group', value: string) =>
+      db
+        .selectFrom('articles')
+        .select('id')
+        .where('language', '=', record.language)
+        .where(column, '=', value)
+        .where('id', '<>', record.id)
+        .executeTakeFirst();
+    if (await other('slug', record.slug)) {
       return new KiosqueError('ARTICLE_SLUG_TAKEN', { language: record.language, slug: record.slug });
     }
+    const translation = await other('translation_group', record.translationGroup);
+    if (translation) {
+      return new KiosqueError('TRANSLATION_LANGUAGE_TAKEN', { language: record.language, articleId: translation.id });
+    }
     return error;
-  }
-
-  async function slugTaken(language: string, slug: string): Promise<boolean> {
-    const row = await db
-      .selectFrom('articles')
-      .select('id')
-      .where('language', '=', language)
-      .where('slug', '=', slug)
-      .executeTakeFirst();
-    return row !== undefined;
   }
 }
 
@@ -671,6 +756,10 @@ function articleRow(record: ArticleRecord) {
     published_at: record.publishedAt?.toISOString() ?? null,
     scheduled_at: record.scheduledAt?.toISOString() ?? null,
     deleted_at: record.deletedAt?.toISOString() ?? null,
+    syndicated: record.syndicated ? 1 : 0,
+    text_revision: record.textRevision,
+    translation_source_id: record.translationOf?.articleId ?? null,
+    translation_source_revision: record.translationOf?.revision ?? null,
   };
 }
 
@@ -734,6 +823,10 @@ function reviveRecord(value: Record<string, unknown>): ArticleRecord {
     publishedAt: date(value.publishedAt),
     scheduledAt: date(value.scheduledAt),
     deletedAt: date(value.deletedAt),
+    // Revisions stored before these fields existed.
+    syndicated: value.syndicated === true,
+    textRevision: typeof value.textRevision === 'number' ? value.textRevision : Number(value.revision),
+    translationOf: (value.translationOf as ArticleRecord['translationOf'] | undefined) ?? null,
   };
 }
 

@@ -11,6 +11,7 @@ import * as readingIndexes from './migrations/0009-reading-indexes.js';
 import * as publishedPartialIndex from './migrations/0010-published-partial-index.js';
 import * as searchAndRelated from './migrations/0011-search-and-related.js';
 import * as contentEvents from './migrations/0012-content-events.js';
+import * as translationWorkflow from './migrations/0013-translation-workflow.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -29,6 +30,7 @@ const migrations: Record<string, MigrationModule> = {
   '0010-published-partial-index': publishedPartialIndex,
   '0011-search-and-related': searchAndRelated,
   '0012-content-events': contentEvents,
+  '0013-translation-workflow': translationWorkflow,
 };
 
 class ListedMigrations implements MigrationProvider {

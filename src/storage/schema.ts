@@ -64,6 +64,11 @@ export interface ArticlesTable {
   deleted_at: NullableTimestamp;
   /** Key of the story's private preview link; null until one is asked for. */
   preview_token: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Added by 0012: wire copy (0/1), the revision that last changed the words, the translation's source. */
+  syndicated: ColumnType<number, number | undefined, number>;
+  text_revision: ColumnType<number, number | undefined, number>;
+  translation_source_id: ColumnType<string | null, string | null | undefined, string | null>;
+  translation_source_revision: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface ArticleAuthorsTable {

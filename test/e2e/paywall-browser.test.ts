@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testByline } from '../support/articles.js';
 import { browserAvailability, useBrowser } from '../support/browser.js';
 import { signInLinkOf } from '../support/members.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
@@ -26,6 +27,7 @@ describe.skipIf(skip)('members and the paywall in Chromium, on SQLite', () => {
       status: 'published',
       access: 'paid',
       publishedAt: new Date(Date.now() - 3_600_000),
+      authorIds: await testByline(site.app.database.db),
     });
     secondPaid = `/en/${second.slug}`;
   });

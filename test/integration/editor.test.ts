@@ -727,7 +727,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the story editor on $
 
   // Markup does not depend on the database: one validator run is enough.
   it.skipIf(skip || kind !== 'sqlite' || javaMissing !== null)(
-    'writes valid HTML on every editor page: new, edit, conflict, revisions, preview, list',
+    'writes valid HTML on every editor page: new, edit, conflict, revisions, preview, list, translation',
     async () => {
       const [hero, first] = images;
       const { id, revision } = await draft(editor, {
@@ -749,6 +749,15 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the story editor on $
       const link = /href="https?:\/\/[^/"]+(\/preview\/[\w-]+)"/.exec(
         (await get(`/admin/stories/${id}`, editor)).body,
       )?.[1];
+      // A translation whose source moved on: side by side with changes marked, and the list's badge.
+      const translated = await form(editor, `/admin/stories/${id}/translate`, { language: 'en' });
+      expect(translated.statusCode).toBe(303);
+      await autosave(
+        editor,
+        id,
+        (await story(id)).revision,
+        await formOf(id, { bodyMarkdown: '## Intertitre\n\nUn autre [lien](https://example.org).' }),
+      );
       const pages: Record<string, string> = {
         'new.html': (await get('/admin/stories/new', editor)).body,
         'edit.html': (await get(`/admin/stories/${id}?done=saved`, editor)).body,
@@ -757,7 +766,11 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the story editor on $
         'revisions.html': (await get(`/admin/stories/${id}/revisions`, editor)).body,
         'preview.html': (await get(link!)).body,
         'list.html': (await get(`/admin/stories?section=${monde.id}`, editor)).body,
+        'translation.html': (await get(String(translated.headers.location), editor)).body,
+        'list-outdated.html': (await get('/admin/stories?translation=outdated', editor)).body,
       };
+      expect(pages['translation.html']).toContain('side-by-side__row--changed');
+      expect(pages['list-outdated.html']).toContain('badge--outdated');
       const folder = mkdtempSync(path.join(tmpdir(), 'kiosque-editor-html-'));
       try {
         const files = Object.entries(pages).map(([name, html]) => {

@@ -171,7 +171,12 @@ describe.each(kinds)('two instances sharing one database on $kind', ({ kind, ski
       const published = await a.app.articles.get(story.id);
       onB = heard(b, aboutArticle(story.id));
       await write(
-        { ...fields, headline: 'La grève des dockers gagne Le Havre', slug: story.slug },
+        {
+          ...fields,
+          headline: 'La grève des dockers gagne Le Havre',
+          slug: story.slug,
+          authorIds: published.authorIds,
+        },
         story.id,
         published.revision,
       );
@@ -225,7 +230,12 @@ describe.each(kinds)('two instances sharing one database on $kind', ({ kind, ski
     const published = await a.app.articles.get(story.id);
     onB = heard(b, aboutArticle(story.id));
     await write(
-      { ...fields, headline: 'Le rapport sur les digues rendu public', slug: story.slug },
+      {
+        ...fields,
+        headline: 'Le rapport sur les digues rendu public',
+        slug: story.slug,
+        authorIds: published.authorIds,
+      },
       story.id,
       published.revision,
     );
@@ -319,6 +329,7 @@ describe.each(kinds)('two instances sharing one database on $kind', ({ kind, ski
             slug: story.slug,
             bodyMarkdown: 'La chaleur a tout avancé.',
             sectionId: monde,
+            authorIds: published.authorIds,
           },
           { expectedRevision: published.revision },
         );

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Role, roles } from '../../src/domain/staff/roles.js';
 import { createDiskMediaStore } from '../../src/media/media-store.js';
 import { createImageRepository } from '../../src/storage/image-repository.js';
+import { testByline } from '../support/articles.js';
 import { databaseKinds } from '../support/databases.js';
 import { hasGpsPointer, multipart, phoneJpeg, plainImage, pngClaiming, uploadAs } from '../support/media.js';
 import { addMember, formHeaders, type StaffAgent, setupOwner } from '../support/staff.js';
@@ -359,6 +360,8 @@ describe.each(databaseKinds(inject('postgresAvailable')))('media library on $kin
       language: 'fr',
       slug: 'la-gare-rouvre',
       headline: 'La gare rouvre',
+      bodyMarkdown: 'Les trains repartent.',
+      authorIds: await testByline(site.app.database.db),
       status: 'published',
       publishedAt: new Date(Date.now() - 60_000),
       hero: { imageId: uploaded.image.id, alt: 'La gare', caption: '', credit: '' },

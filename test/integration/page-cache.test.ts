@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ArticleInput, ArticleRecord } from '../../src/domain/articles/article-input.js';
+import { testByline } from '../support/articles.js';
 import { databaseKinds } from '../support/databases.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
@@ -102,6 +103,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('page cache and invali
       standfirst: 'Elle arrive à l’instant.',
       bodyMarkdown: 'Premier paragraphe.',
       sectionId: section.id,
+      authorIds: await testByline(site.app.database.db),
     });
     expect((await get('/fr/')).body).not.toContain('Une brève de dernière minute');
     expect((await get('/fr/une-breve-de-derniere-minute')).statusCode).toBe(404);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { testByline } from '../support/articles.js';
 import { databaseKinds } from '../support/databases.js';
 import { type MemberAgent, signInMember } from '../support/members.js';
 import { linksOf, type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
@@ -56,6 +57,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('no paywall leak on $k
       status: 'published',
       access: 'paid',
       publishedAt: new Date('2026-05-04T06:00:00.000Z'),
+      authorIds: await testByline(site.app.database.db),
     });
     articleId = (
       await site.app.database.db.selectFrom('articles').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()

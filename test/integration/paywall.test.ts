@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { testByline } from '../support/articles.js';
 import { databaseKinds } from '../support/databases.js';
 import { type MemberAgent, signInMember } from '../support/members.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
@@ -34,6 +35,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('paywall on $kind', ({
       status: 'published',
       access: 'paid',
       publishedAt: new Date(now.getTime() - 3_600_000),
+      authorIds: await testByline(site.app.database.db),
     });
     secondPaid = `/en/${second.slug}`;
   });

@@ -4,7 +4,7 @@ import { createLocalEventBus } from '../../src/domain/events.js';
 import { createRelatedService, type SimilarityIndex } from '../../src/domain/related/related-service.js';
 import { createRelatedRepository, limitRelatedBacklog } from '../../src/storage/related-repository.js';
 import { createSimilarityIndex } from '../../src/storage/similarity-index.js';
-import { newsroom } from '../support/articles.js';
+import { newsroom, testByline } from '../support/articles.js';
 import { databaseKinds } from '../support/databases.js';
 import { cardLinks, sectionLabelledBy } from '../support/html.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
@@ -270,6 +270,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('related articles on $
         bodyMarkdown:
           'Le premier étage de la fusée est revenu se poser verticalement après avoir placé des satellites en orbite. Les agences spatiales veulent réduire le coût des lancements grâce aux lanceurs réutilisables, comme le fait SpaceX.',
         sectionId: section.id,
+        authorIds: await testByline(site.app.database.db),
       },
       { expectedRevision: record.revision },
     );

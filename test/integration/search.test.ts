@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ArticleInput } from '../../src/domain/articles/article-input.js';
-import { newsroom } from '../support/articles.js';
+import { newsroom, testByline } from '../support/articles.js';
 import { databaseKinds } from '../support/databases.js';
 import { byClass, elements, textOf } from '../support/html.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
@@ -212,6 +212,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('search on $kind', ({ 
       headline: 'Un ornithorynque au zoo de Vincennes',
       bodyMarkdown: 'Le mammifère à bec de canard arrive d’Australie.',
       sectionId: section.id,
+      authorIds: await testByline(site.app.database.db),
     });
     expect(await results('/fr/search?q=ornithorynque')).toEqual([]);
     const published = await site.app.articles.publish(draft.id, { expectedRevision: draft.revision });
@@ -223,7 +224,14 @@ describe.each(databaseKinds(inject('postgresAvailable')))('search on $kind', ({ 
     // An edit is indexed in the same transaction: the old words go, the new ones come.
     const edited = await site.app.articles.edit(
       draft.id,
-      { language: 'fr', slug: 'ornithorynque', headline: 'Un échidné au zoo de Vincennes', sectionId: section.id },
+      {
+        language: 'fr',
+        slug: 'ornithorynque',
+        headline: 'Un échidné au zoo de Vincennes',
+        bodyMarkdown: draft.bodyMarkdown,
+        sectionId: section.id,
+        authorIds: draft.authorIds,
+      },
       { expectedRevision: again.revision },
     );
     expect(await results('/fr/search?q=ornithorynque')).toEqual([]);

@@ -1,6 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { newsroom } from '../support/articles.js';
+import { newsroom, testByline } from '../support/articles.js';
 import { databaseKinds } from '../support/databases.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
@@ -315,6 +315,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('sitemaps and robots.t
       slug: 'une-nouvelle-page',
       headline: 'Une nouvelle page',
       bodyMarkdown: 'Texte.',
+      authorIds: await testByline(site.app.database.db),
     });
     expect(site.app.pageCache.has('/sitemaps/fr-1.xml')).toBe(true);
     await site.app.articles.publish(draft.id, { expectedRevision: draft.revision });

@@ -71,8 +71,10 @@ export async function addMember(
   password = 'member password 123',
   /** Members of the same name sign with the same byline: give distinct names to tell them apart. */
   name = `Member ${role}`,
+  /** The language of the member's admin pages. */
+  language = 'fr',
 ): Promise<StaffAgent> {
-  const { token } = await site.app.staff.invite(null, { email, name, role, language: 'fr' });
+  const { token } = await site.app.staff.invite(null, { email, name, role, language });
   const form = await openForm(site, `/admin/invitation?token=${token}`);
   const response = await post(site, '/admin/invitation', { _csrf: form.csrf, token, password }, form.cookie);
   if (response.statusCode !== 303)

@@ -4,6 +4,7 @@ import { type App, createApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import type { CheckoutGateway } from '../../src/domain/paywall/billing-service.js';
+import type { TranslationProvider } from '../../src/domain/translations/translation-provider.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 
 export interface TestSite {
@@ -35,6 +36,8 @@ export async function startTestSite(
      * behind a load balancer would have. Its `close()` leaves the database to the first.
      */
     instanceOf?: TestSite;
+    /** Machine translation for "Translate into…" (a fake: no such service runs here). */
+    translationProvider?: TranslationProvider;
   } = {},
 ): Promise<TestSite> {
   const shared = options.instanceOf?.database;
@@ -58,6 +61,7 @@ export async function startTestSite(
     clock: options.clock,
     checkoutGateway: options.checkoutGateway,
     sitemapUrlLimit: options.sitemapUrlLimit,
+    translationProvider: options.translationProvider,
   });
   if (options.listen) await app.server.listen({ port, host: '127.0.0.1' });
   const url = config.publicUrl;

@@ -46,6 +46,16 @@ export const articleInputSchema = z.object({
   seoDescription: text().pipe(z.string().max(1000)).nullable().default(null),
   publishedAt: z.date().nullable().default(null),
   scheduledAt: z.date().nullable().default(null),
+  /** Wire or partner copy: it cannot be published without a source credit. */
+  syndicated: z.boolean().default(false),
+  /**
+   * The story this one was translated from, and that story's revision when this one was last
+   * saved; left out on an edit, the stored value stays.
+   */
+  translationOf: z
+    .object({ articleId: z.string().min(1), revision: z.number().int().min(1) })
+    .nullable()
+    .optional(),
 });
 
 export type ArticleInput = z.input<typeof articleInputSchema>;
@@ -77,6 +87,18 @@ export interface ArticleRecord {
   scheduledAt: Date | null;
   /** Set when the article was deleted (soft delete: it can be restored). */
   deletedAt: Date | null;
+  /** Wire or partner copy: publication needs a source credit. */
+  syndicated: boolean;
+  /** The revision that last changed the words a translator translates (headline, standfirst, body). */
+  textRevision: number;
+  /** The story this one is a translation of, at the revision the translation was last saved against. */
+  translationOf: TranslationSource | null;
+}
+
+/** Which story a translation was made from, and that story's revision at the translation's last save. */
+export interface TranslationSource {
+  articleId: string;
+  revision: number;
 }
 
 /** Validates `input` and prepares a new article record; throws ARTICLE_INVALID / ARTICLE_SLUG_INVALID. */
@@ -125,5 +147,8 @@ export function prepareNewArticle(input: ArticleInput, deps: { clock: Clock; ids
     publishedAt,
     scheduledAt: data.scheduledAt,
     deletedAt: null,
+    syndicated: data.syndicated,
+    textRevision: 1,
+    translationOf: data.translationOf ?? null,
   };
 }

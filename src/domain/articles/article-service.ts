@@ -1,6 +1,7 @@
 import type { Clock, IdGenerator } from '../clock.js';
 import { KiosqueError } from '../errors.js';
 import type { ArticleFacts, EventBus } from '../events.js';
+import { type Finding, isPublishable, preflight } from '../preflight/preflight.js';
 import { type ArticleInput, type ArticleRecord, prepareNewArticle } from './article-input.js';
 
 /** One saved state of an article: who saved it, when, doing what, and the whole article then. */
@@ -14,7 +15,17 @@ export interface RevisionEntry {
 }
 
 /** `restore` brings a deleted article back; `revert` brings back the content of an earlier revision. */
-export type RevisionAction = 'create' | 'edit' | 'publish' | 'schedule' | 'unpublish' | 'delete' | 'restore' | 'revert';
+export type RevisionAction =
+  | 'create'
+  | 'edit'
+  | 'publish'
+  | 'schedule'
+  | 'unpublish'
+  | 'delete'
+  | 'restore'
+  | 'revert'
+  | 'link'
+  | 'unlink';
 
 /** Where articles are written. `replace` is the optimistic lock: it refuses a stale revision. */
 export interface ArticleStore {
@@ -70,10 +81,58 @@ function assertAltText(record: ArticleRecord): void {
   if (images.length > 0) throw new KiosqueError('ARTICLE_ALT_TEXT_MISSING', { id: record.id, images });
 }
 
+/** The preflight findings of a stored or about-to-be-stored article (`domain/preflight`). */
+export function preflightOf(
+  record: Pick<
+    ArticleRecord,
+    'language' | 'headline' | 'bodyMarkdown' | 'authorIds' | 'syndicated' | 'source' | 'hero' | 'gallery'
+  >,
+): Finding[] {
+  return preflight({
+    language: record.language,
+    headline: record.headline,
+    bodyMarkdown: record.bodyMarkdown,
+    authorCount: record.authorIds.length,
+    syndicated: record.syndicated,
+    hasSourceCredit: record.source !== null && record.source.name.trim() !== '',
+    images: [...(record.hero ? [record.hero] : []), ...record.gallery],
+  });
+}
+
+/**
+ * What readers see, or will see at the scheduled time, passes preflight: an image without alt text
+ * names the images (ARTICLE_ALT_TEXT_MISSING), any other blocking finding lists the findings
+ * (ARTICLE_NOT_PUBLISHABLE). Warnings never block: the editor shows them and the person decides.
+ */
+function assertPublishable(record: ArticleRecord): void {
+  assertAltText(record);
+  const findings = preflightOf(record);
+  if (!isPublishable(findings)) {
+    throw new KiosqueError('ARTICLE_NOT_PUBLISHABLE', {
+      id: record.id,
+      findings: findings.filter((finding) => finding.severity === 'blocking'),
+    });
+  }
+}
+
 /** The input that reproduces a stored article (for a revert, or an edit that changes one thing). */
 export function inputOf(record: ArticleRecord): ArticleInput {
-  const { id: _id, bodyHtml: _html, revision: _rev, createdAt: _c, updatedAt: _u, deletedAt: _d, ...input } = record;
+  const {
+    id: _id,
+    bodyHtml: _html,
+    revision: _rev,
+    createdAt: _c,
+    updatedAt: _u,
+    deletedAt: _d,
+    textRevision: _t,
+    ...input
+  } = record;
   return input;
+}
+
+/** Whether two versions differ in the words a translator translates. */
+function textChanged(a: ArticleRecord, b: ArticleRecord): boolean {
+  return a.headline !== b.headline || a.standfirst !== b.standfirst || a.bodyMarkdown !== b.bodyMarkdown;
 }
 
 /** What listeners need to know about an article to tell which pages it appears on. */
@@ -121,9 +180,17 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
       });
     }
     const now = clock.now();
-    const next: ArticleRecord = { ...change(current, now), id, revision: current.revision + 1, updatedAt: now };
-    // What readers see, or will see at the scheduled time, never has an image without alt text.
-    if (next.status !== 'draft' && next.deletedAt === null) assertAltText(next);
+    const changed = change(current, now);
+    const revision = current.revision + 1;
+    const next: ArticleRecord = {
+      ...changed,
+      id,
+      revision,
+      updatedAt: now,
+      textRevision: textChanged(current, changed) ? revision : current.textRevision,
+    };
+    // What readers see, or will see at the scheduled time, passes preflight.
+    if (next.status !== 'draft' && next.deletedAt === null) assertPublishable(next);
     const stored = await store.replace(next, options.expectedRevision, {
       articleId: id,
       revision: next.revision,
@@ -163,6 +230,7 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
         scheduledAt: current.scheduledAt,
         createdAt: current.createdAt,
         deletedAt: current.deletedAt,
+        translationOf: input.translationOf === undefined ? current.translationOf : edited.translationOf,
       };
     });
   }
@@ -173,7 +241,7 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
 
     async create(input: ArticleInput, actor: string | null = null): Promise<ArticleRecord> {
       const record = prepareNewArticle(input, deps);
-      if (record.status !== 'draft') assertAltText(record);
+      if (record.status !== 'draft') assertPublishable(record);
       const now = clock.now();
       await store.insert(record, initialRevision(record, actor));
       events.publish({ type: 'article.changed', articleId: record.id, before: null, after: factsOf(record, now) });
@@ -219,7 +287,20 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
     async revert(id: string, revision: number, options: SaveOptions): Promise<ArticleRecord> {
       const earlier = await store.findRevision(id, revision);
       if (!earlier) throw new KiosqueError('ARTICLE_REVISION_NOT_FOUND', { id, revision });
-      return edit(id, inputOf(earlier.snapshot), options, 'revert');
+      // The content comes back; which translations the story belongs to stays as it is now (that is
+      // changed by linking and unlinking, each its own revision).
+      const { translationGroup: _group, translationOf: _source, ...content } = inputOf(earlier.snapshot);
+      return edit(id, content, options, 'revert');
+    },
+
+    /**
+     * Moves the story into the translation group `group` (`link` joins another story's
+     * translations, `unlink` leaves for a group of its own). Refused with
+     * TRANSLATION_LANGUAGE_TAKEN when the group already has a story in this one's language; the
+     * database holds the same rule. Each move is a revision, so nothing is lost.
+     */
+    relink(id: string, group: string, action: 'link' | 'unlink', options: SaveOptions): Promise<ArticleRecord> {
+      return save(id, options, action, (current) => ({ ...current, translationGroup: group }));
     },
   };
 }

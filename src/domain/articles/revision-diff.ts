@@ -199,6 +199,8 @@ export const diffFields = [
   'source',
   'seoTitle',
   'seoDescription',
+  'syndicated',
+  'translationGroup',
   'publishedAt',
   'scheduledAt',
   'deletedAt',
@@ -242,6 +244,10 @@ export function readableFields(record: ArticleRecord, names: DiffNames): Record<
     source: record.source ? [record.source.name, record.source.url ?? ''].filter(Boolean).join(' · ') : '',
     seoTitle: record.seoTitle ?? '',
     seoDescription: record.seoDescription ?? '',
+    syndicated: record.syndicated ? '✓' : '',
+    // Linking and unlinking change the group: the revision shows it moved (snapshots before the
+    // field existed have no wire-copy flag, which reads as unset).
+    translationGroup: record.translationGroup,
     publishedAt: date(record.publishedAt),
     scheduledAt: date(record.scheduledAt),
     deletedAt: date(record.deletedAt),

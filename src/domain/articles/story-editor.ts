@@ -1,11 +1,15 @@
 import { z } from 'zod';
-import { KiosqueError } from '../errors.js';
+import type { IdGenerator } from '../clock.js';
+import { isKiosqueError, KiosqueError } from '../errors.js';
 import type { EventBus } from '../events.js';
+import { type Finding, paragraphsOf } from '../preflight/preflight.js';
 import { hasPermission, type Role, type StoryRights, storyRights } from '../staff/roles.js';
+import type { TranslationProvider } from '../translations/translation-provider.js';
+import { type SourceChanges, sourceChanges } from '../translations/translation-status.js';
 import type { Article, Author, Taxon } from './article.js';
 import { accessLevels } from './article.js';
-import { type ArticleInput, type ArticleRecord, articleInputSchema } from './article-input.js';
-import type { ArticleService, RevisionEntry } from './article-service.js';
+import { type ArticleInput, type ArticleRecord, articleInputSchema, type TranslationSource } from './article-input.js';
+import { type ArticleService, preflightOf, type RevisionEntry } from './article-service.js';
 import { slugify } from './slug.js';
 
 /** The staff member acting: who they are, what role they have, which byline is theirs. */
@@ -46,6 +50,8 @@ export const storyDraftSchema = z.object({
   sourceUrl: z.string().trim().max(3000).default(''),
   seoTitle: z.string().trim().max(1000).default(''),
   seoDescription: z.string().trim().max(3000).default(''),
+  /** Wire or partner copy: publishing it needs a source credit. */
+  syndicated: z.boolean().default(false),
 });
 export type StoryDraft = z.output<typeof storyDraftSchema>;
 
@@ -75,6 +81,8 @@ export interface StoryRecords {
   /** The article's preview key: the stored one, else `fresh`, stored now; null if no such article. */
   previewToken(id: string, fresh: string): Promise<string | null>;
   findByPreviewToken(token: string): Promise<Article | null>;
+  /** Every story of a translation group (the trash included), oldest first. */
+  listGroup(translationGroup: string): Promise<ArticleRecord[]>;
 }
 
 /** Sections and tags are created on the fly, from the story being written. */
@@ -120,7 +128,51 @@ function contentOf(record: ArticleRecord) {
     record.source,
     record.seoTitle,
     record.seoDescription,
+    record.syndicated,
+    record.translationOf,
   ]);
+}
+
+/** A story of the same translation group, as the editor's translations box lists it. */
+export interface TranslationEntry {
+  id: string;
+  language: string;
+  headline: string;
+  status: ArticleRecord['status'];
+  deleted: boolean;
+  /** Null when the story is not a translation of another story of the group (an original). */
+  upToDate: boolean | null;
+  /** True for the story the one being edited was translated from. */
+  isSource: boolean;
+}
+
+/** Where the story being edited stands among its translations. */
+export interface TranslationState {
+  group: TranslationEntry[];
+  /** Site languages the group has no story in: "Translate into…" offers them. */
+  missing: string[];
+  /** The story this one was translated from, while it is still one of its translations. */
+  source: {
+    record: ArticleRecord;
+    /** The source's revision the translation was last saved against. */
+    basedOn: number;
+    upToDate: boolean;
+    /** What changed since, when out of date (null when that revision is gone). */
+    changes: SourceChanges | null;
+  } | null;
+}
+
+/** A story's editor address or its bare identifier, as a person pastes it. */
+export function storyIdFrom(text: string): string | null {
+  const trimmed = text.trim();
+  const fromUrl = /\/admin\/stories\/([A-Za-z0-9_-]{1,100})(?:[/?#]|$)/.exec(trimmed)?.[1];
+  if (fromUrl) return fromUrl;
+  return /^[A-Za-z0-9_-]{1,100}$/.test(trimmed) ? trimmed : null;
+}
+
+/** Whether a translation of `source` is up to date: the source's words did not change after the revision it saw. */
+export function isUpToDate(translationOf: TranslationSource, source: Pick<ArticleRecord, 'textRevision'>): boolean {
+  return source.textRevision <= translationOf.revision;
 }
 
 /**
@@ -138,8 +190,24 @@ export function createStoryEditor(deps: {
   languages: readonly string[];
   /** An unguessable URL-safe key. */
   secret: () => string;
+  /** Ids of new translation groups (unlinking). */
+  ids: IdGenerator;
+  /** Prefills "Translate into…" drafts when one is configured; none by default. */
+  translator?: TranslationProvider | null;
 }) {
   const { articles, records, taxonomy, library, events } = deps;
+
+  /** The story `record` was translated from, while it is one of its translations (not in the trash). */
+  async function sourceOf(record: ArticleRecord): Promise<ArticleRecord | null> {
+    if (!record.translationOf) return null;
+    const source = await records.findRecord(record.translationOf.articleId);
+    return source && source.translationGroup === record.translationGroup && source.deletedAt === null ? source : null;
+  }
+
+  /** The group a story can be found in, for telling what `language` may still be added. */
+  async function groupOf(record: ArticleRecord): Promise<ArticleRecord[]> {
+    return records.listGroup(record.translationGroup);
+  }
 
   async function load(id: string): Promise<ArticleRecord> {
     const record = await records.findRecord(id);
@@ -226,6 +294,7 @@ export function createStoryEditor(deps: {
       source: draft.sourceName === '' ? null : { name: draft.sourceName, url: draft.sourceUrl || null },
       seoTitle: draft.seoTitle || null,
       seoDescription: draft.seoDescription || null,
+      syndicated: draft.syndicated,
     };
   }
 
@@ -258,12 +327,17 @@ export function createStoryEditor(deps: {
       expectedRevision: number,
     ): Promise<{ record: ArticleRecord; changed: boolean }> {
       const { record: current } = await loadFor(actor, id, 'edit');
-      const input = await toInput(actor, parseDraft(value), current);
+      const draftInput = await toInput(actor, parseDraft(value), current);
+      // A translation's save is made against the source as it is now: that makes it up to date.
+      const source = await sourceOf(current);
+      const translationOf = source ? { articleId: source.id, revision: source.revision } : current.translationOf;
+      const input: ArticleInput = { ...draftInput, translationOf };
       const parsed = articleInputSchema.safeParse(input);
       if (parsed.success) {
         const next: ArticleRecord = {
           ...current,
           ...parsed.data,
+          translationOf,
           slug: parsed.data.slug ?? slugify(parsed.data.headline),
           tagIds: [...new Set(parsed.data.tagIds)],
           authorIds: [...new Set(parsed.data.authorIds)],
@@ -337,6 +411,136 @@ export function createStoryEditor(deps: {
 
     choices: () => library.choices(),
 
+    /** The preflight findings of the story as stored: blocking ones stop publication. */
+    findings(record: ArticleRecord): Finding[] {
+      return preflightOf(record);
+    },
+
+    /** The story's translations, the languages it lacks, and how its source changed since. */
+    async translations(record: ArticleRecord): Promise<TranslationState> {
+      const group = await groupOf(record);
+      const present = new Set(group.map((member) => member.language));
+      const byId = new Map(group.map((member) => [member.id, member]));
+      const entries = group
+        .filter((member) => member.id !== record.id)
+        .map((member) => {
+          const from = member.translationOf ? byId.get(member.translationOf.articleId) : undefined;
+          return {
+            id: member.id,
+            language: member.language,
+            headline: member.headline,
+            status: member.status,
+            deleted: member.deletedAt !== null,
+            upToDate:
+              member.translationOf && from && from.deletedAt === null ? isUpToDate(member.translationOf, from) : null,
+            isSource: record.translationOf?.articleId === member.id,
+          };
+        });
+      const source = await sourceOf(record);
+      let state: TranslationState['source'] = null;
+      if (source && record.translationOf) {
+        const upToDate = isUpToDate(record.translationOf, source);
+        let changes: SourceChanges | null = null;
+        if (!upToDate) {
+          const then = await records.findRevision(source.id, record.translationOf.revision);
+          changes = then ? sourceChanges(then.snapshot, source) : null;
+        }
+        state = { record: source, basedOn: record.translationOf.revision, upToDate, changes };
+      }
+      return {
+        group: entries,
+        missing: deps.languages.filter((language) => !present.has(language)),
+        source: state,
+      };
+    },
+
+    /**
+     * "Translate into…": a new draft in `language`, in the source's translation group, that
+     * records the source's revision it starts from. It takes the source's section when that
+     * language has a section of the same address, its images (captions and alt text to translate),
+     * its access, source credit and byline (plus the translator's own when their role signs only
+     * as themselves). The headline starts as the source's (a headline is required) and the body
+     * empty, so the draft cannot be published before someone writes it; a configured translation
+     * provider prefills both instead.
+     */
+    async translate(actor: StaffActor, sourceId: string, language: string): Promise<ArticleRecord> {
+      if (!hasPermission(actor.role, 'story.create')) throw new KiosqueError('ACCESS_DENIED');
+      const source = await load(sourceId);
+      if (source.deletedAt !== null) throw new KiosqueError('ARTICLE_NOT_FOUND', { id: sourceId });
+      if (!deps.languages.includes(language) || language === source.language) invalid(['language']);
+      const taken = (await groupOf(source)).find((member) => member.language === language);
+      if (taken) throw new KiosqueError('TRANSLATION_LANGUAGE_TAKEN', { language, articleId: taken.id });
+
+      const choices = await library.choices();
+      const sourceSection = choices.sections.find((section) => section.id === source.sectionId);
+      const section = sourceSection
+        ? choices.sections.find((s) => s.language === language && s.slug === sourceSection.slug)
+        : undefined;
+      const own = actor.authorId && !hasPermission(actor.role, 'story.manageAny') ? [actor.authorId] : [];
+
+      let headline = source.headline;
+      let standfirst = '';
+      let bodyMarkdown = '';
+      if (deps.translator) {
+        const paragraphs = paragraphsOf(source.bodyMarkdown);
+        const texts = [source.headline, source.standfirst, ...paragraphs];
+        const translated = await deps.translator.translate(texts, source.language, language);
+        if (translated.length === texts.length) {
+          headline = translated[0]?.trim() || source.headline;
+          standfirst = translated[1] ?? '';
+          bodyMarkdown = translated.slice(2).join('\n\n');
+        }
+      }
+      const input: ArticleInput = {
+        language,
+        translationGroup: source.translationGroup,
+        translationOf: { articleId: source.id, revision: source.revision },
+        headline,
+        standfirst,
+        bodyMarkdown,
+        status: 'draft',
+        access: source.access,
+        sectionId: section?.id ?? null,
+        tagIds: [],
+        authorIds: [...new Set([...source.authorIds, ...own])],
+        hero: source.hero,
+        gallery: source.gallery,
+        source: source.source,
+        syndicated: source.syndicated,
+      };
+      try {
+        return await articles.create(input, actor.id);
+      } catch (error) {
+        // Another story of that language already uses the headline's address.
+        if (isKiosqueError(error) && error.code === 'ARTICLE_SLUG_TAKEN')
+          return articles.create({ ...input, slug: `${slugify(headline)}-${language}` }, actor.id);
+        throw error;
+      }
+    },
+
+    /**
+     * Joins the translations of the story `target` (its identifier or editor address). Refused
+     * when that group already has a story in this one's language (TRANSLATION_LANGUAGE_TAKEN).
+     */
+    async link(actor: StaffActor, id: string, target: string, expectedRevision: number): Promise<ArticleRecord> {
+      const { record } = await loadFor(actor, id, 'publish');
+      const targetId = storyIdFrom(target);
+      const other = targetId && targetId !== id ? await records.findRecord(targetId) : null;
+      if (!other) throw new KiosqueError('TRANSLATION_LINK_INVALID', { target: target.slice(0, 200) });
+      if (other.translationGroup === record.translationGroup) return record;
+      const taken = (await groupOf(other)).find((member) => member.language === record.language);
+      if (taken)
+        throw new KiosqueError('TRANSLATION_LANGUAGE_TAKEN', { language: record.language, articleId: taken.id });
+      return articles.relink(id, other.translationGroup, 'link', { expectedRevision, actor: actor.id });
+    },
+
+    /** Leaves the story's translations for a group of its own; they and it keep every word. */
+    async unlink(actor: StaffActor, id: string, expectedRevision: number): Promise<ArticleRecord> {
+      const { record } = await loadFor(actor, id, 'publish');
+      if ((await groupOf(record)).every((member) => member.id === id)) return record;
+      return articles.relink(id, deps.ids('grp'), 'unlink', { expectedRevision, actor: actor.id });
+    },
+
     /** The form's content for a stored article (tag names instead of ids). */
     async draftOf(record: ArticleRecord): Promise<StoryDraft> {
       const { tags } = await library.choices();
@@ -358,6 +562,7 @@ export function createStoryEditor(deps: {
         sourceUrl: record.source?.url ?? '',
         seoTitle: record.seoTitle ?? '',
         seoDescription: record.seoDescription ?? '',
+        syndicated: record.syndicated,
       };
     },
   };

@@ -52,8 +52,11 @@ const strayCapitals: Record<string, RegExp[]> = {
   en: [/(?<=\p{Ll}[,;]?\s)(?:The|An)\s+(?=\p{Ll})/gu],
 };
 
-/** Splits Markdown into its text paragraphs (headings, quotes and lists are paragraphs too). */
-function paragraphsOf(markdown: string): string[] {
+/**
+ * Splits Markdown into its text paragraphs (headings, quotes and lists are paragraphs too). The
+ * paragraph numbers of findings, and the translation desk's side by side, count these.
+ */
+export function paragraphsOf(markdown: string): string[] {
   return markdown
     .split(/\n\s*\n/)
     .map((block) => block.replace(/\s+/g, ' ').trim())

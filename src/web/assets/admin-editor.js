@@ -186,6 +186,7 @@ function enhance(form) {
           showError('');
           markInvalid([]);
           setStatus('saved', { time: timeText(answer.savedAt) });
+          if (Array.isArray(answer.preflight)) showFindings(answer.preflight);
           if (isDirty()) writeLocalCopy();
           else dropLocalCopy();
         } else if (response.status === 409 && answer.current) {
@@ -210,6 +211,39 @@ function enhance(form) {
       }
     })();
     return saving;
+  }
+
+  /** The preflight findings of what was just saved, built as text nodes (nothing is parsed as HTML). */
+  function showFindings(findings) {
+    const panel = $('preflight');
+    const list = $('preflight-findings');
+    if (!panel || !list) return;
+    list.replaceChildren(
+      ...findings.map((finding) => {
+        const item = document.createElement('li');
+        item.className = `finding finding--${finding.severity === 'blocking' ? 'blocking' : 'warning'}`;
+        item.dataset.code = finding.code;
+        const severity = document.createElement('span');
+        severity.className = 'finding__severity';
+        severity.textContent = finding.severity === 'blocking' ? panel.dataset.blocking : panel.dataset.warning;
+        item.append(severity, ' ');
+        if (finding.where) {
+          const where = document.createElement('strong');
+          where.textContent = finding.where;
+          item.append(where, ' ');
+        }
+        item.append(finding.text);
+        if (finding.excerpt) {
+          const quote = document.createElement('q');
+          quote.lang = panel.dataset.language || '';
+          quote.textContent = finding.excerpt;
+          item.append(' ', quote);
+        }
+        return item;
+      }),
+    );
+    const none = panel.querySelector('.preflight__none');
+    if (none) none.hidden = findings.length > 0;
   }
 
   /** The story now exists: the page becomes its editor without reloading (the person is typing). */

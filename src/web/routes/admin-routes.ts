@@ -3,7 +3,12 @@ import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { z } from 'zod';
 import type { StoryEditor } from '../../domain/articles/story-editor.js';
-import { type StoryLister, storyListPageSize } from '../../domain/articles/story-list.js';
+import {
+  listStories,
+  type NewsroomSearch,
+  type StoryLister,
+  storyListPageSize,
+} from '../../domain/articles/story-list.js';
 import { type ErrorCode, isKiosqueError, KiosqueError, messageValues } from '../../domain/errors.js';
 import { negotiateLanguage } from '../../domain/i18n/translator.js';
 import type { MediaLibrary } from '../../domain/media/media-library.js';
@@ -31,6 +36,8 @@ import { registerNewsletterAdminRoutes } from './newsletter-admin-routes.js';
 export interface AdminDependencies {
   staff: StaffService;
   stories: StoryLister;
+  /** The search engine behind the story list's search box. */
+  search: NewsroomSearch;
   secret: () => string;
   media: MediaLibrary;
   /** The story editor: writes with per-story rights, revisions, preview links. */
@@ -46,6 +53,7 @@ const storyListQuery = z.object({
   section: z.string().max(100).optional().catch(undefined),
   author: z.string().max(100).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
+  translation: z.enum(['outdated']).optional().catch(undefined),
 });
 
 const loginForm = z.object({
@@ -184,12 +192,14 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
       const { items, total } =
         section && language && section.language !== language
           ? { items: [], total: 0 }
-          : await admin.stories.listForNewsroom({
+          : await listStories(admin, {
               status: filters.status,
               language: section ? undefined : language,
               sectionId,
               authorId,
-              search: filters.q?.trim() || undefined,
+              outOfDate: filters.translation === 'outdated',
+              text: filters.q,
+              searchLanguages: section ? [section.language] : language ? [language] : site.languages,
               limit: storyListPageSize,
               offset: (page - 1) * storyListPageSize,
             });
@@ -201,7 +211,14 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
           total,
           page,
           pageCount: Math.max(1, Math.ceil(total / storyListPageSize)),
-          filters: { status: filters.status, language, q: filters.q, section: sectionId, author: authorId },
+          filters: {
+            status: filters.status,
+            language,
+            q: filters.q,
+            section: sectionId,
+            author: authorId,
+            translation: filters.translation,
+          },
           sections: choices.sections,
           authors: choices.authors,
         }),

@@ -8,6 +8,7 @@ import { slugify } from '../../domain/articles/slug.js';
 import { type StoryDraft, type StoryEditor, storyDraftSchema } from '../../domain/articles/story-editor.js';
 import { type ErrorCode, isKiosqueError, KiosqueError } from '../../domain/errors.js';
 import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
+import type { Finding } from '../../domain/preflight/preflight.js';
 import { hasPermission } from '../../domain/staff/roles.js';
 import type { StaffService, StaffUser } from '../../domain/staff/staff-service.js';
 import type { AdminAccess } from '../admin-guard.js';
@@ -19,6 +20,8 @@ import {
   draftDifferences,
   EditorPage,
   type EditorProps,
+  findingsText,
+  findingViews,
   formFieldOf,
   RevisionsPage,
   storyFieldKey,
@@ -46,6 +49,8 @@ const formFieldsSchema = z.record(z.string().max(100), z.union([z.string(), z.ar
 const saveBody = z.object({ expectedRevision: z.number().int().min(1), fields: formFieldsSchema });
 const createBody = z.object({ fields: formFieldsSchema });
 const previewBody = z.object({ markdown: z.string().max(500_000) });
+const translateBody = z.object({ language: z.string().max(20) });
+const linkBody = z.object({ target: z.string().max(500) });
 const revisionQuery = z.object({
   from: z.coerce.number().int().min(1).optional().catch(undefined),
   to: z.coerce.number().int().min(1).optional().catch(undefined),
@@ -59,6 +64,9 @@ const doneNotices = {
   deleted: 'admin.done.deleted',
   restored: 'admin.done.restored',
   reverted: 'admin.done.reverted',
+  translated: 'admin.done.translated',
+  linked: 'admin.done.linked',
+  unlinked: 'admin.done.unlinked',
 } as const satisfies Record<string, MessageKey>;
 
 // A Markdown body may hold 500,000 characters, up to three bytes each once encoded, plus the rest.
@@ -71,6 +79,9 @@ const formErrors = new Set<ErrorCode>([
   'ARTICLE_SLUG_INVALID',
   'ARTICLE_ALT_TEXT_MISSING',
   'ARTICLE_SCHEDULE_IN_PAST',
+  'ARTICLE_NOT_PUBLISHABLE',
+  'TRANSLATION_LANGUAGE_TAKEN',
+  'TRANSLATION_LINK_INVALID',
 ]);
 
 function one(fields: FormFields, name: string): string {
@@ -132,6 +143,7 @@ export function draftFromForm(fields: FormFields): Record<string, unknown> {
     sourceUrl: one(fields, 'sourceUrl'),
     seoTitle: one(fields, 'seoTitle'),
     seoDescription: one(fields, 'seoDescription'),
+    syndicated: one(fields, 'syndicated') !== '',
   };
 }
 
@@ -156,6 +168,7 @@ export function formFields(draft: StoryDraft): FormFields {
     sourceUrl: draft.sourceUrl,
     seoTitle: draft.seoTitle,
     seoDescription: draft.seoDescription,
+    syndicated: draft.syndicated ? '1' : '',
   };
   draft.gallery.forEach((use, index) => {
     fields[`gallery.${index}.imageId`] = use.imageId;
@@ -244,6 +257,15 @@ export function describeError(t: Translator, error: KiosqueError): { message: st
     fields = ['slug'];
   } else if (error.code === 'ARTICLE_SCHEDULE_IN_PAST') {
     fields = ['scheduleAt'];
+  } else if (error.code === 'ARTICLE_NOT_PUBLISHABLE') {
+    const findings = (error.details.findings ?? []) as Finding[];
+    message = `${message} ${findingsText(findingViews(findings, t))}`;
+    const fieldOf: Partial<Record<Finding['code'], string>> = {
+      NO_BYLINE: 'authors',
+      NO_SOURCE_CREDIT: 'sourceName',
+      EMPTY_BODY: 'bodyMarkdown',
+    };
+    fields = findings.flatMap((finding) => fieldOf[finding.code] ?? []);
   }
   return { message, fields };
 }
@@ -273,6 +295,7 @@ function fieldLabel(t: Translator, field: string): string {
     'sourceUrl',
     'seoTitle',
     'seoDescription',
+    'syndicated',
   ];
   const name = labelledFields[field] ?? field;
   return known.includes(name) ? t.t(storyFieldKey(name)) : field;
@@ -340,16 +363,26 @@ export function registerStoryRoutes(
   ) {
     const actor = actorOf(request);
     const access = editor.accessTo(actor, record);
-    const [choices, token, stored] = await Promise.all([
+    const [choices, token, stored, translations] = await Promise.all([
       editor.choices(),
       editor.previewToken(actor, record.id),
       extra.draft ? Promise.resolve(extra.draft) : editor.draftOf(record),
+      editor.translations(record),
     ]);
     const draft = extra.draft ?? stored;
+    const admin = pages.context(request, reply);
     return pages.send(
       reply,
       EditorPage({
-        admin: pages.context(request, reply),
+        admin,
+        findings: findingViews(editor.findings(record), admin.t),
+        translations,
+        stored: {
+          headline: record.headline,
+          standfirst: record.standfirst,
+          bodyMarkdown: record.bodyMarkdown,
+          language: record.language,
+        },
         assets: editorAssets(),
         story: {
           id: record.id,
@@ -409,6 +442,9 @@ export function registerStoryRoutes(
         previewUrl: null,
         scheduleValue: '',
         error,
+        findings: [],
+        translations: null,
+        stored: null,
       }),
       status,
     );
@@ -493,7 +529,14 @@ export function registerStoryRoutes(
   route('GET', '/admin/stories/new', 'story.create', async (request, reply) => {
     const ctx = pages.context(request, reply);
     const language = site.languages.includes(ctx.t.language) ? ctx.t.language : site.defaultLanguage;
-    return newStoryPage(request, reply, storyDraftSchema.parse({ language, headline: '' }));
+    // The byline starts as the writer's own, shown selected: an editor who signs someone else
+    // changes it, and the first autosave cannot take the byline off (preflight needs one).
+    const own = actorOf(request).authorId;
+    return newStoryPage(
+      request,
+      reply,
+      storyDraftSchema.parse({ language, headline: '', authorIds: own ? [own] : [] }),
+    );
   });
 
   route('POST', '/admin/stories', 'story.create', async (request, reply) => {
@@ -588,6 +631,55 @@ export function registerStoryRoutes(
       },
     );
   }
+
+  // Translations: "Translate into…" makes a linked draft and opens it; link and unlink move the
+  // story between translation groups (each a revision). Refusals show the editor with the message.
+  async function translationRefused(request: FastifyRequest, reply: FastifyReply, id: string, error: unknown) {
+    if (isKiosqueError(error) && formErrors.has(error.code)) {
+      const t = pages.context(request, reply).t;
+      const { record } = await editor.open(actorOf(request), id);
+      return editorPage(request, reply, record, { error: describeError(t, error) }, errorStatus[error.code]);
+    }
+    throw error;
+  }
+
+  route<unknown, { id: string }>('POST', '/admin/stories/:id/translate', 'story.create', async (request, reply) => {
+    const body = translateBody.safeParse(request.body);
+    if (!body.success) throw new KiosqueError('FORM_INVALID');
+    try {
+      const record = await editor.translate(actorOf(request), request.params.id, body.data.language);
+      return reply.redirect(`/admin/stories/${record.id}?done=translated`, 303);
+    } catch (error) {
+      return translationRefused(request, reply, request.params.id, error);
+    }
+  });
+
+  route<unknown, { id: string }>('POST', '/admin/stories/:id/link', 'story.publishOwn', async (request, reply) => {
+    const body = linkBody.safeParse(request.body);
+    if (!body.success) throw new KiosqueError('FORM_INVALID');
+    const actor = actorOf(request);
+    const id = request.params.id;
+    try {
+      // Moving between groups changes no words: it is based on the story as stored now.
+      const { record } = await editor.check(actor, id, 'publish');
+      await editor.link(actor, id, body.data.target, record.revision);
+      return reply.redirect(`/admin/stories/${id}?done=linked`, 303);
+    } catch (error) {
+      return translationRefused(request, reply, id, error);
+    }
+  });
+
+  route<unknown, { id: string }>('POST', '/admin/stories/:id/unlink', 'story.publishOwn', async (request, reply) => {
+    const actor = actorOf(request);
+    const id = request.params.id;
+    try {
+      const { record } = await editor.check(actor, id, 'publish');
+      await editor.unlink(actor, id, record.revision);
+      return reply.redirect(`/admin/stories/${id}?done=unlinked`, 303);
+    } catch (error) {
+      return translationRefused(request, reply, id, error);
+    }
+  });
 
   route<unknown, { id: string }, Record<string, string>>(
     'GET',
@@ -714,6 +806,8 @@ export function registerStoryRoutes(
         slug: record.slug,
         status: record.status,
         savedAt: record.updatedAt.toISOString(),
+        // The editor shows the findings of what was just saved, as the person types.
+        preflight: findingViews(editor.findings(record), pages.context(request, reply).t),
       });
     } catch (error) {
       const t = pages.context(request, reply).t;

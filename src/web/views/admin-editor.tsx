@@ -2,10 +2,12 @@ import type { ArticleStatus } from '../../domain/articles/article.js';
 import { accessLevels } from '../../domain/articles/article.js';
 import type { RevisionAction } from '../../domain/articles/article-service.js';
 import type { DiffPart, FieldDiff, LineDiff } from '../../domain/articles/revision-diff.js';
-import type { EditorChoices, LibraryImage, StoryDraft } from '../../domain/articles/story-editor.js';
+import type { EditorChoices, LibraryImage, StoryDraft, TranslationState } from '../../domain/articles/story-editor.js';
 import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
 import { languageAutonym } from '../../domain/i18n/translator.js';
+import type { Finding } from '../../domain/preflight/preflight.js';
 import { hasPermission } from '../../domain/staff/roles.js';
+import { sideBySide } from '../../domain/translations/translation-status.js';
 import { type AdminContext, AdminLayout, Csrf, Notice } from './admin-views.js';
 import { imageUrl } from './components.js';
 
@@ -29,6 +31,7 @@ export const draftGroups = [
   'sourceUrl',
   'seoTitle',
   'seoDescription',
+  'syndicated',
 ] as const;
 export type DraftGroup = (typeof draftGroups)[number];
 
@@ -54,7 +57,76 @@ export function draftTexts(draft: StoryDraft, choices: EditorChoices): Record<Dr
     sourceUrl: draft.sourceUrl,
     seoTitle: draft.seoTitle,
     seoDescription: draft.seoDescription,
+    syndicated: draft.syndicated ? '✓' : '',
   };
+}
+
+/** A preflight finding as the staff member reads it, in their language. */
+export interface FindingView {
+  code: Finding['code'];
+  severity: Finding['severity'];
+  /** "Paragraph 3", when the finding is in the body. */
+  where: string | null;
+  text: string;
+  /** The words in question, quoted from the story. */
+  excerpt: string | null;
+}
+
+export function findingViews(findings: Finding[], t: Translator): FindingView[] {
+  // Blocking findings first: they are what stands between the story and publication.
+  return [...findings]
+    .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'blocking' ? -1 : 1))
+    .map((finding) => ({
+      code: finding.code,
+      severity: finding.severity,
+      where: finding.paragraph ? t.t('admin.preflight.paragraph', { paragraph: finding.paragraph }) : null,
+      text: t.t(`admin.preflight.${finding.code}` as MessageKey, {
+        number: (finding.excerpt ?? '').replace(/^#/, ''),
+      }),
+      excerpt: finding.code === 'IMAGE_WITHOUT_ALT' ? null : (finding.excerpt ?? null),
+    }));
+}
+
+/** The findings as one line of text (an error message that lists what blocks). */
+export function findingsText(findings: FindingView[]): string {
+  // Blocking findings quote no words (byline, credit, alt text, empty body): where and what suffice.
+  return findings.map((f) => [f.where, f.text].filter(Boolean).join(' ')).join(' ');
+}
+
+function PreflightPanel({ t, findings, language }: { t: Translator; findings: FindingView[]; language: string }) {
+  return (
+    <section
+      id="preflight"
+      class="editor-box preflight"
+      aria-labelledby="preflight-title"
+      data-blocking={t.t('admin.preflight.blocking')}
+      data-warning={t.t('admin.preflight.warning')}
+      data-none={t.t('admin.preflight.none')}
+      data-language={language}
+    >
+      <h2 id="preflight-title">{t.t('admin.preflight.title')}</h2>
+      <p class="preflight__help">{t.t('admin.preflight.help')}</p>
+      <p class="preflight__none" hidden={findings.length > 0}>
+        {t.t('admin.preflight.none')}
+      </p>
+      <ul id="preflight-findings" class="preflight__findings">
+        {findings.map((finding) => (
+          <li class={`finding finding--${finding.severity}`} data-code={finding.code}>
+            <span class="finding__severity">
+              {t.t(finding.severity === 'blocking' ? 'admin.preflight.blocking' : 'admin.preflight.warning')}
+            </span>{' '}
+            {finding.where ? <strong>{finding.where}</strong> : null} {finding.text}
+            {finding.excerpt ? (
+              <>
+                {' '}
+                <q lang={language}>{finding.excerpt}</q>
+              </>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
 }
 
 export interface Difference {
@@ -111,6 +183,12 @@ export interface EditorProps {
   notice?: string;
   error?: { message: string; fields: string[] };
   conflict?: ConflictProps;
+  /** Preflight findings of the stored story (empty before it exists). */
+  findings: FindingView[];
+  /** The story's translations; null before it exists. */
+  translations: TranslationState | null;
+  /** The stored story's words, for the side by side with its source. */
+  stored: { headline: string; standfirst: string; bodyMarkdown: string; language: string } | null;
 }
 
 function statusKey(story: EditorProps['story']): MessageKey {
@@ -370,6 +448,174 @@ function ConflictPanel({ admin, conflict }: { admin: AdminContext; conflict: Con
   );
 }
 
+function SideBySide({
+  t,
+  translations,
+  stored,
+}: {
+  t: Translator;
+  translations: TranslationState;
+  stored: NonNullable<EditorProps['stored']>;
+}) {
+  const source = translations.source;
+  if (!source) return null;
+  const rows = sideBySide(source.record, stored, source.changes);
+  const fromLanguage = source.record.language;
+  const label = (row: (typeof rows)[number]) =>
+    row.kind === 'paragraph'
+      ? t.t('admin.preflight.paragraph', { paragraph: row.number ?? 0 })
+      : t.t(row.kind === 'headline' ? 'admin.story.headline' : 'admin.story.standfirst');
+  return (
+    <section id="side-by-side" class="side-by-side" aria-labelledby="side-by-side-title">
+      <h2 id="side-by-side-title">
+        {t.t('admin.translations.sideBySide', { language: languageAutonym(fromLanguage) })}{' '}
+        <a href={`/admin/stories/${source.record.id}`}>{source.record.headline}</a>
+      </h2>
+      {source.upToDate ? (
+        <p class="translation-state translation-state--current" id="translation-state">
+          {t.t('admin.translations.upToDateNotice')}
+        </p>
+      ) : (
+        <div class="translation-state translation-state--outdated notice notice--warning" id="translation-state">
+          <p>{t.t('admin.translations.outOfDateNotice', { from: source.basedOn, to: source.record.textRevision })}</p>
+          {source.changes && source.changes.removed > 0 ? (
+            <p>{t.t('admin.translations.removed', { count: source.changes.removed })}</p>
+          ) : null}
+          <p>
+            <a
+              href={`/admin/stories/${source.record.id}/revisions?from=${source.basedOn}&to=${source.record.revision}`}
+            >
+              {t.t('admin.translations.sourceDiff')}
+            </a>
+          </p>
+        </div>
+      )}
+      <table class="admin-table side-by-side__table">
+        <thead>
+          <tr>
+            <th scope="col">
+              <span class="visually-hidden">{t.t('admin.translations.place')}</span>
+            </th>
+            <th scope="col">{t.t('admin.translations.sourceColumn', { language: languageAutonym(fromLanguage) })}</th>
+            <th scope="col">
+              {t.t('admin.translations.translationColumn', { language: languageAutonym(stored.language) })}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr class={row.changed ? 'side-by-side__row--changed' : undefined} data-kind={row.kind}>
+              <th scope="row">
+                {label(row)}
+                {row.changed ? (
+                  <>
+                    {' '}
+                    <span class="badge badge--changed">{t.t('admin.translations.changed')}</span>
+                  </>
+                ) : null}
+              </th>
+              <td lang={fromLanguage} dir={languageDirection(fromLanguage)} class="side-by-side__source">
+                {row.source}
+              </td>
+              <td lang={stored.language} dir={languageDirection(stored.language)} class="side-by-side__translation">
+                {row.translation}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+const rightToLeft = new Set(['ar', 'he', 'fa', 'ur']);
+function languageDirection(language: string): 'rtl' | 'ltr' {
+  return rightToLeft.has(language.split('-')[0] ?? '') ? 'rtl' : 'ltr';
+}
+
+function TranslationsBox({
+  admin,
+  storyId,
+  translations,
+  canLink,
+}: {
+  admin: AdminContext;
+  storyId: string;
+  translations: TranslationState;
+  canLink: boolean;
+}) {
+  const { t } = admin;
+  const base = `/admin/stories/${storyId}`;
+  return (
+    <section id="translations" class="editor-box translations" aria-labelledby="translations-title">
+      <h2 id="translations-title">{t.t('admin.translations.title')}</h2>
+      {translations.group.length === 0 ? (
+        <p>{t.t('admin.translations.none')}</p>
+      ) : (
+        <ul class="translations__list">
+          {translations.group.map((entry) => (
+            <li data-language={entry.language}>
+              <a href={`/admin/stories/${entry.id}`} lang={entry.language}>
+                {languageAutonym(entry.language)} — {entry.headline}
+              </a>{' '}
+              <span class={`status status--${entry.deleted ? 'deleted' : entry.status}`}>
+                {t.t(
+                  entry.deleted
+                    ? 'admin.status.deleted'
+                    : entry.status === 'published'
+                      ? 'admin.status.published'
+                      : entry.status === 'scheduled'
+                        ? 'admin.status.scheduled'
+                        : 'admin.status.draft',
+                )}
+              </span>
+              {entry.isSource ? <> {t.t('admin.translations.isSource')}</> : null}
+              {entry.upToDate === false ? (
+                <>
+                  {' '}
+                  <span class="badge badge--outdated">{t.t('admin.translations.outOfDate')}</span>
+                </>
+              ) : entry.upToDate === true ? (
+                <>
+                  {' '}
+                  <span class="badge">{t.t('admin.translations.upToDate')}</span>
+                </>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+      {translations.missing.length > 0 ? (
+        <form method="post" action={`${base}/translate`} class="translations__new">
+          <Csrf admin={admin} />
+          {translations.missing.map((language) => (
+            <button type="submit" name="language" value={language} class="translate-into">
+              {t.t('admin.translations.translateInto', { language: languageAutonym(language) })}
+            </button>
+          ))}
+        </form>
+      ) : null}
+      {canLink ? (
+        <>
+          <form method="post" action={`${base}/link`} class="stack translations__link">
+            <Csrf admin={admin} />
+            <label for="f-link-target">{t.t('admin.translations.linkTarget')}</label>
+            <input id="f-link-target" name="target" required maxlength={500} />
+            <button type="submit">{t.t('admin.translations.link')}</button>
+          </form>
+          {translations.group.length > 0 ? (
+            <form method="post" action={`${base}/unlink`} class="translations__unlink">
+              <Csrf admin={admin} />
+              <button type="submit">{t.t('admin.translations.unlink')}</button>
+              <small>{t.t('admin.translations.unlinkHelp')}</small>
+            </form>
+          ) : null}
+        </>
+      ) : null}
+    </section>
+  );
+}
+
 /** The editor: one form that works as a plain post, which the editor script enhances (autosave, preview). */
 export function EditorPage(props: EditorProps) {
   const { admin, story, draft, choices, can } = props;
@@ -472,6 +718,9 @@ export function EditorPage(props: EditorProps) {
               {...aria('slug')}
             />
             <small id="f-slug-help">{t.t('admin.editor.slugHelp')}</small>
+            {props.translations && props.stored ? (
+              <SideBySide t={t} translations={props.translations} stored={props.stored} />
+            ) : null}
             <div class="editor-body">
               <div class="editor-body__source stack">
                 <label for="f-body">{t.t('admin.story.bodyMarkdown')}</label>
@@ -501,6 +750,7 @@ export function EditorPage(props: EditorProps) {
             </div>
           </div>
           <div class="editor-side">
+            {story ? <PreflightPanel t={t} findings={props.findings} language={draft.language} /> : null}
             <fieldset class="editor-box" id="publication">
               <legend>{t.t('admin.editor.publication')}</legend>
               {story?.status === 'scheduled' && story.scheduledAt ? (
@@ -741,6 +991,10 @@ export function EditorPage(props: EditorProps) {
                   placeholder="https://"
                   {...aria('sourceUrl')}
                 />
+                <label class="checkbox">
+                  <input type="checkbox" name="syndicated" value="1" checked={draft.syndicated} />{' '}
+                  {t.t('admin.story.syndicated')}
+                </label>
               </div>
             </fieldset>
 
@@ -758,6 +1012,9 @@ export function EditorPage(props: EditorProps) {
           </div>
         </div>
       </form>
+      {story && props.translations ? (
+        <TranslationsBox admin={admin} storyId={story.id} translations={props.translations} canLink={can.publish} />
+      ) : null}
       <script type="module" src={props.assets.js} />
     </AdminLayout>
   );
@@ -779,6 +1036,8 @@ const actionKeys: Record<RevisionAction, MessageKey> = {
   delete: 'admin.revisions.action.delete',
   restore: 'admin.revisions.action.restore',
   revert: 'admin.revisions.action.revert',
+  link: 'admin.revisions.action.link',
+  unlink: 'admin.revisions.action.unlink',
 };
 
 function Parts({ parts }: { parts: DiffPart[] }) {

@@ -377,7 +377,7 @@ export interface StoryListProps {
   total: number;
   page: number;
   pageCount: number;
-  filters: { status?: string; language?: string; q?: string; section?: string; author?: string };
+  filters: { status?: string; language?: string; q?: string; section?: string; author?: string; translation?: string };
   /** Sections of every language and every byline, for the filters. */
   sections: Taxon[];
   authors: Author[];
@@ -460,6 +460,15 @@ export function StoryListPage({ admin, rows, total, page, pageCount, filters, se
             ))}
           </select>
         </label>
+        <label>
+          {t.t('admin.stories.translation')}
+          <select name="translation">
+            <option value="">{t.t('admin.stories.anyTranslation')}</option>
+            <option value="outdated" selected={filters.translation === 'outdated'}>
+              {t.t('admin.stories.outdatedOnly')}
+            </option>
+          </select>
+        </label>
         <button type="submit">{t.t('admin.stories.apply')}</button>
       </form>
       <p>{t.t('admin.stories.count', { count: total })}</p>
@@ -487,6 +496,12 @@ export function StoryListPage({ admin, rows, total, page, pageCount, filters, se
                 <td>{row.language}</td>
                 <td>
                   <span class={`status status--${row.deleted ? 'deleted' : row.status}`}>{t.t(statusKey(row))}</span>
+                  {row.translationOutOfDate ? (
+                    <>
+                      {' '}
+                      <span class="badge badge--outdated">{t.t('admin.stories.translationOutdated')}</span>
+                    </>
+                  ) : null}
                 </td>
                 <td>{row.authors.map((author) => author.name).join(', ')}</td>
                 <td>
