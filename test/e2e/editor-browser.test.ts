@@ -160,7 +160,6 @@ describe.skipIf(skip)('story editor in Chromium, on SQLite', { timeout: 180_000 
   });
 
   it('warns before leaving unsaved text, and offers back what this device kept when the network was lost', async () => {
-    // The context outlives the page this test closes: a second page opens in it afterwards.
     const context = await chromium.newContext({ baseURL: site.url, locale: 'fr-FR' });
     const page = await signIn(ownerEmail, ownerPassword, context);
     // Watched by hand here: the leave warning is the dialog this test expects.
@@ -171,6 +170,9 @@ describe.skipIf(skip)('story editor in Chromium, on SQLite', { timeout: 180_000 
       .poll(() => page.locator('#autosave-status').getAttribute('data-state'), { timeout: 20_000 })
       .toBe('offline');
     expect((await story()).standfirst).toBe('');
+    // What this device holds (session cookie, local copy), to reopen the editor later in a context
+    // of its own: closing a page with its leave warning sometimes takes its context down with it.
+    const device = await context.storageState();
     page.removeAllListeners('dialog');
     const warning = page.waitForEvent('dialog');
     await page.close({ runBeforeUnload: true });
@@ -178,8 +180,8 @@ describe.skipIf(skip)('story editor in Chromium, on SQLite', { timeout: 180_000 
     expect(dialog.type()).toBe('beforeunload');
     await dialog.accept();
 
-    await context.setOffline(false);
-    const back = watch(await context.newPage());
+    const later = await chromium.newContext({ baseURL: site.url, locale: 'fr-FR', storageState: device });
+    const back = watch(await later.newPage());
     await back.goto(`/admin/stories/${storyId}`);
     const banner = back.locator('#local-copy');
     await banner.waitFor();
