@@ -100,7 +100,7 @@ export function strongestTerms(vector: Vector, count: number, keep: (term: strin
 
 /** Terms held by more stories than this say little about a subject, and are the costliest to look up. */
 export function commonTermLimit(documents: number): number {
-  return Math.max(50, Math.ceil(documents * 0.02));
+  return Math.max(50, Math.ceil(documents * 0.005));
 }
 
 /**
