@@ -83,23 +83,32 @@ describe.concurrent('kiosque command', { timeout: 90_000 }, () => {
     expect(second.stdout.trim()).toBe('The database is up to date.');
   });
 
-  it('serves the demo site, prints its address, and stops cleanly on SIGTERM', async () => {
+  it('serves the demo site, prints its address and the owner’s one-time setup link, and stops cleanly on SIGTERM', async () => {
     const dataDir = tempFolder();
     const child = kiosque(['serve'], { KIOSQUE_DATA_DIR: dataDir, PORT: String(await freePort()) });
     const done = finish(child);
-    const address = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no address printed within 60 s')), 60_000);
+    let printed = '';
+    const [address, setupLink] = await new Promise<[string, string]>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no address and setup link within 60 s:\n${printed}`)), 60_000);
       child.stdout?.on('data', (chunk: Buffer) => {
-        const match = /Kiosque is serving (http:\/\/\S+)/.exec(chunk.toString());
-        if (match) {
+        printed += chunk.toString();
+        const address = /Kiosque is serving (http:\/\/\S+)/.exec(printed);
+        const link = /(http:\/\/\S+\/admin\/setup\?token=[\w%-]+)/.exec(printed);
+        if (address && link) {
           clearTimeout(timer);
-          resolve(match[1]!);
+          resolve([address[1]!, link[1]!]);
         }
       });
     });
     const home = await fetch(new URL('/fr/', address));
     expect(home.status).toBe(200);
     expect(await home.text()).toContain('Poutine et Xi serrent les rangs');
+    // The printed link opens the owner's setup form; a made-up token does not.
+    const setup = await fetch(setupLink);
+    expect(setup.status).toBe(200);
+    expect(await setup.text()).toMatch(/name="password"/);
+    const forged = await fetch(new URL('/admin/setup?token=forged', address));
+    expect(forged.status).not.toBe(200);
     child.kill('SIGTERM');
     const result = await done;
     expect(result.code).toBe(0);
