@@ -10,7 +10,7 @@ import { type App, createApp } from '../../src/app.js';
 import { renderMarkdown } from '../../src/domain/articles/markdown.js';
 import { databaseKinds } from '../support/databases.js';
 import { byClass, decodeEntities, textOf } from '../support/html.js';
-import { addMember, formHeaders, type StaffAgent, setupOwner } from '../support/staff.js';
+import { addMember, type StaffAgent, setupOwner, staffClient } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
 type Fields = Record<string, string | string[]>;
@@ -92,29 +92,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the story editor on $
 
   const inject_ = (options: InjectOptions) => site.app.server.inject(options);
 
-  function api(agent: StaffAgent, method: 'POST' | 'PUT', url: string, payload: unknown) {
-    return inject_({
-      method,
-      url,
-      headers: { cookie: agent.cookie, 'x-csrf-token': agent.csrf, 'content-type': 'application/json' },
-      payload: JSON.stringify(payload),
-    });
-  }
-
-  function form(agent: StaffAgent, url: string, fields: Fields) {
-    const body = new URLSearchParams();
-    body.append('_csrf', agent.csrf);
-    for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) body.append(name, v);
-    return inject_({
-      method: 'POST',
-      url,
-      headers: { ...formHeaders, cookie: agent.cookie },
-      payload: body.toString(),
-    });
-  }
-
-  const get = (url: string, agent?: StaffAgent) =>
-    inject_({ method: 'GET', url, headers: agent ? { cookie: agent.cookie } : {} });
+  const { api, form, get } = staffClient(() => site);
 
   const story = (id: string) => site.app.articles.get(id);
 

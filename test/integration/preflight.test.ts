@@ -5,7 +5,7 @@ import { isPublishable } from '../../src/domain/preflight/preflight.js';
 import { newsroom } from '../support/articles.js';
 import { databaseKinds } from '../support/databases.js';
 import { byClass, textOf } from '../support/html.js';
-import { addMember, formHeaders, type StaffAgent } from '../support/staff.js';
+import { addMember, type StaffAgent, staffClient } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
 type Fields = Record<string, string | string[]>;
@@ -31,24 +31,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('preflight in the news
   });
 
   const inject_ = (options: InjectOptions) => site.app.server.inject(options);
-  const api = (agent: StaffAgent, method: 'POST' | 'PUT', url: string, payload: unknown) =>
-    inject_({
-      method,
-      url,
-      headers: { cookie: agent.cookie, 'x-csrf-token': agent.csrf, 'content-type': 'application/json' },
-      payload: JSON.stringify(payload),
-    });
-  function form(agent: StaffAgent, url: string, fields: Fields) {
-    const body = new URLSearchParams();
-    body.append('_csrf', agent.csrf);
-    for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) body.append(name, v);
-    return inject_({
-      method: 'POST',
-      url,
-      headers: { ...formHeaders, cookie: agent.cookie },
-      payload: body.toString(),
-    });
-  }
+  const { api, form } = staffClient(() => site);
   const page = (url: string) => inject_({ method: 'GET', url, headers: { cookie: editor.cookie } });
   const story = (id: string) => site.app.articles.get(id);
   const revisionsOf = async (id: string) =>

@@ -295,7 +295,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))(
         'query-input': 'required name=search_term_string',
       });
       const search = await get(
-        new URL(action.target.urlTemplate.replace('{search_term_string}', 'trains')).pathname + '?q=trains',
+        `${new URL(action.target.urlTemplate.replace('{search_term_string}', 'trains')).pathname}?q=trains`,
       );
       expect(search.statusCode).toBe(200);
       expect(search.body).toContain('le-retour-des-trains-de-nuit-en-europe');

@@ -1,40 +1,14 @@
-import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ArticleRecord } from '../../src/domain/articles/article-input.js';
 import type { TranslationProvider } from '../../src/domain/translations/translation-provider.js';
 import { databaseKinds } from '../support/databases.js';
 import { byClass, decodeEntities, textOf } from '../support/html.js';
-import { addMember, formHeaders, type StaffAgent, setupOwner } from '../support/staff.js';
+import { addMember, type StaffAgent, setupOwner, staffClient } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
 type Fields = Record<string, string | string[]>;
 
-/** What a staff member's browser does: JSON to the editor's endpoints, forms to the rest. */
-function desk(site: TestSite) {
-  const inject_ = (options: InjectOptions) => site.app.server.inject(options);
-  return {
-    get: (url: string, agent?: StaffAgent) =>
-      inject_({ method: 'GET', url, headers: agent ? { cookie: agent.cookie } : {} }),
-    api: (agent: StaffAgent, method: 'POST' | 'PUT', url: string, payload: unknown) =>
-      inject_({
-        method,
-        url,
-        headers: { cookie: agent.cookie, 'x-csrf-token': agent.csrf, 'content-type': 'application/json' },
-        payload: JSON.stringify(payload),
-      }),
-    form(agent: StaffAgent, url: string, fields: Fields) {
-      const body = new URLSearchParams();
-      body.append('_csrf', agent.csrf);
-      for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) body.append(name, v);
-      return inject_({
-        method: 'POST',
-        url,
-        headers: { ...formHeaders, cookie: agent.cookie },
-        payload: body.toString(),
-      });
-    },
-  };
-}
+const desk = staffClient;
 
 /** The editor form's fields for a stored story, with some changed. */
 function formOf(record: ArticleRecord, changes: Fields = {}): Fields {

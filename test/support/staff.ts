@@ -1,3 +1,4 @@
+import type { InjectOptions } from 'fastify';
 import type { Role } from '../../src/domain/staff/roles.js';
 import type { TestSite } from './test-app.js';
 
@@ -83,3 +84,37 @@ export async function addMember(
 }
 
 export { cookieValue };
+
+/** Form fields as the admin's forms send them (a repeated name carries several values). */
+export type FormFields = Record<string, string | string[]>;
+
+/**
+ * What a signed-in staff member's browser does: pages, JSON to the editor's endpoints, forms (with
+ * the CSRF token) to the rest. Takes the site, or a function returning it where the site is started
+ * after the client is made (in `beforeAll`).
+ */
+export function staffClient(site: TestSite | (() => TestSite)) {
+  const inject_ = (options: InjectOptions) => (typeof site === 'function' ? site() : site).app.server.inject(options);
+  return {
+    get: (url: string, agent?: StaffAgent) =>
+      inject_({ method: 'GET', url, headers: agent ? { cookie: agent.cookie } : {} }),
+    api: (agent: StaffAgent, method: 'POST' | 'PUT', url: string, payload: unknown) =>
+      inject_({
+        method,
+        url,
+        headers: { cookie: agent.cookie, 'x-csrf-token': agent.csrf, 'content-type': 'application/json' },
+        payload: JSON.stringify(payload),
+      }),
+    form(agent: StaffAgent, url: string, fields: FormFields) {
+      const body = new URLSearchParams();
+      body.append('_csrf', agent.csrf);
+      for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) body.append(name, v);
+      return inject_({
+        method: 'POST',
+        url,
+        headers: { ...formHeaders, cookie: agent.cookie },
+        payload: body.toString(),
+      });
+    },
+  };
+}
