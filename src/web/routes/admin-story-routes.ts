@@ -11,6 +11,7 @@ import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
 import type { Finding } from '../../domain/preflight/preflight.js';
 import { hasPermission } from '../../domain/staff/roles.js';
 import type { StaffService, StaffUser } from '../../domain/staff/staff-service.js';
+import { instantOfWallClock, wallClock } from '../../domain/time-zone.js';
 import type { AdminAccess } from '../admin-guard.js';
 import { errorStatus } from '../error-status.js';
 import type { WebDependencies } from '../server.js';
@@ -199,41 +200,14 @@ function groupFields(fields: FormFields, group: DraftGroup): FormFields {
 export function zonedTimeToDate(local: string, timeZone: string): Date | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local);
   if (!m) return null;
-  const asUtc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
-  const offset = (instant: number) => {
-    const parts = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    }).formatToParts(new Date(instant));
-    const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-    return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - instant;
-  };
-  // Twice: the first guess may sit on the other side of a daylight-saving change.
-  const guess = asUtc - offset(asUtc);
-  const date = new Date(asUtc - offset(guess));
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
+  const date = instantOfWallClock(wall, timeZone);
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
 /** An instant as `datetime-local` shows it in `timeZone`. */
 export function dateToZonedTime(date: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(date);
-  const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '00';
-  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}`;
+  return new Date(wallClock(date.getTime(), timeZone)).toISOString().slice(0, 19);
 }
 
 /** What a failed save or action says to the person, and which fields it points at. */
