@@ -2,7 +2,7 @@ import type { Clock, IdGenerator } from '../clock.js';
 import { KiosqueError } from '../errors.js';
 import type { Translator } from '../i18n/translator.js';
 import { normalizeEmail } from '../newsletter/newsletter-service.js';
-import { hashToken } from '../staff/staff-service.js';
+import { hashToken, liveSession } from '../staff/staff-service.js';
 import { type Complimentary, type Member, type MemberStatus, statusOf, type Tier, tierOf } from './member.js';
 
 export interface MemberSession {
@@ -216,14 +216,8 @@ export function createMemberService(deps: {
 
     /** The member behind a session cookie, or null (unknown, expired, deleted). */
     async authenticate(token: string | undefined): Promise<{ member: Member; session: MemberSession } | null> {
-      if (!token || token.length > 200) return null;
-      const idHash = hashToken(token);
-      const session = await sessions.find(idHash);
+      const session = await liveSession(sessions, token, clock.now());
       if (!session) return null;
-      if (session.expiresAt <= clock.now()) {
-        await sessions.remove(idHash);
-        return null;
-      }
       const member = await members.findById(session.memberId);
       return member ? { member, session } : null;
     },

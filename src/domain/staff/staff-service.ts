@@ -85,6 +85,26 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/**
+ * The live session behind a cookie's token, or null: unknown, or expired (an expired one is
+ * removed on the way). Staff and member sessions are looked up alike.
+ */
+export async function liveSession<S extends { expiresAt: Date }>(
+  sessions: { find(idHash: string): Promise<S | null>; remove(idHash: string): Promise<void> },
+  token: string | undefined,
+  now: Date,
+): Promise<S | null> {
+  if (!token || token.length > 200) return null;
+  const idHash = hashToken(token);
+  const session = await sessions.find(idHash);
+  if (!session) return null;
+  if (session.expiresAt <= now) {
+    await sessions.remove(idHash);
+    return null;
+  }
+  return session;
+}
+
 export interface NewMember {
   email: string;
   name: string;
@@ -252,14 +272,8 @@ export function createStaffService(deps: {
 
     /** The signed-in member behind a session cookie, or null (unknown, expired, removed). */
     async authenticate(token: string | undefined): Promise<{ user: StaffUser; session: StaffSession } | null> {
-      if (!token || token.length > 200) return null;
-      const idHash = hashToken(token);
-      const session = await sessions.find(idHash);
+      const session = await liveSession(sessions, token, clock.now());
       if (!session) return null;
-      if (session.expiresAt <= clock.now()) {
-        await sessions.remove(idHash);
-        return null;
-      }
       const user = await staff.findById(session.userId);
       return user ? { user, session } : null;
     },
