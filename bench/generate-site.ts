@@ -200,6 +200,11 @@ function vocabularyWord(index: number): string {
 }
 const vocabularySize = 20_000;
 
+/** Distinct words of the generated stories' vocabulary, the most common first (what search load asks for). */
+export function vocabularyWords(count: number): string[] {
+  return Array.from({ length: Math.min(count, vocabularySize) }, (_, index) => vocabularyWord(index));
+}
+
 /** Four topic words: two from the story's neighbourhood (its pair and the next), two from anywhere, Zipf-like. */
 function topicParagraph(language: Language, pair: number, rand: () => number): string {
   const neighbourhood = Math.floor(pair / 2);

@@ -177,7 +177,7 @@ function discoverySection(results: BenchResults): string[] {
   return [
     '## Discovery (issue #5): search and related stories',
     '',
-    'In-process: `app.search.search()` is the whole reader search (match, count, summaries, snippets), each query 11 times after one warm-up; "publish → related stored" runs from calling `publish()` (which writes the search document in its transaction) to the story\'s list and the lists it joined being stored, over 5 drafts. The build columns are the generator indexing every story, then computing the lists of the newest 50 one story at a time as publications would (the others keep the generator’s lists of four stories sharing a tag), once per generated site. HTTP search load is in the per-size tables (`/fr/search?q=budget`, never cached).',
+    'In-process: `app.search.search()` is the whole reader search (match, count, summaries, snippets), each query 11 times after one warm-up, every time on the index (the search cache is emptied before each call); "publish → related stored" runs from calling `publish()` (which writes the search document in its transaction) to the story\'s list and the lists it joined being stored, over 5 drafts. The build columns are the generator indexing every story, then computing the lists of the newest 50 one story at a time as publications would (the others keep the generator’s lists of four stories sharing a tag), once per generated site. HTTP search load is in the per-size tables: everyone asking `/fr/search?q=budget` (answered from the search cache after the first), then a different word of the generated vocabulary on every request (each runs on the index).',
     '',
     table(
       [
@@ -371,7 +371,12 @@ export function writeResults(results: BenchResults, baseline: BenchResults | nul
     );
   }
 
-  const discovered = results.sizes.filter((size) => size.feedsAndSitemaps && size.feedsAndSitemaps.length > 0);
+  const discovered = [
+    ...results.sizes.map((size) => ({ name: `SQLite, ${n(size.size)} articles`, timings: size.feedsAndSitemaps })),
+    ...(results.postgres?.ok
+      ? [{ name: `PostgreSQL, ${n(results.postgres.size)} articles`, timings: results.postgres.feedsAndSitemaps }]
+      : []),
+  ].filter((entry) => entry.timings && entry.timings.length > 0);
   if (discovered.length > 0) {
     out.push(
       '## Feeds and sitemaps (cache miss, in-process)',
@@ -379,13 +384,13 @@ export function writeResults(results: BenchResults, baseline: BenchResults | nul
       'Each requested through `app.server.inject` with the page cache emptied first: once (which may also make the hero variants a feed encloses), then five times; gzip size as served.',
       '',
     );
-    for (const size of discovered) {
+    for (const entry of discovered) {
       out.push(
-        `### ${n(size.size)} articles`,
+        `### ${entry.name}`,
         '',
         table(
           ['document', 'path', 'miss median', 'miss max', 'first miss', 'gzip'],
-          (size.feedsAndSitemaps ?? []).map((timing) => [
+          (entry.timings ?? []).map((timing) => [
             timing.name,
             `\`${timing.path}\``,
             ms(timing.miss.median),

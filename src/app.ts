@@ -27,6 +27,7 @@ import { createNewsletterService, type NewsletterService } from './domain/newsle
 import { type CheckoutGateway, createBillingService } from './domain/paywall/billing-service.js';
 import { createPaywallService } from './domain/paywall/paywall-service.js';
 import { createRelatedService, type RelatedService } from './domain/related/related-service.js';
+import { createSearchCache, type SearchCache, searchLanguagesChangedBy } from './domain/search/search-cache.js';
 import { createSearchService, type SearchService } from './domain/search/search-service.js';
 import { createSitemapService } from './domain/sitemaps/sitemap-service.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
@@ -101,6 +102,8 @@ export interface App {
   scheduler: Scheduler;
   /** Full-text search (the reading site's and the newsroom's story list). */
   search: SearchService;
+  /** Readers' search results kept until their language's public stories change (`clear()` for benchmarks). */
+  searchCache: SearchCache;
   /** Stored related lists; `refresh()` brings them up to date and resolves when done. */
   related: RelatedService;
   /** Background variant work after uploads; `idle()` resolves when none is left. */
@@ -208,6 +211,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     }
 
     const pageCache = createPageCache({ maxBytes: config.pageCacheBytes });
+    const searchCache = createSearchCache(createSearchIndex(database.db), clock);
     const instanceId = ids('instance');
     // Instances sharing a PostgreSQL database hear each other's changes; SQLite is one process.
     if (config.database.kind === 'postgres') {
@@ -217,14 +221,25 @@ export async function createApp(options: AppOptions): Promise<App> {
         db: database.db,
         instanceId,
         // While other instances cannot be heard, no page is kept; back to an empty cache after (decision 0009).
-        hearing: { lost: () => pageCache.suspend(), resumed: () => pageCache.resume() },
+        hearing: {
+          lost: () => {
+            pageCache.suspend();
+            searchCache.suspend();
+          },
+          resumed: () => {
+            pageCache.resume();
+            searchCache.resume();
+          },
+        },
         logger,
       });
     }
     const events: EventBus = broadcast ?? createLocalEventBus();
-    events.subscribe((event) => pageCache.invalidate(dependenciesChangedBy(event)));
+    events.subscribe((event) => {
+      pageCache.invalidate(dependenciesChangedBy(event));
+      for (const language of searchLanguagesChangedBy(event)) searchCache.invalidate(language);
+    });
 
-    const searchIndex = createSearchIndex(database.db);
     const relatedLists = createRelatedRepository(database.db);
     const related = createRelatedService({
       index: createSimilarityIndex(database.db),
@@ -238,7 +253,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     // Lists left due by the demo, a migration or a stopped process are computed in the background.
     void related.refresh();
     const search = createSearchService({
-      index: searchIndex,
+      index: searchCache.index,
       summaries: {
         summaries: async (ids, now) => {
           const found = await Promise.all(
@@ -374,6 +389,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       staff,
       scheduler,
       search,
+      searchCache,
       related,
       mediaJobs,
       newsletter: newsletters.service,

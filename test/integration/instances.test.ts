@@ -148,7 +148,8 @@ describe.each(kinds)('two instances sharing one database on $kind', ({ kind, ski
         sectionId: monde,
       };
       const story = await write(fields);
-      const lists = ['/fr/', '/fr/section/monde', '/fr/rss.xml'];
+      // B keeps search results too: the same search asked before and after each change on A.
+      const lists = ['/fr/', '/fr/section/monde', '/fr/rss.xml', '/fr/search?q=quais'];
       await warm([...lists, ...unrelated]);
       for (const path of lists) expect((await read(path)).body).not.toContain('La grève des dockers');
       // Instance A hears its own change once: its notification coming back is not applied again.

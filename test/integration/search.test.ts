@@ -217,6 +217,8 @@ describe.each(databaseKinds(inject('postgresAvailable')))('search on $kind', ({ 
     expect(await results('/fr/search?q=ornithorynque')).toEqual([]);
     const published = await site.app.articles.publish(draft.id, { expectedRevision: draft.revision });
     expect(await results('/fr/search?q=ornithorynques')).toEqual(['/fr/ornithorynque']);
+    // Results are kept between identical searches, and dropped when a public story changes.
+    expect(await results('/fr/search?q=ornithorynque')).toEqual(['/fr/ornithorynque']);
     const unpublished = await site.app.articles.unpublish(draft.id, { expectedRevision: published.revision });
     expect(await results('/fr/search?q=ornithorynque')).toEqual([]);
     const again = await site.app.articles.publish(draft.id, { expectedRevision: unpublished.revision });

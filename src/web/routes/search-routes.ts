@@ -13,9 +13,9 @@ function single(value: string | string[] | undefined): string | undefined {
 
 /**
  * `/{lang}/search`. Not kept in the page cache: its keys are whatever anyone types, so caching them
- * would let a crawler of random queries evict the pages that matter; a query runs on the index in
- * milliseconds; and results must drop an unpublished story at once. Nor in shared HTTP caches
- * (`no-store`): what a reader searched for is theirs.
+ * would let a crawler of random queries evict the pages that matter. What the index found is kept
+ * instead, in its own small cache (domain/search/search-cache.ts), dropped when a public story of
+ * the language changes. Nor in shared HTTP caches (`no-store`): what a reader searched for is theirs.
  */
 export function registerSearchRoutes(app: FastifyInstance, deps: WebDependencies, web: PageRenderer) {
   app.get<{ Params: { lang: string }; Querystring: SearchQuerystring }>('/:lang/search', async (request, reply) => {
