@@ -63,6 +63,9 @@ export async function startTestSite(
     sitemapUrlLimit: options.sitemapUrlLimit,
     translationProvider: options.translationProvider,
   });
+  // The demo's related lists are computed in the background at start, and announcing them drops
+  // the pages that show them: tests start once that settled, as a reader finds the site minutes later.
+  await app.related.idle();
   if (options.listen) await app.server.listen({ port, host: '127.0.0.1' });
   const url = config.publicUrl;
   return {
