@@ -2,7 +2,7 @@ import { type Kysely, type RawBuilder, SqliteAdapter, sql } from 'kysely';
 import { markdownToText } from '../domain/articles/markdown.js';
 import { buildSearchDocument, type SearchDocument } from '../domain/search/search-document.js';
 import type { SearchQuery } from '../domain/search/search-query.js';
-import type { SearchFilters, SearchIndex } from '../domain/search/search-service.js';
+import type { SearchFilters, SearchIndex, SearchWindow } from '../domain/search/search-service.js';
 import { tsvectorSearch } from './postgres/tsvector-search.js';
 import type { Database, Dialect } from './schema.js';
 import { fts5Search } from './sqlite/fts5-search.js';
@@ -167,7 +167,7 @@ export function createSearchIndex(db: Kysely<Database>): SearchIndex {
   const engine = fullText(db);
 
   return {
-    async search(query: SearchQuery, filters: SearchFilters, page: { limit: number; offset: number }, now: Date) {
+    async search(query: SearchQuery, filters: SearchFilters, page: SearchWindow, now: Date) {
       if (query.groups.length === 0) return { hits: [], total: 0 };
       const { from, condition, relevance } = engine.matching(query.groups, 'all');
       const where = sql`${condition} and ${searchConditions(filters, now)}`;
@@ -176,7 +176,13 @@ export function createSearchIndex(db: Kysely<Database>): SearchIndex {
         sql<{ id: string; excerpt_source: string }>`select s.article_id as id, s.excerpt_source, ${score} as score
           from ${from} where ${where}
           order by score desc, a.id desc limit ${page.limit} offset ${page.offset}`.execute(db),
-        sql<{ n: number | string }>`select count(*) as n from ${from} where ${where}`.execute(db),
+        page.countUpTo === undefined
+          ? sql<{ n: number | string }>`select count(*) as n from ${from} where ${where}`.execute(db)
+          : sql<{
+              n: number | string;
+            }>`select count(*) as n from (select 1 from ${from} where ${where} limit ${page.countUpTo}) as matches`.execute(
+              db,
+            ),
       ]);
       return {
         hits: rows.rows.map((row) => ({ id: row.id, excerptSource: row.excerpt_source })),

@@ -277,6 +277,31 @@ describe.each(databaseKinds(inject('postgresAvailable')))('search on $kind', ({ 
     expect(await results('/en/search?q=lighthouses&page=999')).toEqual([]);
   });
 
+  it.skipIf(skip)('counts matches only as far as a reader can page: "more than 500"', async () => {
+    const section = await desk.taxonomy.ensureSection('en', 'coast', 'coast');
+    for (let i = 0; i < 505; i++) {
+      await desk.insert(
+        desk.prepare({
+          language: 'en',
+          slug: `tide-table-${i}`,
+          headline: `Tide table ${i}`,
+          bodyMarkdown: 'High water at noon.',
+          status: 'published',
+          sectionId: section.id,
+          publishedAt: daysAgo(100 + i / 100),
+        }),
+      );
+    }
+    const first = await site.app.server.inject('/en/search?q=tides');
+    const heading = byClass(first.body, 'h2', 'search-status')[0]!;
+    expect(textOf(heading)).toBe('More than 500 results for “tides”');
+    expect(await results('/en/search?q=tides&page=50')).toHaveLength(10);
+    // Every page asked past the last one shows the last one.
+    expect(await results('/en/search?q=tides&page=51')).toEqual(await results('/en/search?q=tides&page=50'));
+    const french = await site.app.server.inject('/fr/search?q=sanctions');
+    expect(textOf(byClass(french.body, 'h2', 'search-status')[0]!)).toBe('1 résultat pour « sanctions »');
+  });
+
   it.skipIf(skip)('answers hostile and odd queries with a page, never an error', async () => {
     const queries = [
       '',

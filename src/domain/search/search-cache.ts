@@ -78,6 +78,7 @@ export function createSearchCache(index: SearchIndex, clock: Clock, options: Sea
         filters.to?.toISOString() ?? null,
         page.limit,
         page.offset,
+        page.countUpTo ?? null,
       ]);
       const entry = entries.get(key);
       if (entry && clock.now().getTime() - entry.storedAt <= options.maxAgeMs) {

@@ -20,12 +20,19 @@ export interface SearchHit {
   excerptSource: string;
 }
 
+/** Which hits to return; with `countUpTo`, `total` stops at that many (counting every match of a common word costs as much as ranking them). */
+export interface SearchWindow {
+  limit: number;
+  offset: number;
+  countUpTo?: number;
+}
+
 /** Full-text search over the stored index; ranks by relevance with a recency boost, best first. */
 export interface SearchIndex {
   search(
     query: SearchQuery,
     filters: SearchFilters,
-    page: { limit: number; offset: number },
+    page: SearchWindow,
     now: Date,
   ): Promise<{ hits: SearchHit[]; total: number }>;
 }
@@ -62,6 +69,7 @@ export interface SearchPage {
   filters: { section: Taxon | null; from: string | null; to: string | null };
   sections: Taxon[];
   results: SearchResult[];
+  /** Matches, counted up to `maxSearchResults + 1`: more than `maxSearchResults` reads "more than". */
   total: number;
   page: number;
   pageCount: number;
@@ -70,6 +78,8 @@ export interface SearchPage {
 export const searchPageSize = 10;
 /** Deep pages of a relevance ranking are noise and cost the most; readers refine instead. */
 export const maxSearchPage = 50;
+/** Results a reader can page through; past it the page says "more than" this many. */
+export const maxSearchResults = maxSearchPage * searchPageSize;
 const isoDay = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** A calendar day typed in a form ("2026-03-10"), or null when it is not one. */
@@ -130,7 +140,7 @@ export function createSearchService(deps: {
           // "To 10 March" includes the whole of 10 March.
           to: to ? new Date(to.getTime() + 86_400_000) : undefined,
         },
-        { limit: searchPageSize, offset: (page - 1) * searchPageSize },
+        { limit: searchPageSize, offset: (page - 1) * searchPageSize, countUpTo: maxSearchResults + 1 },
         now,
       );
       const found = new Map(

@@ -1,4 +1,4 @@
-import { type SearchPage, searchPageSize } from '../../domain/search/search-service.js';
+import { maxSearchResults, type SearchPage, searchPageSize } from '../../domain/search/search-service.js';
 import type { Segment } from '../../domain/search/snippet.js';
 import { Time } from './components.js';
 import { Layout } from './layout.js';
@@ -75,7 +75,9 @@ export function SearchPageView({ site, page }: { site: SiteContext; page: Search
       ) : (
         <section class="search-results" aria-labelledby="search-results-title">
           <h2 id="search-results-title" class="search-status" aria-live="polite">
-            {t.t('search.count', { count: page.total, query: query.text })}
+            {page.total > maxSearchResults
+              ? t.t('search.countMore', { count: maxSearchResults, query: query.text })
+              : t.t('search.count', { count: page.total, query: query.text })}
           </h2>
           {page.results.length === 0 ? <p>{t.t('search.noResults')}</p> : null}
           {page.results.length > 0 ? (
