@@ -28,7 +28,12 @@ import { type CheckoutGateway, createBillingService } from './domain/paywall/bil
 import { createPaywallService } from './domain/paywall/paywall-service.js';
 import { createRelatedService, type RelatedService } from './domain/related/related-service.js';
 import { createSearchCache, type SearchCache, searchLanguagesChangedBy } from './domain/search/search-cache.js';
-import { createSearchService, type SearchService } from './domain/search/search-service.js';
+import {
+  createSearchService,
+  type FoundPage,
+  readerSearchCache,
+  type SearchService,
+} from './domain/search/search-service.js';
 import { createSitemapService } from './domain/sitemaps/sitemap-service.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
 import type { TranslationProvider } from './domain/translations/translation-provider.js';
@@ -103,7 +108,7 @@ export interface App {
   /** Full-text search (the reading site's and the newsroom's story list). */
   search: SearchService;
   /** Readers' search results kept until their language's public stories change (`clear()` for benchmarks). */
-  searchCache: SearchCache;
+  searchCache: SearchCache<FoundPage>;
   /** Stored related lists; `refresh()` brings them up to date and resolves when done. */
   related: RelatedService;
   /** Background variant work after uploads; `idle()` resolves when none is left. */
@@ -211,7 +216,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     }
 
     const pageCache = createPageCache({ maxBytes: config.pageCacheBytes });
-    const searchCache = createSearchCache(createSearchIndex(database.db), clock);
+    const searchCache = createSearchCache(clock, readerSearchCache);
     const instanceId = ids('instance');
     // Instances sharing a PostgreSQL database hear each other's changes; SQLite is one process.
     if (config.database.kind === 'postgres') {
@@ -253,7 +258,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     // Lists left due by the demo, a migration or a stopped process are computed in the background.
     void related.refresh();
     const search = createSearchService({
-      index: searchCache.index,
+      index: createSearchIndex(database.db),
+      cache: searchCache,
       summaries: {
         summaries: async (ids, now) => {
           const found = await Promise.all(

@@ -1,5 +1,6 @@
 import type { ArticleSummary, Taxon } from '../articles/article.js';
 import type { Clock } from '../clock.js';
+import type { SearchCache, SearchCacheOptions } from './search-cache.js';
 import { isEmptyQuery, parseSearchQuery, type SearchQuery } from './search-query.js';
 import { markMatches, type Segment, snippetOf } from './snippet.js';
 
@@ -75,6 +76,20 @@ export interface SearchPage {
   pageCount: number;
 }
 
+/** What a reader's search found on one page: kept by the search cache as it is shown. */
+export interface FoundPage {
+  results: SearchResult[];
+  total: number;
+}
+
+/** Readers' kept searches: 4 MB (about a thousand pages of ten results), a minute at most. */
+export const readerSearchCache: SearchCacheOptions<FoundPage> = {
+  maxBytes: 4 * 1024 * 1024,
+  maxAgeMs: 60_000,
+  // Text is most of it, two bytes a character.
+  sizeOf: (found) => 2 * JSON.stringify(found).length,
+};
+
 export const searchPageSize = 10;
 /** Deep pages of a relevance ranking are noise and cost the most; readers refine instead. */
 export const maxSearchPage = 50;
@@ -104,8 +119,41 @@ export function createSearchService(deps: {
   summaries: SummaryReader;
   sections: SectionLookup;
   clock: Clock;
+  /** Keeps readers' results until their language changes (`search-cache.ts`); none in tests of the service alone. */
+  cache?: SearchCache<FoundPage>;
 }) {
-  const { index, summaries, sections, clock } = deps;
+  const { index, summaries, sections, clock, cache } = deps;
+
+  /** One page of a reader's search: the index's hits, shown as the site's summaries with snippets. */
+  async function find(language: string, query: SearchQuery, filters: SearchFilters, page: number): Promise<FoundPage> {
+    const now = clock.now();
+    const { hits, total } = await index.search(
+      query,
+      filters,
+      { limit: searchPageSize, offset: (page - 1) * searchPageSize, countUpTo: maxSearchResults + 1 },
+      now,
+    );
+    const found = new Map(
+      (
+        await summaries.summaries(
+          hits.map((hit) => hit.id),
+          now,
+        )
+      ).map((a) => [a.id, a]),
+    );
+    const results = hits.flatMap((hit) => {
+      const article = found.get(hit.id);
+      if (!article) return [];
+      return [
+        {
+          article,
+          headline: markMatches(article.headline, query.terms, language),
+          snippet: snippetOf(hit.excerptSource, query.terms, language),
+        },
+      ];
+    });
+    return { results, total };
+  }
 
   return {
     async search(request: SearchRequest): Promise<SearchPage> {
@@ -129,39 +177,18 @@ export function createSearchService(deps: {
       const empty = { query, filters, sections: allSections, results: [], total: 0, page, pageCount: 1 };
       if (isEmptyQuery(query)) return empty;
 
-      const now = clock.now();
-      const { hits, total } = await index.search(
-        query,
-        {
-          scope: 'public',
-          language,
-          sectionId: section?.id,
-          from: from ?? undefined,
-          // "To 10 March" includes the whole of 10 March.
-          to: to ? new Date(to.getTime() + 86_400_000) : undefined,
-        },
-        { limit: searchPageSize, offset: (page - 1) * searchPageSize, countUpTo: maxSearchResults + 1 },
-        now,
-      );
-      const found = new Map(
-        (
-          await summaries.summaries(
-            hits.map((hit) => hit.id),
-            now,
-          )
-        ).map((a) => [a.id, a]),
-      );
-      const results = hits.flatMap((hit) => {
-        const article = found.get(hit.id);
-        if (!article) return [];
-        return [
-          {
-            article,
-            headline: markMatches(article.headline, query.terms, language),
-            snippet: snippetOf(hit.excerptSource, query.terms, language),
-          },
-        ];
-      });
+      const searchFilters: SearchFilters = {
+        scope: 'public',
+        language,
+        sectionId: section?.id,
+        from: from ?? undefined,
+        // "To 10 March" includes the whole of 10 March.
+        to: to ? new Date(to.getTime() + 86_400_000) : undefined,
+      };
+      const key = JSON.stringify([language, query.groups, section?.id ?? null, filters.from, filters.to, page]);
+      const { results, total } = cache
+        ? await cache.get(key, language, () => find(language, query, searchFilters, page))
+        : await find(language, query, searchFilters, page);
       const pageCount = Math.min(maxSearchPage, Math.max(1, Math.ceil(total / searchPageSize)));
       return { ...empty, results, total, pageCount };
     },
