@@ -12,6 +12,8 @@ import * as publishedPartialIndex from './migrations/0010-published-partial-inde
 import * as searchAndRelated from './migrations/0011-search-and-related.js';
 import * as contentEvents from './migrations/0012-content-events.js';
 import * as translationWorkflow from './migrations/0013-translation-workflow.js';
+import * as searchDocumentsInline from './migrations/0014-search-documents-inline.js';
+import * as searchDocumentCount from './migrations/0015-search-document-count.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -31,6 +33,8 @@ const migrations: Record<string, MigrationModule> = {
   '0011-search-and-related': searchAndRelated,
   '0012-content-events': contentEvents,
   '0013-translation-workflow': translationWorkflow,
+  '0014-search-documents-inline': searchDocumentsInline,
+  '0015-search-document-count': searchDocumentCount,
 };
 
 class ListedMigrations implements MigrationProvider {

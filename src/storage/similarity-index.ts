@@ -3,7 +3,7 @@ import type { SimilarityIndex } from '../domain/related/related-service.js';
 import type { SimilarityProfile } from '../domain/related/similarity.js';
 import type { Database } from './schema.js';
 import { toDate } from './schema.js';
-import { fullText, parseTermCounts, searchConditions } from './search-index.js';
+import { documentCountTerm, fullText, parseTermCounts, searchConditions } from './search-index.js';
 
 /** What related-article similarity reads from (and keeps in) the search index. */
 export function createSimilarityIndex(db: Kysely<Database>): SimilarityIndex {
@@ -70,7 +70,7 @@ export function createSimilarityIndex(db: Kysely<Database>): SimilarityIndex {
 
     async documentFrequencies(language: string, terms: string[]) {
       const frequencies = new Map<string, number>();
-      const unique = [...new Set(terms)];
+      const unique = [documentCountTerm, ...new Set(terms)];
       for (let i = 0; i < unique.length; i += 2000) {
         const rows = await db
           .selectFrom('search_terms')
@@ -80,12 +80,9 @@ export function createSimilarityIndex(db: Kysely<Database>): SimilarityIndex {
           .execute();
         for (const row of rows) frequencies.set(row.term, Number(row.documents));
       }
-      const count = await db
-        .selectFrom('article_search')
-        .select((eb) => eb.fn.countAll<string | number>().as('n'))
-        .where('language', '=', language)
-        .executeTakeFirstOrThrow();
-      return { documents: Number(count.n), frequencies };
+      const documents = frequencies.get(documentCountTerm) ?? 0;
+      frequencies.delete(documentCountTerm);
+      return { documents, frequencies };
     },
 
     async saveBlended(articleId: string, blended: Record<string, number>) {
