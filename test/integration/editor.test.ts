@@ -10,7 +10,7 @@ import { type App, createApp } from '../../src/app.js';
 import { renderMarkdown } from '../../src/domain/articles/markdown.js';
 import { databaseKinds } from '../support/databases.js';
 import { byClass, decodeEntities, textOf } from '../support/html.js';
-import { addMember, type StaffAgent, setupOwner, staffClient } from '../support/staff.js';
+import { addMember, editorFormOf, type StaffAgent, setupOwner, staffClient } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
 type Fields = Record<string, string | string[]>;
@@ -121,40 +121,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the story editor on $
   }
 
   /** The fields of the form for a stored story, with some changed. */
-  async function formOf(id: string, changes: Fields = {}): Promise<Fields> {
-    const record = await story(id);
-    const tags =
-      record.tagIds.length === 0
-        ? []
-        : await site.app.database.db
-            .selectFrom('tags')
-            .select(['id', 'name'])
-            .where('id', 'in', record.tagIds)
-            .execute();
-    const fields: Fields = {
-      language: record.language,
-      headline: record.headline,
-      standfirst: record.standfirst,
-      slug: record.slug,
-      bodyMarkdown: record.bodyMarkdown,
-      access: record.access,
-      sectionId: record.sectionId ?? '',
-      tags: record.tagIds.map((tagId) => tags.find((tag) => tag.id === tagId)?.name ?? '').join(', '),
-      authorIds: record.authorIds,
-      sourceName: record.source?.name ?? '',
-      sourceUrl: record.source?.url ?? '',
-      seoTitle: record.seoTitle ?? '',
-      seoDescription: record.seoDescription ?? '',
-    };
-    if (record.hero) {
-      for (const part of ['imageId', 'alt', 'caption', 'credit'] as const) fields[`hero.${part}`] = record.hero[part];
-    }
-    record.gallery.forEach((use, index) => {
-      for (const part of ['imageId', 'alt', 'caption', 'credit'] as const)
-        fields[`gallery.${index}.${part}`] = use[part];
-    });
-    return { ...fields, ...changes };
-  }
+  const formOf = async (id: string, changes: Fields = {}) => editorFormOf(site, await story(id), changes);
 
   async function revisionsOf(id: string) {
     return site.app.database.db

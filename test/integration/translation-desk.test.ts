@@ -3,35 +3,12 @@ import type { ArticleRecord } from '../../src/domain/articles/article-input.js';
 import type { TranslationProvider } from '../../src/domain/translations/translation-provider.js';
 import { databaseKinds } from '../support/databases.js';
 import { byClass, decodeEntities, textOf } from '../support/html.js';
-import { addMember, type StaffAgent, setupOwner, staffClient } from '../support/staff.js';
+import { addMember, editorFormOf, type StaffAgent, setupOwner, staffClient } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
 type Fields = Record<string, string | string[]>;
 
 const desk = staffClient;
-
-/** The editor form's fields for a stored story, with some changed. */
-function formOf(record: ArticleRecord, changes: Fields = {}): Fields {
-  const fields: Fields = {
-    language: record.language,
-    headline: record.headline,
-    standfirst: record.standfirst,
-    slug: record.slug,
-    bodyMarkdown: record.bodyMarkdown,
-    access: record.access,
-    sectionId: record.sectionId ?? '',
-    authorIds: record.authorIds,
-    sourceName: record.source?.name ?? '',
-    sourceUrl: record.source?.url ?? '',
-  };
-  if (record.hero) {
-    for (const part of ['imageId', 'alt', 'caption', 'credit'] as const) fields[`hero.${part}`] = record.hero[part];
-  }
-  record.gallery.forEach((use, index) => {
-    for (const part of ['imageId', 'alt', 'caption', 'credit'] as const) fields[`gallery.${index}.${part}`] = use[part];
-  });
-  return { ...fields, ...changes };
-}
 
 /** hreflang values a public page declares. */
 const hreflangs = (html: string) => [...html.matchAll(/<link rel="alternate" hreflang="([^"]+)"/g)].map((m) => m[1]);
@@ -158,7 +135,10 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the translation desk 
         .join('\n\n');
       const saved = await http.api(englishEditor, 'PUT', `/admin/api/stories/${translationId}`, {
         expectedRevision: translated.revision,
-        fields: formOf(translated, { headline: 'Film clubs find their audience again', bodyMarkdown: englishBody }),
+        fields: await editorFormOf(site, translated, {
+          headline: 'Film clubs find their audience again',
+          bodyMarkdown: englishBody,
+        }),
       });
       expect(saved.statusCode, saved.body).toBe(200);
 
@@ -175,7 +155,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the translation desk 
       paragraphs[1] = 'Un deuxième paragraphe entièrement réécrit par la rédaction.';
       const edit = await http.api(editor, 'PUT', `/admin/api/stories/${source.id}`, {
         expectedRevision: sourceNow.revision,
-        fields: formOf(sourceNow, { bodyMarkdown: paragraphs.join('\n\n') }),
+        fields: await editorFormOf(site, sourceNow, { bodyMarkdown: paragraphs.join('\n\n') }),
       });
       expect(edit.statusCode, edit.body).toBe(200);
 
@@ -201,7 +181,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the translation desk 
       const translation = await story(translationId);
       const resaved = await http.api(englishEditor, 'PUT', `/admin/api/stories/${translationId}`, {
         expectedRevision: translation.revision,
-        fields: formOf(translation, {
+        fields: await editorFormOf(site, translation, {
           bodyMarkdown: translation.bodyMarkdown.replace('English paragraph 2.', 'A second paragraph, rewritten.'),
         }),
       });
@@ -218,7 +198,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the translation desk 
     const published = await http.form(
       englishEditor,
       `/admin/stories/${translationId}/publish`,
-      formOf(translation, { expectedRevision: String(translation.revision) }),
+      await editorFormOf(site, translation, { expectedRevision: String(translation.revision) }),
     );
     expect(published.statusCode, published.body.slice(0, 300)).toBe(303);
     const sourcePath = `/fr/${source.slug}`;

@@ -1,4 +1,5 @@
 import type { InjectOptions } from 'fastify';
+import type { ArticleRecord } from '../../src/domain/articles/article-input.js';
 import type { Role } from '../../src/domain/staff/roles.js';
 import type { TestSite } from './test-app.js';
 
@@ -87,6 +88,43 @@ export { cookieValue };
 
 /** Form fields as the admin's forms send them (a repeated name carries several values). */
 export type FormFields = Record<string, string | string[]>;
+
+/**
+ * The editor form's fields for a stored story, as the browser sends them back, with some changed.
+ * Tags travel by name, so their names are read from the site's database.
+ */
+export async function editorFormOf(
+  site: TestSite,
+  record: ArticleRecord,
+  changes: FormFields = {},
+): Promise<FormFields> {
+  const tags =
+    record.tagIds.length === 0
+      ? []
+      : await site.app.database.db.selectFrom('tags').select(['id', 'name']).where('id', 'in', record.tagIds).execute();
+  const fields: FormFields = {
+    language: record.language,
+    headline: record.headline,
+    standfirst: record.standfirst,
+    slug: record.slug,
+    bodyMarkdown: record.bodyMarkdown,
+    access: record.access,
+    sectionId: record.sectionId ?? '',
+    tags: record.tagIds.map((tagId) => tags.find((tag) => tag.id === tagId)?.name ?? '').join(', '),
+    authorIds: record.authorIds,
+    sourceName: record.source?.name ?? '',
+    sourceUrl: record.source?.url ?? '',
+    seoTitle: record.seoTitle ?? '',
+    seoDescription: record.seoDescription ?? '',
+  };
+  if (record.hero) {
+    for (const part of ['imageId', 'alt', 'caption', 'credit'] as const) fields[`hero.${part}`] = record.hero[part];
+  }
+  record.gallery.forEach((use, index) => {
+    for (const part of ['imageId', 'alt', 'caption', 'credit'] as const) fields[`gallery.${index}.${part}`] = use[part];
+  });
+  return { ...fields, ...changes };
+}
 
 /**
  * What a signed-in staff member's browser does: pages, JSON to the editor's endpoints, forms (with
