@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailability, useBrowser } from '../support/browser.js';
+import { autosaved, browserAvailability, signInToAdmin, useBrowser } from '../support/browser.js';
 import { plainImage } from '../support/media.js';
 import { addMember } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
@@ -72,18 +72,9 @@ describe.skipIf(skip)('story editor in Chromium, on SQLite', { timeout: 180_000 
     const page = watch(
       context ? await context.newPage() : await chromium.newPage({ baseURL: site.url, locale: 'fr-FR' }),
     );
-    await page.goto('/admin/login');
-    await page.getByLabel('Adresse e-mail').fill(email);
-    await page.getByLabel('Mot de passe').fill(password);
-    await Promise.all([
-      page.waitForURL('**/admin/stories'),
-      page.getByRole('button', { name: 'Se connecter' }).click(),
-    ]);
+    await signInToAdmin(page, email, password);
     return page;
   }
-
-  const saved = (page: Page) =>
-    expect.poll(() => page.locator('#autosave-status').getAttribute('data-state'), { timeout: 20_000 }).toBe('saved');
 
   const story = () => site.app.articles.get(storyId);
 
@@ -119,7 +110,7 @@ describe.skipIf(skip)('story editor in Chromium, on SQLite', { timeout: 180_000 
     // The story exists once the first autosave has stored it; the page becomes its editor.
     await page.waitForURL(/\/admin\/stories\/art_\w+$/, { timeout: 20_000 });
     storyId = /\/admin\/stories\/(art_\w+)$/.exec(page.url())![1]!;
-    await saved(page);
+    await autosaved(page);
 
     await page.locator('#f-hero-image').selectOption({ index: 1 });
     await page.locator('#f-hero-alt').fill('La place du marché au petit matin');
@@ -142,7 +133,7 @@ describe.skipIf(skip)('story editor in Chromium, on SQLite', { timeout: 180_000 
     // The second photo goes first.
     await page.locator('.gallery-row').nth(1).getByRole('button', { name: 'Monter' }).click();
     expect(await page.locator('#f-gallery-0-alt').inputValue()).toBe('Des paniers en osier');
-    await saved(page);
+    await autosaved(page);
     await expect
       .poll(async () => (await story()).gallery.map((use) => use.alt), { timeout: 20_000 })
       .toEqual(['Des paniers en osier', 'Un étal de fruits']);
@@ -188,7 +179,7 @@ describe.skipIf(skip)('story editor in Chromium, on SQLite', { timeout: 180_000 
     expect(await banner.textContent()).toContain('Cet appareil a gardé un texte que vous n’aviez pas enregistré');
     await back.getByRole('button', { name: 'Restaurer mon texte' }).click();
     expect(await back.locator('#f-standfirst').inputValue()).toBe('Écrit pendant la panne de réseau.');
-    await saved(back);
+    await autosaved(back);
     expect((await story()).standfirst).toBe('Écrit pendant la panne de réseau.');
     expect(problems(back)).toEqual([]);
   });
@@ -247,7 +238,7 @@ describe.skipIf(skip)('story editor in Chromium, on SQLite', { timeout: 180_000 
     await editor.goto(`/admin/stories/${storyId}`);
 
     await owner.locator('#f-standfirst').fill('Le chapô revu par Olivia.');
-    await saved(owner);
+    await autosaved(owner);
     const body = `${await editor.locator('#f-body').inputValue()}\n\nUn paragraphe ajouté par Edith.`;
     await editor.locator('#f-body').fill(body);
     const conflict = editor.locator('#conflict');
@@ -264,7 +255,7 @@ describe.skipIf(skip)('story editor in Chromium, on SQLite', { timeout: 180_000 
     await standfirstRow.getByRole('button', { name: 'Reprendre la leur' }).click();
     expect(await editor.locator('#f-standfirst').inputValue()).toBe('Le chapô revu par Olivia.');
     await editor.getByRole('button', { name: 'Enregistrer la version fusionnée' }).click();
-    await saved(editor);
+    await autosaved(editor);
     const merged = await story();
     expect(merged.standfirst).toBe('Le chapô revu par Olivia.');
     expect(merged.bodyMarkdown).toBe(body);
@@ -324,7 +315,7 @@ describe.skipIf(skip)('story editor in Chromium, on SQLite', { timeout: 180_000 
     await page.locator('#f-hero-image').selectOption({ index: 1 });
     await page.locator('#f-hero-alt').fill('" onmouseover="alert(7)');
     await page.locator('#f-hero-caption').fill('"><svg onload=alert(8)>');
-    await saved(page);
+    await autosaved(page);
     expect(await page.locator('#body-preview').textContent()).toContain('<script>alert(2)</script>');
     await Promise.all([
       page.waitForURL(/done=published/),

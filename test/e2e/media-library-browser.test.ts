@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiskMediaStore } from '../../src/media/media-store.js';
-import { browserAvailability, useBrowser } from '../support/browser.js';
+import { browserAvailability, signInToAdmin, useBrowser } from '../support/browser.js';
 import { phoneJpeg, plainImage } from '../support/media.js';
 import { setupOwner } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
@@ -40,13 +40,7 @@ describe.skipIf(skip)('media library in Chromium, on SQLite', () => {
         problems.push(`console: ${message.text()}`);
       }
     });
-    await page.goto('/admin/login');
-    await page.getByLabel('Adresse e-mail').fill(ownerEmail);
-    await page.getByLabel('Mot de passe').fill(ownerPassword);
-    await Promise.all([
-      page.waitForURL('**/admin/stories'),
-      page.getByRole('button', { name: 'Se connecter' }).click(),
-    ]);
+    await signInToAdmin(page, ownerEmail, ownerPassword);
     await page.getByRole('link', { name: 'Médias' }).click();
     await page.waitForURL('**/admin/media');
     return { page, problems };

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailability, useBrowser } from '../support/browser.js';
+import { autosaved, browserAvailability, signInToAdmin, useBrowser } from '../support/browser.js';
 import { addMember } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
@@ -36,18 +36,9 @@ describe.skipIf(skip)('preflight and the translation desk in Chromium, on SQLite
       if (message.type() === 'error' && !/status of 4\d\d/.test(message.text()))
         problems.push(`console: ${message.text()}`);
     });
-    await page.goto('/admin/login');
-    await page.getByLabel('Adresse e-mail').fill(email);
-    await page.getByLabel('Mot de passe').fill(password);
-    await Promise.all([
-      page.waitForURL('**/admin/stories'),
-      page.getByRole('button', { name: 'Se connecter' }).click(),
-    ]);
+    await signInToAdmin(page, email, password);
     return page;
   }
-
-  const saved = (page: Page) =>
-    expect.poll(() => page.locator('#autosave-status').getAttribute('data-state'), { timeout: 20_000 }).toBe('saved');
 
   it('shows the preflight findings while writing, and refuses to publish an empty story', async () => {
     const page = await signIn();
@@ -55,7 +46,7 @@ describe.skipIf(skip)('preflight and the translation desk in Chromium, on SQLite
     await page.getByLabel('Titre', { exact: true }).fill('Le pont de Valbrune rouvre');
     await page.locator('#f-body').fill('Les travaux sont finis.\n\nfrictions entre la mairie et la région.');
     await page.waitForURL(/\/admin\/stories\/art_\w+$/, { timeout: 20_000 });
-    await saved(page);
+    await autosaved(page);
     // The first save made the story; its editor shows the findings of what is stored.
     await page.reload();
     const finding = page.locator('#preflight-findings li', { hasText: 'Paragraphe 2' });
@@ -67,7 +58,7 @@ describe.skipIf(skip)('preflight and the translation desk in Chromium, on SQLite
     await page.locator('#f-body').fill('');
     await page.locator('#preflight-findings li', { hasText: 'Le corps est vide' }).waitFor({ timeout: 20_000 });
     expect(await page.locator('#preflight-findings li.finding--blocking').count()).toBe(1);
-    await saved(page);
+    await autosaved(page);
 
     await Promise.all([
       page.waitForLoadState('load'),
@@ -108,7 +99,7 @@ describe.skipIf(skip)('preflight and the translation desk in Chromium, on SQLite
 
     await page.getByLabel('Titre', { exact: true }).fill('Film clubs find their audience again');
     await page.locator('#f-body').fill('Film clubs are back.\n\nA second paragraph in English.');
-    await saved(page);
+    await autosaved(page);
     await page.reload();
     expect(await firstParagraph.locator('td[lang="en"]').textContent()).toBe('Film clubs are back.');
     expect(await page.locator('#translation-state').textContent()).toBe('Cette traduction est à jour de sa source.');
@@ -119,7 +110,7 @@ describe.skipIf(skip)('preflight and the translation desk in Chromium, on SQLite
     const paragraphs = body.split(/\n\s*\n/);
     paragraphs[1] = 'Un deuxième paragraphe réécrit.';
     await page.locator('#f-body').fill(paragraphs.join('\n\n'));
-    await saved(page);
+    await autosaved(page);
 
     await page.goto('/admin/stories');
     await page.getByLabel('Traductions').selectOption('outdated');

@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 /** Debian's real binary: launching it directly skips the wrapper script's ~1 s of shell work. */
 const debianChromium = '/usr/lib/chromium/chromium';
@@ -95,3 +95,15 @@ export function useBrowser(executable: string | null): {
     },
   };
 }
+
+/** Signs in on the admin's login form (French labels: the pages are opened with a French locale). */
+export async function signInToAdmin(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/admin/login');
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill(password);
+  await Promise.all([page.waitForURL('**/admin/stories'), page.getByRole('button', { name: 'Se connecter' }).click()]);
+}
+
+/** Waits until the editor says its last change is saved. */
+export const autosaved = (page: Page) =>
+  expect.poll(() => page.locator('#autosave-status').getAttribute('data-state'), { timeout: 20_000 }).toBe('saved');
