@@ -261,14 +261,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       index: createSearchIndex(database.db),
       cache: searchCache,
       summaries: {
-        summaries: async (ids, now) => {
-          const found = await Promise.all(
-            config.languages.map((language) =>
-              articles.listPublished({ language, ids, limit: ids.length, withTotal: false }, now),
-            ),
-          );
-          return found.flatMap((result) => result.items);
-        },
+        // A reader searches one language: its hits are all of it.
+        summaries: async (language, ids, now) =>
+          (await articles.listPublished({ language, ids, limit: ids.length, withTotal: false }, now)).items,
       },
       sections: taxonomy,
       clock,

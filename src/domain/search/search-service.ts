@@ -40,7 +40,7 @@ export interface SearchIndex {
 
 /** Summaries of public articles by id (the reading site's own lists), to show the hits. */
 export interface SummaryReader {
-  summaries(ids: string[], now: Date): Promise<ArticleSummary[]>;
+  summaries(language: string, ids: string[], now: Date): Promise<ArticleSummary[]>;
 }
 
 export interface SectionLookup {
@@ -136,6 +136,7 @@ export function createSearchService(deps: {
     const found = new Map(
       (
         await summaries.summaries(
+          language,
           hits.map((hit) => hit.id),
           now,
         )
