@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { describe, inject } from 'vitest';
 import type { DatabaseConfig } from '../../src/config/config.js';
 
 /** The server the integration suite uses; TEST_POSTGRES_URL overrides the machine's default. */
@@ -58,4 +59,37 @@ export function databaseKinds(postgresAvailable: string): { kind: 'sqlite' | 'po
     { kind: 'sqlite', skip: null },
     { kind: 'postgres', skip: postgresAvailable === 'yes' ? null : postgresAvailable },
   ];
+}
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+/** What a suite run on each database receives. */
+export interface DatabaseUnderTest {
+  kind: DatabaseKind;
+}
+
+/**
+ * Declares `suite` once per database — a SQLite file, then a throwaway PostgreSQL database — so
+ * every integration test holds both to one contract. A database that cannot run a suite is
+ * skipped with its reason in the suite's title: PostgreSQL when no server answers outside CI (the
+ * global setup fails the run under CI=true instead), or a kind that `options.skip` rules out.
+ */
+export function describeEachDatabase(title: string, suite: (database: DatabaseUnderTest) => void): void;
+export function describeEachDatabase(
+  title: string,
+  options: { skip: Partial<Record<DatabaseKind, string>> },
+  suite: (database: DatabaseUnderTest) => void,
+): void;
+export function describeEachDatabase(
+  title: string,
+  ...args:
+    | [(database: DatabaseUnderTest) => void]
+    | [{ skip: Partial<Record<DatabaseKind, string>> }, (database: DatabaseUnderTest) => void]
+): void {
+  const [options, suite] = args.length === 1 ? [{ skip: {} }, args[0]] : args;
+  for (const { kind, skip: unreachable } of databaseKinds(inject('postgresAvailable'))) {
+    const skip = options.skip[kind] ?? unreachable;
+    const name = title.replaceAll('$kind', kind);
+    describe.skipIf(skip !== null)(skip === null ? name : `${name} (skipped: ${skip})`, () => suite({ kind }));
+  }
 }
