@@ -1,20 +1,13 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runKiosque } from '../support/kiosque-process.js';
 import { freePort } from '../support/test-app.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const folders: string[] = [];
-// What `npm start` runs is the compiled code: compile the sources as they are now, once, so the
-// tests exercise the shipped entry point (and start in ~0.3 s instead of ~3 s under tsx).
-beforeAll(() => {
-  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-}, 240_000);
 afterAll(() => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
@@ -25,14 +18,8 @@ function tempFolder(): string {
   return folder;
 }
 
-/** Runs the shipped `kiosque` command (bin/kiosque.js on the compiled dist/, as `npm start` does). */
-function kiosque(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['bin/kiosque.js', ...args], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
+/** Runs the shipped `kiosque` command (bin/kiosque.js on dist/, as `npm start` does). */
+const kiosque = (args: string[], env: Record<string, string>) => runKiosque(args, env);
 
 function finish(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
   let stdout = '';

@@ -1,21 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createNewsletterRepository } from '../../src/storage/newsletter-repository.js';
 import { newsroom } from '../support/articles.js';
 import { databaseKinds } from '../support/databases.js';
+import { databaseEnv, exited, runKiosque } from '../support/kiosque-process.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import { freePort, startTestSite, type TestSite } from '../support/test-app.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const members = 50;
 /** The message during whose answer the sending process is killed. */
 const killedAt = 20;
-
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
 
 /**
  * The sending process is a real `kiosque serve` (a child process). The SMTP server is slow where
@@ -34,22 +28,19 @@ describe.each(databaseKinds(inject('postgresAvailable')))(
     });
 
     async function serve(): Promise<ChildProcess> {
-      const database = site.database.config;
-      const process_ = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
-        cwd: root,
-        env: {
-          PATH: process.env.PATH ?? '',
+      const process_ = runKiosque(
+        ['serve'],
+        {
+          ...databaseEnv(site.database),
           LOG_LEVEL: 'silent',
           PORT: String(await freePort()),
-          KIOSQUE_DATA_DIR: site.database.dataDir,
           KIOSQUE_DEMO: 'off',
-          DATABASE_URL: database.kind === 'postgres' ? database.url : `sqlite:${database.file}`,
           SMTP_URL: smtp.url,
           KIOSQUE_MAIL_RATE_PER_MINUTE: '100000',
           KIOSQUE_JOB_LEASE_SECONDS: '2',
         },
-        stdio: 'ignore',
-      });
+        'ignore',
+      );
       child = process_;
       return process_;
     }
@@ -141,7 +132,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))(
         expect(counts).toEqual(Array.from({ length: members }, () => 1));
         expect(smtp.received).toHaveLength(members);
       },
-      // Two cold starts of `kiosque serve` under tsx: seconds each, far more on a loaded machine.
+      // Two cold starts of `kiosque serve`: seconds each on a loaded machine.
       300_000,
     );
   },

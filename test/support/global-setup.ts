@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { postgresAdminUrl } from './databases.js';
@@ -7,6 +9,7 @@ import { postgresAdminUrl } from './databases.js';
  * fails instead of skipping. Leftover throwaway databases of crashed runs are dropped.
  */
 export default async function setup(project: TestProject) {
+  compileDist();
   const provide = (value: string) => project.provide('postgresAvailable', value);
   const client = new pg.Client({ connectionString: postgresAdminUrl(), connectionTimeoutMillis: 3000 });
   try {
@@ -29,4 +32,16 @@ export default async function setup(project: TestProject) {
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/**
+ * Tests that start `kiosque` as a process run the shipped entry point on dist/ (what `npm start`
+ * runs), so dist/ is compiled from the sources as they are now, once, before any test starts.
+ */
+function compileDist(): void {
+  const root = path.resolve(import.meta.dirname, '../..');
+  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 }
