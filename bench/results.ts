@@ -518,6 +518,11 @@ export function writeResults(results: BenchResults, baseline: BenchResults | nul
     out.push('## Before and after the product changes of this run', '', comparison(results, baseline), '');
   }
 
+  const suite = path.join(root, 'bench/SUITE.md');
+  if (existsSync(suite)) {
+    out.push('## The test suite’s time (issue 11)', '', readFileSync(suite, 'utf8').trim(), '');
+  }
+
   const analysis = path.join(root, 'bench/ANALYSIS.md');
   if (existsSync(analysis)) {
     out.push(
