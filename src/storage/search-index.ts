@@ -6,6 +6,7 @@ import type { SearchFilters, SearchIndex, SearchWindow } from '../domain/search/
 import { tsvectorSearch } from './postgres/tsvector-search.js';
 import type { Database, Dialect } from './schema.js';
 import { fts5Search } from './sqlite/fts5-search.js';
+import { visibleToReaders } from './visibility.js';
 
 export type MatchMode = 'all' | 'any';
 
@@ -169,7 +170,7 @@ export function parseTermCounts(json: string): Record<string, number> {
 export function searchConditions(filters: SearchFilters, now: Date): RawBuilder<unknown> {
   const parts: RawBuilder<unknown>[] = [sql`a.deleted_at is null`];
   if (filters.scope === 'public') {
-    parts.push(sql`a.status = 'published' and a.published_at <= ${now.toISOString()}`);
+    parts.push(visibleToReaders(now, 'a'));
   }
   if (filters.language) parts.push(sql`a.language = ${filters.language}`);
   if (filters.sectionId) parts.push(sql`a.section_id = ${filters.sectionId}`);
