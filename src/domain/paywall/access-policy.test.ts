@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decideAccess, meterPeriod } from './access-policy.js';
 import { parseAnonymousMeter, serializeAnonymousMeter } from './anonymous-meter.js';
 import { createPaywallService, type MeterStore } from './paywall-service.js';
+import { articleFor, storyTextFor } from './story-text.js';
 import { teaserOf } from './teaser.js';
 
 const anonymous = { kind: 'anonymous' } as const;
@@ -87,5 +88,69 @@ describe('the teaser of a gated story', () => {
     expect(teaser.html).toContain('quoted secret');
     expect(teaser.html).toContain('Two.');
     expect(teaser.html).not.toContain('listed secret');
+  });
+});
+
+describe('what of a story each recipient receives (issue 11: free to read, once)', () => {
+  const body = ['Opening paragraph.', 'Second paragraph.', 'Withheld marker sentence.', 'Last words.'].join('\n\n');
+  const story = (access: 'public' | 'members' | 'paid') => ({
+    access,
+    bodyMarkdown: body,
+    bodyHtml:
+      '<p>Opening paragraph.</p>\n<p>Second paragraph.</p>\n<p>Withheld marker sentence.</p>\n<p>Last words.</p>\n',
+  });
+  const reader = (access: 'public' | 'members' | 'paid', who: Parameters<typeof decideAccess>[1]) =>
+    ({ kind: 'reader', decision: decideAccess(access, who, null) }) as const;
+  const channels = ['feed', 'search-index', 'newsletter', 'structured-data'] as const;
+
+  it('gives a public story whole to everyone and every channel', () => {
+    for (const recipient of [
+      reader('public', anonymous),
+      reader('public', free),
+      { kind: 'staff' } as const,
+      ...channels.map((kind) => ({ kind })),
+    ]) {
+      const text = storyTextFor(story('public'), recipient);
+      expect(text.part, recipient.kind).toBe('whole');
+      expect(text.text).toContain('Withheld marker sentence.');
+    }
+  });
+
+  it('gives a paid story whole to paying members and staff, its beginning to other readers', () => {
+    expect(storyTextFor(story('paid'), reader('paid', paid)).html).toContain('Withheld marker');
+    expect(storyTextFor(story('paid'), { kind: 'staff' }).markdown).toBe(body);
+    for (const who of [anonymous, free]) {
+      const text = storyTextFor(story('paid'), reader('paid', who));
+      expect(text).toMatchObject({ part: 'teaser', markdown: '', gallery: false });
+      expect(text.html).toContain('Second paragraph.');
+      expect(`${text.html} ${text.text}`).not.toContain('Withheld');
+    }
+    // Members-only: any member reads it, an anonymous reader gets the beginning.
+    expect(storyTextFor(story('members'), reader('members', free)).part).toBe('whole');
+    expect(storyTextFor(story('members'), reader('members', anonymous)).part).toBe('teaser');
+  });
+
+  it('gives channels that serve everyone alike no body of a gated story', () => {
+    for (const access of ['members', 'paid'] as const) {
+      for (const kind of channels) {
+        expect(storyTextFor(story(access), { kind }), `${access} ${kind}`).toEqual({
+          part: 'none',
+          html: '',
+          markdown: '',
+          text: '',
+          gallery: false,
+        });
+      }
+    }
+  });
+
+  it('cuts the article a page or an email renders, gallery included', () => {
+    const article = { ...story('paid'), gallery: [{ alt: 'a' }], headline: 'H' };
+    const gated = articleFor(article as never, reader('paid', free)) as typeof article;
+    expect(gated.bodyHtml).not.toContain('Withheld');
+    expect(gated.bodyMarkdown).toBe('');
+    expect(gated.gallery).toEqual([]);
+    expect(articleFor(article as never, { kind: 'newsletter' })).toMatchObject({ bodyHtml: '', bodyMarkdown: '' });
+    expect(articleFor(article as never, reader('paid', paid))).toBe(article);
   });
 });
