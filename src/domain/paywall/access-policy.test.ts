@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../articles/markdown.js';
 import { decideAccess, meterPeriod } from './access-policy.js';
 import { parseAnonymousMeter, serializeAnonymousMeter } from './anonymous-meter.js';
 import { createPaywallService, type MeterStore } from './paywall-service.js';
-import { articleFor, storyTextFor } from './story-text.js';
+import { articleFor, paywalledParts, storyTextFor } from './story-text.js';
 import { teaserOf } from './teaser.js';
 
 const anonymous = { kind: 'anonymous' } as const;
@@ -145,12 +146,48 @@ describe('what of a story each recipient receives (issue 11: free to read, once)
   });
 
   it('cuts the article a page or an email renders, gallery included', () => {
-    const article = { ...story('paid'), gallery: [{ alt: 'a' }], headline: 'H' };
-    const gated = articleFor(article as never, reader('paid', free)) as typeof article;
+    const photo = {
+      image: { id: 'img_1', width: 800, height: 600, mime: 'image/jpeg' },
+      alt: 'a',
+      caption: '',
+      credit: '',
+    };
+    const article = { ...story('paid'), gallery: [photo], headline: 'H' };
+    const gated = articleFor(article, reader('paid', free));
     expect(gated.bodyHtml).not.toContain('Withheld');
     expect(gated.bodyMarkdown).toBe('');
     expect(gated.gallery).toEqual([]);
-    expect(articleFor(article as never, { kind: 'newsletter' })).toMatchObject({ bodyHtml: '', bodyMarkdown: '' });
-    expect(articleFor(article as never, reader('paid', paid))).toBe(article);
+    expect(gated.headline).toBe('H');
+    expect(articleFor(article, { kind: 'newsletter' })).toMatchObject({ bodyHtml: '', bodyMarkdown: '', gallery: [] });
+    expect(articleFor(article, reader('paid', paid))).toBe(article);
+  });
+});
+
+describe('where the paywall cuts a story given whole (issue 11: the element Google’s markup names)', () => {
+  const body = ['Opening paragraph.', 'Second paragraph.', '## Heading', 'Withheld marker sentence.'].join('\n\n');
+  const stored = renderMarkdown(body);
+
+  it('splits the stored HTML after the beginning every reader receives', () => {
+    const parts = paywalledParts({ access: 'paid', bodyMarkdown: body, bodyHtml: stored });
+    expect(parts).toEqual({
+      free: '<p>Opening paragraph.</p>\n<p>Second paragraph.</p>\n',
+      withheld: '<h2>Heading</h2>\n<p>Withheld marker sentence.</p>\n',
+    });
+    expect(`${parts?.free}${parts?.withheld}`).toBe(stored);
+  });
+
+  it('renders both parts from their source when the stored HTML was made otherwise', () => {
+    const parts = paywalledParts({ access: 'members', bodyMarkdown: body, bodyHtml: '<div>older rendering</div>' });
+    expect(parts?.free).toContain('Second paragraph.');
+    expect(parts?.withheld).toContain('Withheld marker sentence.');
+    expect(parts?.withheld).not.toContain('Second paragraph.');
+  });
+
+  it('withholds a one-paragraph story whole, and nothing of a public one', () => {
+    expect(paywalledParts({ access: 'paid', bodyMarkdown: 'Only.', bodyHtml: '<p>Only.</p>\n' })).toEqual({
+      free: '',
+      withheld: '<p>Only.</p>\n',
+    });
+    expect(paywalledParts({ access: 'public', bodyMarkdown: body, bodyHtml: stored })).toBeNull();
   });
 });

@@ -94,7 +94,7 @@ export function storyTextFor(story: StoryBody, recipient: Recipient): StoryText 
  * The story as a recipient receives it: the same article with its body, source and gallery cut
  * to what `storyTextFor()` allows, so whatever renders it (page, JSON-LD, email) cannot reach the rest.
  */
-export function articleFor<T extends Article>(article: T, recipient: Recipient): T {
+export function articleFor<T extends StoryBody & Pick<Article, 'gallery'>>(article: T, recipient: Recipient): T {
   const text = storyTextFor(article, recipient);
   if (text.part === 'whole') return article;
   return { ...article, bodyMarkdown: text.markdown, bodyHtml: text.html, gallery: text.gallery ? article.gallery : [] };
