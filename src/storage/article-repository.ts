@@ -16,6 +16,7 @@ import type { FeedQuery, FeedStory, FeedStoryReader } from '../domain/feeds/feed
 import type { ArticlesTable, Database } from './schema.js';
 import { toDate, toDateOrNull } from './schema.js';
 import { writeSearchDocument } from './search-index.js';
+import { visibleToReaders } from './visibility.js';
 
 type ArticleRow = Selectable<ArticlesTable>;
 
@@ -64,12 +65,7 @@ function outdatedSource(eb: ExpressionBuilder<Database, 'articles'>) {
 /** Articles on SQL: one code path for SQLite and PostgreSQL. */
 export function createArticleRepository(db: Kysely<Database>) {
   function publishedIn(language: string, now: Date) {
-    return db
-      .selectFrom('articles')
-      .where('articles.language', '=', language)
-      .where('articles.status', '=', 'published')
-      .where('articles.deleted_at', 'is', null)
-      .where('articles.published_at', '<=', now.toISOString());
+    return db.selectFrom('articles').where('articles.language', '=', language).where(visibleToReaders(now));
   }
 
   async function authorsOf(articleIds: string[]): Promise<Map<string, Author[]>> {
@@ -242,9 +238,7 @@ export function createArticleRepository(db: Kysely<Database>) {
         .selectFrom('articles')
         .select(['language', 'slug'])
         .where('translation_group', '=', translationGroup)
-        .where('status', '=', 'published')
-        .where('deleted_at', 'is', null)
-        .where('published_at', '<=', now.toISOString())
+        .where(visibleToReaders(now))
         .orderBy('language')
         .execute();
     },
@@ -309,9 +303,7 @@ export function createArticleRepository(db: Kysely<Database>) {
               .crossJoin('articles')
               .whereRef('articles.id', '=', 'shared.article_id')
               .where('articles.language', '=', article.language)
-              .where('articles.status', '=', 'published')
-              .where('articles.deleted_at', 'is', null)
-              .where('articles.published_at', '<=', now.toISOString())
+              .where(visibleToReaders(now))
               .where('articles.translation_group', '<>', article.translationGroup)
               .where('articles.id', '<>', article.id)
               .select(['articles.id', 'shared.n'])
@@ -398,12 +390,7 @@ export function createArticleRepository(db: Kysely<Database>) {
     async listFeedStories(q: FeedQuery, now: Date): Promise<FeedStory[]> {
       if (q.languages.length === 0) return [];
       const rows = await applyFilters(
-        db
-          .selectFrom('articles')
-          .where('articles.language', 'in', q.languages)
-          .where('articles.status', '=', 'published')
-          .where('articles.deleted_at', 'is', null)
-          .where('articles.published_at', '<=', now.toISOString()),
+        db.selectFrom('articles').where('articles.language', 'in', q.languages).where(visibleToReaders(now)),
         { language: q.languages[0] as string, ...q },
       )
         .select([...summaryColumns, 'articles.access', 'articles.body_html'])

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { RelatedReader } from '../domain/articles/reading-service.js';
 import type { RelatedEntry, RelatedLists, RelatedQueue } from '../domain/related/related-service.js';
 import type { Database } from './schema.js';
+import { visibleToReaders } from './visibility.js';
 
 /** Stored related lists, and the queue of articles whose list is due (marked by the search index). */
 export function createRelatedRepository(db: Kysely<Database>): RelatedLists & RelatedQueue & RelatedReader {
@@ -87,16 +88,16 @@ export function createRelatedRepository(db: Kysely<Database>): RelatedLists & Re
 }
 
 /**
- * Leaves only the newest `count` published stories' related lists due; the others are computed
+ * Leaves only the newest `count` public stories' related lists due; the others are computed
  * when they are next written (their pages top up from tags and section meanwhile). Used where an
  * archive is indexed in bulk, which would otherwise give the server hours of background work.
+ * `now` defaults to the wall clock: the migration that calls it has no other.
  */
-export async function limitRelatedBacklog(db: Kysely<Database>, count: number): Promise<void> {
+export async function limitRelatedBacklog(db: Kysely<Database>, count: number, now = new Date()): Promise<void> {
   const newest = await db
     .selectFrom('articles')
     .select('id')
-    .where('status', '=', 'published')
-    .where('deleted_at', 'is', null)
+    .where(visibleToReaders(now))
     .orderBy('published_at', 'desc')
     .limit(count)
     .execute();

@@ -1,11 +1,13 @@
 import { type Kysely, type RawBuilder, SqliteAdapter, sql } from 'kysely';
-import { markdownToText } from '../domain/articles/markdown.js';
+import type { AccessLevel } from '../domain/articles/article.js';
+import { storyTextFor } from '../domain/paywall/story-text.js';
 import { buildSearchDocument, type SearchDocument } from '../domain/search/search-document.js';
 import type { SearchQuery } from '../domain/search/search-query.js';
 import type { SearchFilters, SearchIndex, SearchWindow } from '../domain/search/search-service.js';
 import { tsvectorSearch } from './postgres/tsvector-search.js';
 import type { Database, Dialect } from './schema.js';
 import { fts5Search } from './sqlite/fts5-search.js';
+import { visibleToReaders } from './visibility.js';
 
 export type MatchMode = 'all' | 'any';
 
@@ -60,7 +62,7 @@ const recencyDays = 30;
 export async function writeSearchDocument(db: Kysely<Database>, articleId: string): Promise<void> {
   const article = await db
     .selectFrom('articles')
-    .select(['id', 'language', 'headline', 'standfirst', 'body_markdown', 'access'])
+    .select(['id', 'language', 'headline', 'standfirst', 'body_markdown', 'body_html', 'access'])
     .where('id', '=', articleId)
     .executeTakeFirst();
   if (!article) return;
@@ -87,9 +89,13 @@ export async function writeSearchDocument(db: Kysely<Database>, articleId: strin
     language: article.language,
     headline: article.headline,
     standfirst: article.standfirst,
-    // Members-only and paid stories are indexed without their body: snippets are cut from what is
-    // indexed, and search must not hand out what the paywall holds back (paywall-leak.test.ts).
-    bodyText: article.access === 'public' ? markdownToText(article.body_markdown) : '',
+    // What the search index may hold of the body (storyTextFor: none of a members-only or paid
+    // story's): snippets are cut from what is indexed, and search must not hand out what the
+    // paywall holds back (paywall-leak.test.ts).
+    bodyText: storyTextFor(
+      { access: article.access as AccessLevel, bodyMarkdown: article.body_markdown, bodyHtml: article.body_html },
+      { kind: 'search-index' },
+    ).text,
     tags: tags.map((tag) => tag.name),
     authors: authors.map((author) => author.name),
   });
@@ -169,7 +175,7 @@ export function parseTermCounts(json: string): Record<string, number> {
 export function searchConditions(filters: SearchFilters, now: Date): RawBuilder<unknown> {
   const parts: RawBuilder<unknown>[] = [sql`a.deleted_at is null`];
   if (filters.scope === 'public') {
-    parts.push(sql`a.status = 'published' and a.published_at <= ${now.toISOString()}`);
+    parts.push(visibleToReaders(now, 'a'));
   }
   if (filters.language) parts.push(sql`a.language = ${filters.language}`);
   if (filters.sectionId) parts.push(sql`a.section_id = ${filters.sectionId}`);

@@ -1,8 +1,9 @@
 import { type Kysely, sql } from 'kysely';
+import { type ArticleStatus, isPublic } from '../domain/articles/article.js';
 import type { SimilarityIndex } from '../domain/related/related-service.js';
 import type { SimilarityProfile } from '../domain/related/similarity.js';
 import type { Database } from './schema.js';
-import { toDate } from './schema.js';
+import { toDate, toDateOrNull } from './schema.js';
 import { documentCountTerm, fullText, parseTermCounts, searchConditions } from './search-index.js';
 
 /** What related-article similarity reads from (and keeps in) the search index. */
@@ -34,7 +35,10 @@ export function createSimilarityIndex(db: Kysely<Database>): SimilarityIndex {
         publishedAt: publishedAt ?? toDate(row.updated_at),
         termCounts: parseTermCounts(row.term_counts),
         blended: row.blended_terms ? parseTermCounts(row.blended_terms) : null,
-        visible: row.status === 'published' && row.deleted_at === null && publishedAt !== null && publishedAt <= now,
+        visible: isPublic(
+          { status: row.status as ArticleStatus, publishedAt, deletedAt: toDateOrNull(row.deleted_at) },
+          now,
+        ),
       };
     },
 

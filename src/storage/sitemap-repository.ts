@@ -1,6 +1,7 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { SitemapListing, SitemapReader } from '../domain/sitemaps/sitemap-service.js';
 import { type Database, toDate } from './schema.js';
+import { visibleToReaders } from './visibility.js';
 
 const later = (a: string | Date, b: string | Date | null) => {
   const first = toDate(a);
@@ -11,12 +12,7 @@ const later = (a: string | Date, b: string | Date | null) => {
 /** Sitemaps on SQL: counts, pages of public stories with their translations, listings, recent stories. */
 export function createSitemapRepository(db: Kysely<Database>): SitemapReader {
   function publicIn(language: string, now: Date) {
-    return db
-      .selectFrom('articles')
-      .where('articles.language', '=', language)
-      .where('articles.status', '=', 'published')
-      .where('articles.deleted_at', 'is', null)
-      .where('articles.published_at', '<=', now.toISOString());
+    return db.selectFrom('articles').where('articles.language', '=', language).where(visibleToReaders(now));
   }
 
   return {
@@ -32,13 +28,13 @@ export function createSitemapRepository(db: Kysely<Database>): SitemapReader {
         .select((eb) => [
           eb.fn.countAll<string | number>().as('n'),
           eb.fn.max('articles.updated_at').as('updated'),
-          eb.fn.max('articles.published_at').as('published'),
+          eb.fn.max('articles.published_at').as('last_published'),
         ])
         .executeTakeFirstOrThrow();
       const count = Number(row.n);
       return {
         count,
-        lastModified: count === 0 || !row.updated ? null : later(row.updated, row.published ?? null),
+        lastModified: count === 0 || !row.updated ? null : later(row.updated, row.last_published ?? null),
       };
     },
 
@@ -64,9 +60,7 @@ export function createSitemapRepository(db: Kysely<Database>): SitemapReader {
           join
             .onRef('other.translation_group', '=', 'page.translation_group')
             .on('other.language', '<>', language)
-            .on('other.status', '=', 'published')
-            .on('other.deleted_at', 'is', null)
-            .on('other.published_at', '<=', now.toISOString()),
+            .on(visibleToReaders(now, 'other')),
         )
         .select([
           'page.id',
@@ -120,7 +114,7 @@ export function createSitemapRepository(db: Kysely<Database>): SitemapReader {
       // Grouped by id over the language's public stories, then named: one pass over the stories each.
       const newest = (eb: ExpressionBuilder<Database & { articles: Database['articles'] }, 'articles'>) => [
         eb.fn.max('articles.updated_at').as('updated'),
-        eb.fn.max('articles.published_at').as('published'),
+        eb.fn.max('articles.published_at').as('last_published'),
       ];
       const [sections, tags, authors] = await Promise.all([
         publicIn(language, now)
@@ -166,7 +160,7 @@ export function createSitemapRepository(db: Kysely<Database>): SitemapReader {
         const entries = rows
           .flatMap((row) => {
             const slug = row.id ? names.get(row.id) : undefined;
-            return slug ? [{ kind, slug, lastModified: later(row.updated as string | Date, row.published) }] : [];
+            return slug ? [{ kind, slug, lastModified: later(row.updated as string | Date, row.last_published) }] : [];
           })
           .sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
         listings.push(...entries);

@@ -2,6 +2,7 @@ import type { Clock, IdGenerator } from '../clock.js';
 import { KiosqueError } from '../errors.js';
 import type { ArticleFacts, EventBus } from '../events.js';
 import { type Finding, isPublishable, preflight } from '../preflight/preflight.js';
+import { isPublic } from './article.js';
 import { type ArticleInput, type ArticleRecord, prepareNewArticle } from './article-input.js';
 
 /** One saved state of an article: who saved it, when, doing what, and the whole article then. */
@@ -143,11 +144,7 @@ export function factsOf(record: ArticleRecord, now: Date): ArticleFacts {
     sectionId: record.sectionId,
     tagIds: record.tagIds,
     authorIds: record.authorIds,
-    visible:
-      record.status === 'published' &&
-      record.deletedAt === null &&
-      record.publishedAt !== null &&
-      record.publishedAt <= now,
+    visible: isPublic(record, now),
     publishedAt: record.publishedAt?.toISOString() ?? null,
   };
 }

@@ -91,9 +91,32 @@ export interface ArticleSummary {
   updatedAt: Date;
 }
 
-/** Whether a reader may see the article now. */
-export function isPublic(article: Pick<Article, 'status' | 'publishedAt'>, now: Date): boolean {
-  return article.status === 'published' && article.publishedAt !== null && article.publishedAt <= now;
+/**
+ * The status a story visible to readers has. With `isPublic()` below it is the one statement of
+ * "visible to readers now"; `storage/visibility.ts` says the same in SQL, built from this value
+ * (issue 11: the rule was spelled out nine times, and each copy could forget a part of it).
+ */
+export const publicStatus = 'published' satisfies ArticleStatus;
+
+/** What decides whether a story is visible: the stored article, trash included. */
+export interface Visibility {
+  status: ArticleStatus;
+  publishedAt: Date | null;
+  /** When it was put in the trash; null when it is not there. */
+  deletedAt: Date | null;
+}
+
+/**
+ * Whether readers may see the story now: published, its publication time reached, and not in
+ * the trash. Every in-memory check calls this; every query calls `visibleToReaders()`.
+ */
+export function isPublic(article: Visibility, now: Date): boolean {
+  return (
+    article.status === publicStatus &&
+    article.deletedAt === null &&
+    article.publishedAt !== null &&
+    article.publishedAt.getTime() <= now.getTime()
+  );
 }
 
 /** Shows the "updated" date only when the update is meaningful (more than a minute after publishing). */

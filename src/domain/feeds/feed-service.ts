@@ -2,7 +2,7 @@ import type { AccessLevel, ArticleImage, ArticleSummary, Author, Taxon } from '.
 import type { TaxonomyReader } from '../articles/reading-service.js';
 import type { Clock } from '../clock.js';
 import { KiosqueError } from '../errors.js';
-import { isFreeToRead } from '../paywall/paywall-service.js';
+import { storyPartFor } from '../paywall/story-text.js';
 
 /** Whether feeds carry whole stories or their standfirst only (`KIOSQUE_FEED_CONTENT`). */
 export const feedContentModes = ['full', 'excerpt'] as const;
@@ -76,6 +76,11 @@ export function createFeedService(deps: {
 }) {
   const { stories, taxonomy, clock, content, languages } = deps;
 
+  /** A feed goes to everyone alike: the body of a public story, none of a gated one's. */
+  function wholeText(story: FeedStory): string | null {
+    return storyPartFor(story.access, { kind: 'feed' }) === 'whole' ? story.bodyHtml : null;
+  }
+
   function entryOf(story: FeedStory): FeedEntry {
     return {
       id: story.id,
@@ -83,7 +88,7 @@ export function createFeedService(deps: {
       slug: story.slug,
       headline: story.headline,
       standfirst: story.standfirst,
-      contentHtml: content === 'full' && isFreeToRead(story.access) ? story.bodyHtml : null,
+      contentHtml: content === 'full' ? wholeText(story) : null,
       publishedAt: story.publishedAt,
       // A story scheduled after its last save was changed, for readers, when it appeared.
       updatedAt: new Date(Math.max(story.updatedAt.getTime(), story.publishedAt.getTime())),

@@ -4,6 +4,7 @@ import type { Clock, IdGenerator } from '../clock.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import { RetryLater } from '../jobs/job-queue.js';
 import type { JobContext, JobHandler } from '../jobs/job-worker.js';
+import { articleFor, storyPartFor } from '../paywall/story-text.js';
 import { encodeLink, type LinkPurpose, linkLifetimeMs, type TokenSigner } from './link-tokens.js';
 import type { DeliveryStatus, NewsletterList, NewsletterSend, SendStatus, Subscriber } from './newsletter.js';
 import {
@@ -239,7 +240,11 @@ export function createNewsletterSender(deps: NewsletterSenderDeps) {
       return;
     }
     if (send.status === 'queued') await deps.sends.setStatus(send.id, 'sending', now);
-    const stories = articles.map((article) => ({ article, full: article.access === 'public' }));
+    // An email goes to every subscriber alike: the whole of a public story, no body of a gated one.
+    const stories = articles.map((article) => ({
+      article: articleFor(article, { kind: 'newsletter' }),
+      full: storyPartFor(article.access, { kind: 'newsletter' }) === 'whole',
+    }));
 
     let after = '';
     for (;;) {

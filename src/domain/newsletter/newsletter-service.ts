@@ -1,3 +1,4 @@
+import { isPublic } from '../articles/article.js';
 import type { ArticleRecord } from '../articles/article-input.js';
 import type { Clock, IdGenerator } from '../clock.js';
 import { KiosqueError } from '../errors.js';
@@ -414,12 +415,7 @@ export function createNewsletterService(deps: NewsletterServiceDeps) {
       const rights = storyRights(actor.role, { isOwn, everPublished: record.publishedAt !== null });
       if (!hasPermission(actor.role, 'newsletter.manage') || !rights.publish) throw new KiosqueError('ACCESS_DENIED');
       const now = clock.now();
-      const visible =
-        record.status === 'published' &&
-        record.deletedAt === null &&
-        record.publishedAt !== null &&
-        record.publishedAt <= now;
-      if (!visible) throw new KiosqueError('NEWSLETTER_STORY_NOT_PUBLISHED', { id: record.id });
+      if (!isPublic(record, now)) throw new KiosqueError('NEWSLETTER_STORY_NOT_PUBLISHED', { id: record.id });
       const list = await lists.find(input.listId);
       if (!list) throw new KiosqueError('NEWSLETTER_LIST_NOT_FOUND', { id: input.listId });
       if (list.language !== record.language) throw new KiosqueError('NEWSLETTER_LANGUAGE_MISMATCH');

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../articles/markdown.js';
 import { decideAccess, meterPeriod } from './access-policy.js';
 import { parseAnonymousMeter, serializeAnonymousMeter } from './anonymous-meter.js';
 import { createPaywallService, type MeterStore } from './paywall-service.js';
+import { articleFor, paywalledParts, storyTextFor } from './story-text.js';
 import { teaserOf } from './teaser.js';
 
 const anonymous = { kind: 'anonymous' } as const;
@@ -87,5 +89,105 @@ describe('the teaser of a gated story', () => {
     expect(teaser.html).toContain('quoted secret');
     expect(teaser.html).toContain('Two.');
     expect(teaser.html).not.toContain('listed secret');
+  });
+});
+
+describe('what of a story each recipient receives (issue 11: free to read, once)', () => {
+  const body = ['Opening paragraph.', 'Second paragraph.', 'Withheld marker sentence.', 'Last words.'].join('\n\n');
+  const story = (access: 'public' | 'members' | 'paid') => ({
+    access,
+    bodyMarkdown: body,
+    bodyHtml:
+      '<p>Opening paragraph.</p>\n<p>Second paragraph.</p>\n<p>Withheld marker sentence.</p>\n<p>Last words.</p>\n',
+  });
+  const reader = (access: 'public' | 'members' | 'paid', who: Parameters<typeof decideAccess>[1]) =>
+    ({ kind: 'reader', decision: decideAccess(access, who, null) }) as const;
+  const channels = ['feed', 'search-index', 'newsletter', 'structured-data'] as const;
+
+  it('gives a public story whole to everyone and every channel', () => {
+    for (const recipient of [
+      reader('public', anonymous),
+      reader('public', free),
+      { kind: 'staff' } as const,
+      ...channels.map((kind) => ({ kind })),
+    ]) {
+      const text = storyTextFor(story('public'), recipient);
+      expect(text.part, recipient.kind).toBe('whole');
+      expect(text.text).toContain('Withheld marker sentence.');
+    }
+  });
+
+  it('gives a paid story whole to paying members and staff, its beginning to other readers', () => {
+    expect(storyTextFor(story('paid'), reader('paid', paid)).html).toContain('Withheld marker');
+    expect(storyTextFor(story('paid'), { kind: 'staff' }).markdown).toBe(body);
+    for (const who of [anonymous, free]) {
+      const text = storyTextFor(story('paid'), reader('paid', who));
+      expect(text).toMatchObject({ part: 'teaser', markdown: '', gallery: false });
+      expect(text.html).toContain('Second paragraph.');
+      expect(`${text.html} ${text.text}`).not.toContain('Withheld');
+    }
+    // Members-only: any member reads it, an anonymous reader gets the beginning.
+    expect(storyTextFor(story('members'), reader('members', free)).part).toBe('whole');
+    expect(storyTextFor(story('members'), reader('members', anonymous)).part).toBe('teaser');
+  });
+
+  it('gives channels that serve everyone alike no body of a gated story', () => {
+    for (const access of ['members', 'paid'] as const) {
+      for (const kind of channels) {
+        expect(storyTextFor(story(access), { kind }), `${access} ${kind}`).toEqual({
+          part: 'none',
+          html: '',
+          markdown: '',
+          text: '',
+          gallery: false,
+        });
+      }
+    }
+  });
+
+  it('cuts the article a page or an email renders, gallery included', () => {
+    const photo = {
+      image: { id: 'img_1', width: 800, height: 600, mime: 'image/jpeg' },
+      alt: 'a',
+      caption: '',
+      credit: '',
+    };
+    const article = { ...story('paid'), gallery: [photo], headline: 'H' };
+    const gated = articleFor(article, reader('paid', free));
+    expect(gated.bodyHtml).not.toContain('Withheld');
+    expect(gated.bodyMarkdown).toBe('');
+    expect(gated.gallery).toEqual([]);
+    expect(gated.headline).toBe('H');
+    expect(articleFor(article, { kind: 'newsletter' })).toMatchObject({ bodyHtml: '', bodyMarkdown: '', gallery: [] });
+    expect(articleFor(article, reader('paid', paid))).toBe(article);
+  });
+});
+
+describe('where the paywall cuts a story given whole (issue 11: the element Google’s markup names)', () => {
+  const body = ['Opening paragraph.', 'Second paragraph.', '## Heading', 'Withheld marker sentence.'].join('\n\n');
+  const stored = renderMarkdown(body);
+
+  it('splits the stored HTML after the beginning every reader receives', () => {
+    const parts = paywalledParts({ access: 'paid', bodyMarkdown: body, bodyHtml: stored });
+    expect(parts).toEqual({
+      free: '<p>Opening paragraph.</p>\n<p>Second paragraph.</p>\n',
+      withheld: '<h2>Heading</h2>\n<p>Withheld marker sentence.</p>\n',
+    });
+    expect(`${parts?.free}${parts?.withheld}`).toBe(stored);
+  });
+
+  it('renders both parts from their source when the stored HTML was made otherwise', () => {
+    const parts = paywalledParts({ access: 'members', bodyMarkdown: body, bodyHtml: '<div>older rendering</div>' });
+    expect(parts?.free).toContain('Second paragraph.');
+    expect(parts?.withheld).toContain('Withheld marker sentence.');
+    expect(parts?.withheld).not.toContain('Second paragraph.');
+  });
+
+  it('withholds a one-paragraph story whole, and nothing of a public one', () => {
+    expect(paywalledParts({ access: 'paid', bodyMarkdown: 'Only.', bodyHtml: '<p>Only.</p>\n' })).toEqual({
+      free: '',
+      withheld: '<p>Only.</p>\n',
+    });
+    expect(paywalledParts({ access: 'public', bodyMarkdown: body, bodyHtml: stored })).toBeNull();
   });
 });

@@ -1,9 +1,9 @@
-import type { AccessLevel, Article } from '../articles/article.js';
+import type { Article } from '../articles/article.js';
 import type { Clock } from '../clock.js';
 import { type Member, tierOf } from '../members/member.js';
 import { type AccessDecision, decideAccess, meterPeriod } from './access-policy.js';
 import { type AnonymousMeter, parseAnonymousMeter, serializeAnonymousMeter } from './anonymous-meter.js';
-import { teaserOf } from './teaser.js';
+import { articleFor } from './story-text.js';
 
 /** Members' monthly meter, counted in the database per member and month. */
 export interface MeterStore {
@@ -16,23 +16,15 @@ export interface MeterStore {
 export type GatedArticle = Article & { gate: { reason: AccessDecision['reason']; meter: AccessDecision['meter'] } };
 
 /**
- * Cuts a story to its beginning. The body, its Markdown source and the gallery are replaced, so
- * whatever renders the result (page, JSON-LD, feed, email) cannot reach the rest.
+ * Cuts a story to what a reader without access receives (`storyTextFor()`: its beginning). The
+ * body, its Markdown source and the gallery are replaced, so whatever renders the result (page,
+ * JSON-LD) cannot reach the rest.
  */
 export function gateArticle(article: Article, decision: AccessDecision): GatedArticle {
-  const teaser = teaserOf(article.bodyMarkdown);
   return {
-    ...article,
-    bodyMarkdown: '',
-    bodyHtml: teaser.html,
-    gallery: [],
+    ...articleFor(article, { kind: 'reader', decision }),
     gate: { reason: decision.reason, meter: decision.meter },
   };
-}
-
-/** Whether a story's full text may go to a channel that serves everyone alike (feeds, search, cached pages). */
-export function isFreeToRead(access: AccessLevel): boolean {
-  return access === 'public';
 }
 
 /**

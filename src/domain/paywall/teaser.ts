@@ -12,6 +12,8 @@ export interface Teaser {
   html: string;
   /** The same beginning as plain text. */
   text: string;
+  /** The source past the cut: the part readers without access never receive. */
+  rest: string;
 }
 
 /**
@@ -31,10 +33,12 @@ export function teaserOf(markdown: string, paragraphs = teaserParagraphs): Tease
   // Never hand out the whole story: a cut at its very end keeps one paragraph fewer.
   let keep = Math.min(paragraphs, ends.length);
   while (keep > 0 && (ends[keep - 1] as number) >= lastBlockEnd) keep--;
-  if (keep === 0) return { html: '', text: '' };
-  const source = markdown
-    .split('\n')
-    .slice(0, ends[keep - 1])
-    .join('\n');
-  return { html: renderMarkdown(source), text: markdownToText(source) };
+  if (keep === 0) return { html: '', text: '', rest: markdown };
+  const lines = markdown.split('\n');
+  const source = lines.slice(0, ends[keep - 1]).join('\n');
+  return {
+    html: renderMarkdown(source),
+    text: markdownToText(source),
+    rest: lines.slice(ends[keep - 1]).join('\n'),
+  };
 }

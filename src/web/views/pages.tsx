@@ -2,6 +2,7 @@ import type { Article, ArticleSummary, Author, Taxon } from '../../domain/articl
 import { wasUpdatedAfterPublishing } from '../../domain/articles/article.js';
 import type { ListingPage } from '../../domain/articles/reading-service.js';
 import type { MessageKey } from '../../domain/i18n/translator.js';
+import { paywalledParts } from '../../domain/paywall/story-text.js';
 import {
   ArticleCard,
   ArticleList,
@@ -13,6 +14,7 @@ import {
 } from './components.js';
 import { Gallery } from './gallery.js';
 import { Layout } from './layout.js';
+import { paywalledPartClass } from './paywall.js';
 import { ShareRow } from './share.js';
 import { absoluteUrl, paths, type SiteContext } from './site-context.js';
 import {
@@ -111,6 +113,8 @@ export function ArticlePage({
       .map((other) => [other.language, paths.article(other.language, other.slug)]),
   ]);
   const description = article.seoDescription ?? article.standfirst;
+  // A gated article (`gate`) has lost its withheld part already; a whole one shows where it is.
+  const withheld = 'gate' in article ? null : paywalledParts(article);
   return (
     <Layout
       site={site}
@@ -175,7 +179,15 @@ export function ArticlePage({
         ) : null}
         <ShareRow site={site} path={path} headline={article.headline} />
         {/* bodyHtml was rendered from Markdown with raw HTML off and passed through sanitize-html on save. */}
-        <div class="story__body" dangerouslySetInnerHTML={{ __html: article.bodyHtml }} />
+        {withheld ? (
+          // A gated story given whole: the withheld part in the element the JSON-LD's hasPart names.
+          <div class="story__body">
+            <div class="story__free" dangerouslySetInnerHTML={{ __html: withheld.free }} />
+            <div class={paywalledPartClass} dangerouslySetInnerHTML={{ __html: withheld.withheld }} />
+          </div>
+        ) : (
+          <div class="story__body" dangerouslySetInnerHTML={{ __html: article.bodyHtml }} />
+        )}
         {paywall}
         {article.source ? (
           <aside class="source" aria-label={t.t('article.source', { source: article.source.name })}>

@@ -2,10 +2,13 @@ import type { AccessDecision } from '../../domain/paywall/access-policy.js';
 import { paths, type SiteContext } from './site-context.js';
 
 /**
- * Where the held-back part of a gated story would be: the element NewsArticle JSON-LD names in
- * `hasPart.cssSelector` (Google's markup for paywalled content). The text itself is never sent.
+ * The element that holds a gated story's withheld text on the page of a reader who receives it
+ * whole (a subscriber, a metered read): what NewsArticle JSON-LD names in `hasPart.cssSelector`,
+ * as Google's markup for paywalled content asks (a `.class` selector on the paywalled section,
+ * not on the subscribe box). A reader without access receives no such element: the text is
+ * never sent to them.
  */
-export const paywalledPartClass = 'story__paywall';
+export const paywalledPartClass = 'story__paywalled';
 
 /** The `isAccessibleForFree` / `hasPart` fields of a gated story's NewsArticle JSON-LD. */
 export function gatedStructuredData(gated: boolean) {
@@ -48,7 +51,7 @@ export function Paywall({
   const forMembers = decision.reason === 'needs-account';
   const signIn = `/${t.language}/account?next=${encodeURIComponent(articlePath)}`;
   return (
-    <section class={`paywall ${paywalledPartClass}`} aria-labelledby="paywall-title">
+    <section class="paywall" aria-labelledby="paywall-title">
       <h2 id="paywall-title">{t.t(forMembers ? 'paywall.membersTitle' : 'paywall.paidTitle')}</h2>
       <p>{t.t(forMembers ? 'paywall.membersBody' : 'paywall.paidBody')}</p>
       {decision.meter && signedIn ? (

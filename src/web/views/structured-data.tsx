@@ -1,4 +1,5 @@
 import type { Article, ArticleSummary, Author, Taxon } from '../../domain/articles/article.js';
+import { storyPartFor } from '../../domain/paywall/story-text.js';
 import { type CropRatio, cropRatios, cropWidth } from '../../media/image-variants.js';
 import { publisherLogoSize } from '../../media/publisher-logo.js';
 import { gatedStructuredData } from './paywall.js';
@@ -78,7 +79,7 @@ export function newsArticleData(site: SiteContext, article: Article) {
     ...(article.section ? { articleSection: article.section.name } : {}),
     ...(article.tags.length > 0 ? { keywords: article.tags.map((tag) => tag.name) } : {}),
     // Members-only and paid stories say so, and name the element that stands where the rest would be.
-    ...gatedStructuredData(article.access !== 'public'),
+    ...gatedStructuredData(storyPartFor(article.access, { kind: 'structured-data' }) !== 'whole'),
     ...(article.source
       ? {
           isBasedOn: {
