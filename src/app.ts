@@ -299,7 +299,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     const editor = createStoryEditor({
       articles: articleService,
       records: articles,
-      taxonomy,
       library: createNewsroomRepository(database.db),
       events,
       languages: config.languages,

@@ -140,7 +140,6 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the story editor on $
       slug: '',
       bodyMarkdown: 'Premier paragraphe.\n\nSecond paragraphe.',
       sectionId: monde.id,
-      tags: 'Cinéma, Quartiers',
     });
     expect(response.statusCode, response.body.slice(0, 500)).toBe(303);
     const id = /\/admin\/stories\/([\w-]+)\?done=created/.exec(String(response.headers.location))![1]!;
@@ -154,7 +153,11 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the story editor on $
     expect(page.body).toContain('Les cinémas de quartier rouvrent');
     expect(page.body).toContain('Brouillon créé.');
     expect(page.body).toContain('<p>Second paragraphe.</p>');
-    // The tags were created on the fly, in the story's language.
+  });
+
+  it.skipIf(skip)('creates the tags an editor names on the fly, in the story’s language', async () => {
+    const { id } = await draft(editor, { tags: 'Cinéma, Quartiers' });
+    const record = await story(id);
     const tags = await site.app.database.db
       .selectFrom('tags')
       .select(['name', 'language'])
@@ -222,7 +225,13 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the story editor on $
     expect(published.statusCode, published.body.slice(0, 300)).toBe(303);
     expect((await get('/fr/avant-le-changement')).statusCode).toBe(200);
     const record = await story(id);
-    await autosave(editor, id, record.revision, await formOf(id, { slug: 'apres-le-changement' }));
+    const saved = await autosave(editor, id, record.revision, await formOf(id, { slug: 'apres-le-changement' }));
+    // Issue 11: the new address waits with the other unpublished changes until the live story is updated.
+    expect((await get('/fr/avant-le-changement')).statusCode).toBe(200);
+    const updated = await form(editor, `/admin/stories/${id}/update-live`, {
+      expectedRevision: String(saved.json().revision),
+    });
+    expect(updated.statusCode, updated.body.slice(0, 300)).toBe(303);
     const old = await get('/fr/avant-le-changement');
     expect(old.statusCode).toBe(301);
     expect(old.headers.location).toBe('/fr/apres-le-changement');
@@ -392,6 +401,13 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the story editor on $
       expect((await form(editor, `/admin/stories/${id}/publish`, {})).statusCode).toBe(303);
       const save = await autosave(author, id, revision, await formOf(id, { standfirst: 'Ajouté après' }));
       expect(save.statusCode, save.body).toBe(200);
+      // Kept as the published story's pending version (issue 11), then put live on purpose.
+      expect(save.json()).toMatchObject({ pending: true });
+      expect((await site.app.articles.findPending(id))?.snapshot.standfirst).toBe('Ajouté après');
+      const updated = await form(author, `/admin/stories/${id}/update-live`, {
+        expectedRevision: String(save.json().revision),
+      });
+      expect(updated.statusCode, updated.body.slice(0, 300)).toBe(303);
       expect(await story(id)).toMatchObject({ status: 'published', standfirst: 'Ajouté après' });
     });
   });

@@ -411,8 +411,10 @@ export function createNewsletterService(deps: NewsletterServiceDeps) {
       const record = await deps.stories.findRecord(input.articleId);
       if (!record) throw new KiosqueError('ARTICLE_NOT_FOUND', { id: input.articleId });
       const isOwn = actor.authorId !== null && record.authorIds.includes(actor.authorId);
+      // The one per-story rule (roles.ts#storyRights): sending needs `newsletter.manage` and the
+      // right to publish this very story.
       const rights = storyRights(actor.role, { isOwn, everPublished: record.publishedAt !== null });
-      if (!hasPermission(actor.role, 'newsletter.manage') || !rights.publish) throw new KiosqueError('ACCESS_DENIED');
+      if (!rights.newsletter) throw new KiosqueError('ACCESS_DENIED');
       const now = clock.now();
       const visible =
         record.status === 'published' &&
