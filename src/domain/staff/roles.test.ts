@@ -22,14 +22,26 @@ describe('role permissions', () => {
   });
 
   it('lets a contributor edit their own draft but never publish, nor edit it once published', () => {
-    expect(storyRights('contributor', { isOwn: true, everPublished: false })).toMatchObject({ edit: true, publish: false });
-    expect(storyRights('contributor', { isOwn: true, everPublished: true })).toMatchObject({ edit: false, publish: false });
-    expect(storyRights('contributor', { isOwn: false, everPublished: false })).toMatchObject({ edit: false, publish: false });
+    expect(storyRights('contributor', { isOwn: true, everPublished: false })).toMatchObject({
+      edit: true,
+      publish: false,
+    });
+    expect(storyRights('contributor', { isOwn: true, everPublished: true })).toMatchObject({
+      edit: false,
+      publish: false,
+    });
+    expect(storyRights('contributor', { isOwn: false, everPublished: false })).toMatchObject({
+      edit: false,
+      publish: false,
+    });
   });
 
   it('lets an author publish only their own stories, and an editor anyone’s', () => {
     expect(storyRights('author', { isOwn: true, everPublished: true })).toMatchObject({ edit: true, publish: true });
-    expect(storyRights('author', { isOwn: false, everPublished: false })).toMatchObject({ edit: false, publish: false });
+    expect(storyRights('author', { isOwn: false, everPublished: false })).toMatchObject({
+      edit: false,
+      publish: false,
+    });
     expect(storyRights('editor', { isOwn: false, everPublished: true })).toMatchObject({ edit: true, publish: true });
   });
 
