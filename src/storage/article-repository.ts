@@ -529,10 +529,10 @@ export function createArticleRepository(db: Kysely<Database>) {
     async insert(record: ArticleRecord, revision: RevisionEntry, effects: WriteEffects = {}): Promise<void> {
       try {
         await db.transaction().execute(async (trx) => {
-          await writeTaxa(trx, effects.taxa);
-          await trx.insertInto('articles').values(articleRow(record)).execute();
-          await writeLinks(trx, record);
-          await writeRevision(trx, revision);
+          const stored = remap(record, await writeTaxa(trx, effects.taxa));
+          await trx.insertInto('articles').values(articleRow(stored)).execute();
+          await writeLinks(trx, stored);
+          await writeRevision(trx, { ...revision, snapshot: stored });
           // Findable the moment it commits, and not a moment before.
           await writeSearchDocument(trx, record.id);
         });
@@ -555,8 +555,8 @@ export function createArticleRepository(db: Kysely<Database>) {
             .select(['slug', 'language'])
             .where('id', '=', record.id)
             .executeTakeFirst();
-          const { id: _id, ...changes } = articleRow(record);
-          await writeTaxa(trx, effects.taxa);
+          const stored = remap(record, await writeTaxa(trx, effects.taxa));
+          const { id: _id, ...changes } = articleRow(stored);
           const result = await trx
             .updateTable('articles')
             .set(effects.clearPending ? { ...changes, pending_revision: null } : changes)
@@ -568,8 +568,8 @@ export function createArticleRepository(db: Kysely<Database>) {
           for (const table of ['article_authors', 'article_tags', 'article_images'] as const) {
             await trx.deleteFrom(table).where('article_id', '=', record.id).execute();
           }
-          await writeLinks(trx, record);
-          await writeRevision(trx, revision);
+          await writeLinks(trx, stored);
+          await writeRevision(trx, { ...revision, snapshot: stored });
           await writeSearchDocument(trx, record.id);
           // The old address keeps working (301); a slug used again by its new owner stops redirecting.
           await trx
@@ -608,7 +608,7 @@ export function createArticleRepository(db: Kysely<Database>) {
       return db
         .transaction()
         .execute(async (trx) => {
-          await writeTaxa(trx, taxa);
+          const ids = await writeTaxa(trx, taxa);
           const result = await trx
             .updateTable('articles')
             .set({ revision: revision.revision, pending_revision: pendingRevision })
@@ -619,7 +619,7 @@ export function createArticleRepository(db: Kysely<Database>) {
             // Nothing is kept of a refused save, not even the sections and tags it named.
             throw new StaleRevision();
           }
-          await writeRevision(trx, revision);
+          await writeRevision(trx, { ...revision, snapshot: remap(revision.snapshot, ids) });
           return true;
         })
         .catch((error: unknown) => {
@@ -937,20 +937,43 @@ async function writeLinks(trx: Transaction<Database>, record: ArticleRecord): Pr
 /** Thrown inside a transaction to roll it back when the optimistic lock refused the write. */
 class StaleRevision extends Error {}
 
-/** Creates the sections and tags a save named, inside its transaction. */
-async function writeTaxa(trx: Transaction<Database>, taxa: NewTaxa | undefined): Promise<void> {
-  if (!taxa) return;
+/**
+ * Creates the sections and tags a save named, inside its transaction. Another save may have
+ * created the same name a moment before: its id is used instead (returned as planned id → id).
+ */
+async function writeTaxa(trx: Transaction<Database>, taxa: NewTaxa | undefined): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  if (!taxa) return ids;
   for (const [table, list] of [
     ['sections', taxa.sections],
     ['tags', taxa.tags],
   ] as const) {
-    if (list.length === 0) continue;
-    await trx
-      .insertInto(table)
-      .values(list.map(({ id, language, slug, name }) => ({ id, language, slug, name })))
-      .onConflict((oc) => oc.columns(['language', 'slug']).doNothing())
-      .execute();
+    for (const { id, language, slug, name } of list) {
+      await trx
+        .insertInto(table)
+        .values({ id, language, slug, name })
+        .onConflict((oc) => oc.columns(['language', 'slug']).doNothing())
+        .execute();
+      const row = await trx
+        .selectFrom(table)
+        .select('id')
+        .where('language', '=', language)
+        .where('slug', '=', slug)
+        .executeTakeFirstOrThrow();
+      if (row.id !== id) ids.set(id, row.id);
+    }
   }
+  return ids;
+}
+
+/** The record with the ids of sections and tags another save created first. */
+function remap(record: ArticleRecord, ids: Map<string, string>): ArticleRecord {
+  if (ids.size === 0) return record;
+  return {
+    ...record,
+    sectionId: record.sectionId ? (ids.get(record.sectionId) ?? record.sectionId) : null,
+    tagIds: [...new Set(record.tagIds.map((id) => ids.get(id) ?? id))],
+  };
 }
 
 function revisionEntryOf(row: {
