@@ -185,7 +185,10 @@ function enhance(form) {
           lastSaved = text;
           showError('');
           markInvalid([]);
-          setStatus(answer.pending ? 'savedPending' : 'saved', { time: timeText(answer.savedAt) });
+          setStatus('saved', { time: timeText(answer.savedAt) });
+          // Saved, but not for readers yet: the status line says so (its state stays "saved").
+          if (answer.pending && status?.dataset.savedPending)
+            status.textContent = status.dataset.savedPending.replace('{time}', timeText(answer.savedAt));
           // A live story's edits wait as unpublished changes: say so, and offer to put them live.
           const pendingBox = $('pending-changes');
           if (pendingBox && answer.pending) {
