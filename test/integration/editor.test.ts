@@ -719,7 +719,18 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the story editor on $
         (await story(id)).revision,
         await formOf(id, { bodyMarkdown: '## Intertitre\n\nUn autre [lien](https://example.org).' }),
       );
+      // A published story with unpublished changes (issue 11): the notice and its buttons.
+      const live = await draft(editor, { headline: 'Une page en ligne à valider' });
+      await form(editor, `/admin/stories/${live.id}/publish`, {});
+      const pendingSave = await autosave(
+        editor,
+        live.id,
+        (await story(live.id)).revision,
+        await formOf(live.id, { standfirst: 'En attente' }),
+      );
+      expect(pendingSave.json()).toMatchObject({ pending: true });
       const pages: Record<string, string> = {
+        'pending.html': (await get(`/admin/stories/${live.id}`, editor)).body,
         'new.html': (await get('/admin/stories/new', editor)).body,
         'edit.html': (await get(`/admin/stories/${id}?done=saved`, editor)).body,
         'edit-contributor.html': (await get(`/admin/stories/${(await draft(contributor)).id}`, contributor)).body,
@@ -732,6 +743,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the story editor on $
       };
       expect(pages['translation.html']).toContain('side-by-side__row--changed');
       expect(pages['list-outdated.html']).toContain('badge--outdated');
+      expect(pages['pending.html']).toContain('update-live-button');
       const folder = mkdtempSync(path.join(tmpdir(), 'kiosque-editor-html-'));
       try {
         const files = Object.entries(pages).map(([name, html]) => {
