@@ -73,6 +73,11 @@ describe.skipIf(skip)('a live story in Chromium, on SQLite (issue 11)', { timeou
     await page.reload();
     expect(await page.locator('#pending-changes').isVisible()).toBe(true);
     await page.screenshot({ path: path.join(screenshotDir, 'kiosque-pending-desktop.png'), fullPage: false });
+    // The byline: one choice per place, in the order staff gave.
+    await page
+      .locator('fieldset', { has: page.locator('#f-authors') })
+      .screenshot({ path: path.join(screenshotDir, 'kiosque-byline.png') });
+    expect(await page.locator('select[name="authorIds"]').first().inputValue()).not.toBe('');
     const phone = await editorPage({ width: 390, height: 844 });
     expect(await phone.locator('#pending-changes').isVisible()).toBe(true);
     await phone.screenshot({ path: path.join(screenshotDir, 'kiosque-pending-phone.png'), fullPage: false });

@@ -691,6 +691,9 @@ export function EditorPage(props: EditorProps) {
   const storyAction = (name: string) => (story ? `/admin/stories/${story.id}/${name}` : undefined);
   const hiddenUntilSaved = !story;
   const live = story !== null && story.status !== 'draft' && !story.deleted;
+  // Only roles with taxonomy.manage create sections and tags (issue 11): others are not offered
+  // a field for a new section, unless a refused save is giving their text back to them.
+  const createsTaxa = admin.user !== null && hasPermission(admin.user.role, 'taxonomy.manage');
   return (
     <AdminLayout admin={admin} title={title}>
       <link rel="stylesheet" href={props.assets.css} />
@@ -966,14 +969,19 @@ export function EditorPage(props: EditorProps) {
                     ) : null,
                   )}
                 </select>
-                <label for="f-new-section">{t.t('admin.story.newSection')}</label>
-                <input
-                  id="f-new-section"
-                  name="newSection"
-                  value={draft.newSection}
-                  maxlength={100}
-                  data-commit="change"
-                />
+                {createsTaxa || draft.newSection !== '' ? (
+                  <>
+                    <label for="f-new-section">{t.t('admin.story.newSection')}</label>
+                    <input
+                      id="f-new-section"
+                      name="newSection"
+                      value={draft.newSection}
+                      maxlength={100}
+                      data-commit="change"
+                      {...aria('newSection')}
+                    />
+                  </>
+                ) : null}
                 <label for="f-tags">{t.t('admin.story.tags')}</label>
                 <input
                   id="f-tags"
@@ -982,8 +990,11 @@ export function EditorPage(props: EditorProps) {
                   list="tag-names"
                   aria-describedby="f-tags-help"
                   data-commit="change"
+                  {...aria('tags')}
                 />
-                <small id="f-tags-help">{t.t('admin.editor.tagsHelp')}</small>
+                <small id="f-tags-help">
+                  {t.t(createsTaxa ? 'admin.editor.tagsHelp' : 'admin.editor.tagsHelpChoose')}
+                </small>
                 <datalist id="tag-names">
                   {choices.tags
                     .filter((tag) => tag.language === draft.language)
