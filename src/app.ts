@@ -299,12 +299,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     const editor = createStoryEditor({
       articles: articleService,
       records: articles,
-      taxonomy,
       library: createNewsroomRepository(database.db),
       events,
       languages: config.languages,
       secret: randomSecret,
       ids,
+      clock,
       translator: options.translationProvider ?? null,
     });
     // The schedule is each article's stored scheduled_at, so a restart or a second instance loses

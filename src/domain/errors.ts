@@ -26,6 +26,10 @@ export const errorCatalog = {
     'These translations already have a story in this language, and a story has one translation per language. Unlink that story first, or link to another group.',
   TRANSLATION_LINK_INVALID:
     'There is no other story with this identifier to link to. Paste the identifier or the editor address of the story whose translations this one joins.',
+  ARTICLE_NOTHING_PENDING:
+    'This story has no unpublished changes: readers already see what is saved. Reload the editor to see the story as it is.',
+  TAXON_CREATE_DENIED:
+    'A section or tag named on this story does not exist yet, and your role cannot create sections and tags. Choose an existing one, or ask an editor to create it.',
   NEWSLETTER_EMAIL_INVALID: 'This is not a valid email address. Check it and try again.',
   NEWSLETTER_LINK_INVALID:
     'This newsletter link is not valid, or it has expired. Sign up again from the newsletter page to get a new one.',

@@ -8,7 +8,12 @@ import {
 } from 'kysely';
 import type { Article, ArticleImage, ArticleSummary, Author, Taxon } from '../domain/articles/article.js';
 import type { ArticleRecord } from '../domain/articles/article-input.js';
-import type { RevisionEntry } from '../domain/articles/article-service.js';
+import {
+  type NewTaxa,
+  type RevisionEntry,
+  type WriteEffects,
+  workingCopy,
+} from '../domain/articles/article-service.js';
 import type { ArticleReader, ListQuery } from '../domain/articles/reading-service.js';
 import type { NewsroomQuery, NewsroomRow } from '../domain/articles/story-list.js';
 import { KiosqueError } from '../domain/errors.js';
@@ -196,6 +201,83 @@ export function createArticleRepository(db: Kysely<Database>) {
       updatedAt: toDate(row.updated_at),
       publishedAt: toDateOrNull(row.published_at),
       scheduledAt: toDateOrNull(row.scheduled_at),
+    };
+  }
+
+  async function findRevisionEntry(articleId: string, revision: number): Promise<RevisionEntry | null> {
+    const row = await db
+      .selectFrom('article_revisions')
+      .selectAll()
+      .where('article_id', '=', articleId)
+      .where('revision', '=', revision)
+      .executeTakeFirst();
+    return row ? revisionEntryOf(row) : null;
+  }
+
+  /** A stored or pending record as the article page shows it, its lists in the record's order. */
+  async function articleOf(record: ArticleRecord): Promise<Article> {
+    const uses = [...(record.hero ? [record.hero] : []), ...record.gallery];
+    const imageIds = [...new Set(uses.map((use) => use.imageId))];
+    const [authorRows, tagRows, sections, imageRows] = await Promise.all([
+      record.authorIds.length === 0
+        ? []
+        : db.selectFrom('authors').select(['id', 'slug', 'name', 'bio']).where('id', 'in', record.authorIds).execute(),
+      record.tagIds.length === 0
+        ? []
+        : db.selectFrom('tags').select(['id', 'language', 'slug', 'name']).where('id', 'in', record.tagIds).execute(),
+      sectionsById([record.sectionId]),
+      imageIds.length === 0
+        ? []
+        : db
+            .selectFrom('images')
+            .select(['id', 'width', 'height', 'mime', 'variant_formats'])
+            .where('id', 'in', imageIds)
+            .execute(),
+    ]);
+    const inOrder = <T extends { id: string }>(ids: string[], rows: T[]) => {
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.flatMap((id) => byId.get(id) ?? []);
+    };
+    const images = new Map(
+      imageRows.map((row) => [
+        row.id,
+        {
+          id: row.id,
+          width: Number(row.width),
+          height: Number(row.height),
+          mime: row.mime,
+          ...(row.variant_formats.split(',').includes('avif') ? { avif: true } : {}),
+        },
+      ]),
+    );
+    const imageUse = (use: NonNullable<ArticleRecord['hero']>): ArticleImage[] => {
+      const image = images.get(use.imageId);
+      return image ? [{ image, alt: use.alt, caption: use.caption, credit: use.credit }] : [];
+    };
+    return {
+      id: record.id,
+      translationGroup: record.translationGroup,
+      language: record.language,
+      slug: record.slug,
+      headline: record.headline,
+      standfirst: record.standfirst,
+      bodyMarkdown: record.bodyMarkdown,
+      bodyHtml: record.bodyHtml,
+      status: record.status,
+      access: record.access,
+      section: record.sectionId ? (sections.get(record.sectionId) ?? null) : null,
+      tags: inOrder(record.tagIds, tagRows),
+      authors: inOrder(record.authorIds, authorRows),
+      hero: record.hero ? (imageUse(record.hero)[0] ?? null) : null,
+      gallery: record.gallery.flatMap(imageUse),
+      source: record.source,
+      seoTitle: record.seoTitle,
+      seoDescription: record.seoDescription,
+      revision: record.revision,
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+      publishedAt: record.publishedAt,
+      scheduledAt: record.scheduledAt,
     };
   }
 
@@ -431,12 +513,13 @@ export function createArticleRepository(db: Kysely<Database>) {
     ...feeds,
 
     /** Stores a new article, its links and its first revision; all or nothing. */
-    async insert(record: ArticleRecord, revision: RevisionEntry): Promise<void> {
+    async insert(record: ArticleRecord, revision: RevisionEntry, effects: WriteEffects = {}): Promise<void> {
       try {
         await db.transaction().execute(async (trx) => {
-          await trx.insertInto('articles').values(articleRow(record)).execute();
-          await writeLinks(trx, record);
-          await writeRevision(trx, revision);
+          const stored = remap(record, await writeTaxa(trx, effects.taxa));
+          await trx.insertInto('articles').values(articleRow(stored)).execute();
+          await writeLinks(trx, stored);
+          await writeRevision(trx, { ...revision, snapshot: stored });
           // Findable the moment it commits, and not a moment before.
           await writeSearchDocument(trx, record.id);
         });
@@ -446,7 +529,12 @@ export function createArticleRepository(db: Kysely<Database>) {
     },
 
     /** Replaces the article if its stored revision is still `expectedRevision`; all or nothing. */
-    async replace(record: ArticleRecord, expectedRevision: number, revision: RevisionEntry): Promise<boolean> {
+    async replace(
+      record: ArticleRecord,
+      expectedRevision: number,
+      revision: RevisionEntry,
+      effects: WriteEffects = {},
+    ): Promise<boolean> {
       try {
         return await db.transaction().execute(async (trx) => {
           const previous = await trx
@@ -454,19 +542,21 @@ export function createArticleRepository(db: Kysely<Database>) {
             .select(['slug', 'language'])
             .where('id', '=', record.id)
             .executeTakeFirst();
-          const { id: _id, ...changes } = articleRow(record);
+          const stored = remap(record, await writeTaxa(trx, effects.taxa));
+          const { id: _id, ...changes } = articleRow(stored);
           const result = await trx
             .updateTable('articles')
-            .set(changes)
+            .set(effects.clearPending ? { ...changes, pending_revision: null } : changes)
             .where('id', '=', record.id)
             .where('revision', '=', expectedRevision)
             .executeTakeFirst();
-          if (Number(result.numUpdatedRows) !== 1) return false;
+          // Rolled back, so a refused save leaves nothing behind (the sections and tags it named included).
+          if (Number(result.numUpdatedRows) !== 1) throw new StaleRevision();
           for (const table of ['article_authors', 'article_tags', 'article_images'] as const) {
             await trx.deleteFrom(table).where('article_id', '=', record.id).execute();
           }
-          await writeLinks(trx, record);
-          await writeRevision(trx, revision);
+          await writeLinks(trx, stored);
+          await writeRevision(trx, { ...revision, snapshot: stored });
           await writeSearchDocument(trx, record.id);
           // The old address keeps working (301); a slug used again by its new owner stops redirecting.
           await trx
@@ -488,11 +578,64 @@ export function createArticleRepository(db: Kysely<Database>) {
           return true;
         });
       } catch (error) {
+        if (error instanceof StaleRevision) return false;
         throw await slugError(error, record);
       }
     },
 
     findRecord,
+
+    /** Records a revision readers see nothing of, moving the lock; the pending version follows. */
+    async recordAside(
+      revision: RevisionEntry,
+      expectedRevision: number,
+      pendingRevision: number | null,
+      taxa?: NewTaxa,
+    ): Promise<boolean> {
+      return db
+        .transaction()
+        .execute(async (trx) => {
+          const ids = await writeTaxa(trx, taxa);
+          const result = await trx
+            .updateTable('articles')
+            .set({ revision: revision.revision, pending_revision: pendingRevision })
+            .where('id', '=', revision.articleId)
+            .where('revision', '=', expectedRevision)
+            .executeTakeFirst();
+          if (Number(result.numUpdatedRows) !== 1) {
+            // Nothing is kept of a refused save, not even the sections and tags it named.
+            throw new StaleRevision();
+          }
+          await writeRevision(trx, { ...revision, snapshot: remap(revision.snapshot, ids) });
+          return true;
+        })
+        .catch((error: unknown) => {
+          if (error instanceof StaleRevision) return false;
+          throw error;
+        });
+    },
+
+    /** The pending version of a live story, or null. */
+    async findPending(articleId: string): Promise<RevisionEntry | null> {
+      const row = await db
+        .selectFrom('articles')
+        .innerJoin('article_revisions', (join) =>
+          join
+            .onRef('article_revisions.article_id', '=', 'articles.id')
+            .onRef('article_revisions.revision', '=', 'articles.pending_revision'),
+        )
+        .select([
+          'article_revisions.article_id',
+          'article_revisions.revision',
+          'article_revisions.saved_at',
+          'article_revisions.saved_by',
+          'article_revisions.action',
+          'article_revisions.snapshot',
+        ])
+        .where('articles.id', '=', articleId)
+        .executeTakeFirst();
+      return row ? revisionEntryOf(row) : null;
+    },
 
     /** Every story of a translation group (the trash included), oldest first. */
     async listGroup(translationGroup: string): Promise<ArticleRecord[]> {
@@ -547,6 +690,7 @@ export function createArticleRepository(db: Kysely<Database>) {
         'scheduled_at',
         'deleted_at',
         'revision',
+        'pending_revision',
       ] as const;
       const outOfDate = (eb: ExpressionBuilder<Database, 'articles'>) =>
         eb.exists(outdatedSource(eb)).as('out_of_date');
@@ -601,6 +745,7 @@ export function createArticleRepository(db: Kysely<Database>) {
           scheduledAt: toDateOrNull(row.scheduled_at),
           deleted: row.deleted_at !== null,
           revision: Number(row.revision),
+          pendingChanges: row.pending_revision !== null,
           authors: authors.get(row.id) ?? [],
           // PostgreSQL answers a boolean, SQLite 0 or 1.
           translationOutOfDate: row.out_of_date === true || Number(row.out_of_date) === 1,
@@ -627,24 +772,7 @@ export function createArticleRepository(db: Kysely<Database>) {
     },
 
     /** One revision of an article, or null. */
-    async findRevision(articleId: string, revision: number): Promise<RevisionEntry | null> {
-      const row = await db
-        .selectFrom('article_revisions')
-        .selectAll()
-        .where('article_id', '=', articleId)
-        .where('revision', '=', revision)
-        .executeTakeFirst();
-      return row
-        ? {
-            articleId: row.article_id,
-            revision: Number(row.revision),
-            savedAt: toDate(row.saved_at),
-            savedBy: row.saved_by,
-            action: row.action as RevisionEntry['action'],
-            snapshot: reviveRecord(JSON.parse(row.snapshot)),
-          }
-        : null;
-    },
+    findRevision: findRevisionEntry,
 
     /** The article's preview key: the stored one, else `fresh`, stored now (the first caller wins). */
     async previewToken(articleId: string, fresh: string): Promise<string | null> {
@@ -662,15 +790,23 @@ export function createArticleRepository(db: Kysely<Database>) {
       return row?.preview_token ?? null;
     },
 
-    /** The article a preview link shows, whatever its status (not when deleted); null if none. */
+    /**
+     * The article a preview link shows, whatever its status (not when deleted): its pending
+     * version when it has one, which is what the preview is for; null if none.
+     */
     async findByPreviewToken(token: string): Promise<Article | null> {
       const row = await db
         .selectFrom('articles')
-        .selectAll()
+        .select(['id', 'pending_revision'])
         .where('preview_token', '=', token)
         .where('deleted_at', 'is', null)
         .executeTakeFirst();
-      return row ? hydrate(row) : null;
+      if (!row) return null;
+      const live = await findRecord(row.id);
+      if (!live) return null;
+      const pending =
+        row.pending_revision === null ? null : await findRevisionEntry(row.id, Number(row.pending_revision));
+      return articleOf(workingCopy(live, pending));
     },
 
     /** Scheduled articles whose time has come, oldest first, with the revision they are at. */
@@ -783,6 +919,66 @@ async function writeLinks(trx: Transaction<Database>, record: ArticleRecord): Pr
       )
       .execute();
   }
+}
+
+/** Thrown inside a transaction to roll it back when the optimistic lock refused the write. */
+class StaleRevision extends Error {}
+
+/**
+ * Creates the sections and tags a save named, inside its transaction. Another save may have
+ * created the same name a moment before: its id is used instead (returned as planned id → id).
+ */
+async function writeTaxa(trx: Transaction<Database>, taxa: NewTaxa | undefined): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  if (!taxa) return ids;
+  for (const [table, list] of [
+    ['sections', taxa.sections],
+    ['tags', taxa.tags],
+  ] as const) {
+    for (const { id, language, slug, name } of list) {
+      await trx
+        .insertInto(table)
+        .values({ id, language, slug, name })
+        .onConflict((oc) => oc.columns(['language', 'slug']).doNothing())
+        .execute();
+      const row = await trx
+        .selectFrom(table)
+        .select('id')
+        .where('language', '=', language)
+        .where('slug', '=', slug)
+        .executeTakeFirstOrThrow();
+      if (row.id !== id) ids.set(id, row.id);
+    }
+  }
+  return ids;
+}
+
+/** The record with the ids of sections and tags another save created first. */
+function remap(record: ArticleRecord, ids: Map<string, string>): ArticleRecord {
+  if (ids.size === 0) return record;
+  return {
+    ...record,
+    sectionId: record.sectionId ? (ids.get(record.sectionId) ?? record.sectionId) : null,
+    tagIds: [...new Set(record.tagIds.map((id) => ids.get(id) ?? id))],
+  };
+}
+
+function revisionEntryOf(row: {
+  article_id: string;
+  revision: number | string;
+  saved_at: string | Date;
+  saved_by: string | null;
+  action: string;
+  snapshot: string;
+}): RevisionEntry {
+  return {
+    articleId: row.article_id,
+    revision: Number(row.revision),
+    savedAt: toDate(row.saved_at),
+    savedBy: row.saved_by,
+    action: row.action as RevisionEntry['action'],
+    snapshot: reviveRecord(JSON.parse(row.snapshot)),
+  };
 }
 
 async function writeRevision(trx: Transaction<Database>, revision: RevisionEntry): Promise<void> {

@@ -69,6 +69,8 @@ export interface ArticlesTable {
   text_revision: ColumnType<number, number | undefined, number>;
   translation_source_id: ColumnType<string | null, string | null | undefined, string | null>;
   translation_source_revision: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Added by 0016: the revision holding the pending version of a live story; null when none. */
+  pending_revision: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface ArticleAuthorsTable {

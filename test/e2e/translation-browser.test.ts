@@ -111,6 +111,11 @@ describe.skipIf(skip)('preflight and the translation desk in Chromium, on SQLite
     paragraphs[1] = 'Un deuxième paragraphe réécrit.';
     await page.locator('#f-body').fill(paragraphs.join('\n\n'));
     await autosaved(page);
+    // The source is live: its edit waits until it is put live on purpose (issue 11).
+    await Promise.all([
+      page.waitForURL(/done=updated/),
+      page.getByRole('button', { name: 'Mettre à jour la version en ligne' }).click(),
+    ]);
 
     await page.goto('/admin/stories');
     await page.getByLabel('Traductions').selectOption('outdated');

@@ -140,7 +140,6 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the story editor on $
       slug: '',
       bodyMarkdown: 'Premier paragraphe.\n\nSecond paragraphe.',
       sectionId: monde.id,
-      tags: 'Cinéma, Quartiers',
     });
     expect(response.statusCode, response.body.slice(0, 500)).toBe(303);
     const id = /\/admin\/stories\/([\w-]+)\?done=created/.exec(String(response.headers.location))![1]!;
@@ -154,7 +153,11 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the story editor on $
     expect(page.body).toContain('Les cinémas de quartier rouvrent');
     expect(page.body).toContain('Brouillon créé.');
     expect(page.body).toContain('<p>Second paragraphe.</p>');
-    // The tags were created on the fly, in the story's language.
+  });
+
+  it.skipIf(skip)('creates the tags an editor names on the fly, in the story’s language', async () => {
+    const { id } = await draft(editor, { tags: 'Cinéma, Quartiers' });
+    const record = await story(id);
     const tags = await site.app.database.db
       .selectFrom('tags')
       .select(['name', 'language'])
@@ -222,7 +225,13 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the story editor on $
     expect(published.statusCode, published.body.slice(0, 300)).toBe(303);
     expect((await get('/fr/avant-le-changement')).statusCode).toBe(200);
     const record = await story(id);
-    await autosave(editor, id, record.revision, await formOf(id, { slug: 'apres-le-changement' }));
+    const saved = await autosave(editor, id, record.revision, await formOf(id, { slug: 'apres-le-changement' }));
+    // Issue 11: the new address waits with the other unpublished changes until the live story is updated.
+    expect((await get('/fr/avant-le-changement')).statusCode).toBe(200);
+    const updated = await form(editor, `/admin/stories/${id}/update-live`, {
+      expectedRevision: String(saved.json().revision),
+    });
+    expect(updated.statusCode, updated.body.slice(0, 300)).toBe(303);
     const old = await get('/fr/avant-le-changement');
     expect(old.statusCode).toBe(301);
     expect(old.headers.location).toBe('/fr/apres-le-changement');
@@ -392,6 +401,13 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the story editor on $
       expect((await form(editor, `/admin/stories/${id}/publish`, {})).statusCode).toBe(303);
       const save = await autosave(author, id, revision, await formOf(id, { standfirst: 'Ajouté après' }));
       expect(save.statusCode, save.body).toBe(200);
+      // Kept as the published story's pending version (issue 11), then put live on purpose.
+      expect(save.json()).toMatchObject({ pending: true });
+      expect((await site.app.articles.findPending(id))?.snapshot.standfirst).toBe('Ajouté après');
+      const updated = await form(author, `/admin/stories/${id}/update-live`, {
+        expectedRevision: String(save.json().revision),
+      });
+      expect(updated.statusCode, updated.body.slice(0, 300)).toBe(303);
       expect(await story(id)).toMatchObject({ status: 'published', standfirst: 'Ajouté après' });
     });
   });
@@ -703,7 +719,18 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the story editor on $
         (await story(id)).revision,
         await formOf(id, { bodyMarkdown: '## Intertitre\n\nUn autre [lien](https://example.org).' }),
       );
+      // A published story with unpublished changes (issue 11): the notice and its buttons.
+      const live = await draft(editor, { headline: 'Une page en ligne à valider' });
+      await form(editor, `/admin/stories/${live.id}/publish`, {});
+      const pendingSave = await autosave(
+        editor,
+        live.id,
+        (await story(live.id)).revision,
+        await formOf(live.id, { standfirst: 'En attente' }),
+      );
+      expect(pendingSave.json()).toMatchObject({ pending: true });
       const pages: Record<string, string> = {
+        'pending.html': (await get(`/admin/stories/${live.id}`, editor)).body,
         'new.html': (await get('/admin/stories/new', editor)).body,
         'edit.html': (await get(`/admin/stories/${id}?done=saved`, editor)).body,
         'edit-contributor.html': (await get(`/admin/stories/${(await draft(contributor)).id}`, contributor)).body,
@@ -716,6 +743,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the story editor on $
       };
       expect(pages['translation.html']).toContain('side-by-side__row--changed');
       expect(pages['list-outdated.html']).toContain('badge--outdated');
+      expect(pages['pending.html']).toContain('update-live-button');
       const folder = mkdtempSync(path.join(tmpdir(), 'kiosque-editor-html-'));
       try {
         const files = Object.entries(pages).map(([name, html]) => {

@@ -2,7 +2,7 @@ import type { Clock, IdGenerator } from '../clock.js';
 import { KiosqueError } from '../errors.js';
 import type { ArticleFacts, EventBus } from '../events.js';
 import { type Finding, isPublishable, preflight } from '../preflight/preflight.js';
-import { isPublic } from './article.js';
+import { isPublic, type Taxon } from './article.js';
 import { type ArticleInput, type ArticleRecord, prepareNewArticle } from './article-input.js';
 
 /** One saved state of an article: who saved it, when, doing what, and the whole article then. */
@@ -26,14 +26,52 @@ export type RevisionAction =
   | 'restore'
   | 'revert'
   | 'link'
-  | 'unlink';
+  | 'unlink'
+  /** An edit of a live (published or scheduled) story, kept aside: readers see nothing of it. */
+  | 'pending'
+  /** The pending version put live ("Update the live story"). */
+  | 'update'
+  /** The pending version thrown away; the story is as it is live. */
+  | 'discard';
+
+/** Sections and tags a save creates, in its own transaction: a refused save creates none. */
+export interface NewTaxa {
+  sections: Taxon[];
+  tags: Taxon[];
+}
+
+/** What a write does besides the article itself. */
+export interface WriteEffects {
+  /** Sections and tags to create in the same transaction. */
+  taxa?: NewTaxa;
+  /** Whether the pending version (if any) is gone after this write: applied, folded or replaced. */
+  clearPending?: boolean;
+}
 
 /** Where articles are written. `replace` is the optimistic lock: it refuses a stale revision. */
 export interface ArticleStore {
   findRecord(id: string): Promise<ArticleRecord | null>;
-  insert(record: ArticleRecord, revision: RevisionEntry): Promise<void>;
+  insert(record: ArticleRecord, revision: RevisionEntry, effects?: WriteEffects): Promise<void>;
   /** Stores `record` only if the stored revision is still `expectedRevision`; false when it moved on. */
-  replace(record: ArticleRecord, expectedRevision: number, revision: RevisionEntry): Promise<boolean>;
+  replace(
+    record: ArticleRecord,
+    expectedRevision: number,
+    revision: RevisionEntry,
+    effects?: WriteEffects,
+  ): Promise<boolean>;
+  /**
+   * Records `revision` and moves the article's revision to it, without touching anything readers
+   * see: the pending version becomes `pendingRevision` (null: none). False when the stored
+   * revision is no longer `expectedRevision`.
+   */
+  recordAside(
+    revision: RevisionEntry,
+    expectedRevision: number,
+    pendingRevision: number | null,
+    taxa?: NewTaxa,
+  ): Promise<boolean>;
+  /** The pending version of a live story, if there is one. */
+  findPending(id: string): Promise<RevisionEntry | null>;
   /** One saved revision, for reverting to it; null when the article never had it. */
   findRevision(id: string, revision: number): Promise<RevisionEntry | null>;
 }
@@ -43,6 +81,35 @@ export interface SaveOptions {
   expectedRevision: number;
   /** Staff member making the change, recorded in the revision. */
   actor?: string | null;
+  /** Sections and tags the save creates (only when it is stored). */
+  taxa?: NewTaxa;
+  /**
+   * Act on the pending version: publish, schedule or unpublish what staff were writing rather
+   * than what readers see. Without it the pending version stays pending (the scheduler).
+   */
+  withPending?: boolean;
+}
+
+/** A story is live, for its editors, once it is published or scheduled and not in the trash. */
+export function isLive(record: Pick<ArticleRecord, 'status' | 'deletedAt'>): boolean {
+  return record.status !== 'draft' && record.deletedAt === null;
+}
+
+/** What staff work on: the pending version's content over the stored story's status and dates. */
+export function workingCopy(live: ArticleRecord, pending: RevisionEntry | null): ArticleRecord {
+  if (!pending) return live;
+  return {
+    ...pending.snapshot,
+    id: live.id,
+    translationGroup: live.translationGroup,
+    status: live.status,
+    publishedAt: live.publishedAt,
+    scheduledAt: live.scheduledAt,
+    createdAt: live.createdAt,
+    deletedAt: live.deletedAt,
+    revision: live.revision,
+    textRevision: live.textRevision,
+  };
 }
 
 /** The revision that records an article's creation. */
@@ -177,7 +244,12 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
       });
     }
     const now = clock.now();
-    const changed = change(current, now);
+    // Publishing, scheduling or withdrawing from the editor acts on what staff wrote: the pending
+    // version, if any. A direct edit replaces it.
+    const pending =
+      options.withPending || action === 'edit' || action === 'revert' ? await store.findPending(id) : null;
+    const clearPending = pending !== null;
+    const changed = change(options.withPending ? workingCopy(current, pending) : current, now);
     const revision = current.revision + 1;
     const next: ArticleRecord = {
       ...changed,
@@ -188,18 +260,24 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
     };
     // What readers see, or will see at the scheduled time, passes preflight.
     if (next.status !== 'draft' && next.deletedAt === null) assertPublishable(next);
-    const stored = await store.replace(next, options.expectedRevision, {
-      articleId: id,
-      revision: next.revision,
-      savedAt: now,
-      savedBy: options.actor ?? null,
-      action,
-      snapshot: next,
-    });
+    const stored = await store.replace(
+      next,
+      options.expectedRevision,
+      {
+        articleId: id,
+        revision: next.revision,
+        savedAt: now,
+        savedBy: options.actor ?? null,
+        action,
+        snapshot: next,
+      },
+      { taxa: options.taxa, clearPending },
+    );
     if (!stored) {
       // Another save landed between our read and our write.
       throw new KiosqueError('ARTICLE_REVISION_CONFLICT', { id, expected: options.expectedRevision });
     }
+    announceTaxa(next.language, options.taxa);
     events.publish({
       type: 'article.changed',
       articleId: id,
@@ -209,6 +287,55 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
     return next;
   }
 
+  function announceTaxa(language: string, taxa: NewTaxa | undefined): void {
+    if (taxa && taxa.sections.length > 0) events.publish({ type: 'sections.changed', language });
+  }
+
+  /** The content `input` gives the story, over its stored status, dates and group. */
+  function edited(current: ArticleRecord, input: ArticleInput): ArticleRecord {
+    const record = prepareNewArticle({ ...input, language: input.language ?? current.language }, deps);
+    return {
+      ...record,
+      id: current.id,
+      translationGroup: input.translationGroup ?? current.translationGroup,
+      status: current.status,
+      publishedAt: current.publishedAt,
+      scheduledAt: current.scheduledAt,
+      createdAt: current.createdAt,
+      deletedAt: current.deletedAt,
+      translationOf: input.translationOf === undefined ? current.translationOf : record.translationOf,
+    };
+  }
+
+  /** Moves the lock and records a revision that readers see nothing of (pending, discard). */
+  async function aside(
+    id: string,
+    options: SaveOptions,
+    action: 'pending' | 'discard',
+    snapshotOf: (current: ArticleRecord, now: Date) => ArticleRecord,
+  ): Promise<ArticleRecord> {
+    const current = await load(id);
+    if (current.revision !== options.expectedRevision) {
+      throw new KiosqueError('ARTICLE_REVISION_CONFLICT', {
+        id,
+        expected: options.expectedRevision,
+        current: current.revision,
+      });
+    }
+    const now = clock.now();
+    const revision = current.revision + 1;
+    const snapshot: ArticleRecord = { ...snapshotOf(current, now), id, revision, updatedAt: now };
+    const stored = await store.recordAside(
+      { articleId: id, revision, savedAt: now, savedBy: options.actor ?? null, action, snapshot },
+      options.expectedRevision,
+      action === 'pending' ? revision : null,
+      options.taxa,
+    );
+    if (!stored) throw new KiosqueError('ARTICLE_REVISION_CONFLICT', { id, expected: options.expectedRevision });
+    announceTaxa(snapshot.language, options.taxa);
+    return snapshot;
+  }
+
   /** Replaces the article's content (status and dates are changed by publish/unpublish/schedule). */
   function edit(
     id: string,
@@ -216,36 +343,48 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
     options: SaveOptions,
     action: 'edit' | 'revert' = 'edit',
   ): Promise<ArticleRecord> {
-    return save(id, options, action, (current) => {
-      const edited = prepareNewArticle({ ...input, language: input.language ?? current.language }, deps);
-      return {
-        ...edited,
-        id: current.id,
-        translationGroup: input.translationGroup ?? current.translationGroup,
-        status: current.status,
-        publishedAt: current.publishedAt,
-        scheduledAt: current.scheduledAt,
-        createdAt: current.createdAt,
-        deletedAt: current.deletedAt,
-        translationOf: input.translationOf === undefined ? current.translationOf : edited.translationOf,
-      };
-    });
+    return save(id, options, action, (current) => edited(current, input));
   }
 
   return {
     /** The article as the newsroom edits it, whatever its status; ARTICLE_NOT_FOUND if none. */
     get: load,
 
-    async create(input: ArticleInput, actor: string | null = null): Promise<ArticleRecord> {
+    async create(input: ArticleInput, actor: string | null = null, taxa?: NewTaxa): Promise<ArticleRecord> {
       const record = prepareNewArticle(input, deps);
       if (record.status !== 'draft') assertPublishable(record);
       const now = clock.now();
-      await store.insert(record, initialRevision(record, actor));
+      await store.insert(record, initialRevision(record, actor), { taxa });
+      announceTaxa(record.language, taxa);
       events.publish({ type: 'article.changed', articleId: record.id, before: null, after: factsOf(record, now) });
       return record;
     },
 
     edit,
+
+    /** The pending version of a live story, if any (what its editors are writing). */
+    findPending: (id: string) => store.findPending(id),
+
+    /**
+     * Keeps an edit of a live story aside as its pending version: a revision (so it is listed,
+     * diffed and survives a restart) through the same optimistic lock, that changes nothing
+     * readers see, and is not checked by preflight until it is put live.
+     */
+    savePending(id: string, input: ArticleInput, options: SaveOptions): Promise<ArticleRecord> {
+      return aside(id, options, 'pending', (current) => edited(current, input));
+    },
+
+    /** "Update the live story": the pending version, checked by preflight, becomes what readers see. */
+    async updateLive(id: string, options: SaveOptions): Promise<ArticleRecord> {
+      if (!(await store.findPending(id))) throw new KiosqueError('ARTICLE_NOTHING_PENDING', { id });
+      return save(id, { ...options, withPending: true }, 'update', (working) => working);
+    },
+
+    /** Throws the pending version away (it stays in the revisions); readers saw none of it. */
+    async discardPending(id: string, options: SaveOptions): Promise<ArticleRecord> {
+      if (!(await store.findPending(id))) throw new KiosqueError('ARTICLE_NOTHING_PENDING', { id });
+      return aside(id, options, 'discard', (current) => current);
+    },
 
     /** Publishes now (or keeps the original publication time when republishing). */
     publish(id: string, options: SaveOptions): Promise<ArticleRecord> {

@@ -1,15 +1,23 @@
 import { z } from 'zod';
-import type { IdGenerator } from '../clock.js';
+import type { Clock, IdGenerator } from '../clock.js';
 import { isKiosqueError, KiosqueError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import { type Finding, paragraphsOf } from '../preflight/preflight.js';
-import { hasPermission, type Role, type StoryRights, storyRights } from '../staff/roles.js';
+import { hasPermission, type Role, type StoryAction, type StoryRights, storyRights } from '../staff/roles.js';
 import type { TranslationProvider } from '../translations/translation-provider.js';
 import { type SourceChanges, sourceChanges } from '../translations/translation-status.js';
 import type { Article, Author, Taxon } from './article.js';
-import { accessLevels } from './article.js';
+import { accessLevels, isPublic } from './article.js';
 import { type ArticleInput, type ArticleRecord, articleInputSchema, type TranslationSource } from './article-input.js';
-import { type ArticleService, preflightOf, type RevisionEntry } from './article-service.js';
+import {
+  type ArticleService,
+  inputOf,
+  isLive,
+  type NewTaxa,
+  preflightOf,
+  type RevisionEntry,
+  workingCopy,
+} from './article-service.js';
 import { slugify } from './slug.js';
 
 /** The staff member acting: who they are, what role they have, which byline is theirs. */
@@ -83,12 +91,6 @@ export interface StoryRecords {
   findByPreviewToken(token: string): Promise<Article | null>;
   /** Every story of a translation group (the trash included), oldest first. */
   listGroup(translationGroup: string): Promise<ArticleRecord[]>;
-}
-
-/** Sections and tags are created on the fly, from the story being written. */
-export interface EditorTaxonomy {
-  ensureSection(language: string, slug: string, name: string): Promise<Taxon>;
-  ensureTag(language: string, slug: string, name: string): Promise<Taxon>;
 }
 
 /** What the editor offers to choose from, and a check that chosen images exist. */
@@ -184,7 +186,6 @@ export function isUpToDate(translationOf: TranslationSource, source: Pick<Articl
 export function createStoryEditor(deps: {
   articles: ArticleService;
   records: StoryRecords;
-  taxonomy: EditorTaxonomy;
   library: EditorLibrary;
   events: EventBus;
   languages: readonly string[];
@@ -192,10 +193,12 @@ export function createStoryEditor(deps: {
   secret: () => string;
   /** Ids of new translation groups (unlinking). */
   ids: IdGenerator;
+  /** "Now", for what readers can see (a story's group may be joined when it is public). */
+  clock: Clock;
   /** Prefills "Translate into…" drafts when one is configured; none by default. */
   translator?: TranslationProvider | null;
 }) {
-  const { articles, records, taxonomy, library, events } = deps;
+  const { articles, records, library } = deps;
 
   /** The story `record` was translated from, while it is one of its translations (not in the trash). */
   async function sourceOf(record: ArticleRecord): Promise<ArticleRecord | null> {
@@ -215,11 +218,17 @@ export function createStoryEditor(deps: {
     return record;
   }
 
-  async function loadFor(actor: StaffActor, id: string, right: 'edit' | 'publish') {
-    const record = await load(id);
-    const access = accessTo(actor, record);
-    if (!access[right]) throw new KiosqueError('ACCESS_DENIED', { id, right });
-    return { record, access };
+  /**
+   * The one door to a story: its rights for `action` are checked (`storyRights()`), and the
+   * story comes back as its editors work on it (`record`: the pending version over the live
+   * story's status and dates) and as readers see it (`live`).
+   */
+  async function loadFor(actor: StaffActor, id: string, action: StoryAction) {
+    const live = await load(id);
+    const access = accessTo(actor, live);
+    if (!access[action]) throw new KiosqueError('ACCESS_DENIED', { id, action });
+    const pending = await articles.findPending(id);
+    return { record: workingCopy(live, pending), live, pending, access };
   }
 
   function invalid(fields: string[]): never {
@@ -232,16 +241,35 @@ export function createStoryEditor(deps: {
     return result.data;
   }
 
-  /** Resolves names into ids (creating sections and tags), applies the byline and slug rules. */
-  async function toInput(actor: StaffActor, draft: StoryDraft, current: ArticleRecord | null): Promise<ArticleInput> {
+  /**
+   * Resolves names into ids and applies the byline and slug rules. Sections and tags that do not
+   * exist yet are only named here (`taxa`): the save creates them in its own transaction, so a
+   * refused save creates none, and only roles with `taxonomy.manage` may name new ones.
+   */
+  async function toInput(
+    actor: StaffActor,
+    draft: StoryDraft,
+    current: ArticleRecord | null,
+  ): Promise<{ input: ArticleInput; taxa: NewTaxa }> {
     const language = draft.language;
     if (!deps.languages.includes(language)) invalid(['language']);
     const choices = await library.choices();
+    const taxa: NewTaxa = { sections: [], tags: [] };
+    const unknown: string[] = [];
+    const named = (kind: 'sec' | 'tag', list: Taxon[], name: string): Taxon | null => {
+      const slug = slugify(name);
+      const existing = list.find((taxon) => taxon.language === language && taxon.slug === slug);
+      if (existing) return existing;
+      if (slug === '') return null;
+      unknown.push(name);
+      const created = { id: deps.ids(kind), language, slug, name };
+      (kind === 'sec' ? taxa.sections : taxa.tags).push(created);
+      return created;
+    };
 
     let sectionId: string | null = null;
     if (draft.newSection !== '') {
-      sectionId = (await taxonomy.ensureSection(language, slugify(draft.newSection), draft.newSection)).id;
-      events.publish({ type: 'sections.changed', language });
+      sectionId = named('sec', choices.sections, draft.newSection)?.id ?? invalid(['newSection']);
     } else if (draft.sectionId) {
       const section = choices.sections.find((s) => s.id === draft.sectionId);
       if (!section || section.language !== language) invalid(['sectionId']);
@@ -249,12 +277,12 @@ export function createStoryEditor(deps: {
     }
 
     const tagIds: string[] = [];
-    const seen = new Set<string>();
     for (const name of draft.tags.filter((tag) => tag !== '')) {
-      const slug = slugify(name);
-      if (seen.has(slug)) continue;
-      seen.add(slug);
-      tagIds.push((await taxonomy.ensureTag(language, slug, name)).id);
+      const tag = named('tag', [...choices.tags, ...taxa.tags], name);
+      if (tag && !tagIds.includes(tag.id)) tagIds.push(tag.id);
+    }
+    if (unknown.length > 0 && !hasPermission(actor.role, 'taxonomy.manage')) {
+      throw new KiosqueError('TAXON_CREATE_DENIED', { names: unknown });
     }
 
     // Editors sign anyone; others sign as themselves, and cannot take a byline off a story.
@@ -263,7 +291,9 @@ export function createStoryEditor(deps: {
     if (hasPermission(actor.role, 'story.manageAny')) {
       const known = new Set(choices.authors.map((author) => author.id));
       if (draft.authorIds.some((id) => !known.has(id))) invalid(['authorIds']);
-      authorIds = draft.authorIds.length > 0 ? draft.authorIds : current ? [] : own;
+      // In the order given: the byline reads as staff arranged it (issue 11).
+      const chosen = [...new Set(draft.authorIds)];
+      authorIds = chosen.length > 0 ? chosen : current ? [] : own;
     } else {
       authorIds = current ? current.authorIds : own;
     }
@@ -278,7 +308,7 @@ export function createStoryEditor(deps: {
 
     if (draft.sourceUrl !== '' && draft.sourceName === '') invalid(['source.name']);
 
-    return {
+    const input: ArticleInput = {
       language,
       translationGroup: current?.translationGroup,
       slug: slugFor(draft, current),
@@ -296,24 +326,25 @@ export function createStoryEditor(deps: {
       seoDescription: draft.seoDescription || null,
       syndicated: draft.syndicated,
     };
+    return { input, taxa };
   }
 
   return {
     accessTo,
 
-    /** The story and the person's rights on it; ACCESS_DENIED when `right` is not among them. */
+    /** The story and the person's rights on it; ACCESS_DENIED when `action` is not among them. */
     check: loadFor,
 
-    /** The story as its editor shows it; ACCESS_DENIED when the person may not edit it. */
+    /** The story as its editor shows it; ACCESS_DENIED when the person may not open it. */
     async open(actor: StaffActor, id: string) {
-      return loadFor(actor, id, 'edit');
+      return loadFor(actor, id, 'open');
     },
 
     /** A new draft, signed by the person unless an editor chose the byline. */
     async create(actor: StaffActor, value: unknown): Promise<ArticleRecord> {
       if (!hasPermission(actor.role, 'story.create')) throw new KiosqueError('ACCESS_DENIED');
-      const input = await toInput(actor, parseDraft(value), null);
-      return articles.create({ ...input, status: 'draft' }, actor.id);
+      const { input, taxa } = await toInput(actor, parseDraft(value), null);
+      return articles.create({ ...input, status: 'draft' }, actor.id, taxa);
     },
 
     /**
@@ -325,9 +356,9 @@ export function createStoryEditor(deps: {
       id: string,
       value: unknown,
       expectedRevision: number,
-    ): Promise<{ record: ArticleRecord; changed: boolean }> {
-      const { record: current } = await loadFor(actor, id, 'edit');
-      const draftInput = await toInput(actor, parseDraft(value), current);
+    ): Promise<{ record: ArticleRecord; changed: boolean; pending: boolean }> {
+      const { record: current, live, pending } = await loadFor(actor, id, 'edit');
+      const { input: draftInput, taxa } = await toInput(actor, parseDraft(value), current);
       // A translation's save is made against the source as it is now: that makes it up to date.
       const source = await sourceOf(current);
       const translationOf = source ? { articleId: source.id, revision: source.revision } : current.translationOf;
@@ -342,7 +373,8 @@ export function createStoryEditor(deps: {
           tagIds: [...new Set(parsed.data.tagIds)],
           authorIds: [...new Set(parsed.data.authorIds)],
         };
-        if (contentOf(next) === contentOf(current)) return { record: current, changed: false };
+        if (contentOf(next) === contentOf(current))
+          return { record: current, changed: false, pending: pending !== null };
       }
       let basedOn = expectedRevision;
       if (expectedRevision < current.revision) {
@@ -352,51 +384,81 @@ export function createStoryEditor(deps: {
         const base = await records.findRevision(id, expectedRevision);
         if (base && contentOf(base.snapshot) === contentOf(current)) basedOn = current.revision;
       }
-      const record = await articles.edit(id, input, { expectedRevision: basedOn, actor: actor.id });
-      return { record, changed: true };
+      const options = { expectedRevision: basedOn, actor: actor.id, taxa };
+      // A live story changes only on purpose: what is typed into it waits as its pending version
+      // until someone presses "Update the live story" (issue 11).
+      if (isLive(live)) {
+        return { record: await articles.savePending(id, input, options), changed: true, pending: true };
+      }
+      const record = await articles.edit(id, input, options);
+      return { record, changed: true, pending: false };
     },
 
+    /** Publishes what staff wrote: the pending version, if any, checked by preflight. */
     async publish(actor: StaffActor, id: string, expectedRevision: number) {
       await loadFor(actor, id, 'publish');
-      return articles.publish(id, { expectedRevision, actor: actor.id });
+      return articles.publish(id, { expectedRevision, actor: actor.id, withPending: true });
     },
 
     async schedule(actor: StaffActor, id: string, at: Date, expectedRevision: number) {
-      await loadFor(actor, id, 'publish');
-      return articles.schedule(id, at, { expectedRevision, actor: actor.id });
+      await loadFor(actor, id, 'schedule');
+      return articles.schedule(id, at, { expectedRevision, actor: actor.id, withPending: true });
     },
 
+    /** Withdraws the story; its pending version, if any, becomes the draft (nothing is public). */
     async unpublish(actor: StaffActor, id: string, expectedRevision: number) {
-      await loadFor(actor, id, 'publish');
-      return articles.unpublish(id, { expectedRevision, actor: actor.id });
+      await loadFor(actor, id, 'unpublish');
+      return articles.unpublish(id, { expectedRevision, actor: actor.id, withPending: true });
+    },
+
+    /** "Update the live story": the pending version, checked by preflight, goes live. */
+    async updateLive(actor: StaffActor, id: string, expectedRevision: number) {
+      await loadFor(actor, id, 'updateLive');
+      return articles.updateLive(id, { expectedRevision, actor: actor.id });
+    },
+
+    /** "Discard the pending changes": the story is again as readers see it. */
+    async discardPending(actor: StaffActor, id: string, expectedRevision: number) {
+      await loadFor(actor, id, 'discardPending');
+      return articles.discardPending(id, { expectedRevision, actor: actor.id });
     },
 
     /** Soft delete; whoever may publish the story may delete it. */
     async remove(actor: StaffActor, id: string, expectedRevision: number) {
-      await loadFor(actor, id, 'publish');
+      await loadFor(actor, id, 'delete');
       return articles.remove(id, { expectedRevision, actor: actor.id });
     },
 
     async restore(actor: StaffActor, id: string, expectedRevision: number) {
-      await loadFor(actor, id, 'publish');
+      await loadFor(actor, id, 'restore');
       return articles.restore(id, { expectedRevision, actor: actor.id });
     },
 
-    /** Brings back the content of revision `revision` as a new revision. */
+    /**
+     * Brings back the content of revision `revision` as a new revision; on a live story, as its
+     * pending version (readers see it once someone updates the live story).
+     */
     async revert(actor: StaffActor, id: string, revision: number, expectedRevision: number) {
-      await loadFor(actor, id, 'edit');
-      return articles.revert(id, revision, { expectedRevision, actor: actor.id });
+      const { live } = await loadFor(actor, id, 'revert');
+      if (!isLive(live)) return articles.revert(id, revision, { expectedRevision, actor: actor.id });
+      const earlier = await records.findRevision(id, revision);
+      if (!earlier) throw new KiosqueError('ARTICLE_REVISION_NOT_FOUND', { id, revision });
+      const { translationGroup: _group, translationOf: _source, ...content } = inputOf(earlier.snapshot);
+      return articles.savePending(id, content, { expectedRevision, actor: actor.id });
     },
 
     /** Every revision, newest first; nothing is ever pruned. */
     async revisions(actor: StaffActor, id: string) {
-      const { record, access } = await loadFor(actor, id, 'edit');
+      const { record, access } = await loadFor(actor, id, 'revisions');
       return { record, access, revisions: await records.listRevisions(id) };
     },
 
+    /** The pending version of a story the person already opened, for the editor's notice. */
+    pendingOf: (id: string) => articles.findPending(id),
+
     /** The key of the story's private preview link, made the first time it is asked for. */
     async previewToken(actor: StaffActor, id: string): Promise<string> {
-      await loadFor(actor, id, 'edit');
+      await loadFor(actor, id, 'preview');
       const token = await records.previewToken(id, deps.secret());
       if (!token) throw new KiosqueError('ARTICLE_NOT_FOUND', { id });
       return token;
@@ -442,7 +504,15 @@ export function createStoryEditor(deps: {
         const upToDate = isUpToDate(record.translationOf, source);
         let changes: SourceChanges | null = null;
         if (!upToDate) {
-          const then = await records.findRevision(source.id, record.translationOf.revision);
+          // The words readers saw then: a pending version the source had is not what was translated.
+          const basedOn = record.translationOf.revision;
+          let then = await records.findRevision(source.id, basedOn);
+          if (then?.action === 'pending') {
+            then =
+              (await records.listRevisions(source.id)).find(
+                (entry) => entry.revision <= basedOn && entry.action !== 'pending',
+              ) ?? null;
+          }
           changes = then ? sourceChanges(then.snapshot, source) : null;
         }
         state = { record: source, basedOn: record.translationOf.revision, upToDate, changes };
@@ -464,8 +534,10 @@ export function createStoryEditor(deps: {
      * provider prefills both instead.
      */
     async translate(actor: StaffActor, sourceId: string, language: string): Promise<ArticleRecord> {
-      if (!hasPermission(actor.role, 'story.create')) throw new KiosqueError('ACCESS_DENIED');
-      const source = await load(sourceId);
+      // Translating reads the source's whole text and carries its byline: the same right as
+      // opening it (issue 11: this door skipped the per-story check). Translated from what
+      // readers see, never from a pending version.
+      const { live: source } = await loadFor(actor, sourceId, 'translate');
       if (source.deletedAt !== null) throw new KiosqueError('ARTICLE_NOT_FOUND', { id: sourceId });
       if (!deps.languages.includes(language) || language === source.language) invalid(['language']);
       const taken = (await groupOf(source)).find((member) => member.language === language);
@@ -476,7 +548,10 @@ export function createStoryEditor(deps: {
       const section = sourceSection
         ? choices.sections.find((s) => s.language === language && s.slug === sourceSection.slug)
         : undefined;
-      const own = actor.authorId && !hasPermission(actor.role, 'story.manageAny') ? [actor.authorId] : [];
+      // Editors keep the source's byline; anyone else signs the translation as themselves only,
+      // so no one publishes a translation under a byline they could not set.
+      const own = actor.authorId ? [actor.authorId] : [];
+      const byline = hasPermission(actor.role, 'story.manageAny') ? source.authorIds : own;
 
       let headline = source.headline;
       let standfirst = '';
@@ -502,7 +577,7 @@ export function createStoryEditor(deps: {
         access: source.access,
         sectionId: section?.id ?? null,
         tagIds: [],
-        authorIds: [...new Set([...source.authorIds, ...own])],
+        authorIds: byline,
         hero: source.hero,
         gallery: source.gallery,
         source: source.source,
@@ -523,9 +598,12 @@ export function createStoryEditor(deps: {
      * when that group already has a story in this one's language (TRANSLATION_LANGUAGE_TAKEN).
      */
     async link(actor: StaffActor, id: string, target: string, expectedRevision: number): Promise<ArticleRecord> {
-      const { record } = await loadFor(actor, id, 'publish');
+      const { record } = await loadFor(actor, id, 'link');
       const targetId = storyIdFrom(target);
-      const other = targetId && targetId !== id ? await records.findRecord(targetId) : null;
+      const found = targetId && targetId !== id ? await records.findRecord(targetId) : null;
+      // Joining a story's group shows its headline and status in the translations box: the
+      // target must be one the person may open, or one readers can see anyway.
+      const other = found && (accessTo(actor, found).open || isPublic(found, deps.clock.now())) ? found : null;
       if (!other) throw new KiosqueError('TRANSLATION_LINK_INVALID', { target: target.slice(0, 200) });
       if (other.translationGroup === record.translationGroup) return record;
       const taken = (await groupOf(other)).find((member) => member.language === record.language);
@@ -536,7 +614,7 @@ export function createStoryEditor(deps: {
 
     /** Leaves the story's translations for a group of its own; they and it keep every word. */
     async unlink(actor: StaffActor, id: string, expectedRevision: number): Promise<ArticleRecord> {
-      const { record } = await loadFor(actor, id, 'publish');
+      const { record } = await loadFor(actor, id, 'unlink');
       if ((await groupOf(record)).every((member) => member.id === id)) return record;
       return articles.relink(id, deps.ids('grp'), 'unlink', { expectedRevision, actor: actor.id });
     },

@@ -30,6 +30,8 @@ export interface NewsroomRow {
   scheduledAt: Date | null;
   deleted: boolean;
   revision: number;
+  /** A live story with edits kept aside, not yet put live ("Update the live story"). */
+  pendingChanges: boolean;
   authors: Author[];
   /** A translation whose source's words changed after its last save. */
   translationOutOfDate: boolean;

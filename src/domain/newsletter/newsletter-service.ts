@@ -207,6 +207,19 @@ export function createNewsletterService(deps: NewsletterServiceDeps) {
     };
   }
 
+  /**
+   * The story a staff member may send, through the one per-story rule (roles.ts#storyRights,
+   * issue 11): sending needs `newsletter.manage` and the right to publish this very story.
+   */
+  async function storyToSend(articleId: string, actor: NewsletterActor): Promise<ArticleRecord> {
+    const record = await deps.stories.findRecord(articleId);
+    if (!record) throw new KiosqueError('ARTICLE_NOT_FOUND', { id: articleId });
+    const isOwn = actor.authorId !== null && record.authorIds.includes(actor.authorId);
+    const rights = storyRights(actor.role, { isOwn, everPublished: record.publishedAt !== null });
+    if (!rights.newsletter) throw new KiosqueError('ACCESS_DENIED', { id: articleId });
+    return record;
+  }
+
   return {
     /**
      * A signup from the form. New, pending and unsubscribed addresses get a confirmation email
@@ -409,11 +422,7 @@ export function createNewsletterService(deps: NewsletterServiceDeps) {
      * must both manage newsletters and have the right to publish this story.
      */
     async sendStory(input: { articleId: string; listId: string; mode: 'now' | 'digest' }, actor: NewsletterActor) {
-      const record = await deps.stories.findRecord(input.articleId);
-      if (!record) throw new KiosqueError('ARTICLE_NOT_FOUND', { id: input.articleId });
-      const isOwn = actor.authorId !== null && record.authorIds.includes(actor.authorId);
-      const rights = storyRights(actor.role, { isOwn, everPublished: record.publishedAt !== null });
-      if (!hasPermission(actor.role, 'newsletter.manage') || !rights.publish) throw new KiosqueError('ACCESS_DENIED');
+      const record = await storyToSend(input.articleId, actor);
       const now = clock.now();
       if (!isPublic(record, now)) throw new KiosqueError('NEWSLETTER_STORY_NOT_PUBLISHED', { id: record.id });
       const list = await lists.find(input.listId);
@@ -455,9 +464,9 @@ export function createNewsletterService(deps: NewsletterServiceDeps) {
     },
 
     /** The story and the lists it may go to (those of its language), for the "send" form. */
-    async sendOptions(articleId: string) {
-      const record = await deps.stories.findRecord(articleId);
-      if (!record) throw new KiosqueError('ARTICLE_NOT_FOUND', { id: articleId });
+    /** The "Send to newsletter" page: behind the same per-story check as the send itself. */
+    async sendOptions(articleId: string, actor: NewsletterActor) {
+      const record = await storyToSend(articleId, actor);
       const all = await lists.all();
       return {
         story: { id: record.id, headline: record.headline, language: record.language },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignableRoles, hasPermission, type Permission, roles, storyRights } from './roles.js';
+import { assignableRoles, hasPermission, type Permission, roles, storyActions, storyRights } from './roles.js';
 
 describe('role permissions', () => {
   // The expected rights, row by row, as a newsroom would state them.
@@ -22,15 +22,49 @@ describe('role permissions', () => {
   });
 
   it('lets a contributor edit their own draft but never publish, nor edit it once published', () => {
-    expect(storyRights('contributor', { isOwn: true, everPublished: false })).toEqual({ edit: true, publish: false });
-    expect(storyRights('contributor', { isOwn: true, everPublished: true })).toEqual({ edit: false, publish: false });
-    expect(storyRights('contributor', { isOwn: false, everPublished: false })).toEqual({ edit: false, publish: false });
+    expect(storyRights('contributor', { isOwn: true, everPublished: false })).toMatchObject({
+      edit: true,
+      publish: false,
+    });
+    expect(storyRights('contributor', { isOwn: true, everPublished: true })).toMatchObject({
+      edit: false,
+      publish: false,
+    });
+    expect(storyRights('contributor', { isOwn: false, everPublished: false })).toMatchObject({
+      edit: false,
+      publish: false,
+    });
   });
 
   it('lets an author publish only their own stories, and an editor anyone’s', () => {
-    expect(storyRights('author', { isOwn: true, everPublished: true })).toEqual({ edit: true, publish: true });
-    expect(storyRights('author', { isOwn: false, everPublished: false })).toEqual({ edit: false, publish: false });
-    expect(storyRights('editor', { isOwn: false, everPublished: true })).toEqual({ edit: true, publish: true });
+    expect(storyRights('author', { isOwn: true, everPublished: true })).toMatchObject({ edit: true, publish: true });
+    expect(storyRights('author', { isOwn: false, everPublished: false })).toMatchObject({
+      edit: false,
+      publish: false,
+    });
+    expect(storyRights('editor', { isOwn: false, everPublished: true })).toMatchObject({ edit: true, publish: true });
+  });
+
+  // Issue 11: every story action, for every role and story, stated here row by row as a newsroom
+  // would, and compared with the one function every path asks.
+  const reading = ['open', 'edit', 'preview', 'revisions', 'revert', 'translate'];
+  const expected = (role: string, isOwn: boolean, everPublished: boolean, action: string): boolean => {
+    const manager = ['owner', 'admin', 'editor'].includes(role);
+    if (action === 'newsletter') return manager;
+    if (manager) return true;
+    if (!isOwn) return false;
+    if (role === 'author') return true;
+    return reading.includes(action) && !everPublished;
+  };
+  const cells = roles.flatMap((role) =>
+    [true, false].flatMap((isOwn) => [true, false].map((everPublished) => ({ role, isOwn, everPublished }))),
+  );
+  it.each(cells)('answers every story action for $role (own: $isOwn, ever published: $everPublished)', (cell) => {
+    const rights = storyRights(cell.role, cell);
+    for (const action of storyActions) {
+      expect([action, rights[action]]).toEqual([action, expected(cell.role, cell.isOwn, cell.everPublished, action)]);
+    }
+    expect(Object.keys(rights).sort()).toEqual([...storyActions].sort());
   });
 
   it('lets only the owner name admins, and nobody name an owner', () => {

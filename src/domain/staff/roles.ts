@@ -81,21 +81,80 @@ export function isRole(value: string): value is Role {
   return (roles as readonly string[]).includes(value);
 }
 
-/** What a staff member may do to one story, given whether they are one of its authors. */
-export interface StoryRights {
-  edit: boolean;
-  publish: boolean;
-}
+/**
+ * Everything a staff member can do to one story. Each door (editor page, JSON API, revisions,
+ * preview, translations, newsletter) names its action and asks `storyRights()`: the rule is
+ * written once, here, and `story-editor.ts` calls it on every path (issue 11, decision 0015).
+ */
+export const storyActions = [
+  /** See the story's whole text in the editor. */
+  'open',
+  /** Save typed text (plain form or autosave); on a live story this is a pending version. */
+  'edit',
+  /** Get the private preview link. */
+  'preview',
+  /** List the revisions and diff any two. */
+  'revisions',
+  /** Bring back an earlier revision's content. */
+  'revert',
+  /** Start a translation from it: reading its whole text and carrying its byline over. */
+  'translate',
+  /** Move it into or out of a translation group. */
+  'link',
+  'unlink',
+  'publish',
+  'schedule',
+  'unpublish',
+  /** Put the pending version live ("Update the live story"). */
+  'updateLive',
+  /** Throw the pending version away. */
+  'discardPending',
+  'delete',
+  'restore',
+  /** Send it to a newsletter (also needs `newsletter.manage`). */
+  'newsletter',
+] as const;
+export type StoryAction = (typeof storyActions)[number];
+
+/** What a staff member may do to one story. `edit`/`publish` summarise the two kinds of action. */
+export type StoryRights = Record<StoryAction, boolean>;
+
+/** The actions that touch what readers see (or will see): for whoever may publish the story. */
+const publishingActions: ReadonlySet<StoryAction> = new Set<StoryAction>([
+  'link',
+  'unlink',
+  'publish',
+  'schedule',
+  'unpublish',
+  'updateLive',
+  'discardPending',
+  'delete',
+  'restore',
+  'newsletter',
+]);
 
 /**
- * Contributors edit their own stories until they are published; authors edit and publish their
- * own; editors and above everyone's.
+ * Contributors open and edit their own stories until they leave the drafts; authors edit and
+ * publish their own; editors and above everyone's. "Own" means the staff member is on the byline.
+ * Reading the whole text (open, preview, revisions, translate) goes with the right to edit: a
+ * colleague's draft is not readable through another door.
  */
 export function storyRights(role: Role, story: { isOwn: boolean; everPublished: boolean }): StoryRights {
-  if (hasPermission(role, 'story.manageAny')) return { edit: true, publish: true };
-  if (!story.isOwn) return { edit: false, publish: false };
-  if (hasPermission(role, 'story.publishOwn')) return { edit: true, publish: true };
-  return { edit: !story.everPublished, publish: false };
+  let edit: boolean;
+  let publish: boolean;
+  if (hasPermission(role, 'story.manageAny')) [edit, publish] = [true, true];
+  else if (!story.isOwn) [edit, publish] = [false, false];
+  else if (hasPermission(role, 'story.publishOwn')) [edit, publish] = [true, true];
+  else [edit, publish] = [!story.everPublished, false];
+  const rights = {} as StoryRights;
+  for (const action of storyActions) {
+    rights[action] = publishingActions.has(action) ? publish : edit;
+  }
+  // A translation is a new story made from this one's whole text: it needs the right to read it
+  // and to create stories.
+  rights.translate = edit && hasPermission(role, 'story.create');
+  rights.newsletter = publish && hasPermission(role, 'newsletter.manage');
+  return rights;
 }
 
 /** Roles a staff member may hand out: admins manage everyone below owner; only the owner names admins. */

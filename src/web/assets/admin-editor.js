@@ -186,6 +186,16 @@ function enhance(form) {
           showError('');
           markInvalid([]);
           setStatus('saved', { time: timeText(answer.savedAt) });
+          // Saved, but not for readers yet: the status line says so (its state stays "saved").
+          if (answer.pending && status?.dataset.savedPending)
+            status.textContent = status.dataset.savedPending.replace('{time}', timeText(answer.savedAt));
+          // A live story's edits wait as unpublished changes: say so, and offer to put them live.
+          const pendingBox = $('pending-changes');
+          if (pendingBox && answer.pending) {
+            pendingBox.hidden = false;
+            const note = $('live-note');
+            if (note) note.hidden = true;
+          }
           if (Array.isArray(answer.preflight)) showFindings(answer.preflight);
           if (isDirty()) writeLocalCopy();
           else dropLocalCopy();
@@ -340,7 +350,14 @@ function enhance(form) {
   function setValue(name, value) {
     const element = field(name);
     if (!element) return;
-    if (element instanceof RadioNodeList) return;
+    if (element instanceof RadioNodeList) {
+      // Rows of one list in order (the byline): the n-th value goes to the n-th row.
+      const values = [].concat(value);
+      [...element].forEach((row, index) => {
+        if (row.tagName === 'SELECT') row.value = values[index] ?? '';
+      });
+      return;
+    }
     if (element.tagName === 'SELECT' && element.multiple) {
       const wanted = new Set([].concat(value));
       for (const option of element.options) option.selected = wanted.has(option.value);

@@ -68,6 +68,8 @@ const doneNotices = {
   translated: 'admin.done.translated',
   linked: 'admin.done.linked',
   unlinked: 'admin.done.unlinked',
+  updated: 'admin.done.updated',
+  discarded: 'admin.done.discarded',
 } as const satisfies Record<string, MessageKey>;
 
 // A Markdown body may hold 500,000 characters, up to three bytes each once encoded, plus the rest.
@@ -83,6 +85,8 @@ const formErrors = new Set<ErrorCode>([
   'ARTICLE_NOT_PUBLISHABLE',
   'TRANSLATION_LANGUAGE_TAKEN',
   'TRANSLATION_LINK_INVALID',
+  'TAXON_CREATE_DENIED',
+  'ARTICLE_NOTHING_PENDING',
 ]);
 
 function one(fields: FormFields, name: string): string {
@@ -227,6 +231,10 @@ export function describeError(t: Translator, error: KiosqueError): { message: st
     fields = ((error.details.fields ?? []) as string[]).map(formFieldOf);
     const labels = [...new Set(fields)].map((field) => fieldLabel(t, field));
     if (labels.length > 0) message = `${message} ${t.t('admin.editor.checkFields', { fields: labels.join(', ') })}`;
+  } else if (error.code === 'TAXON_CREATE_DENIED') {
+    const names = (error.details.names ?? []) as string[];
+    message = `${message} ${t.t('admin.editor.unknownTaxa', { names: names.map((name) => `« ${name} »`).join(', ') })}`;
+    fields = ['newSection', 'tags'];
   } else if (error.code === 'ARTICLE_SLUG_TAKEN' || error.code === 'ARTICLE_SLUG_INVALID') {
     fields = ['slug'];
   } else if (error.code === 'ARTICLE_SCHEDULE_IN_PAST') {
@@ -337,11 +345,13 @@ export function registerStoryRoutes(
   ) {
     const actor = actorOf(request);
     const access = editor.accessTo(actor, record);
-    const [choices, token, stored, translations] = await Promise.all([
+    const [choices, token, stored, translations, pending, names] = await Promise.all([
       editor.choices(),
       editor.previewToken(actor, record.id),
       extra.draft ? Promise.resolve(extra.draft) : editor.draftOf(record),
       editor.translations(record),
+      editor.pendingOf(record.id),
+      staffNames(),
     ]);
     const draft = extra.draft ?? stored;
     const admin = pages.context(request, reply);
@@ -366,6 +376,12 @@ export function registerStoryRoutes(
           scheduledAt: record.scheduledAt,
           updatedAt: record.updatedAt,
           url: paths.article(record.language, record.slug),
+          pending: pending
+            ? {
+                savedAt: pending.savedAt,
+                savedBy: pending.savedBy ? (names.get(pending.savedBy) ?? pending.savedBy) : '',
+              }
+            : null,
         },
         draft,
         bodyHtml: renderMarkdown(draft.bodyMarkdown),
@@ -556,6 +572,8 @@ export function registerStoryRoutes(
     unpublish: 'unpublished',
     delete: 'deleted',
     restore: 'restored',
+    'update-live': 'updated',
+    'discard-pending': 'discarded',
   } as const;
 
   for (const [action, done] of Object.entries(actions) as [keyof typeof actions, string][]) {
@@ -569,9 +587,12 @@ export function registerStoryRoutes(
         const actor = actorOf(request);
         const id = request.params.id;
         const fields = formBody(request.body);
-        const { record: before } = await editor.check(actor, id, 'publish');
+        const right =
+          action === 'update-live' ? 'updateLive' : action === 'discard-pending' ? 'discardPending' : action;
+        const { record: before } = await editor.check(actor, id, right);
         let revision = fields.expectedRevision === undefined ? before.revision : revisionOf(fields);
-        if (fields.headline !== undefined) {
+        // Discarding throws away what was typed: nothing is saved first.
+        if (fields.headline !== undefined && action !== 'discard-pending') {
           try {
             revision = (await editor.save(actor, id, draftFromForm(fields), revision)).record.revision;
           } catch (error) {
@@ -583,6 +604,8 @@ export function registerStoryRoutes(
           else if (action === 'unpublish') await editor.unpublish(actor, id, revision);
           else if (action === 'delete') await editor.remove(actor, id, revision);
           else if (action === 'restore') await editor.restore(actor, id, revision);
+          else if (action === 'update-live') await editor.updateLive(actor, id, revision);
+          else if (action === 'discard-pending') await editor.discardPending(actor, id, revision);
           else {
             const iso = one(fields, 'scheduleAtIso');
             const at =
@@ -773,10 +796,12 @@ export function registerStoryRoutes(
     const id = request.params.id;
     const { fields, expectedRevision } = body.data;
     try {
-      const { record, changed } = await editor.save(actor, id, draftFromForm(fields), expectedRevision);
+      const { record, changed, pending } = await editor.save(actor, id, draftFromForm(fields), expectedRevision);
       return reply.header('cache-control', 'no-store').send({
         revision: record.revision,
         changed,
+        // True when the story is live and this text waits for "Update the live story".
+        pending,
         slug: record.slug,
         status: record.status,
         savedAt: record.updatedAt.toISOString(),

@@ -78,7 +78,7 @@ export function registerNewsletterAdminRoutes(scope: AdminScope): void {
 
   route('GET', '/admin/stories/:id/newsletter', 'newsletter.manage', async (request, reply) => {
     const { id } = request.params as { id: string };
-    const options = await newsletter.sendOptions(id);
+    const options = await newsletter.sendOptions(id, actorOf(request));
     return send(reply, SendStoryPage({ admin: context(request, reply), ...options }));
   });
 
@@ -86,7 +86,7 @@ export function registerNewsletterAdminRoutes(scope: AdminScope): void {
     const { id } = request.params as { id: string };
     const form = sendForm.safeParse(request.body);
     if (!form.success) throw new KiosqueError('FORM_INVALID');
-    const options = await newsletter.sendOptions(id);
+    const options = await newsletter.sendOptions(id, actorOf(request));
     const t = context(request, reply).t;
     try {
       const result = await newsletter.sendStory({ articleId: id, ...form.data }, actorOf(request));

@@ -169,6 +169,8 @@ export interface EditorProps {
     scheduledAt: Date | null;
     updatedAt: Date;
     url: string;
+    /** Edits kept aside on a live story, not yet seen by readers; null when there are none. */
+    pending: { savedAt: Date; savedBy: string } | null;
   } | null;
   draft: StoryDraft;
   /** The body as readers will see it, from the same renderer as the public page. */
@@ -617,6 +619,64 @@ function TranslationsBox({
 }
 
 /** The editor: one form that works as a plain post, which the editor script enhances (autosave, preview). */
+/**
+ * Says that a live story has unpublished changes, with the two ways out: put them live or throw
+ * them away. Rendered (hidden) on every live story, so the editor script can show it after the
+ * first autosave without a reload.
+ */
+function PendingNotice(props: EditorProps) {
+  const { admin, story, can } = props;
+  const { t } = admin;
+  if (!story) return null;
+  return (
+    <section
+      id="pending-changes"
+      class="notice notice--warning pending-changes"
+      aria-labelledby="pending-title"
+      hidden={story.pending === null}
+    >
+      <h2 id="pending-title" class="pending-changes__title">
+        {t.t('admin.pending.title')}
+      </h2>
+      <p>{t.t('admin.pending.text')}</p>
+      <p class="pending-changes__actions">
+        {can.publish ? (
+          <>
+            <button
+              type="submit"
+              form="story-form"
+              formaction={`/admin/stories/${story.id}/update-live`}
+              class="primary"
+              id="update-live-button"
+            >
+              {t.t('admin.pending.updateLive')}
+            </button>{' '}
+          </>
+        ) : null}
+        {props.previewUrl ? (
+          <>
+            <a href={props.previewUrl} target="_blank" rel="noopener" id="pending-preview">
+              {t.t('admin.pending.preview')}
+            </a>{' '}
+          </>
+        ) : null}
+        {can.publish ? (
+          <button
+            type="submit"
+            form="story-form"
+            formaction={`/admin/stories/${story.id}/discard-pending`}
+            formnovalidate
+            class="danger"
+            id="discard-pending-button"
+          >
+            {t.t('admin.pending.discard')}
+          </button>
+        ) : null}
+      </p>
+    </section>
+  );
+}
+
 export function EditorPage(props: EditorProps) {
   const { admin, story, draft, choices, can } = props;
   const { t } = admin;
@@ -630,6 +690,10 @@ export function EditorPage(props: EditorProps) {
   }));
   const storyAction = (name: string) => (story ? `/admin/stories/${story.id}/${name}` : undefined);
   const hiddenUntilSaved = !story;
+  const live = story !== null && story.status !== 'draft' && !story.deleted;
+  // Only roles with taxonomy.manage create sections and tags (issue 11): others are not offered
+  // a field for a new section, unless a refused save is giving their text back to them.
+  const createsTaxa = admin.user !== null && hasPermission(admin.user.role, 'taxonomy.manage');
   return (
     <AdminLayout admin={admin} title={title}>
       <link rel="stylesheet" href={props.assets.css} />
@@ -650,11 +714,17 @@ export function EditorPage(props: EditorProps) {
             data-offline={t.t('admin.autosave.offline')}
             data-failed={t.t('admin.autosave.failed', { reason: '{reason}' })}
             data-conflict={t.t('admin.autosave.conflict')}
+            data-saved-pending={t.t('admin.autosave.savedPending', { time: '{time}' })}
           >
-            {story ? t.t('admin.autosave.saved', { time: t.dateTime(story.updatedAt) }) : ''}
+            {story?.pending
+              ? t.t('admin.autosave.savedPending', { time: t.dateTime(story.pending.savedAt) })
+              : story
+                ? t.t('admin.autosave.saved', { time: t.dateTime(story.updatedAt) })
+                : ''}
           </span>
         </p>
       </div>
+      {story && live ? <PendingNotice {...props} /> : null}
       {props.notice ? <Notice kind="success">{props.notice}</Notice> : null}
       {props.error ? (
         <div class="notice notice--error" role="alert" id="editor-error">
@@ -760,6 +830,11 @@ export function EditorPage(props: EditorProps) {
                 <p>
                   {t.t('admin.editor.publishedOn', { time: t.dateTime(story.publishedAt) })}{' '}
                   {story.deleted ? null : <a href={story.url}>{t.t('admin.editor.viewPublished')}</a>}
+                </p>
+              ) : null}
+              {live ? (
+                <p id="live-note" class="editor-help" hidden={story?.pending !== null}>
+                  {t.t('admin.pending.live')}
                 </p>
               ) : null}
               <p class="editor-actions">
@@ -894,14 +969,19 @@ export function EditorPage(props: EditorProps) {
                     ) : null,
                   )}
                 </select>
-                <label for="f-new-section">{t.t('admin.story.newSection')}</label>
-                <input
-                  id="f-new-section"
-                  name="newSection"
-                  value={draft.newSection}
-                  maxlength={100}
-                  data-commit="change"
-                />
+                {createsTaxa || draft.newSection !== '' ? (
+                  <>
+                    <label for="f-new-section">{t.t('admin.story.newSection')}</label>
+                    <input
+                      id="f-new-section"
+                      name="newSection"
+                      value={draft.newSection}
+                      maxlength={100}
+                      data-commit="change"
+                      {...aria('newSection')}
+                    />
+                  </>
+                ) : null}
                 <label for="f-tags">{t.t('admin.story.tags')}</label>
                 <input
                   id="f-tags"
@@ -910,8 +990,11 @@ export function EditorPage(props: EditorProps) {
                   list="tag-names"
                   aria-describedby="f-tags-help"
                   data-commit="change"
+                  {...aria('tags')}
                 />
-                <small id="f-tags-help">{t.t('admin.editor.tagsHelp')}</small>
+                <small id="f-tags-help">
+                  {t.t(createsTaxa ? 'admin.editor.tagsHelp' : 'admin.editor.tagsHelpChoose')}
+                </small>
                 <datalist id="tag-names">
                   {choices.tags
                     .filter((tag) => tag.language === draft.language)
@@ -926,14 +1009,32 @@ export function EditorPage(props: EditorProps) {
               <legend>{t.t('admin.story.authors')}</legend>
               {can.chooseAuthors ? (
                 <div class="stack">
-                  <label for="f-authors">{t.t('admin.editor.chooseAuthors')}</label>
-                  <select id="f-authors" name="authorIds" multiple size={6} {...aria('authorIds')}>
-                    {choices.authors.map((author) => (
-                      <option value={author.id} selected={draft.authorIds.includes(author.id)}>
-                        {author.name}
-                      </option>
+                  <p id="f-authors-help" class="editor-help">
+                    {t.t('admin.editor.bylineHelp')}
+                  </p>
+                  {/* One choice per place in the byline, so the order staff gave is the order saved. */}
+                  <ol class="byline-rows">
+                    {Array.from({ length: Math.max(3, draft.authorIds.length + 2) }, (_, index) => (
+                      <li>
+                        <label for={index === 0 ? 'f-authors' : `f-authors-${index + 1}`} class="visually-hidden">
+                          {t.t('admin.editor.bylinePosition', { position: index + 1 })}
+                        </label>
+                        <select
+                          id={index === 0 ? 'f-authors' : `f-authors-${index + 1}`}
+                          name="authorIds"
+                          aria-describedby="f-authors-help"
+                          {...aria('authorIds')}
+                        >
+                          <option value="">{t.t('admin.editor.noAuthor')}</option>
+                          {choices.authors.map((author) => (
+                            <option value={author.id} selected={draft.authorIds[index] === author.id}>
+                              {author.name}
+                            </option>
+                          ))}
+                        </select>
+                      </li>
                     ))}
-                  </select>
+                  </ol>
                 </div>
               ) : (
                 <p>
@@ -1038,6 +1139,9 @@ const actionKeys: Record<RevisionAction, MessageKey> = {
   revert: 'admin.revisions.action.revert',
   link: 'admin.revisions.action.link',
   unlink: 'admin.revisions.action.unlink',
+  pending: 'admin.revisions.action.pending',
+  update: 'admin.revisions.action.update',
+  discard: 'admin.revisions.action.discard',
 };
 
 function Parts({ parts }: { parts: DiffPart[] }) {

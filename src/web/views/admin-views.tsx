@@ -496,6 +496,12 @@ export function StoryListPage({ admin, rows, total, page, pageCount, filters, se
                 <td>{row.language}</td>
                 <td>
                   <span class={`status status--${row.deleted ? 'deleted' : row.status}`}>{t.t(statusKey(row))}</span>
+                  {row.pendingChanges && !row.deleted ? (
+                    <>
+                      {' '}
+                      <span class="badge badge--pending">{t.t('admin.pending.title')}</span>
+                    </>
+                  ) : null}
                   {row.translationOutOfDate ? (
                     <>
                       {' '}
