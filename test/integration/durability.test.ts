@@ -15,6 +15,9 @@ describeEachDatabase('an acknowledged save survives kill -9 on $kind', ({ kind }
   let owner: StaffAgent;
   let story: { id: string; revision: number };
   let fields: FormFields;
+  /** A published demo story: its edits wait as a pending version (issue 11). */
+  let live: { id: string; revision: number; slug: string; standfirst: string };
+  let liveFields: FormFields;
   let child: ChildProcess | null = null;
 
   async function serve(): Promise<string> {
@@ -34,6 +37,15 @@ describeEachDatabase('an acknowledged save survives kill -9 on $kind', ({ kind }
     expect(created.statusCode, created.body).toBe(201);
     story = created.json();
     fields = await editorFormOf(site, await site.app.articles.get(story.id));
+    const seed = await site.app.database.db
+      .selectFrom('articles')
+      .select('id')
+      .where('language', '=', 'fr')
+      .where('slug', '=', 'poutine-xi-serrent-les-rangs')
+      .executeTakeFirstOrThrow();
+    const record = await site.app.articles.get(seed.id);
+    live = { id: record.id, revision: record.revision, slug: record.slug, standfirst: record.standfirst };
+    liveFields = await editorFormOf(site, record);
     // From here on only the child process serves this database.
     await site.app.close();
   });
@@ -45,24 +57,24 @@ describeEachDatabase('an acknowledged save survives kill -9 on $kind', ({ kind }
     await site?.database.drop();
   });
 
+  /** An autosave as the editor script sends it, to the running process. */
+  function autosave(url: string, id: string, expectedRevision: number, form: FormFields) {
+    return fetch(new URL(`/admin/api/stories/${id}`, url), {
+      method: 'PUT',
+      headers: { cookie: owner.cookie, 'x-csrf-token': owner.csrf, 'content-type': 'application/json', origin: url },
+      body: JSON.stringify({ expectedRevision, fields: form }),
+    });
+  }
+
   it('keeps every autosave the killed process answered, in order, with its revision', async () => {
     const url = await serve();
     const saves = 8;
     let revision = story.revision;
     const acknowledged: number[] = [];
     for (let version = 1; version <= saves; version++) {
-      const response = await fetch(new URL(`/admin/api/stories/${story.id}`, url), {
-        method: 'PUT',
-        headers: {
-          cookie: owner.cookie,
-          'x-csrf-token': owner.csrf,
-          'content-type': 'application/json',
-          origin: url,
-        },
-        body: JSON.stringify({
-          expectedRevision: revision,
-          fields: { ...fields, bodyMarkdown: `Version ${version} du texte, enregistrée.` },
-        }),
+      const response = await autosave(url, story.id, revision, {
+        ...fields,
+        bodyMarkdown: `Version ${version} du texte, enregistrée.`,
       });
       expect(response.status, await response.clone().text()).toBe(200);
       revision = ((await response.json()) as { revision: number }).revision;
@@ -88,6 +100,29 @@ describeEachDatabase('an acknowledged save survives kill -9 on $kind', ({ kind }
       history.forEach((row, index) => {
         expect(row.snapshot).toContain(`Version ${index + 1} du texte`);
       });
+    } finally {
+      await reopened.app.close();
+    }
+  });
+
+  it('keeps the pending version of a published story it answered, and readers still see the live one', async () => {
+    const url = await serve();
+    const response = await autosave(url, live.id, live.revision, {
+      ...liveFields,
+      standfirst: 'Un chapeau à moitié tapé, sauvé avant la panne',
+    });
+    expect(response.status, await response.clone().text()).toBe(200);
+    child!.kill('SIGKILL');
+    expect(await response.json()).toMatchObject({ pending: true, status: 'published' });
+    expect((await exited(child!)).signal).toBe('SIGKILL');
+
+    const reopened = await startTestSite(kind, { instanceOf: site, demo: false });
+    try {
+      const pending = await reopened.app.articles.findPending(live.id);
+      expect(pending?.snapshot.standfirst).toBe('Un chapeau à moitié tapé, sauvé avant la panne');
+      const page = await reopened.app.server.inject({ method: 'GET', url: `/fr/${live.slug}` });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).not.toContain('à moitié tapé');
     } finally {
       await reopened.app.close();
     }
