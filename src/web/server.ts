@@ -11,7 +11,7 @@ import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { ReadingService } from '../domain/articles/reading-service.js';
 import type { Clock } from '../domain/clock.js';
-import { type ErrorCode, isKiosqueError, KiosqueError } from '../domain/errors.js';
+import { KiosqueError } from '../domain/errors.js';
 import type { FeedService } from '../domain/feeds/feed-service.js';
 import { negotiateLanguage, type Translator } from '../domain/i18n/translator.js';
 import type { NewsletterService } from '../domain/newsletter/newsletter-service.js';
@@ -19,8 +19,11 @@ import type { SearchService } from '../domain/search/search-service.js';
 import type { SitemapService } from '../domain/sitemaps/sitemap-service.js';
 import type { ImageVariants } from '../media/image-variants.js';
 import type { AdminAccess } from './admin-guard.js';
-import { errorStatus } from './error-status.js';
+import { errorOf } from './error-status.js';
 import type { CachedPage, PageCache } from './page-cache.js';
+import { registerRequestGuard } from './request-guard.js';
+import { isAnonymous } from './request-identity.js';
+import { addVary, registerResponseBaseline } from './response-baseline.js';
 import { type AdminDependencies, registerAdminRoutes } from './routes/admin-routes.js';
 import { registerFeedRoutes } from './routes/feed-routes.js';
 import { registerMediaRoutes } from './routes/media-routes.js';
@@ -31,6 +34,7 @@ import { registerPreviewRoutes } from './routes/preview-routes.js';
 import { registerSearchRoutes } from './routes/search-routes.js';
 import { registerSiteRoutes } from './routes/site-routes.js';
 import { registerSitemapRoutes } from './routes/sitemap-routes.js';
+import { registerSameOriginCheck } from './same-origin.js';
 import { encodedEtag, etagMatches, pickEncoding, type StaticAsset } from './static-assets.js';
 import { MessagePage } from './views/pages.js';
 import type { SiteContext } from './views/site-context.js';
@@ -72,9 +76,6 @@ export const pageSecurityHeaders = {
   'permissions-policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
   'cross-origin-opener-policy': 'same-origin',
 };
-
-/** Cookies that mark a signed-in reader or staff member: their pages are personal, never cached. */
-export const sessionCookieNames = ['kiosque_staff', 'kiosque_member'];
 
 /** Anonymous pages may be kept by shared caches briefly and served stale while they refetch. */
 const anonymousCacheControl = 'public, max-age=0, s-maxage=30, stale-while-revalidate=300';
@@ -122,6 +123,10 @@ export async function createServer(deps: WebDependencies): Promise<FastifyInstan
   await app.register(formbody);
   await app.register(cookie);
   app.decorateRequest('staff', null);
+  // Before any route: what every request must be and every response carries (decisions 0012, 0013).
+  registerResponseBaseline(app, { publicUrl: deps.site.publicUrl });
+  registerRequestGuard(app);
+  registerSameOriginCheck(app, deps.site.publicUrl);
 
   const web = createPageRenderer(deps);
   // Every admin route, with the access rule it declares: the role matrix test walks this list.
@@ -201,11 +206,6 @@ function createPageRenderer(deps: WebDependencies) {
       .send(`<!DOCTYPE html>${renderToString(node)}`);
   }
 
-  function isAnonymous(request: FastifyRequest): boolean {
-    const cookie = request.headers.cookie;
-    return cookie === undefined || !sessionCookieNames.some((name) => cookie.includes(`${name}=`));
-  }
-
   function toRendered(render: PageRender) {
     return {
       contentType: render.contentType ?? 'text/html; charset=utf-8',
@@ -218,8 +218,10 @@ function createPageRenderer(deps: WebDependencies) {
     reply
       .headers(pageSecurityHeaders)
       .header('content-type', page.contentType)
-      .header('cache-control', anonymousCacheControl)
-      .header('vary', 'accept-encoding');
+      .header('cache-control', anonymousCacheControl);
+    // A session cookie makes the same URL a private page: shared caches must key on it.
+    addVary(reply, 'accept-encoding');
+    addVary(reply, 'cookie');
     const encoding = pickEncoding(request.headers['accept-encoding']);
     const sent = encoding === 'br' && page.brotli ? 'br' : encoding === 'identity' ? 'identity' : 'gzip';
     reply.header('etag', encodedEtag(page.hash, sent));
@@ -262,8 +264,7 @@ function createPageRenderer(deps: WebDependencies) {
   }
 
   async function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
-    const code = errorCodeOf(error);
-    const status = errorStatus[code];
+    const { code, status } = errorOf(error);
     if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
     const language = languageOf(request);
     let page: SiteContext;
@@ -294,17 +295,6 @@ function createPageRenderer(deps: WebDependencies) {
   return { translator, languageOf, context, sendHtml, sendPage, sendError };
 }
 
-/** Maps anything thrown to a catalog code, including Fastify's own request errors. */
-function errorCodeOf(error: unknown): ErrorCode {
-  if (isKiosqueError(error)) return error.code;
-  const fastifyCode = (error as { code?: string } | null)?.code;
-  const statusCode = (error as { statusCode?: number } | null)?.statusCode;
-  if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'FORM_TOO_LARGE';
-  if (statusCode === 404) return 'PAGE_NOT_FOUND';
-  if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) return 'FORM_INVALID';
-  return 'INTERNAL';
-}
-
 function registerAssetRoutes(app: FastifyInstance, assets: Map<string, StaticAsset>) {
   const byUrl = new Map([...assets.values()].map((asset) => [asset.url, asset]));
   app.get('/assets/:file', async (request, reply) => {
@@ -315,8 +305,7 @@ function registerAssetRoutes(app: FastifyInstance, assets: Map<string, StaticAss
       .header('content-type', asset.contentType)
       .header('cache-control', 'public, max-age=31536000, immutable')
       .header('etag', encodedEtag(asset.hash, encoding))
-      .header('vary', 'accept-encoding')
-      .header('x-content-type-options', 'nosniff');
+      .header('vary', 'accept-encoding');
     if (etagMatches(request.headers['if-none-match'], asset.hash)) return reply.status(304).send();
     if (encoding !== 'identity') reply.header('content-encoding', encoding);
     return reply.send(encoding === 'br' ? asset.brotli : encoding === 'gzip' ? asset.gzip : asset.identity);

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { z } from 'zod';
+import { sameSecret } from '../../crypto/constant-time.js';
 import { isKiosqueError, KiosqueError } from '../../domain/errors.js';
 import { tierOf } from '../../domain/members/member.js';
 import { type MemberService, type NewsletterDirectory, safeNextPath } from '../../domain/members/member-service.js';
@@ -14,7 +15,6 @@ import {
   memberCookie,
   memberFormCookie,
   type SignedInMember,
-  sameSecret,
   setMemberCookie,
 } from '../member-session.js';
 import { type PageRenderer, pageSecurityHeaders, type WebDependencies } from '../server.js';
@@ -27,7 +27,6 @@ import {
   VerifyPage,
 } from '../views/member-pages.js';
 import { MessagePage } from '../views/pages.js';
-import { assertSameOrigin } from './newsletter-routes.js';
 
 type LangParams = { lang: string };
 
@@ -77,9 +76,8 @@ export function registerMemberRoutes(app: FastifyInstance, deps: WebDependencies
     return signedIn;
   }
 
-  /** A state change: same-site form post, from a signed-in reader, with their CSRF token. */
+  /** A state change from a signed-in reader, with their CSRF token (same-origin is checked for every post: same-origin.ts). */
   async function memberPost(request: FastifyRequest): Promise<SignedInMember> {
-    assertSameOrigin(request, site.publicUrl);
     const signedIn = await requireMember(request);
     assertMemberCsrf(request, signedIn);
     return signedIn;
@@ -142,7 +140,6 @@ export function registerMemberRoutes(app: FastifyInstance, deps: WebDependencies
 
   app.post<{ Params: LangParams }>('/:lang/account/signin', { bodyLimit: 8 * 1024 }, async (request, reply) => {
     const lang = language(request.params.lang);
-    assertSameOrigin(request, site.publicUrl);
     const form = signInForm.safeParse(request.body);
     if (!form.success) throw new KiosqueError('FORM_INVALID');
     try {
@@ -191,7 +188,6 @@ export function registerMemberRoutes(app: FastifyInstance, deps: WebDependencies
 
   app.post<{ Params: LangParams }>('/:lang/account/verify', { bodyLimit: 8 * 1024 }, async (request, reply) => {
     const lang = language(request.params.lang);
-    assertSameOrigin(request, site.publicUrl);
     const form = verifyForm.safeParse(request.body);
     if (!form.success) throw new KiosqueError('FORM_INVALID');
     if (!sameSecret(form.data._csrf, request.cookies[memberFormCookie])) throw new KiosqueError('CSRF_INVALID');
