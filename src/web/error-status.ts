@@ -1,5 +1,7 @@
+import type { FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import { type ErrorCode, isKiosqueError } from '../domain/errors.js';
+import { failedReadingBody } from './request-guard.js';
 
 /** The one place where an error code becomes an HTTP status. */
 export const errorStatus: Record<ErrorCode, number> = {
@@ -86,8 +88,9 @@ const fastifyCodes: Record<string, ErrorCode> = {
  * given error answers the same everywhere (issue 11: four copies answered 400 or 500 for the
  * same cause). Only a genuine fault of ours is a 5xx: malformed input of any kind is a 4xx.
  */
-export function errorOf(error: unknown): { code: ErrorCode; status: number } {
-  const code = codeOf(error);
+export function errorOf(error: unknown, request?: FastifyRequest): { code: ErrorCode; status: number } {
+  let code = codeOf(error);
+  if (code === 'INTERNAL' && request && failedReadingBody(request)) code = 'FORM_INVALID';
   return { code, status: errorStatus[code] };
 }
 

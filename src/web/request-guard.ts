@@ -47,6 +47,18 @@ export function isReadableValue(value: unknown, depth = 0): boolean {
   return Object.entries(value).every(([key, item]) => !isUnreadable(key) && isReadableValue(item, depth + 1));
 }
 
+const readingBody = new WeakSet<FastifyRequest>();
+const bodyRead = new WeakSet<FastifyRequest>();
+
+/**
+ * Whether a request failed while its body was being parsed: whatever a parser threw then (a
+ * multipart body cut short, say, which its library reports as a bare Error) was caused by the
+ * body the client sent, not by a fault of ours.
+ */
+export function failedReadingBody(request: FastifyRequest): boolean {
+  return readingBody.has(request) && !bodyRead.has(request);
+}
+
 /**
  * The boundary every request crosses before any handler or database sees it (issue 11: a NUL
  * byte in a slug made PostgreSQL answer 500 where SQLite answered 404): an over-long address is
@@ -59,7 +71,13 @@ export function registerRequestGuard(app: FastifyInstance): void {
     if (request.url.length > maxUrlLength) throw new KiosqueError('REQUEST_TOO_LONG');
     if (!isReadableUrl(request.url)) throw new KiosqueError('REQUEST_MALFORMED');
   });
-  app.addHook('preValidation', async (request: FastifyRequest) => {
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    readingBody.add(request);
+    return payload;
+  });
+  // preHandler, not preValidation: multipart reads its fields in a preValidation hook of its own.
+  app.addHook('preHandler', async (request: FastifyRequest) => {
+    bodyRead.add(request);
     if (!isReadableValue(request.body)) throw new KiosqueError('REQUEST_MALFORMED');
   });
 }

@@ -1,3 +1,4 @@
+import { parse as parseQuery } from 'node:querystring';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, {
@@ -80,6 +81,12 @@ export const pageSecurityHeaders = {
 /** Anonymous pages may be kept by shared caches briefly and served stale while they refetch. */
 const anonymousCacheControl = 'public, max-age=0, s-maxage=30, stale-while-revalidate=300';
 
+export interface RouteInfo {
+  method: string;
+  url: string;
+  crossOrigin?: string;
+}
+
 export interface AdminRouteInfo {
   method: string;
   url: string;
@@ -89,8 +96,11 @@ export interface AdminRouteInfo {
 declare module 'fastify' {
   interface FastifyInstance {
     adminRoutes: AdminRouteInfo[];
-    /** Every route's method and URL pattern: the paywall leak test requests each one. */
-    routeList: { method: string; url: string }[];
+    /**
+     * Every route's method and URL pattern, and why it accepts other sites' posts if it does: the
+     * paywall leak test and the generated suites of issue 11 walk it.
+     */
+    routeList: RouteInfo[];
   }
 }
 
@@ -111,13 +121,22 @@ export interface PageRender {
 
 /** Builds the web layer: routes, error pages in the reader's language, static assets. */
 export async function createServer(deps: WebDependencies): Promise<FastifyInstance> {
+  // Set once the renderer exists: Fastify's own refusals before routing (a URL it cannot decode)
+  // become the same localized error pages as everything else.
+  let renderer: PageRenderer | undefined;
   const app = Fastify({
     loggerInstance: deps.logger,
     // One log line per request costs more than serving a cached page; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
-    // URLs with longer segments are hostile or broken; refuse them before any work.
-    routerOptions: { maxParamLength: 200 },
+    // URLs with longer segments are hostile or broken; refuse them before any work. One value per
+    // query name (the first): every route reads strings, never an array it did not expect.
+    routerOptions: { maxParamLength: 200, querystringParser: firstValues },
+    frameworkErrors: (error, request, reply) => {
+      const fallback = reply as unknown as FastifyReply;
+      if (renderer) return renderer.sendError(request as FastifyRequest, fallback, error);
+      return fallback.status(errorOf(error).status).send();
+    },
     return503OnClosing: true,
   });
   await app.register(formbody);
@@ -129,13 +148,17 @@ export async function createServer(deps: WebDependencies): Promise<FastifyInstan
   registerSameOriginCheck(app, deps.site.publicUrl);
 
   const web = createPageRenderer(deps);
+  renderer = web;
   // Every admin route, with the access rule it declares: the role matrix test walks this list.
   const adminRoutes: AdminRouteInfo[] = [];
   app.decorate('adminRoutes', adminRoutes);
-  const routeList: { method: string; url: string }[] = [];
+  const routeList: RouteInfo[] = [];
   app.decorate('routeList', routeList);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routeList.push({ method, url: route.url });
+    const crossOrigin = route.config?.crossOrigin;
+    for (const method of [route.method].flat()) {
+      routeList.push({ method, url: route.url, ...(crossOrigin ? { crossOrigin } : {}) });
+    }
     if (!route.url?.startsWith('/admin')) return;
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') adminRoutes.push({ method, url: route.url, access: route.config?.access });
@@ -264,7 +287,7 @@ function createPageRenderer(deps: WebDependencies) {
   }
 
   async function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
-    const { code, status } = errorOf(error);
+    const { code, status } = errorOf(error, request);
     if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
     const language = languageOf(request);
     let page: SiteContext;
@@ -310,4 +333,15 @@ function registerAssetRoutes(app: FastifyInstance, assets: Map<string, StaticAss
     if (encoding !== 'identity') reply.header('content-encoding', encoding);
     return reply.send(encoding === 'br' ? asset.brotli : encoding === 'gzip' ? asset.gzip : asset.identity);
   });
+}
+
+/** A query string as one string per name: a repeated name keeps its first value (decision 0012). */
+function firstValues(text: string): Record<string, string> {
+  const parsed = parseQuery(text);
+  const values: Record<string, string> = Object.create(null);
+  for (const [name, value] of Object.entries(parsed)) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) values[name] = first;
+  }
+  return values;
 }

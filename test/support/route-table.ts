@@ -5,6 +5,8 @@ import type { TestSite } from './test-app.js';
 export interface RouteEntry {
   method: string;
   url: string;
+  /** Why the route takes posts from other sites (webhooks), when it does. */
+  crossOrigin?: string;
 }
 
 /** Every route the server answers, once each: the generated suites of issue 11 walk this list. */

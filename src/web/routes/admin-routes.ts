@@ -139,7 +139,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
     scope.addHook('preHandler', createAdminGuard(admin.staff));
 
     scope.setErrorHandler(async (error, request, reply) => {
-      const { code, status } = errorOf(error);
+      const { code, status } = errorOf(error, request);
       if (status >= 500) request.log.error({ err: error, url: request.url }, 'admin request failed');
       const text = message(request, reply, code, error);
       if (request.url.startsWith('/admin/api/'))

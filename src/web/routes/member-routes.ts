@@ -188,9 +188,13 @@ export function registerMemberRoutes(app: FastifyInstance, deps: WebDependencies
 
   app.post<{ Params: LangParams }>('/:lang/account/verify', { bodyLimit: 8 * 1024 }, async (request, reply) => {
     const lang = language(request.params.lang);
+    // The token first: a post without this page's token is refused as such, whatever else it holds.
+    const submitted = (request.body as { _csrf?: unknown } | undefined)?._csrf;
+    if (!sameSecret(typeof submitted === 'string' ? submitted : undefined, request.cookies[memberFormCookie])) {
+      throw new KiosqueError('CSRF_INVALID');
+    }
     const form = verifyForm.safeParse(request.body);
     if (!form.success) throw new KiosqueError('FORM_INVALID');
-    if (!sameSecret(form.data._csrf, request.cookies[memberFormCookie])) throw new KiosqueError('CSRF_INVALID');
     const { session } = await members.signInWithLink(form.data.token);
     setMemberCookie(reply, session.token, secure);
     reply.clearCookie(memberFormCookie, { path: `/${lang}/account` });

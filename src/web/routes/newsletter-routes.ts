@@ -203,7 +203,7 @@ export function registerNewsletterRoutes(app: FastifyInstance, deps: WebDependen
       config: { crossOrigin: 'called by the mail provider’s servers, authenticated by a bearer secret' },
       // A machine calls this: answers are JSON, with the catalog code.
       errorHandler: (error, request, reply) => {
-        const { code, status } = errorOf(error);
+        const { code, status } = errorOf(error, request);
         if (status >= 500) request.log.error({ err: error }, 'mail webhook failed');
         reply.status(status).header('cache-control', 'no-store').send({ code });
       },

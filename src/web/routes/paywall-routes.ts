@@ -148,7 +148,7 @@ export function registerPaywallRoutes(app: FastifyInstance, deps: WebDependencie
       done(null, body),
     );
     scope.setErrorHandler(async (error, request, reply) => {
-      const { code, status } = errorOf(error);
+      const { code, status } = errorOf(error, request);
       if (status >= 500) request.log.error({ err: error }, 'stripe webhook failed');
       return reply.status(status).header('cache-control', 'no-store').send({ code });
     });
