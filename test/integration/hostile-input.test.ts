@@ -230,34 +230,46 @@ describe.each(databaseKinds(inject('postgresAvailable')))(
     });
 
     // Last: the walk signs the owner out at its end.
-    it.skipIf(skip)('answers no hostile input with a 5xx, anonymous or signed in', async () => {
-      // Signing out ends the session the rest needs: those routes go last.
-      const routes = routesOf(site).sort((a, b) => Number(a.url.includes('logout')) - Number(b.url.includes('logout')));
-      const failures: string[] = [];
-      let requests = 0;
-      for (const who of ['owner', 'anonymous'] as const) {
-        for (const route of routes) {
-          for (const attempt of attempts(route, values, who === 'owner' ? owner.csrf : undefined)) {
-            const response = await site.app.server.inject({
-              method: route.method as 'GET',
-              url: attempt.url,
-              headers: {
-                ...(who === 'owner' ? { cookie: owner.cookie, 'x-csrf-token': owner.csrf } : {}),
-                ...attempt.headers,
-              },
-              ...(attempt.payload === undefined ? {} : { payload: attempt.payload }),
+    it.skipIf(skip)(
+      'answers no hostile input with a 5xx, anonymous or signed in',
+      async () => {
+        // Signing out ends the session the rest needs: those routes go last.
+        const routes = routesOf(site).sort(
+          (a, b) => Number(a.url.includes('logout')) - Number(b.url.includes('logout')),
+        );
+        const failures: string[] = [];
+        let requests = 0;
+        for (const who of ['owner', 'anonymous'] as const) {
+          for (const route of routes) {
+            // One route's attempts at once: the database answers some while the server renders others.
+            const list = attempts(route, values, who === 'owner' ? owner.csrf : undefined);
+            const responses = await Promise.all(
+              list.map((attempt) =>
+                site.app.server.inject({
+                  method: route.method as 'GET',
+                  url: attempt.url,
+                  headers: {
+                    ...(who === 'owner' ? { cookie: owner.cookie, 'x-csrf-token': owner.csrf } : {}),
+                    ...attempt.headers,
+                  },
+                  ...(attempt.payload === undefined ? {} : { payload: attempt.payload }),
+                }),
+              ),
+            );
+            responses.forEach((response, index) => {
+              requests++;
+              if (response.statusCode >= 500) {
+                failures.push(
+                  `${who} ${route.method} ${route.url} ${list[index]?.label}: ${response.statusCode} ${response.body.slice(0, 120)}`,
+                );
+              }
             });
-            requests++;
-            if (response.statusCode >= 500) {
-              failures.push(
-                `${who} ${route.method} ${route.url} ${attempt.label}: ${response.statusCode} ${response.body.slice(0, 120)}`,
-              );
-            }
           }
         }
-      }
-      expect(failures).toEqual([]);
-      expect(requests).toBeGreaterThan(2000);
-    });
+        expect(failures).toEqual([]);
+        expect(requests).toBeGreaterThan(2000);
+      },
+      400_000,
+    );
   },
 );
