@@ -64,6 +64,27 @@ describe('the response baseline (issue 11)', () => {
     expect(refused.headers['content-encoding']).toBeUndefined();
   });
 
+  it('does not compress for a request another site started, whose length could leak a token (BREACH, issue 11)', async () => {
+    const app = await serverFor('https://news.example');
+    for (const [site, compressed] of [
+      [undefined, true],
+      ['same-origin', true],
+      ['none', true],
+      ['cross-site', false],
+      ['same-site', false],
+      ['Cross-Site', false],
+    ] as const) {
+      const response = await app.inject({
+        method: 'GET',
+        url: '/page',
+        headers: { 'accept-encoding': 'gzip, br', ...(site ? { 'sec-fetch-site': site } : {}) },
+      });
+      expect(response.headers['content-encoding'], String(site)).toBe(compressed ? 'br' : undefined);
+      expect(response.headers.vary, String(site)).toMatch(/accept-encoding/i);
+      if (!compressed) expect(response.body).toBe(bigText);
+    }
+  });
+
   it('leaves alone tiny bodies, images and bodies already encoded; renames a strong ETag it compresses', async () => {
     const app = await serverFor('http://news.example');
     const headers = { 'accept-encoding': 'gzip, br' };

@@ -36,12 +36,19 @@ function isCompressible(contentType: string): boolean {
   );
 }
 
+/** Whether the browser says a request was started by another site (a link, a form, a frame). */
+function fromAnotherSite(header: string | string[] | undefined): boolean {
+  const value = typeof header === 'string' ? header.trim().toLowerCase() : '';
+  return value === 'cross-site' || value === 'same-site';
+}
+
 /**
  * What every response carries, set in one place rather than per route (issue 11:
  * `X-Content-Type-Options` was missing on robots.txt, sitemaps, /health and the admin JSON API):
  * `nosniff`, HSTS when the site is served over https, and, for a response nobody compressed in
  * advance (private pages, admin, JSON, search, errors), gzip or Brotli when the client accepts it
- * and the body is worth it. The page cache and static assets send their own pre-compressed bytes
+ * and the body is worth it, unless another site started the request (BREACH, decision 0014).
+ * The page cache and static assets send their own pre-compressed bytes
  * and are left alone. HTML pages keep their own CSP and other headers (`pageSecurityHeaders`).
  */
 export function registerResponseBaseline(app: FastifyInstance, options: { publicUrl: string }): void {
@@ -60,6 +67,11 @@ export function registerResponseBaseline(app: FastifyInstance, options: { public
     if (size < minimumCompressedBytes) return payload;
     // From here the answer depends on Accept-Encoding, whatever this client sent.
     addVary(reply, 'accept-encoding');
+    // BREACH: a page compressed with a secret in it (a CSRF token) and text an attacker chose (a
+    // search) leaks the secret through its length when the attacker's site makes the browser ask
+    // for it again and again. Those requests come from another site, as the browser says: they
+    // get the page uncompressed. The site's own navigation is compressed.
+    if (fromAnotherSite(request.headers['sec-fetch-site'])) return payload;
     const encoding = pickEncoding(request.headers['accept-encoding']);
     if (encoding === 'identity') return payload;
     // Quality 4: a few milliseconds for a large page, most of Brotli's gain over gzip.

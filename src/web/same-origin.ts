@@ -35,7 +35,8 @@ function isOurs(value: string, request: FastifyRequest, publicOrigin: string, ex
  *
  * - `Sec-Fetch-Site: cross-site` is refused;
  * - `Origin` must name this site; `Origin: null` (sandboxed frames, `data:` pages, some
- *   redirects: all places an attacker can post from) is refused like a foreign one;
+ *   redirects: all places an attacker can post from) is refused like a foreign one, unless the
+ *   browser itself says `Sec-Fetch-Site: same-origin` (our own `no-referrer` pages post so);
  * - without `Origin`, a `Referer` that is present must name this site;
  * - with neither, the request did not come from a browser that could carry a reader's cookies
  *   for someone else (every current browser sends Origin on a POST), so it is let through: a
@@ -43,12 +44,17 @@ function isOurs(value: string, request: FastifyRequest, publicOrigin: string, ex
  */
 export function assertSameOrigin(request: FastifyRequest, publicUrl: string): void {
   const publicOrigin = new URL(publicUrl).origin;
-  const fetchSite = request.headers['sec-fetch-site'];
-  if (typeof fetchSite === 'string' && fetchSite.toLowerCase() === 'cross-site') {
+  const header = request.headers['sec-fetch-site'];
+  const fetchSite = typeof header === 'string' ? header.trim().toLowerCase() : undefined;
+  if (fetchSite === 'cross-site') {
     throw new KiosqueError('REQUEST_FORBIDDEN');
   }
   const origin = request.headers.origin;
   if (origin !== undefined) {
+    // A browser sends `Origin: null` for its own same-origin post when the page's referrer policy
+    // is `no-referrer` (Fetch, "serializing a request origin"); it then vouches for the origin in
+    // `Sec-Fetch-Site`, which no page can set. Anywhere else `null` is an opaque origin: refused.
+    if (origin === 'null' && fetchSite === 'same-origin') return;
     if (!isOurs(String(origin), request, publicOrigin, true)) throw new KiosqueError('REQUEST_FORBIDDEN');
     return;
   }

@@ -1,4 +1,3 @@
-import { parse as parseQuery } from 'node:querystring';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, {
@@ -129,9 +128,8 @@ export async function createServer(deps: WebDependencies): Promise<FastifyInstan
     // One log line per request costs more than serving a cached page; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
-    // URLs with longer segments are hostile or broken; refuse them before any work. One value per
-    // query name (the first): every route reads strings, never an array it did not expect.
-    routerOptions: { maxParamLength: 200, querystringParser: firstValues },
+    // URLs with longer segments are hostile or broken; refuse them before any work.
+    routerOptions: { maxParamLength: 200 },
     frameworkErrors: (error, request, reply) => {
       const fallback = reply as unknown as FastifyReply;
       if (renderer) return renderer.sendError(request as FastifyRequest, fallback, error);
@@ -333,15 +331,4 @@ function registerAssetRoutes(app: FastifyInstance, assets: Map<string, StaticAss
     if (encoding !== 'identity') reply.header('content-encoding', encoding);
     return reply.send(encoding === 'br' ? asset.brotli : encoding === 'gzip' ? asset.gzip : asset.identity);
   });
-}
-
-/** A query string as one string per name: a repeated name keeps its first value (decision 0012). */
-function firstValues(text: string): Record<string, string> {
-  const parsed = parseQuery(text);
-  const values: Record<string, string> = Object.create(null);
-  for (const [name, value] of Object.entries(parsed)) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) values[name] = first;
-  }
-  return values;
 }

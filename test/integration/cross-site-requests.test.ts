@@ -148,6 +148,16 @@ describe.each(databaseKinds(inject('postgresAvailable')))(
       const response = await post(route, { origin: site.config.publicUrl, 'sec-fetch-site': 'same-origin' }, fields);
       expect(response.statusCode).toBe(303);
       expect(changedTables(before, await databaseDigest(site))).toContain('newsletter_signups');
+      // A browser posting from one of our own `no-referrer` pages sends `Origin: null` and vouches
+      // for it with Sec-Fetch-Site: that post is ours too (issue 11).
+      const fromNoReferrerPage = await databaseDigest(site);
+      const vouched = await post(
+        route,
+        { origin: 'null', 'sec-fetch-site': 'same-origin' },
+        { ...fields, email: 'second-reader@example.org' },
+      );
+      expect(vouched.statusCode).toBe(303);
+      expect(changedTables(fromNoReferrerPage, await databaseDigest(site))).toContain('newsletter_signups');
     });
 
     it.skipIf(skip)(

@@ -229,6 +229,26 @@ describe.each(databaseKinds(inject('postgresAvailable')))(
       }
     });
 
+    it.skipIf(skip)(
+      'answers oversized webhook bodies with a 4xx, which providers do not retry as a fault (issue 11)',
+      async () => {
+        for (const [url, size] of [
+          ['/stripe/webhook', 600 * 1024],
+          ['/webhooks/mail', 300 * 1024],
+        ] as const) {
+          const response = await site.app.server.inject({
+            method: 'POST',
+            url,
+            headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=x' },
+            payload: JSON.stringify({ padding: 'x'.repeat(size) }),
+          });
+          expect(response.statusCode, url).toBeGreaterThanOrEqual(400);
+          expect(response.statusCode, url).toBeLessThan(500);
+          expect(response.json(), url).toMatchObject({ code: expect.any(String) });
+        }
+      },
+    );
+
     // Last: the walk signs the owner out at its end.
     it.skipIf(skip)(
       'answers no hostile input with a 5xx, anonymous or signed in',

@@ -87,7 +87,9 @@ export function registerMemberRoutes(app: FastifyInstance, deps: WebDependencies
     const signedIn = await currentMember(request, members);
     const page = await web.context(lang);
     if (!signedIn) {
-      const next = safeNextPath((request.query as { next?: string }).next, site.languages);
+      // A repeated `next` arrives as an array: only a single string is a place to go back to.
+      const asked = (request.query as { next?: unknown }).next;
+      const next = safeNextPath(typeof asked === 'string' ? asked : undefined, site.languages);
       // A stale cookie is dropped, so the reader's next pages come from the cache again.
       if (request.cookies[memberCookie]) reply.clearCookie(memberCookie, { path: '/' });
       return sendPrivate(reply, SignInPage({ site: page, next }));
@@ -178,9 +180,10 @@ export function registerMemberRoutes(app: FastifyInstance, deps: WebDependencies
       reply.setCookie(memberFormCookie, csrf, { path: `/${lang}/account`, httpOnly: true, sameSite: 'strict', secure });
       const page = await web.context(lang);
       const node = VerifyPage({ site: page, token, next: safeNextPath(request.query.next, site.languages), csrf });
-      // The token is in this page's URL: it must not travel on in a Referer header.
+      // The token is in this page's URL: a Referer may carry the site's origin, never the path.
+      // (Not `no-referrer`: browsers then post this page's form with `Origin: null`, issue 11.)
       return reply
-        .headers({ ...pageSecurityHeaders, 'referrer-policy': 'no-referrer', 'cache-control': 'private, no-store' })
+        .headers({ ...pageSecurityHeaders, 'referrer-policy': 'strict-origin', 'cache-control': 'private, no-store' })
         .type('text/html; charset=utf-8')
         .send(`<!DOCTYPE html>${renderToString(node)}`);
     },
@@ -217,7 +220,6 @@ export function registerMemberRoutes(app: FastifyInstance, deps: WebDependencies
     return reply
       .header('cache-control', 'private, no-store')
       .header('content-disposition', `attachment; filename="account-${day}.json"`)
-      .header('x-content-type-options', 'nosniff')
       .type('application/json; charset=utf-8')
       .send(JSON.stringify(data, null, 2));
   });

@@ -190,7 +190,6 @@ export function registerNewsletterRoutes(app: FastifyInstance, deps: WebDependen
     const data = await newsletter.exportByLink(token(request));
     return reply
       .header('cache-control', 'no-store')
-      .header('x-content-type-options', 'nosniff')
       .header('content-disposition', 'attachment; filename="newsletter-data.json"')
       .type('application/json; charset=utf-8')
       .send(JSON.stringify(data, null, 2));
