@@ -1,7 +1,8 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TokenSigner } from '../domain/newsletter/link-tokens.js';
+import { sameSecret } from './constant-time.js';
 
 /** The secret could not be read or kept. */
 export class SecretFileError extends Error {
@@ -22,7 +23,7 @@ export function createHmacSigner(secret: string): TokenSigner {
       const payload = token.slice(0, dot);
       const given = Buffer.from(token.slice(dot + 1), 'base64url');
       const expected = mac(payload);
-      return given.length === expected.length && timingSafeEqual(given, expected) ? payload : null;
+      return sameSecret(given, expected) ? payload : null;
     },
   };
 }

@@ -49,6 +49,10 @@ export const errorCatalog = {
   FORM_INVALID: 'The form was malformed or incomplete. Fill it in again from the page.',
   FORM_TOO_LARGE: 'The form sent too much data. Shorten what you entered and try again.',
   REQUEST_FORBIDDEN: 'This request came from another site and was refused. Use the form on this site.',
+  REQUEST_MALFORMED:
+    'This address or form holds characters that cannot be read (a null character, or text that is not valid UTF-8). Check the link or retype what you entered, then try again.',
+  REQUEST_TOO_LONG:
+    'This address is too long to be a page of this site. Check the link, or shorten the search, then try again.',
   MEDIA_NOT_FOUND: 'No image has this address. Check the link.',
   MEDIA_FILE_MISSING: 'The upload contained no file, or an empty one. Choose an image file and upload it again.',
   MEDIA_TYPE_UNSUPPORTED:

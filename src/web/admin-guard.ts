@@ -1,11 +1,11 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sameSecret } from '../crypto/constant-time.js';
 import { KiosqueError } from '../domain/errors.js';
 import { hasPermission, type Permission } from '../domain/staff/roles.js';
 import type { StaffService, StaffSession, StaffUser } from '../domain/staff/staff-service.js';
-import { assertSameOrigin } from './routes/newsletter-routes.js';
+import { sessionCookie, staffCookie } from './request-identity.js';
 
-export const staffCookie = 'kiosque_staff';
+export { staffCookie };
 /** Double-submit token for the forms used before a session exists (sign-in, setup, invitation). */
 export const preSessionCsrfCookie = 'kiosque_csrf';
 
@@ -24,13 +24,6 @@ declare module 'fastify' {
 
 const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-function sameSecret(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b) return false;
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
 function submittedCsrf(request: FastifyRequest): string | undefined {
   const header = request.headers['x-csrf-token'];
   if (typeof header === 'string') return header;
@@ -39,18 +32,16 @@ function submittedCsrf(request: FastifyRequest): string | undefined {
 }
 
 /**
- * The admin's door: who is signed in, whether the request really comes from our own page (CSRF),
- * and whether their role allows the route. Runs before every /admin handler.
+ * The admin's door: who is signed in, whether the request carries their CSRF token, and whether
+ * their role allows the route (the same-origin check runs before it on every post: same-origin.ts). Runs before every /admin handler.
  */
-export function createAdminGuard(staff: StaffService, publicUrl: string) {
+export function createAdminGuard(staff: StaffService) {
   return async function guard(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const access = request.routeOptions.config.access;
     if (access === undefined) throw new Error(`Admin route ${request.routeOptions.url} declares no access rule.`);
-    const token = request.cookies[staffCookie];
+    const token = sessionCookie(request, staffCookie);
     const found = await staff.authenticate(token);
     request.staff = found && token ? { ...found, token } : null;
-
-    if (unsafe.has(request.method)) assertSameOrigin(request, publicUrl);
 
     if (access === 'public') {
       if (unsafe.has(request.method) && !sameSecret(submittedCsrf(request), request.cookies[preSessionCsrfCookie])) {

@@ -1,4 +1,7 @@
-import type { ErrorCode } from '../domain/errors.js';
+import type { FastifyRequest } from 'fastify';
+import { ZodError } from 'zod';
+import { type ErrorCode, isKiosqueError } from '../domain/errors.js';
+import { failedReadingBody } from './request-guard.js';
 
 /** The one place where an error code becomes an HTTP status. */
 export const errorStatus: Record<ErrorCode, number> = {
@@ -37,6 +40,8 @@ export const errorStatus: Record<ErrorCode, number> = {
   FORM_INVALID: 400,
   FORM_TOO_LARGE: 400,
   REQUEST_FORBIDDEN: 403,
+  REQUEST_MALFORMED: 400,
+  REQUEST_TOO_LONG: 414,
   STAFF_INPUT_INVALID: 400,
   STAFF_PASSWORD_WEAK: 400,
   STAFF_EMAIL_TAKEN: 409,
@@ -62,3 +67,46 @@ export const errorStatus: Record<ErrorCode, number> = {
   MEMBER_EMAIL_NOT_SENT: 503,
   INTERNAL: 500,
 };
+
+/** Fastify's (and its plugins') own request errors, by their permanent code. */
+const fastifyCodes: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'FORM_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'FORM_INVALID',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'FORM_INVALID',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'FORM_INVALID',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'FORM_INVALID',
+  FST_ERR_BAD_URL: 'REQUEST_MALFORMED',
+  FST_ERR_VALIDATION: 'FORM_INVALID',
+  FST_PARTS_LIMIT: 'FORM_TOO_LARGE',
+  FST_FILES_LIMIT: 'FORM_TOO_LARGE',
+  FST_FIELDS_LIMIT: 'FORM_TOO_LARGE',
+  FST_PROTO_VIOLATION: 'FORM_INVALID',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'FORM_INVALID',
+};
+
+/**
+ * The one mapping from anything thrown to what the client is told: a catalog code and its
+ * status. Every error handler (reader pages, admin pages and JSON API, webhooks) calls it, so a
+ * given error answers the same everywhere (issue 11: four copies answered 400 or 500 for the
+ * same cause). Only a genuine fault of ours is a 5xx: malformed input of any kind is a 4xx.
+ */
+export function errorOf(error: unknown, request?: FastifyRequest): { code: ErrorCode; status: number } {
+  let code = codeOf(error);
+  if (code === 'INTERNAL' && request && failedReadingBody(request)) code = 'FORM_INVALID';
+  return { code, status: errorStatus[code] };
+}
+
+function codeOf(error: unknown): ErrorCode {
+  if (isKiosqueError(error)) return error.code;
+  if (error instanceof ZodError) return 'FORM_INVALID';
+  // decodeURIComponent and friends: text that is not valid percent-encoded UTF-8.
+  if (error instanceof URIError) return 'REQUEST_MALFORMED';
+  if (typeof error !== 'object' || error === null) return 'INTERNAL';
+  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  if (typeof code === 'string' && code in fastifyCodes) return fastifyCodes[code] as ErrorCode;
+  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return 'INTERNAL';
+  if (statusCode === 404) return 'PAGE_NOT_FOUND';
+  if (statusCode === 413) return 'FORM_TOO_LARGE';
+  if (statusCode === 414 || statusCode === 431) return 'REQUEST_TOO_LONG';
+  return 'FORM_INVALID';
+}

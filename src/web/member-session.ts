@@ -1,12 +1,13 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sameSecret } from '../crypto/constant-time.js';
 import { KiosqueError } from '../domain/errors.js';
 import type { Member } from '../domain/members/member.js';
 import type { MemberService, MemberSession } from '../domain/members/member-service.js';
 import { memberSessionLifetimeMs } from '../domain/members/member-service.js';
+import { memberCookie, sessionCookie } from './request-identity.js';
 
-/** The reader's session cookie; its presence alone makes pages private and uncached (see server.ts). */
-export const memberCookie = 'kiosque_member';
+/** The reader's session cookie; its presence alone makes pages private and uncached (request-identity.ts). */
+export { memberCookie };
 /** Double-submit token of the sign-in confirmation form, used before a session exists. */
 export const memberFormCookie = 'kiosque_member_form';
 
@@ -22,20 +23,13 @@ const resolved = new WeakMap<FastifyRequest, Promise<SignedInMember | null>>();
 export function currentMember(request: FastifyRequest, members: MemberService): Promise<SignedInMember | null> {
   let found = resolved.get(request);
   if (!found) {
-    const token = request.cookies[memberCookie];
+    const token = sessionCookie(request, memberCookie);
     found = token
       ? members.authenticate(token).then((result) => (result ? { ...result, token } : null))
       : Promise.resolve(null);
     resolved.set(request, found);
   }
   return found;
-}
-
-export function sameSecret(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b) return false;
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 /** Every state change a signed-in reader makes carries their session's CSRF token. */

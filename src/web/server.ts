@@ -11,7 +11,7 @@ import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { ReadingService } from '../domain/articles/reading-service.js';
 import type { Clock } from '../domain/clock.js';
-import { type ErrorCode, isKiosqueError, KiosqueError } from '../domain/errors.js';
+import { KiosqueError } from '../domain/errors.js';
 import type { FeedService } from '../domain/feeds/feed-service.js';
 import { negotiateLanguage, type Translator } from '../domain/i18n/translator.js';
 import type { NewsletterService } from '../domain/newsletter/newsletter-service.js';
@@ -19,8 +19,11 @@ import type { SearchService } from '../domain/search/search-service.js';
 import type { SitemapService } from '../domain/sitemaps/sitemap-service.js';
 import type { ImageVariants } from '../media/image-variants.js';
 import type { AdminAccess } from './admin-guard.js';
-import { errorStatus } from './error-status.js';
+import { errorOf } from './error-status.js';
 import type { CachedPage, PageCache } from './page-cache.js';
+import { registerRequestGuard } from './request-guard.js';
+import { isAnonymous } from './request-identity.js';
+import { addVary, registerResponseBaseline } from './response-baseline.js';
 import { type AdminDependencies, registerAdminRoutes } from './routes/admin-routes.js';
 import { registerFeedRoutes } from './routes/feed-routes.js';
 import { registerMediaRoutes } from './routes/media-routes.js';
@@ -31,6 +34,7 @@ import { registerPreviewRoutes } from './routes/preview-routes.js';
 import { registerSearchRoutes } from './routes/search-routes.js';
 import { registerSiteRoutes } from './routes/site-routes.js';
 import { registerSitemapRoutes } from './routes/sitemap-routes.js';
+import { registerSameOriginCheck } from './same-origin.js';
 import { encodedEtag, etagMatches, pickEncoding, type StaticAsset } from './static-assets.js';
 import { MessagePage } from './views/pages.js';
 import type { SiteContext } from './views/site-context.js';
@@ -73,11 +77,14 @@ export const pageSecurityHeaders = {
   'cross-origin-opener-policy': 'same-origin',
 };
 
-/** Cookies that mark a signed-in reader or staff member: their pages are personal, never cached. */
-export const sessionCookieNames = ['kiosque_staff', 'kiosque_member'];
-
 /** Anonymous pages may be kept by shared caches briefly and served stale while they refetch. */
 const anonymousCacheControl = 'public, max-age=0, s-maxage=30, stale-while-revalidate=300';
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  crossOrigin?: string;
+}
 
 export interface AdminRouteInfo {
   method: string;
@@ -88,8 +95,11 @@ export interface AdminRouteInfo {
 declare module 'fastify' {
   interface FastifyInstance {
     adminRoutes: AdminRouteInfo[];
-    /** Every route's method and URL pattern: the paywall leak test requests each one. */
-    routeList: { method: string; url: string }[];
+    /**
+     * Every route's method and URL pattern, and why it accepts other sites' posts if it does: the
+     * paywall leak test and the generated suites of issue 11 walk it.
+     */
+    routeList: RouteInfo[];
   }
 }
 
@@ -110,6 +120,9 @@ export interface PageRender {
 
 /** Builds the web layer: routes, error pages in the reader's language, static assets. */
 export async function createServer(deps: WebDependencies): Promise<FastifyInstance> {
+  // Set once the renderer exists: Fastify's own refusals before routing (a URL it cannot decode)
+  // become the same localized error pages as everything else.
+  let renderer: PageRenderer | undefined;
   const app = Fastify({
     loggerInstance: deps.logger,
     // One log line per request costs more than serving a cached page; errors are still logged.
@@ -117,20 +130,33 @@ export async function createServer(deps: WebDependencies): Promise<FastifyInstan
     bodyLimit: 64 * 1024,
     // URLs with longer segments are hostile or broken; refuse them before any work.
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: (error, request, reply) => {
+      const fallback = reply as unknown as FastifyReply;
+      if (renderer) return renderer.sendError(request as FastifyRequest, fallback, error);
+      return fallback.status(errorOf(error).status).send();
+    },
     return503OnClosing: true,
   });
   await app.register(formbody);
   await app.register(cookie);
   app.decorateRequest('staff', null);
+  // Before any route: what every request must be and every response carries (decisions 0012, 0013).
+  registerResponseBaseline(app, { publicUrl: deps.site.publicUrl });
+  registerRequestGuard(app);
+  registerSameOriginCheck(app, deps.site.publicUrl);
 
   const web = createPageRenderer(deps);
+  renderer = web;
   // Every admin route, with the access rule it declares: the role matrix test walks this list.
   const adminRoutes: AdminRouteInfo[] = [];
   app.decorate('adminRoutes', adminRoutes);
-  const routeList: { method: string; url: string }[] = [];
+  const routeList: RouteInfo[] = [];
   app.decorate('routeList', routeList);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routeList.push({ method, url: route.url });
+    const crossOrigin = route.config?.crossOrigin;
+    for (const method of [route.method].flat()) {
+      routeList.push({ method, url: route.url, ...(crossOrigin ? { crossOrigin } : {}) });
+    }
     if (!route.url?.startsWith('/admin')) return;
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') adminRoutes.push({ method, url: route.url, access: route.config?.access });
@@ -201,11 +227,6 @@ function createPageRenderer(deps: WebDependencies) {
       .send(`<!DOCTYPE html>${renderToString(node)}`);
   }
 
-  function isAnonymous(request: FastifyRequest): boolean {
-    const cookie = request.headers.cookie;
-    return cookie === undefined || !sessionCookieNames.some((name) => cookie.includes(`${name}=`));
-  }
-
   function toRendered(render: PageRender) {
     return {
       contentType: render.contentType ?? 'text/html; charset=utf-8',
@@ -218,8 +239,10 @@ function createPageRenderer(deps: WebDependencies) {
     reply
       .headers(pageSecurityHeaders)
       .header('content-type', page.contentType)
-      .header('cache-control', anonymousCacheControl)
-      .header('vary', 'accept-encoding');
+      .header('cache-control', anonymousCacheControl);
+    // A session cookie makes the same URL a private page: shared caches must key on it.
+    addVary(reply, 'accept-encoding');
+    addVary(reply, 'cookie');
     const encoding = pickEncoding(request.headers['accept-encoding']);
     const sent = encoding === 'br' && page.brotli ? 'br' : encoding === 'identity' ? 'identity' : 'gzip';
     reply.header('etag', encodedEtag(page.hash, sent));
@@ -262,8 +285,7 @@ function createPageRenderer(deps: WebDependencies) {
   }
 
   async function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
-    const code = errorCodeOf(error);
-    const status = errorStatus[code];
+    const { code, status } = errorOf(error, request);
     if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
     const language = languageOf(request);
     let page: SiteContext;
@@ -294,17 +316,6 @@ function createPageRenderer(deps: WebDependencies) {
   return { translator, languageOf, context, sendHtml, sendPage, sendError };
 }
 
-/** Maps anything thrown to a catalog code, including Fastify's own request errors. */
-function errorCodeOf(error: unknown): ErrorCode {
-  if (isKiosqueError(error)) return error.code;
-  const fastifyCode = (error as { code?: string } | null)?.code;
-  const statusCode = (error as { statusCode?: number } | null)?.statusCode;
-  if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'FORM_TOO_LARGE';
-  if (statusCode === 404) return 'PAGE_NOT_FOUND';
-  if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) return 'FORM_INVALID';
-  return 'INTERNAL';
-}
-
 function registerAssetRoutes(app: FastifyInstance, assets: Map<string, StaticAsset>) {
   const byUrl = new Map([...assets.values()].map((asset) => [asset.url, asset]));
   app.get('/assets/:file', async (request, reply) => {
@@ -315,8 +326,7 @@ function registerAssetRoutes(app: FastifyInstance, assets: Map<string, StaticAss
       .header('content-type', asset.contentType)
       .header('cache-control', 'public, max-age=31536000, immutable')
       .header('etag', encodedEtag(asset.hash, encoding))
-      .header('vary', 'accept-encoding')
-      .header('x-content-type-options', 'nosniff');
+      .header('vary', 'accept-encoding');
     if (etagMatches(request.headers['if-none-match'], asset.hash)) return reply.status(304).send();
     if (encoding !== 'identity') reply.header('content-encoding', encoding);
     return reply.send(encoding === 'br' ? asset.brotli : encoding === 'gzip' ? asset.gzip : asset.identity);

@@ -47,15 +47,43 @@ export function encodedEtag(hash: string, encoding: 'br' | 'gzip' | 'identity'):
   return `"${hash}${encoding === 'br' ? '-br' : encoding === 'gzip' ? '-gz' : ''}"`;
 }
 
-/** If-None-Match matches when it names any encoding of this content: the reader has it already. */
+/**
+ * Whether an If-None-Match header (RFC 9110 §13.1.2) names a representation of this content: `*`
+ * matches any current one; otherwise each entity tag of the list is compared weakly (a `W/`
+ * prefix is ignored) with this content's tag in any encoding: the reader has it already.
+ */
 export function etagMatches(ifNoneMatch: string | undefined, hash: string): boolean {
-  return ifNoneMatch !== undefined && (ifNoneMatch.includes(`"${hash}"`) || ifNoneMatch.includes(`"${hash}-`));
+  if (ifNoneMatch === undefined) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  const ours = new Set([hash, `${hash}-gz`, `${hash}-br`]);
+  // Entity tags are quoted and may contain commas: read them as quoted strings, not split on commas.
+  for (const match of ifNoneMatch.matchAll(/(?:W\/)?"([^"]*)"/g)) {
+    if (ours.has(match[1] as string)) return true;
+  }
+  return false;
 }
 
-/** Which pre-compressed body to send for an Accept-Encoding header. */
+/** The encodings an Accept-Encoding header accepts, each with its weight; `q=0` refuses one. */
+function acceptedEncodings(acceptEncoding: string): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const item of acceptEncoding.split(',')) {
+    const [name, ...params] = item.trim().toLowerCase().split(';');
+    if (!name) continue;
+    const q = params.map((param) => /^\s*q\s*=\s*([0-9.]+)\s*$/.exec(param)?.[1]).find((value) => value !== undefined);
+    const weight = q === undefined ? 1 : Number(q);
+    weights.set(name, Number.isFinite(weight) ? weight : 0);
+  }
+  return weights;
+}
+
+/** Which pre-compressed body to send for an Accept-Encoding header (its `q=0` refusals honoured). */
 export function pickEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' | 'identity' {
   if (!acceptEncoding) return 'identity';
-  if (/\bbr\b/.test(acceptEncoding)) return 'br';
-  if (/\bgzip\b/.test(acceptEncoding)) return 'gzip';
+  const weights = acceptedEncodings(acceptEncoding);
+  const weight = (name: string) => weights.get(name) ?? (weights.has('*') ? (weights.get('*') as number) : 0);
+  const br = weight('br');
+  const gzip = Math.max(weight('gzip'), weights.get('x-gzip') ?? 0);
+  if (br > 0 && br >= gzip) return 'br';
+  if (gzip > 0) return 'gzip';
   return 'identity';
 }

@@ -12,12 +12,12 @@ import {
 import { hasPermission } from '../../domain/staff/roles.js';
 import type { StaffService } from '../../domain/staff/staff-service.js';
 import { staffCookie } from '../admin-guard.js';
-import { errorStatus } from '../error-status.js';
+import { errorOf } from '../error-status.js';
+import { sessionCookie } from '../request-identity.js';
 import type { WebDependencies } from '../server.js';
 import { MediaLibraryPage, type MediaNotice, thumbnailUrl } from '../views/admin-media.js';
 import type { AdminContext } from '../views/admin-views.js';
 import { imageUrl, largestWidth } from '../views/components.js';
-import { assertSameOrigin } from './newsletter-routes.js';
 
 /** What the media routes borrow from the admin: the page context and the way pages are sent. */
 export interface AdminPages {
@@ -151,12 +151,11 @@ export function registerAdminMediaRoutes(
     // announced size fit. A stranger's 20 MB is refused without being received.
     library.addHook('onRequest', async (request) => {
       if (request.method !== 'POST') return;
-      const token = request.cookies[staffCookie];
+      const token = sessionCookie(request, staffCookie);
       const found = await admin.staff.authenticate(token);
       if (!found || !token) throw new KiosqueError('SIGNIN_REQUIRED');
       // Known now, so refusals below speak the member's language; the guard checks everything again.
       request.staff = { ...found, token };
-      assertSameOrigin(request, deps.site.publicUrl);
       const access = request.routeOptions.config.access;
       if (access && access !== 'public' && !hasPermission(found.user.role, access)) {
         throw new KiosqueError('ACCESS_DENIED');
@@ -266,7 +265,7 @@ export function registerAdminMediaRoutes(
             request,
             reply,
             { notice: { kind: 'error', code: error.code, values: messageValues(error) } },
-            errorStatus[error.code],
+            errorOf(error).status,
           );
         }
       },

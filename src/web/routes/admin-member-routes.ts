@@ -81,7 +81,6 @@ export function registerAdminMemberRoutes(
     return reply
       .header('cache-control', 'private, no-store')
       .header('content-disposition', `attachment; filename="members-${now.toISOString().slice(0, 10)}.csv"`)
-      .header('x-content-type-options', 'nosniff')
       .type('text/csv; charset=utf-8')
       .send(`\uFEFF${membersToCsv(items, now)}`);
   });

@@ -16,7 +16,7 @@ import { assignableRoles, isRole } from '../../domain/staff/roles.js';
 import type { StaffService } from '../../domain/staff/staff-service.js';
 import { sessionLifetimeMs } from '../../domain/staff/staff-service.js';
 import { type AdminAccess, createAdminGuard, preSessionCsrfCookie, staffCookie } from '../admin-guard.js';
-import { errorStatus } from '../error-status.js';
+import { errorOf } from '../error-status.js';
 import type { WebDependencies } from '../server.js';
 import { pageSecurityHeaders } from '../server.js';
 import {
@@ -136,18 +136,10 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
     context(request, reply).t.t(`error.${code}`, messageValues(error));
 
   app.register(async (scope) => {
-    scope.addHook('preHandler', createAdminGuard(admin.staff, site.publicUrl));
+    scope.addHook('preHandler', createAdminGuard(admin.staff));
 
     scope.setErrorHandler(async (error, request, reply) => {
-      const code: ErrorCode = isKiosqueError(error)
-        ? error.code
-        : (error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-          ? 'FORM_TOO_LARGE'
-          : (error as { statusCode?: number }).statusCode === 400 ||
-              (error as { statusCode?: number }).statusCode === 415
-            ? 'FORM_INVALID'
-            : 'INTERNAL';
-      const status = errorStatus[code];
+      const { code, status } = errorOf(error, request);
       if (status >= 500) request.log.error({ err: error, url: request.url }, 'admin request failed');
       const text = message(request, reply, code, error);
       if (request.url.startsWith('/admin/api/'))
@@ -314,7 +306,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
       } catch (error) {
         if (isKiosqueError(error) && (error.code === 'LOGIN_FAILED' || error.code === 'LOGIN_THROTTLED')) {
           const ctx = context(request, reply);
-          const status = errorStatus[error.code];
+          const status = errorOf(error).status;
           return send(
             reply,
             LoginPage({
@@ -354,8 +346,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
       const language = String(request.body?.language ?? '');
       if (!request.staff) throw new KiosqueError('SIGNIN_REQUIRED');
       await admin.staff.setLanguage(request.staff.user.id, language);
-      const back = String(request.headers.referer ?? '');
-      return reply.redirect(back.includes('/admin') ? new URL(back).pathname : '/admin', 303);
+      return reply.redirect(adminPathOf(request.headers.referer), 303);
     });
 
     async function staffPage(
@@ -392,7 +383,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
             request,
             reply,
             { notice: { kind: 'error', text: ctx.t.t(`error.${error.code}`) } },
-            errorStatus[error.code],
+            errorOf(error).status,
           );
         }
         throw error;
@@ -442,4 +433,19 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
 /** Only a path inside the admin may be a post-sign-in destination (no open redirect). */
 function safeNext(next: string | undefined): string {
   return next && /^\/admin(\/[\w\-/?=&%.]*)?$/.test(next) && !next.startsWith('//') ? next : '';
+}
+
+/**
+ * The admin page a Referer names, to go back to after a change; `/admin` when it names none or
+ * cannot be read (issue 11: a malformed Referer made this a 500). Only the path is kept, so the
+ * redirect never leaves the site.
+ */
+function adminPathOf(referer: string | undefined): string {
+  if (!referer) return '/admin';
+  try {
+    const { pathname } = new URL(referer);
+    return pathname === '/admin' || pathname.startsWith('/admin/') ? pathname : '/admin';
+  } catch {
+    return '/admin';
+  }
 }

@@ -13,7 +13,7 @@ import { hasPermission } from '../../domain/staff/roles.js';
 import type { StaffService, StaffUser } from '../../domain/staff/staff-service.js';
 import { instantOfWallClock, wallClock } from '../../domain/time-zone.js';
 import type { AdminAccess } from '../admin-guard.js';
-import { errorStatus } from '../error-status.js';
+import { errorOf } from '../error-status.js';
 import type { WebDependencies } from '../server.js';
 import {
   type ConflictProps,
@@ -510,7 +510,7 @@ export function registerStoryRoutes(
           expectedRevision: revisionOf(fields),
           error: describeError(t, error),
         },
-        errorStatus[error.code],
+        errorOf(error).status,
       );
     }
     throw error;
@@ -537,7 +537,7 @@ export function registerStoryRoutes(
     } catch (error) {
       if (isKiosqueError(error) && formErrors.has(error.code)) {
         const t = pages.context(request, reply).t;
-        return newStoryPage(request, reply, normalizedDraft(fields), describeError(t, error), errorStatus[error.code]);
+        return newStoryPage(request, reply, normalizedDraft(fields), describeError(t, error), errorOf(error).status);
       }
       throw error;
     }
@@ -620,7 +620,7 @@ export function registerStoryRoutes(
           if (isKiosqueError(error) && (formErrors.has(error.code) || error.code === 'ARTICLE_REVISION_CONFLICT')) {
             const t = pages.context(request, reply).t;
             const { record } = await editor.open(actor, id);
-            return editorPage(request, reply, record, { error: describeError(t, error) }, errorStatus[error.code]);
+            return editorPage(request, reply, record, { error: describeError(t, error) }, errorOf(error).status);
           }
           throw error;
         }
@@ -635,7 +635,7 @@ export function registerStoryRoutes(
     if (isKiosqueError(error) && formErrors.has(error.code)) {
       const t = pages.context(request, reply).t;
       const { record } = await editor.open(actorOf(request), id);
-      return editorPage(request, reply, record, { error: describeError(t, error) }, errorStatus[error.code]);
+      return editorPage(request, reply, record, { error: describeError(t, error) }, errorOf(error).status);
     }
     throw error;
   }
@@ -746,7 +746,7 @@ export function registerStoryRoutes(
       } catch (error) {
         if (isKiosqueError(error) && (formErrors.has(error.code) || error.code === 'ARTICLE_REVISION_CONFLICT')) {
           const t = pages.context(request, reply).t;
-          return revisionsPage(request, reply, id, describeError(t, error).message, errorStatus[error.code]);
+          return revisionsPage(request, reply, id, describeError(t, error).message, errorOf(error).status);
         }
         throw error;
       }
@@ -759,7 +759,7 @@ export function registerStoryRoutes(
   function apiError(reply: FastifyReply, t: Translator, error: KiosqueError) {
     const { message, fields } = describeError(t, error);
     return reply
-      .status(errorStatus[error.code])
+      .status(errorOf(error).status)
       .header('cache-control', 'no-store')
       .send({ code: error.code, message, fields });
   }

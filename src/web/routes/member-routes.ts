@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { z } from 'zod';
+import { sameSecret } from '../../crypto/constant-time.js';
 import { isKiosqueError, KiosqueError } from '../../domain/errors.js';
 import { tierOf } from '../../domain/members/member.js';
 import { type MemberService, type NewsletterDirectory, safeNextPath } from '../../domain/members/member-service.js';
@@ -14,7 +15,6 @@ import {
   memberCookie,
   memberFormCookie,
   type SignedInMember,
-  sameSecret,
   setMemberCookie,
 } from '../member-session.js';
 import { type PageRenderer, pageSecurityHeaders, type WebDependencies } from '../server.js';
@@ -27,7 +27,6 @@ import {
   VerifyPage,
 } from '../views/member-pages.js';
 import { MessagePage } from '../views/pages.js';
-import { assertSameOrigin } from './newsletter-routes.js';
 
 type LangParams = { lang: string };
 
@@ -77,9 +76,8 @@ export function registerMemberRoutes(app: FastifyInstance, deps: WebDependencies
     return signedIn;
   }
 
-  /** A state change: same-site form post, from a signed-in reader, with their CSRF token. */
+  /** A state change from a signed-in reader, with their CSRF token (same-origin is checked for every post: same-origin.ts). */
   async function memberPost(request: FastifyRequest): Promise<SignedInMember> {
-    assertSameOrigin(request, site.publicUrl);
     const signedIn = await requireMember(request);
     assertMemberCsrf(request, signedIn);
     return signedIn;
@@ -89,7 +87,9 @@ export function registerMemberRoutes(app: FastifyInstance, deps: WebDependencies
     const signedIn = await currentMember(request, members);
     const page = await web.context(lang);
     if (!signedIn) {
-      const next = safeNextPath((request.query as { next?: string }).next, site.languages);
+      // A repeated `next` arrives as an array: only a single string is a place to go back to.
+      const asked = (request.query as { next?: unknown }).next;
+      const next = safeNextPath(typeof asked === 'string' ? asked : undefined, site.languages);
       // A stale cookie is dropped, so the reader's next pages come from the cache again.
       if (request.cookies[memberCookie]) reply.clearCookie(memberCookie, { path: '/' });
       return sendPrivate(reply, SignInPage({ site: page, next }));
@@ -142,7 +142,6 @@ export function registerMemberRoutes(app: FastifyInstance, deps: WebDependencies
 
   app.post<{ Params: LangParams }>('/:lang/account/signin', { bodyLimit: 8 * 1024 }, async (request, reply) => {
     const lang = language(request.params.lang);
-    assertSameOrigin(request, site.publicUrl);
     const form = signInForm.safeParse(request.body);
     if (!form.success) throw new KiosqueError('FORM_INVALID');
     try {
@@ -181,9 +180,10 @@ export function registerMemberRoutes(app: FastifyInstance, deps: WebDependencies
       reply.setCookie(memberFormCookie, csrf, { path: `/${lang}/account`, httpOnly: true, sameSite: 'strict', secure });
       const page = await web.context(lang);
       const node = VerifyPage({ site: page, token, next: safeNextPath(request.query.next, site.languages), csrf });
-      // The token is in this page's URL: it must not travel on in a Referer header.
+      // The token is in this page's URL: a Referer may carry the site's origin, never the path.
+      // (Not `no-referrer`: browsers then post this page's form with `Origin: null`, issue 11.)
       return reply
-        .headers({ ...pageSecurityHeaders, 'referrer-policy': 'no-referrer', 'cache-control': 'private, no-store' })
+        .headers({ ...pageSecurityHeaders, 'referrer-policy': 'strict-origin', 'cache-control': 'private, no-store' })
         .type('text/html; charset=utf-8')
         .send(`<!DOCTYPE html>${renderToString(node)}`);
     },
@@ -191,10 +191,13 @@ export function registerMemberRoutes(app: FastifyInstance, deps: WebDependencies
 
   app.post<{ Params: LangParams }>('/:lang/account/verify', { bodyLimit: 8 * 1024 }, async (request, reply) => {
     const lang = language(request.params.lang);
-    assertSameOrigin(request, site.publicUrl);
+    // The token first: a post without this page's token is refused as such, whatever else it holds.
+    const submitted = (request.body as { _csrf?: unknown } | undefined)?._csrf;
+    if (!sameSecret(typeof submitted === 'string' ? submitted : undefined, request.cookies[memberFormCookie])) {
+      throw new KiosqueError('CSRF_INVALID');
+    }
     const form = verifyForm.safeParse(request.body);
     if (!form.success) throw new KiosqueError('FORM_INVALID');
-    if (!sameSecret(form.data._csrf, request.cookies[memberFormCookie])) throw new KiosqueError('CSRF_INVALID');
     const { session } = await members.signInWithLink(form.data.token);
     setMemberCookie(reply, session.token, secure);
     reply.clearCookie(memberFormCookie, { path: `/${lang}/account` });
@@ -217,7 +220,6 @@ export function registerMemberRoutes(app: FastifyInstance, deps: WebDependencies
     return reply
       .header('cache-control', 'private, no-store')
       .header('content-disposition', `attachment; filename="account-${day}.json"`)
-      .header('x-content-type-options', 'nosniff')
       .type('application/json; charset=utf-8')
       .send(JSON.stringify(data, null, 2));
   });

@@ -5,7 +5,7 @@ import type { StoryLister } from '../../domain/articles/story-list.js';
 import { isKiosqueError, KiosqueError } from '../../domain/errors.js';
 import type { NewsletterActor, NewsletterService } from '../../domain/newsletter/newsletter-service.js';
 import type { AdminAccess } from '../admin-guard.js';
-import { errorStatus } from '../error-status.js';
+import { errorOf } from '../error-status.js';
 import type { AdminContext } from '../views/admin-views.js';
 import {
   type AdminNotice,
@@ -112,7 +112,7 @@ export function registerNewsletterAdminRoutes(scope: AdminScope): void {
             ...options,
             notice: { kind: 'error', text: t.t(`error.${error.code}`) },
           }),
-          errorStatus[error.code],
+          errorOf(error).status,
         );
       }
       throw error;

@@ -1,8 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { sameSecret } from '../../crypto/constant-time.js';
 import { isKiosqueError, KiosqueError } from '../../domain/errors.js';
-import { errorStatus } from '../error-status.js';
+import { errorOf } from '../error-status.js';
 import type { PageRenderer, WebDependencies } from '../server.js';
 import { NewsletterActionPage } from '../views/newsletter-pages.js';
 import { MessagePage, NewsletterPage } from '../views/pages.js';
@@ -12,26 +12,6 @@ const signupForm = z.object({
   email: z.string().max(1000),
   source: z.string().max(500).optional(),
 });
-
-/**
- * A form post from a page of another site is refused: the browser says where it came from. The
- * origin may be the Host asked for, or the site's public URL: a reverse proxy often forwards
- * under its own Host (nginx sends the upstream's by default), while the browser names the public one.
- */
-export function assertSameOrigin(request: FastifyRequest, publicUrl: string): void {
-  if (request.headers['sec-fetch-site'] === 'cross-site') throw new KiosqueError('REQUEST_FORBIDDEN');
-  const origin = request.headers.origin;
-  if (origin === undefined || origin === 'null') return;
-  let from: URL;
-  try {
-    from = new URL(origin);
-  } catch {
-    throw new KiosqueError('REQUEST_FORBIDDEN');
-  }
-  if (from.host !== request.headers.host && from.origin !== new URL(publicUrl).origin) {
-    throw new KiosqueError('REQUEST_FORBIDDEN');
-  }
-}
 
 /** The signup form is an HTML form: a JSON, multipart or text body is not what the page sends. */
 function isUrlEncodedForm(request: FastifyRequest): boolean {
@@ -52,12 +32,6 @@ const mailEvents = z.union([
   z.array(mailEvent).max(1000),
   z.object({ events: z.array(mailEvent).max(1000) }),
 ]);
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 const origin = (request: FastifyRequest) => ({
   ip: request.ip,
@@ -97,7 +71,6 @@ export function registerNewsletterRoutes(app: FastifyInstance, deps: WebDependen
 
   app.post<{ Params: LangParams }>('/:lang/newsletter', { bodyLimit: 8 * 1024 }, async (request, reply) => {
     const lang = language(request.params.lang);
-    assertSameOrigin(request, site.publicUrl);
     if (!isUrlEncodedForm(request)) throw new KiosqueError('FORM_INVALID');
     const form = signupForm.safeParse(request.body);
     if (!form.success) throw new KiosqueError('FORM_INVALID');
@@ -152,7 +125,6 @@ export function registerNewsletterRoutes(app: FastifyInstance, deps: WebDependen
 
   app.post<TokenRequest>('/:lang/newsletter/confirm', { bodyLimit: 8 * 1024 }, async (request, reply) => {
     const lang = language(request.params.lang);
-    assertSameOrigin(request, site.publicUrl);
     const { email, list } = await newsletter.confirm(token(request), origin(request));
     const page = await web.context(lang);
     personal(reply);
@@ -194,7 +166,10 @@ export function registerNewsletterRoutes(app: FastifyInstance, deps: WebDependen
       payload.on('end', () => done(null, undefined));
       payload.on('error', (error) => done(error, undefined));
     });
-    scope.post<TokenRequest>('/:lang/newsletter/unsubscribe', async (request, reply) => {
+    const oneClick = {
+      crossOrigin: 'RFC 8058 one-click unsubscribe: mail providers post it; the signed token is the proof',
+    };
+    scope.post<TokenRequest>('/:lang/newsletter/unsubscribe', { config: oneClick }, async (request, reply) => {
       const lang = language(request.params.lang);
       const { email, list } = await newsletter.unsubscribe(token(request), origin(request));
       const page = await web.context(lang);
@@ -215,7 +190,6 @@ export function registerNewsletterRoutes(app: FastifyInstance, deps: WebDependen
     const data = await newsletter.exportByLink(token(request));
     return reply
       .header('cache-control', 'no-store')
-      .header('x-content-type-options', 'nosniff')
       .header('content-disposition', 'attachment; filename="newsletter-data.json"')
       .type('application/json; charset=utf-8')
       .send(JSON.stringify(data, null, 2));
@@ -225,16 +199,12 @@ export function registerNewsletterRoutes(app: FastifyInstance, deps: WebDependen
     '/webhooks/mail',
     {
       bodyLimit: 256 * 1024,
+      config: { crossOrigin: 'called by the mail provider’s servers, authenticated by a bearer secret' },
       // A machine calls this: answers are JSON, with the catalog code.
       errorHandler: (error, request, reply) => {
-        const statusCode = (error as { statusCode?: number }).statusCode;
-        const code = isKiosqueError(error)
-          ? error.code
-          : error instanceof z.ZodError || (statusCode !== undefined && statusCode < 500)
-            ? 'FORM_INVALID'
-            : 'INTERNAL';
-        if (code === 'INTERNAL') request.log.error({ err: error }, 'mail webhook failed');
-        reply.status(errorStatus[code]).header('cache-control', 'no-store').send({ code });
+        const { code, status } = errorOf(error, request);
+        if (status >= 500) request.log.error({ err: error }, 'mail webhook failed');
+        reply.status(status).header('cache-control', 'no-store').send({ code });
       },
     },
     async (request, reply) => {

@@ -2,19 +2,18 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import { z } from 'zod';
 import type { Article } from '../../domain/articles/article.js';
-import { isKiosqueError, KiosqueError } from '../../domain/errors.js';
+import { KiosqueError } from '../../domain/errors.js';
 import { plans } from '../../domain/members/member.js';
 import { anonymousMeterCookie } from '../../domain/paywall/anonymous-meter.js';
 import { gateArticle } from '../../domain/paywall/paywall-service.js';
 import { dependency } from '../cache-invalidation.js';
-import { errorStatus } from '../error-status.js';
+import { errorOf } from '../error-status.js';
 import { assertMemberCsrf, currentMember } from '../member-session.js';
 import type { PageRenderer, WebDependencies } from '../server.js';
 import { accountPaths, PricingPage, WelcomePage } from '../views/member-pages.js';
 import { ArticlePage } from '../views/pages.js';
 import { MeteredNotice, Paywall } from '../views/paywall.js';
 import { paths, type SiteContext } from '../views/site-context.js';
-import { assertSameOrigin } from './newsletter-routes.js';
 
 type LangParams = { lang: string };
 
@@ -85,7 +84,6 @@ export function registerPaywallRoutes(app: FastifyInstance, deps: WebDependencie
 
   app.post<{ Params: LangParams }>('/:lang/subscribe/checkout', { bodyLimit: 8 * 1024 }, async (request, reply) => {
     const lang = language(request.params.lang);
-    assertSameOrigin(request, site.publicUrl);
     const signedIn = await currentMember(request, members);
     if (!signedIn) {
       return reply.redirect(`${accountPaths.account(lang)}?next=${encodeURIComponent(paths.subscribe(lang))}`, 303);
@@ -150,12 +148,12 @@ export function registerPaywallRoutes(app: FastifyInstance, deps: WebDependencie
       done(null, body),
     );
     scope.setErrorHandler(async (error, request, reply) => {
-      const code = isKiosqueError(error) ? error.code : 'INTERNAL';
-      const status = errorStatus[code];
+      const { code, status } = errorOf(error, request);
       if (status >= 500) request.log.error({ err: error }, 'stripe webhook failed');
       return reply.status(status).header('cache-control', 'no-store').send({ code });
     });
-    scope.post('/stripe/webhook', async (request, reply) => {
+    const fromStripe = { crossOrigin: 'called by Stripe’s servers, authenticated by its signature' };
+    scope.post('/stripe/webhook', { config: fromStripe }, async (request, reply) => {
       const verify = deps.audience.webhook;
       if (!verify) throw new KiosqueError('SUBSCRIPTIONS_CLOSED');
       const signature = request.headers['stripe-signature'];
