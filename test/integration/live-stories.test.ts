@@ -100,6 +100,10 @@ describe.each(databaseKinds(inject('postgresAvailable')))('live stories on $kind
         expect((await anonymous(page)).body).toContain('trois nouvelles villes');
         expect((await anonymous('/fr/feed.json')).body).toContain('trois nouvelles villes');
 
+        const sitemaps = ['/sitemap.xml', '/sitemaps/fr-1.xml', '/sitemaps/news-fr.xml'];
+        const sitemapsBefore = await Promise.all(sitemaps.map(async (url) => (await anonymous(url)).body));
+        expect(sitemapsBefore[2]).toContain(slug);
+
         const halfTyped = 'Le réseau serait étendu à';
         const saved = await autosave(
           editor,
@@ -117,6 +121,8 @@ describe.each(databaseKinds(inject('postgresAvailable')))('live stories on $kind
         }
         expect((await anonymous(page)).body).toContain('trois nouvelles villes');
         expect((await anonymous('/fr/search?q=zanzibarique')).body).not.toContain(`/fr/${slug}`);
+        // The sitemaps (their lastmod included) do not move either: nothing readers see changed.
+        expect(await Promise.all(sitemaps.map(async (url) => (await anonymous(url)).body))).toEqual(sitemapsBefore);
         expect((await story(id)).bodyMarkdown).toBe('Le réseau sera étendu à trois nouvelles villes en 2027.');
 
         // The newsroom sees it: the editor says so, the list marks it, the revisions list it.
