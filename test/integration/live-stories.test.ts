@@ -330,6 +330,8 @@ describe.each(databaseKinds(inject('postgresAvailable')))('live stories on $kind
       expect(text).toContain('votre rôle ne permet pas de créer des rubriques');
       expect(text).toContain('« Rubrique fantôme »');
       expect(text).toContain(`Le texte que je garde ${kind}`);
+      // The refused name is given back in its field, marked invalid.
+      expect(text).toMatch(/id="f-new-section"[^>]*value="Rubrique fantôme"[^>]*aria-invalid="true"/);
       expect(await sectionsNamed('rubrique-fantome')).toEqual([]);
       expect((await anonymous('/fr/')).body).not.toContain('Rubrique fantôme');
 
@@ -346,6 +348,14 @@ describe.each(databaseKinds(inject('postgresAvailable')))('live stories on $kind
       expect(tagged.json().message).toContain('« Étiquette inventée »');
       expect(await tagsNamed('etiquette-inventee')).toEqual([]);
       expect((await story(id)).revision).toBe(revision);
+
+      // The form offers a new-section field, and says new tags are made, only to those who may.
+      const ownPage = decodeEntities((await get(`/admin/stories/${id}`, contributor)).body);
+      expect(ownPage).not.toContain('id="f-new-section"');
+      expect(ownPage).toContain('choisissez parmi les mots-clés existants');
+      const editorsPage = decodeEntities((await get(`/admin/stories/${id}`, editor)).body);
+      expect(editorsPage).toContain('id="f-new-section"');
+      expect(editorsPage).not.toContain('choisissez parmi les mots-clés existants');
     });
 
     it.skipIf(skip)('creates nothing when the save naming a new section is refused', async () => {
