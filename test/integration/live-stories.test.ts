@@ -100,6 +100,10 @@ describe.each(databaseKinds(inject('postgresAvailable')))('live stories on $kind
         expect((await anonymous(page)).body).toContain('trois nouvelles villes');
         expect((await anonymous('/fr/feed.json')).body).toContain('trois nouvelles villes');
 
+        const sitemaps = ['/sitemap.xml', '/sitemaps/fr-1.xml', '/sitemaps/news-fr.xml'];
+        const sitemapsBefore = await Promise.all(sitemaps.map(async (url) => (await anonymous(url)).body));
+        expect(sitemapsBefore[2]).toContain(slug);
+
         const halfTyped = 'Le réseau serait étendu à';
         const saved = await autosave(
           editor,
@@ -117,6 +121,8 @@ describe.each(databaseKinds(inject('postgresAvailable')))('live stories on $kind
         }
         expect((await anonymous(page)).body).toContain('trois nouvelles villes');
         expect((await anonymous('/fr/search?q=zanzibarique')).body).not.toContain(`/fr/${slug}`);
+        // The sitemaps (their lastmod included) do not move either: nothing readers see changed.
+        expect(await Promise.all(sitemaps.map(async (url) => (await anonymous(url)).body))).toEqual(sitemapsBefore);
         expect((await story(id)).bodyMarkdown).toBe('Le réseau sera étendu à trois nouvelles villes en 2027.');
 
         // The newsroom sees it: the editor says so, the list marks it, the revisions list it.
@@ -324,6 +330,8 @@ describe.each(databaseKinds(inject('postgresAvailable')))('live stories on $kind
       expect(text).toContain('votre rôle ne permet pas de créer des rubriques');
       expect(text).toContain('« Rubrique fantôme »');
       expect(text).toContain(`Le texte que je garde ${kind}`);
+      // The refused name is given back in its field, marked invalid.
+      expect(text).toMatch(/id="f-new-section"[^>]*value="Rubrique fantôme"[^>]*aria-invalid="true"/);
       expect(await sectionsNamed('rubrique-fantome')).toEqual([]);
       expect((await anonymous('/fr/')).body).not.toContain('Rubrique fantôme');
 
@@ -340,6 +348,14 @@ describe.each(databaseKinds(inject('postgresAvailable')))('live stories on $kind
       expect(tagged.json().message).toContain('« Étiquette inventée »');
       expect(await tagsNamed('etiquette-inventee')).toEqual([]);
       expect((await story(id)).revision).toBe(revision);
+
+      // The form offers a new-section field, and says new tags are made, only to those who may.
+      const ownPage = decodeEntities((await get(`/admin/stories/${id}`, contributor)).body);
+      expect(ownPage).not.toContain('id="f-new-section"');
+      expect(ownPage).toContain('choisissez parmi les mots-clés existants');
+      const editorsPage = decodeEntities((await get(`/admin/stories/${id}`, editor)).body);
+      expect(editorsPage).toContain('id="f-new-section"');
+      expect(editorsPage).not.toContain('choisissez parmi les mots-clés existants');
     });
 
     it.skipIf(skip)('creates nothing when the save naming a new section is refused', async () => {
