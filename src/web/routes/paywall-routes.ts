@@ -150,7 +150,16 @@ export function registerPaywallRoutes(app: FastifyInstance, deps: WebDependencie
       done(null, body),
     );
     scope.setErrorHandler(async (error, request, reply) => {
-      const code = isKiosqueError(error) ? error.code : 'INTERNAL';
+      // Stripe retries a 5xx for days: a request that can never succeed (too large, unreadable)
+      // answers a 4xx, and only a failure of ours (the database) a 500 worth retrying (issue 11).
+      const clientStatus = (error as { statusCode?: number }).statusCode ?? 500;
+      const code = isKiosqueError(error)
+        ? error.code
+        : clientStatus === 413
+          ? 'BILLING_EVENT_TOO_LARGE'
+          : clientStatus >= 400 && clientStatus < 500
+            ? 'BILLING_EVENT_INVALID'
+            : 'INTERNAL';
       const status = errorStatus[code];
       if (status >= 500) request.log.error({ err: error }, 'stripe webhook failed');
       return reply.status(status).header('cache-control', 'no-store').send({ code });
