@@ -53,6 +53,8 @@ export const errorCatalog = {
     'This file is larger than the upload limit (KIOSQUE_MAX_UPLOAD_MB, 20 MB unless configured). Resize or compress the image and upload it again.',
   MEDIA_DIMENSIONS_TOO_LARGE:
     'This image has more than 100 million pixels, more than the server decodes safely. Reduce its dimensions and upload it again.',
+  MEDIA_SHAPE_UNSUPPORTED:
+    'This image is more than 12 times as long as it is wide (or as wide as it is tall): no page shows such a strip, and crops would have to blow it up. Crop it closer to the picture and upload it again.',
   STAFF_INPUT_INVALID: 'A staff member needs a valid email address and a name. Fix the fields and try again.',
   STAFF_PASSWORD_WEAK:
     'A password needs at least 10 characters (at most 256). Choose a longer one; a phrase of several words is easy to remember.',
