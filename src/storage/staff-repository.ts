@@ -186,20 +186,29 @@ export function createSetupTokenRepository(db: Kysely<Database>): SetupTokenStor
 
 export function createLoginFailureRepository(db: Kysely<Database>): LoginFailureStore {
   return {
-    async record(keys, at) {
-      await db
-        .insertInto('login_failures')
-        .values(keys.map((key) => ({ key, failed_at: at.toISOString() })))
-        .execute();
+    async record(keys, at, forgetBefore) {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .deleteFrom('login_failures')
+          .where('key', 'in', keys)
+          .where('failed_at', '<', forgetBefore.toISOString())
+          .execute();
+        await trx
+          .insertInto('login_failures')
+          .values(keys.map((key) => ({ key, failed_at: at.toISOString() })))
+          .execute();
+      });
     },
-    async count(key, since) {
-      const row = await db
+    async recent(key, since, limit) {
+      const rows = await db
         .selectFrom('login_failures')
-        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .select('failed_at')
         .where('key', '=', key)
         .where('failed_at', '>', since.toISOString())
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
+        .orderBy('failed_at', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => toDate(row.failed_at));
     },
     async clear(key) {
       await db.deleteFrom('login_failures').where('key', '=', key).execute();

@@ -319,7 +319,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
             reply,
             LoginPage({
               admin: ctx,
-              error: ctx.t.t(`error.${error.code}`),
+              error: ctx.t.t(`error.${error.code}`, messageValues(error)),
               email: form.data.email,
               next: safeNext(form.data.next),
             }),
