@@ -14,6 +14,7 @@ import * as contentEvents from './migrations/0012-content-events.js';
 import * as translationWorkflow from './migrations/0013-translation-workflow.js';
 import * as searchDocumentsInline from './migrations/0014-search-documents-inline.js';
 import * as searchDocumentCount from './migrations/0015-search-document-count.js';
+import * as mailCapsAndPasswordReset from './migrations/0017-mail-caps-and-password-reset.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -35,6 +36,7 @@ const migrations: Record<string, MigrationModule> = {
   '0013-translation-workflow': translationWorkflow,
   '0014-search-documents-inline': searchDocumentsInline,
   '0015-search-document-count': searchDocumentCount,
+  '0017-mail-caps-and-password-reset': mailCapsAndPasswordReset,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accountThrottle, clientKey, clientThrottle, throttleWaitMs } from './sign-in-throttle.js';
+import { clientKey } from '../limits/form-mail-limiter.js';
+import { accountThrottle, clientThrottle, throttleWaitMs } from './sign-in-throttle.js';
 
 // Issue 11: backoff instead of a lock.
 describe('sign-in backoff', () => {

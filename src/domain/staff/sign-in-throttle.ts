@@ -57,24 +57,3 @@ export function throttleWaitMs(failures: readonly Date[], now: Date, policy: Thr
   const delay = Math.min(policy.capMs, policy.baseDelayMs * 2 ** (count - policy.freeFailures));
   return Math.max(0, latest + delay - at);
 }
-
-/**
- * The key of a client: an IPv4 address as is, an IPv6 address by its /64 (one subscriber's whole
- * allocation, which rotating addresses within would otherwise escape), an IPv4-mapped one as IPv4.
- */
-export function clientKey(ip: string): string {
-  const address = ip.trim().toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
-  if (mapped) return `ip:${mapped[1]}`;
-  if (!address.includes(':')) return `ip:${address.slice(0, 64)}`;
-  const [head = '', tail = ''] = address.split('%')[0]?.split('::') ?? [];
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = address.includes('::')
-    ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
-    : left;
-  return `ip6:${groups
-    .slice(0, 4)
-    .map((group) => group.replace(/^0+(?=.)/, ''))
-    .join(':')}::/64`;
-}

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { slugify } from '../articles/slug.js';
 import type { Clock, IdGenerator } from '../clock.js';
 import { KiosqueError } from '../errors.js';
+import { clientKey } from '../limits/form-mail-limiter.js';
 import { normalizeEmail } from '../newsletter/newsletter-service.js';
 import { assignableRoles, hasPermission, type Role } from './roles.js';
 import {
   accountThrottle,
-  clientKey,
   clientThrottle,
   throttleMaxRemembered,
   throttleMemoryMs,
