@@ -36,6 +36,7 @@ import {
   type SearchService,
 } from './domain/search/search-service.js';
 import { createSitemapService } from './domain/sitemaps/sitemap-service.js';
+import { createPasswordReset } from './domain/staff/password-reset.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
 import type { TranslationProvider } from './domain/translations/translation-provider.js';
 import { createEmailComposer } from './mail/email-composer.js';
@@ -74,6 +75,7 @@ import { createSitemapRepository } from './storage/sitemap-repository.js';
 import { createSqlJobQueue } from './storage/sql-job-queue.js';
 import {
   createLoginFailureRepository,
+  createResetTokenRepository,
   createSessionRepository,
   createSetupTokenRepository,
   createStaffRepository,
@@ -177,6 +179,7 @@ export function buildStaffService(
     sessions: createSessionRepository(database.db),
     setupTokens: createSetupTokenRepository(database.db),
     failures: createLoginFailureRepository(database.db),
+    resetTokens: createResetTokenRepository(database.db),
     hasher: createArgon2Hasher(),
     clock,
     ids,
@@ -335,6 +338,29 @@ export async function createApp(options: AppOptions): Promise<App> {
       ids,
       logger,
     });
+    const passwordReset = createPasswordReset({
+      staff: createStaffRepository(database.db, ids),
+      tokens: createResetTokenRepository(database.db),
+      sessions: createSessionRepository(database.db),
+      failures: createLoginFailureRepository(database.db),
+      hasher: createArgon2Hasher(),
+      formMail,
+      mailer: {
+        async send(message) {
+          const outcome = await newsletters.transport.send({
+            ...message,
+            headers: { 'Auto-Submitted': 'auto-generated' },
+            messageId: `<${ids('msg')}@${new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '') || 'localhost'}>`,
+          });
+          if (outcome.kind !== 'accepted') throw new Error(`password reset email not sent: ${JSON.stringify(outcome)}`);
+        },
+      },
+      translator: (language) => (translators.get(language) ?? translators.get(config.defaultLanguage)) as Translator,
+      site: { name: config.siteName, publicUrl: config.publicUrl },
+      clock,
+      secret: randomSecret,
+      onMailFailure: (error) => logger.error({ err: error }, 'password reset email not sent'),
+    });
     // Stripe's library (~17 MB resident) is loaded only when subscriptions are configured.
     const stripeLibrary = config.subscriptions.stripe ? await import('./payments/stripe-gateway.js') : null;
 
@@ -393,7 +419,16 @@ export async function createApp(options: AppOptions): Promise<App> {
       images,
       variants,
       pageCache,
-      admin: { staff, stories: articles, search, secret: randomSecret, media, editor, timeZone: config.timeZone },
+      admin: {
+        staff,
+        passwordReset,
+        stories: articles,
+        search,
+        secret: randomSecret,
+        media,
+        editor,
+        timeZone: config.timeZone,
+      },
       clock,
       logger,
     });

@@ -88,6 +88,13 @@ export const setupLinkLifetimeMs = 24 * 3_600_000;
 const passwordSchema = z.string().min(10).max(256);
 const nameSchema = z.string().trim().min(1).max(120);
 
+/** A password as setup, invitations and resets accept it, or STAFF_PASSWORD_WEAK. */
+export function validPassword(password: string): string {
+  const result = passwordSchema.safeParse(password);
+  if (!result.success) throw new KiosqueError('STAFF_PASSWORD_WEAK');
+  return result.data;
+}
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -129,6 +136,8 @@ export function createStaffService(deps: {
   sessions: SessionStore;
   setupTokens: SetupTokenStore;
   failures: LoginFailureStore;
+  /** Password reset links: a sign-in or a new password voids them. */
+  resetTokens: { voidAll(userId: string, now: Date): Promise<void> };
   hasher: PasswordHasher;
   clock: Clock;
   ids: IdGenerator;
@@ -139,12 +148,6 @@ export function createStaffService(deps: {
   const { staff, sessions, setupTokens, failures, hasher, clock, ids, secret } = deps;
   // Verifying against this when the address is unknown keeps sign-in time the same either way.
   const dummyHash = hasher.hash(secret());
-
-  function validPassword(password: string): string {
-    const result = passwordSchema.safeParse(password);
-    if (!result.success) throw new KiosqueError('STAFF_PASSWORD_WEAK');
-    return result.data;
-  }
 
   function validMember(input: NewMember): NewMember {
     const email = normalizeEmail(input.email);
@@ -241,6 +244,7 @@ export function createStaffService(deps: {
       const user = await staff.findById(used.userId);
       if (!user) throw new KiosqueError('SETUP_LINK_INVALID');
       await staff.update(user.id, { passwordHash: await hasher.hash(valid) });
+      await deps.resetTokens.voidAll(user.id, clock.now());
       return { user: { ...user, hasPassword: true }, session: await openSession(user, context) };
     },
 
@@ -280,7 +284,7 @@ export function createStaffService(deps: {
         await failures.record([accountKey, addressKey], now, since);
         throw new KiosqueError('LOGIN_FAILED');
       }
-      await failures.clear(accountKey);
+      await Promise.all([failures.clear(accountKey), deps.resetTokens.voidAll(user.id, now)]);
       const { passwordHash: _hash, ...member } = user;
       return { user: member, session: await openSession(member, context) };
     },
