@@ -18,6 +18,7 @@ import { createLocalEventBus, type EventBus } from './domain/events.js';
 import { createFeedService } from './domain/feeds/feed-service.js';
 import { type Catalog, createTranslator, type Translator } from './domain/i18n/translator.js';
 import { createJobWorker, type JobWorker } from './domain/jobs/job-worker.js';
+import { createFormMailLimiter, type FormMailLimiter } from './domain/limits/form-mail-limiter.js';
 import { createMediaLibrary } from './domain/media/media-library.js';
 import { createMemberService, type Mailer } from './domain/members/member-service.js';
 import { signupWording } from './domain/newsletter/consent-wording.js';
@@ -35,6 +36,7 @@ import {
   type SearchService,
 } from './domain/search/search-service.js';
 import { createSitemapService } from './domain/sitemaps/sitemap-service.js';
+import { createPasswordReset } from './domain/staff/password-reset.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
 import type { TranslationProvider } from './domain/translations/translation-provider.js';
 import { createEmailComposer } from './mail/email-composer.js';
@@ -54,6 +56,7 @@ import {
 } from './storage/billing-repository.js';
 import { type DatabaseHandle, openDatabase } from './storage/database.js';
 import { createImageRepository } from './storage/image-repository.js';
+import { createMailGrantRepository } from './storage/mail-grant-repository.js';
 import {
   createMemberAuditLog,
   createMemberNewsletterDirectory,
@@ -72,6 +75,7 @@ import { createSitemapRepository } from './storage/sitemap-repository.js';
 import { createSqlJobQueue } from './storage/sql-job-queue.js';
 import {
   createLoginFailureRepository,
+  createResetTokenRepository,
   createSessionRepository,
   createSetupTokenRepository,
   createStaffRepository,
@@ -175,6 +179,7 @@ export function buildStaffService(
     sessions: createSessionRepository(database.db),
     setupTokens: createSetupTokenRepository(database.db),
     failures: createLoginFailureRepository(database.db),
+    resetTokens: createResetTokenRepository(database.db),
     hasher: createArgon2Hasher(),
     clock,
     ids,
@@ -270,6 +275,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
 
     const staff = buildStaffService(database, config, clock, ids);
+    // One limiter for every form that makes the site send mail, its windows in the database (decision 0024).
+    const formMail = createFormMailLimiter({
+      store: createMailGrantRepository(database.db),
+      clock,
+      caps: config.mail.formCaps,
+    });
 
     const variants = createImageVariants(store, variantWidths);
     const mediaJobs = createVariantJobs({ variants, widths: variantWidths, records: images, logger });
@@ -317,7 +328,39 @@ export async function createApp(options: AppOptions): Promise<App> {
       intervalMs: config.schedulerIntervalMs,
     });
 
-    const newsletters = await buildNewsletters({ config, database, articles, translators, clock, ids, logger });
+    const newsletters = await buildNewsletters({
+      config,
+      database,
+      articles,
+      translators,
+      formMail,
+      clock,
+      ids,
+      logger,
+    });
+    const passwordReset = createPasswordReset({
+      staff: createStaffRepository(database.db, ids),
+      tokens: createResetTokenRepository(database.db),
+      sessions: createSessionRepository(database.db),
+      failures: createLoginFailureRepository(database.db),
+      hasher: createArgon2Hasher(),
+      formMail,
+      mailer: {
+        async send(message) {
+          const outcome = await newsletters.transport.send({
+            ...message,
+            headers: { 'Auto-Submitted': 'auto-generated' },
+            messageId: `<${ids('msg')}@${new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '') || 'localhost'}>`,
+          });
+          if (outcome.kind !== 'accepted') throw new Error(`password reset email not sent: ${JSON.stringify(outcome)}`);
+        },
+      },
+      translator: (language) => (translators.get(language) ?? translators.get(config.defaultLanguage)) as Translator,
+      site: { name: config.siteName, publicUrl: config.publicUrl },
+      clock,
+      secret: randomSecret,
+      onMailFailure: (error) => logger.error({ err: error }, 'password reset email not sent'),
+    });
     // Stripe's library (~17 MB resident) is loaded only when subscriptions are configured.
     const stripeLibrary = config.subscriptions.stripe ? await import('./payments/stripe-gateway.js') : null;
 
@@ -365,6 +408,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         database,
         translators,
         transport: newsletters.transport,
+        formMail,
         gateway: options.checkoutGateway,
         stripeLibrary,
         clock,
@@ -375,7 +419,16 @@ export async function createApp(options: AppOptions): Promise<App> {
       images,
       variants,
       pageCache,
-      admin: { staff, stories: articles, search, secret: randomSecret, media, editor, timeZone: config.timeZone },
+      admin: {
+        staff,
+        passwordReset,
+        stories: articles,
+        search,
+        secret: randomSecret,
+        media,
+        editor,
+        timeZone: config.timeZone,
+      },
       clock,
       logger,
     });
@@ -423,11 +476,12 @@ async function buildNewsletters(deps: {
   database: DatabaseHandle;
   articles: ReturnType<typeof createArticleRepository>;
   translators: Map<string, Translator>;
+  formMail: FormMailLimiter;
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
 }) {
-  const { config, database, articles, translators, clock, ids, logger } = deps;
+  const { config, database, articles, translators, formMail, clock, ids, logger } = deps;
   const repository = createNewsletterRepository(database.db);
   const queue = createSqlJobQueue(database.db, database.dialect, ids);
   const signer = createHmacSigner(loadOrCreateSecret(config.dataDir, config.secret));
@@ -458,6 +512,7 @@ async function buildNewsletters(deps: {
     sends: repository.sends,
     stories: articles,
     queue,
+    formMail,
     signer,
     wordings,
     timeZone: config.timeZone,
@@ -546,6 +601,7 @@ function buildAudience(deps: {
   database: DatabaseHandle;
   translators: Map<string, Translator>;
   transport: MailTransport;
+  formMail: FormMailLimiter;
   gateway: CheckoutGateway | undefined;
   stripeLibrary: typeof import('./payments/stripe-gateway.js') | null;
   clock: Clock;
@@ -587,6 +643,7 @@ function buildAudience(deps: {
       sessions: createMemberSessionRepository(database.db),
       audit,
       mailer,
+      formMail: deps.formMail,
       newsletters,
       activity: { paymentsOf: billingStore.paymentsOf, readsOf: meter.readsOf },
       directory: members,

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { defaultFormMailCaps } from '../domain/limits/form-mail-limiter.js';
 import { ConfigError, loadConfig } from './config.js';
 
 const cwd = '/srv/kiosque';
@@ -172,12 +173,38 @@ describe('loadConfig: mail and newsletters', () => {
       from: 'newsletter@news.example.org',
       ratePerMinute: 120,
       webhookSecret: 'a-shared-secret-16+',
+      formCaps: defaultFormMailCaps,
     });
     expect(config.secret).toBe('x'.repeat(32));
     expect(config.jobLeaseMs).toBe(5000);
   });
 
+  it('caps the mail anonymous forms trigger: 10 per client in 15 minutes, 3 per address an hour, 200 per site in 10 minutes (issue 11)', () => {
+    expect(loadConfig({}, cwd).mail.formCaps).toEqual({
+      perClient: { limit: 10, windowMs: 15 * 60_000 },
+      perRecipient: { limit: 3, windowMs: 60 * 60_000 },
+      global: { limit: 200, windowMs: 10 * 60_000 },
+    });
+    const config = loadConfig(
+      {
+        KIOSQUE_FORM_MAIL_PER_CLIENT: '4/60',
+        KIOSQUE_FORM_MAIL_PER_RECIPIENT: '1/1440',
+        KIOSQUE_FORM_MAIL_GLOBAL: '1000/5',
+      },
+      cwd,
+    );
+    expect(config.mail.formCaps).toEqual({
+      perClient: { limit: 4, windowMs: 60 * 60_000 },
+      perRecipient: { limit: 1, windowMs: 1440 * 60_000 },
+      global: { limit: 1000, windowMs: 5 * 60_000 },
+    });
+  });
+
   it.each([
+    ['KIOSQUE_FORM_MAIL_PER_CLIENT', '10', /^KIOSQUE_FORM_MAIL_PER_CLIENT="10" is not valid: expected emails\/minutes/],
+    ['KIOSQUE_FORM_MAIL_GLOBAL', '0/10', /^KIOSQUE_FORM_MAIL_GLOBAL="0\/10" is not valid/],
+    ['KIOSQUE_FORM_MAIL_PER_RECIPIENT', '3/0', /^KIOSQUE_FORM_MAIL_PER_RECIPIENT="3\/0" is not valid/],
+    ['KIOSQUE_FORM_MAIL_PER_RECIPIENT', '3/2000', /^KIOSQUE_FORM_MAIL_PER_RECIPIENT="3\/2000" is not valid/],
     ['SMTP_URL', 'mail.example.org', /^SMTP_URL=\(hidden\) is not valid: expected an SMTP URL/],
     ['KIOSQUE_SECRET', 'short', /^KIOSQUE_SECRET=\(hidden\) is not valid: expected at least 32 random characters/],
     ['KIOSQUE_MAIL_WEBHOOK_SECRET', 'short', /^KIOSQUE_MAIL_WEBHOOK_SECRET=\(hidden\) is not valid/],

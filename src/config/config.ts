@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { defaultFormMailCaps, type FormMailCaps, type MailWindow } from '../domain/limits/form-mail-limiter.js';
 
 /** Everything Kiosque can be told at start, parsed once into typed values. */
 export interface Config {
@@ -34,6 +35,8 @@ export interface Config {
     ratePerMinute: number;
     /** Shared secret of the bounce/complaint webhook; null: the endpoint is off. */
     webhookSecret: string | null;
+    /** Caps on the mail anonymous forms may trigger (sign-in links, confirmations, password resets). */
+    formCaps: FormMailCaps;
   };
   /** Members' tiers, the paywall's meter and Stripe. */
   subscriptions: SubscriptionConfig;
@@ -64,6 +67,19 @@ export class ConfigError extends Error {
 const languageTag = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
 // Each variable is described once: its parser says what it expects in words a person can act on.
+/** `count/minutes`, such as `10/15`: at most that many emails in any window of that many minutes. */
+function mailWindow(fallback: MailWindow) {
+  const expected = 'emails/minutes such as 10/15 (1 to 100000 emails, 1 to 1440 minutes)';
+  return z
+    .string()
+    .regex(/^\d{1,6}\/\d{1,4}$/, expected)
+    .transform((value) => value.split('/').map(Number) as [number, number])
+    .refine(([limit, minutes]) => limit >= 1 && limit <= 100_000 && minutes >= 1 && minutes <= 1440, expected)
+    .transform(([limit, minutes]): MailWindow => ({ limit, windowMs: minutes * 60_000 }))
+    .optional()
+    .transform((window) => window ?? fallback);
+}
+
 const variables = {
   PORT: z.coerce
     .number({ message: 'a whole number from 1 to 65535' })
@@ -129,6 +145,9 @@ const variables = {
     .max(100000, 'a whole number of emails from 1 to 100000')
     .default(600),
   KIOSQUE_MAIL_WEBHOOK_SECRET: z.string().min(16, 'at least 16 random characters').optional(),
+  KIOSQUE_FORM_MAIL_PER_CLIENT: mailWindow(defaultFormMailCaps.perClient),
+  KIOSQUE_FORM_MAIL_PER_RECIPIENT: mailWindow(defaultFormMailCaps.perRecipient),
+  KIOSQUE_FORM_MAIL_GLOBAL: mailWindow(defaultFormMailCaps.global),
   KIOSQUE_JOB_LEASE_SECONDS: z.coerce
     .number({ message: 'a whole number of seconds from 2 to 3600' })
     .int('a whole number of seconds from 2 to 3600')
@@ -250,6 +269,11 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       from: parsed.KIOSQUE_MAIL_FROM ?? `newsletter@${mailHost(publicUrl)}`,
       ratePerMinute: parsed.KIOSQUE_MAIL_RATE_PER_MINUTE,
       webhookSecret: parsed.KIOSQUE_MAIL_WEBHOOK_SECRET ?? null,
+      formCaps: {
+        perClient: parsed.KIOSQUE_FORM_MAIL_PER_CLIENT,
+        perRecipient: parsed.KIOSQUE_FORM_MAIL_PER_RECIPIENT,
+        global: parsed.KIOSQUE_FORM_MAIL_GLOBAL,
+      },
     },
     subscriptions: {
       currency: parsed.KIOSQUE_CURRENCY,

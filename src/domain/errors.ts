@@ -61,6 +61,8 @@ export const errorCatalog = {
     'This file is larger than the upload limit (KIOSQUE_MAX_UPLOAD_MB, 20 MB unless configured). Resize or compress the image and upload it again.',
   MEDIA_DIMENSIONS_TOO_LARGE:
     'This image has more than 100 million pixels, more than the server decodes safely. Reduce its dimensions and upload it again.',
+  MEDIA_SHAPE_UNSUPPORTED:
+    'This image is more than 12 times as long as it is wide (or as wide as it is tall): no page shows such a strip, and crops would have to blow it up. Crop it closer to the picture and upload it again.',
   STAFF_INPUT_INVALID: 'A staff member needs a valid email address and a name. Fix the fields and try again.',
   STAFF_PASSWORD_WEAK:
     'A password needs at least 10 characters (at most 256). Choose a longer one; a phrase of several words is easy to remember.',
@@ -74,7 +76,7 @@ export const errorCatalog = {
     'This link is unknown, already used or expired. Ask for a new link (restart Kiosque or run kiosque user add for the owner; ask an admin for an invitation).',
   LOGIN_FAILED: 'The email address or the password is wrong. Check both and try again.',
   LOGIN_THROTTLED:
-    'Too many failed sign-ins for this account or from this network. Wait 15 minutes before trying again.',
+    'Too many failed sign-ins from this network or for this address, so this one was not checked. Wait the time shown before trying again.',
   SIGNIN_REQUIRED: 'This page is for signed-in staff. Sign in to continue.',
   ACCESS_DENIED: 'Your role does not allow this. Ask an editor or an admin to do it, or to change your role.',
   CSRF_INVALID: 'This form has expired or did not come from this site. Reload the page and submit it again.',
@@ -92,6 +94,14 @@ export const errorCatalog = {
     'The payment event is not signed with the configured webhook secret. Check that STRIPE_WEBHOOK_SECRET is the signing secret of this endpoint in Stripe.',
   BILLING_PROVIDER_FAILED:
     'The payment provider did not answer as expected. Try again in a moment; the error has been logged.',
+  BILLING_EVENT_INVALID:
+    'This payment event is signed but not one Kiosque can read (a field is missing, malformed or out of range). Nothing was changed; check the webhook endpoint’s API version in Stripe.',
+  BILLING_EVENT_TOO_LARGE:
+    'This payment event is larger than the 512 kB a webhook may send. Nothing was changed; check that the request really comes from Stripe.',
+  STAFF_RESET_LINK_INVALID:
+    'This password reset link is unknown, already used, replaced by a newer one or expired (a link lasts 30 minutes). Ask for a new link from the sign-in page.',
+  MAIL_RATE_LIMITED:
+    'Too many emails were asked for from this network, to this address or on this site in the last few minutes, so none was sent. Wait a few minutes before asking again.',
   MEMBER_EMAIL_NOT_SENT:
     'The sign-in email could not be handed to the mail server. Try again in a few minutes; the error has been logged.',
   INTERNAL: 'Something went wrong on our side. Try again in a moment; the error has been logged.',

@@ -1,12 +1,7 @@
 import sharp, { type Metadata } from 'sharp';
 import { KiosqueError } from '../domain/errors.js';
+import { budgetProblem, imageBudget } from '../domain/media/image-budget.js';
 import type { CleanOriginal, ImageInspector, UploadFormat } from '../domain/media/media-library.js';
-
-/**
- * Above this, decoding costs hundreds of megabytes of memory: a 50 KB PNG can claim 100,000 ×
- * 100,000 pixels (a "decompression bomb"). 100 million still admits every common camera.
- */
-export const maxImagePixels = 100_000_000;
 
 const output: Record<UploadFormat, { mime: string; extension: string }> = {
   jpeg: { mime: 'image/jpeg', extension: 'jpg' },
@@ -56,7 +51,7 @@ function unsupported(): KiosqueError {
  * camera recorded is applied to the pixels first so the picture still stands the right way up.
  */
 export function createImageInspector(options: { maxPixels?: number } = {}): ImageInspector {
-  const maxPixels = options.maxPixels ?? maxImagePixels;
+  const maxPixels = options.maxPixels ?? imageBudget.maxPixels;
   return {
     async clean(bytes: Buffer): Promise<CleanOriginal> {
       const format = sniffImageFormat(bytes);
@@ -71,7 +66,12 @@ export function createImageInspector(options: { maxPixels?: number } = {}): Imag
       if (!sharpAgrees(format, metadata) || !metadata.width || !metadata.height) throw unsupported();
       const pages = metadata.pages ?? 1;
       const frameHeight = metadata.pageHeight ?? metadata.height;
+      // A 50 KB PNG can claim 100,000 × 100,000 pixels (a "decompression bomb"); a 450-byte one
+      // 2000 × 2, which every crop would have to blow up (issue 11). Both are refused from the header.
       if (metadata.width * frameHeight * pages > maxPixels) throw new KiosqueError('MEDIA_DIMENSIONS_TOO_LARGE');
+      if (budgetProblem({ width: metadata.width, height: frameHeight }) === 'shape') {
+        throw new KiosqueError('MEDIA_SHAPE_UNSUPPORTED', { ratio: imageBudget.maxAspectRatio });
+      }
 
       const animated = pages > 1 && (format === 'gif' || format === 'webp');
       // Colour profiles stay (they carry no personal data, and wide-gamut photos need them).

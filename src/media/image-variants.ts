@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { cropSize, type Dimensions, imageBudget, variantSize } from '../domain/media/image-budget.js';
 import type { VariantFormat } from '../domain/media/media-library.js';
 import type { MediaStore } from './media-store.js';
 
@@ -42,26 +43,53 @@ export function createImageVariants(store: MediaStore, allowedWidths: readonly n
     if (cached) return cached;
     const original = await store.get(source.originalKey);
     if (!original) return null;
+    // What is made is sized from the stored bytes' own header, before any pixel is decoded: the
+    // database row may predate the budget or disagree with the file (issue 11). A variant or crop
+    // the budget cannot make is null (a 404), and nothing made is larger than the original.
+    const size = await plannedSize(original, width, crop);
+    if (!size) return null;
     // rotate() applies the EXIF orientation; sharp drops all metadata (EXIF, GPS) unless asked to keep it.
-    // A crop keeps what draws the eye ("attention") and may enlarge a small original to the width asked.
+    // A crop keeps what draws the eye ("attention").
+    const decoded = sharp(original, { limitInputPixels: imageBudget.maxPixels }).rotate();
     const pipeline = crop
-      ? sharp(original)
-          .rotate()
-          .resize({
-            width,
-            height: Math.round((width * cropRatios[crop][1]) / cropRatios[crop][0]),
-            fit: 'cover',
-            position: sharp.strategy.attention,
-          })
-      : sharp(original).rotate().resize({ width, withoutEnlargement: true });
-    const bytes =
-      format === 'webp'
-        ? await pipeline.webp({ quality: 78 }).toBuffer()
-        : format === 'avif'
-          ? await pipeline.avif({ quality: 55, effort: 2 }).toBuffer()
-          : await pipeline.jpeg({ quality: 80, progressive: true, mozjpeg: true }).toBuffer();
+      ? decoded.resize({
+          width: size.width,
+          height: size.height,
+          fit: 'cover',
+          position: sharp.strategy.attention,
+          withoutEnlargement: true,
+        })
+      : decoded.resize({ width: size.width, withoutEnlargement: true });
+    let bytes: Buffer;
+    try {
+      bytes =
+        format === 'webp'
+          ? await pipeline.webp({ quality: 78 }).toBuffer()
+          : format === 'avif'
+            ? await pipeline.avif({ quality: 55, effort: 2 }).toBuffer()
+            : await pipeline.jpeg({ quality: 80, progressive: true, mozjpeg: true }).toBuffer();
+    } catch {
+      // A stored original sharp cannot decode (truncated, corrupt): no variant, never a 500.
+      return null;
+    }
     await store.put(key, bytes);
     return bytes;
+  }
+
+  /** The size of the variant or crop asked for, from the original's header; null when none can be made. */
+  async function plannedSize(original: Buffer, width: number, crop: CropRatio | null): Promise<Dimensions | null> {
+    let dimensions: Dimensions;
+    try {
+      const metadata = await sharp(original, { limitInputPixels: false }).metadata();
+      if (!metadata.width || !metadata.height) return null;
+      const height = metadata.pageHeight ?? metadata.height;
+      // Orientations 5–8 turn the picture a quarter: rotate() swaps its sides.
+      const turned = (metadata.orientation ?? 1) >= 5;
+      dimensions = turned ? { width: height, height: metadata.width } : { width: metadata.width, height };
+    } catch {
+      return null;
+    }
+    return crop ? cropSize(dimensions, cropRatios[crop], width) : variantSize(dimensions, width);
   }
 
   function shared(key: string, make: () => Promise<Buffer | null>): Promise<Buffer | null> {
@@ -90,7 +118,10 @@ export function createImageVariants(store: MediaStore, allowedWidths: readonly n
       return shared(key, () => produce(source, width, format, key));
     },
 
-    /** The image cut to `ratio`, `cropWidth` pixels wide, as JPEG; made on first use and kept. */
+    /**
+     * The image cut to `ratio`, `cropWidth` pixels wide or the largest the original holds (never
+     * enlarged), as JPEG; made on first use and kept. Null when the original cannot give one.
+     */
     async crop(source: ImageSource, ratio: CropRatio): Promise<Buffer | null> {
       const key = cropKey(source, ratio);
       return shared(key, () => produce(source, cropWidth, 'jpg', key, ratio));

@@ -15,6 +15,7 @@ import * as translationWorkflow from './migrations/0013-translation-workflow.js'
 import * as searchDocumentsInline from './migrations/0014-search-documents-inline.js';
 import * as searchDocumentCount from './migrations/0015-search-document-count.js';
 import * as pendingVersions from './migrations/0016-pending-versions.js';
+import * as mailCapsAndPasswordReset from './migrations/0017-mail-caps-and-password-reset.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -37,6 +38,7 @@ const migrations: Record<string, MigrationModule> = {
   '0014-search-documents-inline': searchDocumentsInline,
   '0015-search-document-count': searchDocumentCount,
   '0016-pending-versions': pendingVersions,
+  '0017-mail-caps-and-password-reset': mailCapsAndPasswordReset,
 };
 
 class ListedMigrations implements MigrationProvider {

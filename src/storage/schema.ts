@@ -247,6 +247,19 @@ export interface LoginFailuresTable {
   failed_at: Timestamp;
 }
 
+export interface FormMailGrantsTable {
+  key: string;
+  granted_at: Timestamp;
+}
+
+export interface StaffResetTokensTable {
+  token_hash: string;
+  user_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
 /**
  * One search row per article (0011). The terms themselves live in SQLite's FTS5 table
  * `article_search_fts` (keyed by `doc_id`) or PostgreSQL's `document` tsvector column; both are
@@ -392,6 +405,8 @@ export interface Database {
   staff_sessions: StaffSessionsTable;
   staff_setup_tokens: StaffSetupTokensTable;
   login_failures: LoginFailuresTable;
+  form_mail_grants: FormMailGrantsTable;
+  staff_reset_tokens: StaffResetTokensTable;
   members: MembersTable;
   member_signin_links: MemberSigninLinksTable;
   member_sessions: MemberSessionsTable;

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { KiosqueError } from '../domain/errors.js';
+import type { ResetTokenStore } from '../domain/staff/password-reset.js';
 import { isRole } from '../domain/staff/roles.js';
 import type {
   LoginFailureStore,
@@ -186,23 +187,90 @@ export function createSetupTokenRepository(db: Kysely<Database>): SetupTokenStor
 
 export function createLoginFailureRepository(db: Kysely<Database>): LoginFailureStore {
   return {
-    async record(keys, at) {
-      await db
-        .insertInto('login_failures')
-        .values(keys.map((key) => ({ key, failed_at: at.toISOString() })))
-        .execute();
+    async record(keys, at, forgetBefore) {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .deleteFrom('login_failures')
+          .where('key', 'in', keys)
+          .where('failed_at', '<', forgetBefore.toISOString())
+          .execute();
+        await trx
+          .insertInto('login_failures')
+          .values(keys.map((key) => ({ key, failed_at: at.toISOString() })))
+          .execute();
+      });
     },
-    async count(key, since) {
-      const row = await db
+    async recent(key, since, limit) {
+      const rows = await db
         .selectFrom('login_failures')
-        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .select('failed_at')
         .where('key', '=', key)
         .where('failed_at', '>', since.toISOString())
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
+        .orderBy('failed_at', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => toDate(row.failed_at));
     },
     async clear(key) {
       await db.deleteFrom('login_failures').where('key', '=', key).execute();
+    },
+  };
+}
+
+/** Staff password reset links (hashes), apart from setup and invitation links. */
+export function createResetTokenRepository(db: Kysely<Database>): ResetTokenStore {
+  const usable = (tokenHash: string, now: Date) =>
+    db
+      .selectFrom('staff_reset_tokens')
+      .select('user_id')
+      .where('token_hash', '=', tokenHash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now.toISOString());
+  return {
+    async create(tokenHash, userId, createdAt, expiresAt) {
+      await db.transaction().execute(async (trx) => {
+        // A newer link voids the earlier ones: only the latest email works.
+        await trx
+          .updateTable('staff_reset_tokens')
+          .set({ used_at: createdAt.toISOString() })
+          .where('user_id', '=', userId)
+          .where('used_at', 'is', null)
+          .execute();
+        await trx
+          .insertInto('staff_reset_tokens')
+          .values({
+            token_hash: tokenHash,
+            user_id: userId,
+            created_at: createdAt.toISOString(),
+            expires_at: expiresAt.toISOString(),
+            used_at: null,
+          })
+          .execute();
+      });
+    },
+    async peek(tokenHash, now) {
+      const row = await usable(tokenHash, now).executeTakeFirst();
+      return row ? { userId: row.user_id } : null;
+    },
+    async consume(tokenHash, now) {
+      // The conditional update is the lock: of two concurrent uses, one updates a row, one none.
+      const row = await usable(tokenHash, now).executeTakeFirst();
+      if (!row) return null;
+      const result = await db
+        .updateTable('staff_reset_tokens')
+        .set({ used_at: now.toISOString() })
+        .where('token_hash', '=', tokenHash)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1 ? { userId: row.user_id } : null;
+    },
+    async voidAll(userId, now) {
+      await db
+        .updateTable('staff_reset_tokens')
+        .set({ used_at: now.toISOString() })
+        .where('user_id', '=', userId)
+        .where('used_at', 'is', null)
+        .execute();
     },
   };
 }

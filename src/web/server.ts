@@ -11,7 +11,7 @@ import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { ReadingService } from '../domain/articles/reading-service.js';
 import type { Clock } from '../domain/clock.js';
-import { KiosqueError } from '../domain/errors.js';
+import { KiosqueError, messageValues } from '../domain/errors.js';
 import type { FeedService } from '../domain/feeds/feed-service.js';
 import { negotiateLanguage, type Translator } from '../domain/i18n/translator.js';
 import type { NewsletterService } from '../domain/newsletter/newsletter-service.js';
@@ -295,7 +295,7 @@ function createPageRenderer(deps: WebDependencies) {
       return reply
         .status(status)
         .type('text/plain; charset=utf-8')
-        .send(translator(language).t(`error.${code}`));
+        .send(translator(language).t(`error.${code}`, messageValues(error)));
     }
     const titleKey =
       status === 404
@@ -304,11 +304,16 @@ function createPageRenderer(deps: WebDependencies) {
           ? 'error.title403'
           : status >= 500
             ? 'error.title500'
-            : 'error.title400';
+            : status === 429
+              ? 'error.title429'
+              : 'error.title400';
     reply.header('cache-control', 'no-store');
+    // A message may name a value ("wait {minutes} minutes"); a 429 also says it to machines.
+    const values = messageValues(error);
+    if (status === 429 && typeof values.seconds === 'number') reply.header('retry-after', String(values.seconds));
     return sendHtml(
       reply,
-      MessagePage({ site: page, title: page.t.t(titleKey), message: page.t.t(`error.${code}`) }),
+      MessagePage({ site: page, title: page.t.t(titleKey), message: page.t.t(`error.${code}`, values) }),
       status,
     );
   }

@@ -301,16 +301,17 @@ describe.each(databaseKinds(inject('postgresAvailable')))('media library on $kin
       // Wider than the original: never made, so the route cannot fill the disk.
       expect((await site.app.server.inject(`/media/${image.id}/1280.webp`)).statusCode).toBe(404);
 
-      // The crops structured data names were made in the background too, 1,200 px wide.
-      for (const [ratio, height] of [
-        ['16x9', 675],
-        ['4x3', 900],
-        ['1x1', 1200],
+      // The crops structured data names were made in the background too: up to 1,200 px wide, but
+      // never larger than the 1000×750 original (issue 11: crops used to blow originals up).
+      for (const [ratio, width, height] of [
+        ['16x9', 1000, 562],
+        ['4x3', 1000, 750],
+        ['1x1', 750, 750],
       ] as const) {
         const stored = await disk.get(`variants/${image.id}/${ratio}-1200.jpg`);
         expect(stored, ratio).not.toBeNull();
         const metadata = await sharp(stored as Buffer).metadata();
-        expect([metadata.format, metadata.width, metadata.height], ratio).toEqual(['jpeg', 1200, height]);
+        expect([metadata.format, metadata.width, metadata.height], ratio).toEqual(['jpeg', width, height]);
       }
       expect((await site.app.server.inject(`/media/${image.id}/16x9-1600.jpg`)).statusCode).toBe(404);
       expect((await site.app.server.inject(`/media/${image.id}/3x2-1200.jpg`)).statusCode).toBe(404);

@@ -47,6 +47,11 @@ export async function startTestSite(
     KIOSQUE_DATA_DIR: database.dataDir,
     KIOSQUE_DEMO: options.demo === false ? 'off' : 'on',
     LOG_LEVEL: 'silent',
+    // Suites send many sign-in links and signups from one address; the caps themselves are tested
+    // in form-mail-caps.test.ts, which sets its own.
+    KIOSQUE_FORM_MAIL_PER_CLIENT: '100000/1',
+    KIOSQUE_FORM_MAIL_PER_RECIPIENT: '100000/1',
+    KIOSQUE_FORM_MAIL_GLOBAL: '100000/1',
     ...(database.config.kind === 'postgres'
       ? { DATABASE_URL: database.config.url }
       : { DATABASE_URL: `sqlite:${database.config.file}` }),

@@ -1,6 +1,7 @@
 import type { Clock, IdGenerator } from '../clock.js';
 import { KiosqueError } from '../errors.js';
 import type { Translator } from '../i18n/translator.js';
+import type { FormMailLimiter } from '../limits/form-mail-limiter.js';
 import { normalizeEmail } from '../newsletter/newsletter-service.js';
 import { hashToken, liveSession } from '../staff/staff-service.js';
 import { type Complimentary, type Member, type MemberStatus, statusOf, type Tier, tierOf } from './member.js';
@@ -130,6 +131,8 @@ export function createMemberService(deps: {
   sessions: MemberSessionStore;
   audit: AuditLog;
   mailer: Mailer;
+  /** Caps the sign-in links the form can make the site send (per client, per address, site-wide). */
+  formMail: FormMailLimiter;
   newsletters: NewsletterDirectory;
   activity: MemberActivity;
   directory: MemberDirectory;
@@ -155,9 +158,11 @@ export function createMemberService(deps: {
      * The answer is the same whether the address has an account or not, and whether the hourly
      * limit stopped the email, so the form reveals nothing about who reads here.
      */
-    async requestSignIn(input: { email: string; language: string; next?: string }): Promise<void> {
+    async requestSignIn(input: { email: string; language: string; next?: string; ip: string }): Promise<void> {
       const email = normalizeEmail(input.email);
       if (email === null) throw new KiosqueError('MEMBER_EMAIL_INVALID');
+      // Before anything is written: a refusal (MAIL_RATE_LIMITED, issue 11) stores nothing.
+      await deps.formMail.take({ ip: input.ip, recipient: email });
       const language = site.languages.includes(input.language) ? input.language : (site.languages[0] ?? 'en');
       const now = clock.now();
       if ((await links.countSince(email, new Date(now.getTime() - 3_600_000))) >= maxLinksPerHour) return;

@@ -3,6 +3,7 @@ import type { ArticleRecord } from '../articles/article-input.js';
 import type { Clock, IdGenerator } from '../clock.js';
 import { KiosqueError } from '../errors.js';
 import type { JobQueue } from '../jobs/job-queue.js';
+import type { FormMailLimiter } from '../limits/form-mail-limiter.js';
 import { hasPermission, type Role, storyRights } from '../staff/roles.js';
 import { nextDigestTime } from './digest-schedule.js';
 import { decodeLink, type LinkClaims, type LinkPurpose, type TokenSigner } from './link-tokens.js';
@@ -107,6 +108,8 @@ export interface NewsletterServiceDeps {
   sends: SendStore;
   stories: StoryRecords;
   queue: JobQueue;
+  /** Caps the confirmations the signup form can make the site send (per client, per address, site-wide). */
+  formMail: FormMailLimiter;
   signer: TokenSigner;
   /** The signup text of each language, with its version string. */
   wordings: ReadonlyMap<string, ConsentWording>;
@@ -230,6 +233,9 @@ export function createNewsletterService(deps: NewsletterServiceDeps) {
     async signup(input: { email: string; language: string; sourcePath: string } & RequestOrigin): Promise<void> {
       const email = normalizeEmail(input.email);
       if (email === null) throw new KiosqueError('NEWSLETTER_EMAIL_INVALID');
+      // Counted whatever happens next (known, confirmed, suppressed), so the answer reveals nothing;
+      // a refusal (MAIL_RATE_LIMITED, issue 11) comes before anything is written.
+      await deps.formMail.take({ ip: input.ip, recipient: email });
       const now = clock.now();
       const list = await defaultList(input.language);
       const sourcePath = clean(input.sourcePath, 500);

@@ -3,8 +3,16 @@ import { z } from 'zod';
 import { slugify } from '../articles/slug.js';
 import type { Clock, IdGenerator } from '../clock.js';
 import { KiosqueError } from '../errors.js';
+import { clientKey } from '../limits/form-mail-limiter.js';
 import { normalizeEmail } from '../newsletter/newsletter-service.js';
 import { assignableRoles, hasPermission, type Role } from './roles.js';
+import {
+  accountThrottle,
+  clientThrottle,
+  throttleMaxRemembered,
+  throttleMemoryMs,
+  throttleWaitMs,
+} from './sign-in-throttle.js';
 
 export interface StaffUser {
   id: string;
@@ -60,10 +68,12 @@ export interface SetupTokenStore {
   peek(tokenHash: string, now: Date): Promise<{ userId: string | null } | null>;
 }
 
-/** Recent failed sign-ins, per account and per address, shared by every instance. */
+/** Recent failed sign-ins, per account and per client, shared by every instance. */
 export interface LoginFailureStore {
-  record(keys: string[], at: Date): Promise<void>;
-  count(key: string, since: Date): Promise<number>;
+  /** Records a failure under each key, and forgets those keys' failures from before `forgetBefore`. */
+  record(keys: string[], at: Date, forgetBefore: Date): Promise<void>;
+  /** The key's failures since `since`, newest first, at most `limit`. */
+  recent(key: string, since: Date, limit: number): Promise<Date[]>;
   clear(key: string): Promise<void>;
 }
 
@@ -74,12 +84,16 @@ export interface PasswordHasher {
 
 export const sessionLifetimeMs = 14 * 24 * 3_600_000;
 export const setupLinkLifetimeMs = 24 * 3_600_000;
-const failureWindowMs = 15 * 60_000;
-const maxFailuresPerAccount = 5;
-const maxFailuresPerAddress = 30;
 
 const passwordSchema = z.string().min(10).max(256);
 const nameSchema = z.string().trim().min(1).max(120);
+
+/** A password as setup, invitations and resets accept it, or STAFF_PASSWORD_WEAK. */
+export function validPassword(password: string): string {
+  const result = passwordSchema.safeParse(password);
+  if (!result.success) throw new KiosqueError('STAFF_PASSWORD_WEAK');
+  return result.data;
+}
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -122,6 +136,8 @@ export function createStaffService(deps: {
   sessions: SessionStore;
   setupTokens: SetupTokenStore;
   failures: LoginFailureStore;
+  /** Password reset links: a sign-in or a new password voids them. */
+  resetTokens: { voidAll(userId: string, now: Date): Promise<void> };
   hasher: PasswordHasher;
   clock: Clock;
   ids: IdGenerator;
@@ -132,12 +148,6 @@ export function createStaffService(deps: {
   const { staff, sessions, setupTokens, failures, hasher, clock, ids, secret } = deps;
   // Verifying against this when the address is unknown keeps sign-in time the same either way.
   const dummyHash = hasher.hash(secret());
-
-  function validPassword(password: string): string {
-    const result = passwordSchema.safeParse(password);
-    if (!result.success) throw new KiosqueError('STAFF_PASSWORD_WEAK');
-    return result.data;
-  }
 
   function validMember(input: NewMember): NewMember {
     const email = normalizeEmail(input.email);
@@ -234,25 +244,34 @@ export function createStaffService(deps: {
       const user = await staff.findById(used.userId);
       if (!user) throw new KiosqueError('SETUP_LINK_INVALID');
       await staff.update(user.id, { passwordHash: await hasher.hash(valid) });
+      await deps.resetTokens.voidAll(user.id, clock.now());
       return { user: { ...user, hasPassword: true }, session: await openSession(user, context) };
     },
 
     /**
-     * Signs in. Failures are counted per account and per address over 15 minutes; past the limit
-     * the answer is LOGIN_THROTTLED (with the minutes to wait) even for the right password.
+     * Signs in. Failures slow down, per account and per client, with a backoff that doubles and
+     * decays (`sign-in-throttle.ts`, decision 0023): during a delay the answer is LOGIN_THROTTLED
+     * with the seconds to wait, the password unchecked; after it, the right password works. The
+     * account is the address typed, known or not, so the answers say nothing of who has an account.
      */
     async signIn(emailInput: string, password: string, context: { ip: string; userAgent: string }) {
       const email = normalizeEmail(emailInput) ?? emailInput.trim().toLowerCase().slice(0, 254);
       const now = clock.now();
-      const since = new Date(now.getTime() - failureWindowMs);
+      const since = new Date(now.getTime() - throttleMemoryMs);
       const accountKey = `account:${email}`;
-      const addressKey = `ip:${context.ip}`;
-      const [accountFailures, addressFailures] = await Promise.all([
-        failures.count(accountKey, since),
-        failures.count(addressKey, since),
+      const addressKey = clientKey(context.ip);
+      const [accountFailures, clientFailures] = await Promise.all([
+        failures.recent(accountKey, since, throttleMaxRemembered),
+        failures.recent(addressKey, since, throttleMaxRemembered),
       ]);
-      if (accountFailures >= maxFailuresPerAccount || addressFailures >= maxFailuresPerAddress) {
-        throw new KiosqueError('LOGIN_THROTTLED', { minutes: Math.ceil(failureWindowMs / 60_000) });
+      const wait = Math.max(
+        throttleWaitMs(accountFailures, now, accountThrottle),
+        throttleWaitMs(clientFailures, now, clientThrottle),
+      );
+      if (wait > 0) {
+        const seconds = Math.ceil(wait / 1000);
+        // Minutes once it is two or more: "wait 15 minutes" rather than "wait 900 seconds".
+        throw new KiosqueError('LOGIN_THROTTLED', { seconds, minutes: seconds >= 120 ? Math.ceil(seconds / 60) : 0 });
       }
       const user = await staff.findByEmail(email);
       let ok = false;
@@ -262,10 +281,10 @@ export function createStaffService(deps: {
         await hasher.verify(await dummyHash, password.slice(0, 256));
       }
       if (!user || !ok) {
-        await failures.record([accountKey, addressKey], now);
+        await failures.record([accountKey, addressKey], now, since);
         throw new KiosqueError('LOGIN_FAILED');
       }
-      await failures.clear(accountKey);
+      await Promise.all([failures.clear(accountKey), deps.resetTokens.voidAll(user.id, now)]);
       const { passwordHash: _hash, ...member } = user;
       return { user: member, session: await openSession(member, context) };
     },

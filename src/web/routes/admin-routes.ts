@@ -12,6 +12,7 @@ import {
 import { type ErrorCode, isKiosqueError, KiosqueError, messageValues } from '../../domain/errors.js';
 import { negotiateLanguage } from '../../domain/i18n/translator.js';
 import type { MediaLibrary } from '../../domain/media/media-library.js';
+import type { PasswordReset } from '../../domain/staff/password-reset.js';
 import { assignableRoles, isRole } from '../../domain/staff/roles.js';
 import type { StaffService } from '../../domain/staff/staff-service.js';
 import { sessionLifetimeMs } from '../../domain/staff/staff-service.js';
@@ -22,6 +23,7 @@ import { pageSecurityHeaders } from '../server.js';
 import {
   type AdminContext,
   AdminMessagePage,
+  ForgotPasswordPage,
   LoginPage,
   PasswordSetupPage,
   roleKey,
@@ -35,6 +37,8 @@ import { registerNewsletterAdminRoutes } from './newsletter-admin-routes.js';
 
 export interface AdminDependencies {
   staff: StaffService;
+  /** "Forgot your password?": reset links by email. */
+  passwordReset: PasswordReset;
   stories: StoryLister;
   /** The search engine behind the story list's search box. */
   search: NewsroomSearch;
@@ -68,6 +72,7 @@ const setupForm = z.object({
   password: z.string().max(1000),
 });
 const invitationForm = z.object({ token: z.string().max(200), password: z.string().max(1000) });
+const forgotForm = z.object({ email: z.string().max(1000) });
 const inviteForm = z.object({
   name: z.string().max(1000),
   email: z.string().max(1000),
@@ -109,9 +114,12 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
   }
 
   function send(reply: FastifyReply, node: VNode, status = 200) {
+    // A page may ask for a stricter Referrer-Policy (one whose URL carries a token) than the default.
+    const referrerPolicy = reply.getHeader('referrer-policy');
     return reply
       .status(status)
       .headers(pageSecurityHeaders)
+      .headers(referrerPolicy ? { 'referrer-policy': referrerPolicy } : {})
       .header('cache-control', 'private, no-store')
       .type('text/html; charset=utf-8')
       .send(`<!DOCTYPE html>${renderToString(node)}`);
@@ -311,7 +319,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
             reply,
             LoginPage({
               admin: ctx,
-              error: ctx.t.t(`error.${error.code}`),
+              error: ctx.t.t(`error.${error.code}`, messageValues(error)),
               email: form.data.email,
               next: safeNext(form.data.next),
             }),
@@ -320,6 +328,78 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
         }
         throw error;
       }
+    });
+
+    // "Forgot your password?" (issue 11): the same answer for every address, a one-time link by email.
+    route<unknown, unknown, { sent?: string }>('GET', '/admin/password/forgot', 'public', async (request, reply) =>
+      send(reply, ForgotPasswordPage({ admin: context(request, reply), sent: request.query.sent === '1' })),
+    );
+
+    route('POST', '/admin/password/forgot', 'public', async (request, reply) => {
+      const form = forgotForm.safeParse(request.body);
+      if (!form.success) throw new KiosqueError('FORM_INVALID');
+      try {
+        await admin.passwordReset.request({ email: form.data.email, ip: request.ip });
+      } catch (error) {
+        if (isKiosqueError(error) && (error.code === 'MEMBER_EMAIL_INVALID' || error.code === 'MAIL_RATE_LIMITED')) {
+          const ctx = context(request, reply);
+          const values = messageValues(error);
+          if (typeof values.seconds === 'number') reply.header('retry-after', String(values.seconds));
+          return send(
+            reply,
+            ForgotPasswordPage({
+              admin: ctx,
+              error: ctx.t.t(`error.${error.code}`, values),
+              email: form.data.email.slice(0, 254),
+            }),
+            errorOf(error).status,
+          );
+        }
+        throw error;
+      }
+      return reply.redirect('/admin/password/forgot?sent=1', 303);
+    });
+
+    route<unknown, unknown, { token?: string }>('GET', '/admin/password/reset', 'public', async (request, reply) => {
+      const token = String(request.query.token ?? '');
+      if (!(await admin.passwordReset.isLinkValid(token))) throw new KiosqueError('STAFF_RESET_LINK_INVALID');
+      // The link's token must not leak to another site through the Referer of anything on the page.
+      reply.header('referrer-policy', 'no-referrer');
+      return send(reply, PasswordSetupPage({ admin: context(request, reply), mode: 'reset', token }));
+    });
+
+    route('POST', '/admin/password/reset', 'public', async (request, reply) => {
+      const form = invitationForm.safeParse(request.body);
+      if (!form.success) throw new KiosqueError('FORM_INVALID');
+      try {
+        await admin.passwordReset.reset(form.data.token, form.data.password);
+      } catch (error) {
+        if (isKiosqueError(error) && error.code === 'STAFF_PASSWORD_WEAK') {
+          const ctx = context(request, reply);
+          return send(
+            reply,
+            PasswordSetupPage({
+              admin: ctx,
+              mode: 'reset',
+              token: form.data.token,
+              error: ctx.t.t('error.STAFF_PASSWORD_WEAK'),
+            }),
+            400,
+          );
+        }
+        throw error;
+      }
+      // Every session ended, this browser's included.
+      reply.clearCookie(staffCookie, { path: '/' });
+      const ctx = context(request, reply);
+      return send(
+        reply,
+        AdminMessagePage({
+          admin: { ...ctx, user: null },
+          title: ctx.t.t('admin.reset.title'),
+          message: ctx.t.t('admin.reset.done'),
+        }),
+      );
     });
 
     route('POST', '/admin/logout', 'admin.enter', async (request, reply) => {

@@ -16,6 +16,9 @@ export function registerMediaRoutes(app: FastifyInstance, deps: WebDependencies)
     const match = fileName.exec(file);
     const crop = match ? null : (cropName.exec(file)?.[1] as CropRatio | undefined);
     if (!match && !crop) throw new KiosqueError('MEDIA_NOT_FOUND');
+    // An id is letters, digits, _ and -: anything else (a NUL byte, which PostgreSQL refuses in
+    // text, or 10 kB of junk) is no image, answered without asking the database (issue 11).
+    if (!/^[\w-]{1,100}$/.test(request.params.id)) throw new KiosqueError('MEDIA_NOT_FOUND');
     const image = await deps.images.find(request.params.id);
     if (!image) throw new KiosqueError('MEDIA_NOT_FOUND');
     let bytes: Buffer | null;

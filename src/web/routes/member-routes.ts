@@ -145,7 +145,7 @@ export function registerMemberRoutes(app: FastifyInstance, deps: WebDependencies
     const form = signInForm.safeParse(request.body);
     if (!form.success) throw new KiosqueError('FORM_INVALID');
     try {
-      await members.requestSignIn({ email: form.data.email, language: lang, next: form.data.next });
+      await members.requestSignIn({ email: form.data.email, language: lang, next: form.data.next, ip: request.ip });
     } catch (error) {
       if (isKiosqueError(error) && error.code === 'MEMBER_EMAIL_INVALID') {
         const page = await web.context(lang);

@@ -141,20 +141,30 @@ export function PasswordSetupPage({
   values = {},
 }: {
   admin: AdminContext;
-  mode: 'setup' | 'invitation';
+  mode: 'setup' | 'invitation' | 'reset';
   token: string;
   error?: string;
   values?: { email?: string; name?: string };
 }) {
   const { t } = admin;
-  const title = t.t(mode === 'setup' ? 'admin.setup.title' : 'admin.invitation.title');
+  const title = t.t(
+    mode === 'setup' ? 'admin.setup.title' : mode === 'reset' ? 'admin.reset.title' : 'admin.invitation.title',
+  );
   return (
     <AdminLayout admin={admin} title={title}>
       <section class="admin-card">
         <h1>{title}</h1>
-        <p>{t.t(mode === 'setup' ? 'admin.setup.intro' : 'admin.invitation.intro')}</p>
+        <p>
+          {t.t(
+            mode === 'setup' ? 'admin.setup.intro' : mode === 'reset' ? 'admin.reset.intro' : 'admin.invitation.intro',
+          )}
+        </p>
         {error ? <Notice kind="error">{error}</Notice> : null}
-        <form method="post" action={mode === 'setup' ? '/admin/setup' : '/admin/invitation'} class="stack">
+        <form
+          method="post"
+          action={mode === 'setup' ? '/admin/setup' : mode === 'reset' ? '/admin/password/reset' : '/admin/invitation'}
+          class="stack"
+        >
           <Csrf admin={admin} />
           <input type="hidden" name="token" value={token} />
           {mode === 'setup' ? (
@@ -242,6 +252,53 @@ export function LoginPage({
             {t.t('admin.login.submit')}
           </button>
         </form>
+        <p>
+          <a href="/admin/password/forgot">{t.t('admin.login.forgot')}</a>
+        </p>
+      </section>
+    </AdminLayout>
+  );
+}
+
+/** "Forgot your password?": the address to send a reset link to, or the same notice for every address. */
+export function ForgotPasswordPage({
+  admin,
+  sent = false,
+  error,
+  email = '',
+}: {
+  admin: AdminContext;
+  sent?: boolean;
+  error?: string;
+  email?: string;
+}) {
+  const { t } = admin;
+  return (
+    <AdminLayout admin={admin} title={t.t('admin.forgot.title')}>
+      <section class="admin-card">
+        <h1>{t.t('admin.forgot.title')}</h1>
+        {sent ? <Notice kind="success">{t.t('admin.forgot.sent')}</Notice> : null}
+        {error ? <Notice kind="error">{error}</Notice> : null}
+        <p>{t.t('admin.forgot.intro')}</p>
+        <form method="post" action="/admin/password/forgot" class="stack">
+          <Csrf admin={admin} />
+          <label for="forgot-email">{t.t('admin.field.email')}</label>
+          <input
+            id="forgot-email"
+            name="email"
+            type="email"
+            required
+            maxlength={254}
+            autocomplete="username"
+            value={email}
+          />
+          <button type="submit" class="primary">
+            {t.t('admin.forgot.submit')}
+          </button>
+        </form>
+        <p>
+          <a href="/admin/login">{t.t('admin.login.title')}</a>
+        </p>
       </section>
     </AdminLayout>
   );
