@@ -4,7 +4,7 @@ import type { Feed, FeedEntry, FeedScope } from '../../domain/feeds/feed-service
 import { dependency } from '../cache-invalidation.js';
 import type { PageRenderer, WebDependencies } from '../server.js';
 import { largestWidth } from '../views/components.js';
-import { type FeedDocument, type FeedItem, feedContentTypes, renderFeed } from '../views/feed-formats.js';
+import { type FeedDocument, type FeedItem, feedContentTypes, feedItemId, renderFeed } from '../views/feed-formats.js';
 import { absoluteUrl, type FeedFile, feedFiles, paths } from '../views/site-context.js';
 
 type ListingKind = 'section' | 'tag' | 'author';
@@ -72,6 +72,7 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDependencies, 
     const items = await Promise.all(
       feed.entries.map(
         async (entry): Promise<FeedItem> => ({
+          id: feedItemId(entry.id),
           url: absoluteUrl(site, paths.article(entry.language, entry.slug)),
           language: entry.language,
           title: entry.headline,
