@@ -265,7 +265,11 @@ export async function createApp(options: AppOptions): Promise<App> {
         summaries: async (language, ids, now) =>
           (await articles.listPublished({ language, ids, limit: ids.length, withTotal: false }, now)).items,
       },
-      sections: taxonomy,
+      // Readers filter by the sections they can see: those holding a public story (issue 11).
+      sections: {
+        findSection: taxonomy.findSection,
+        listSections: (language) => taxonomy.listPublicSections(language, clock.now()),
+      },
       clock,
     });
 

@@ -61,6 +61,25 @@ export function createTaxonomyRepository(db: Kysely<Database>, ids: IdGenerator)
     async listSections(language) {
       return db.selectFrom('sections').selectAll().where('language', '=', language).orderBy('name').execute();
     },
+    async listPublicSections(language, now) {
+      // A section reaches readers only once it holds a public story (issue 11): none is shown empty.
+      return db
+        .selectFrom('sections')
+        .selectAll()
+        .where('language', '=', language)
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('articles')
+              .select('articles.id')
+              .whereRef('articles.section_id', '=', 'sections.id')
+              .where('articles.status', '=', 'published')
+              .where('articles.deleted_at', 'is', null)
+              .where('articles.published_at', '<=', now.toISOString()),
+          ),
+        )
+        .orderBy('name')
+        .execute();
+    },
   };
 
   return {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Author, Taxon } from '../../domain/articles/article.js';
 import type { Feed, FeedEntry, FeedScope } from '../../domain/feeds/feed-service.js';
-import { dependency } from '../cache-invalidation.js';
+import { dependency, namesShownBy } from '../cache-invalidation.js';
 import type { PageRenderer, WebDependencies } from '../server.js';
 import { largestWidth } from '../views/components.js';
 import { type FeedDocument, type FeedItem, feedContentTypes, feedItemId, renderFeed } from '../views/feed-formats.js';
@@ -129,7 +129,10 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDependencies, 
       return {
         contentType: feedContentTypes[file],
         body: renderFeed(file, await documentOf(feed)),
-        dependencies: [...follows(feed), ...feed.entries.map((entry) => dependency.article(entry.id))],
+        dependencies: [
+          ...follows(feed),
+          ...feed.entries.flatMap((entry) => [dependency.article(entry.id), ...namesShownBy(entry)]),
+        ],
       };
     });
   }
