@@ -12,6 +12,7 @@ import { type ArticleService, createArticleService } from './domain/articles/art
 import { createReadingService } from './domain/articles/reading-service.js';
 import { createScheduler, type Scheduler } from './domain/articles/scheduler.js';
 import { createStoryEditor } from './domain/articles/story-editor.js';
+import { createTaxonomyEditor, type TaxonomyEditor } from './domain/articles/taxonomy-editor.js';
 import { type Clock, type IdGenerator, systemClock } from './domain/clock.js';
 import { KiosqueError } from './domain/errors.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
@@ -76,7 +77,7 @@ import {
   createSetupTokenRepository,
   createStaffRepository,
 } from './storage/staff-repository.js';
-import { createTaxonomyRepository } from './storage/taxonomy-repository.js';
+import { createTaxonomyRenameStore, createTaxonomyRepository } from './storage/taxonomy-repository.js';
 import { dependenciesChangedBy } from './web/cache-invalidation.js';
 import { createPageCache, type PageCache } from './web/page-cache.js';
 import type { AudienceDependencies } from './web/routes/member-routes.js';
@@ -102,6 +103,8 @@ export interface App {
   pageCache: PageCache;
   /** The newsroom's writes (the admin builds on them). */
   articles: ArticleService;
+  /** Renames sections, tags and authors, announcing it so every page naming them is dropped. */
+  taxonomy: TaxonomyEditor;
   staff: StaffService;
   /** Publishes scheduled stories on time; `kiosque serve` starts it, `close()` stops it. */
   scheduler: Scheduler;
@@ -300,6 +303,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       .catch((error) => logger.error({ err: error }, 'could not resume image variants'));
 
     const articleService = createArticleService({ store: articles, events, clock, ids });
+    const taxonomyEditor = createTaxonomyEditor({ store: createTaxonomyRenameStore(database.db), events });
     const editor = createStoryEditor({
       articles: articleService,
       records: articles,
@@ -391,6 +395,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       events,
       pageCache,
       articles: articleService,
+      taxonomy: taxonomyEditor,
       staff,
       scheduler,
       search,

@@ -26,6 +26,9 @@ export const errorCatalog = {
     'These translations already have a story in this language, and a story has one translation per language. Unlink that story first, or link to another group.',
   TRANSLATION_LINK_INVALID:
     'There is no other story with this identifier to link to. Paste the identifier or the editor address of the story whose translations this one joins.',
+  TAXONOMY_SLUG_TAKEN: 'Another section, tag or author already uses this address. Choose another name or address.',
+  TAXONOMY_NAME_INVALID:
+    'A name is 1 to 100 characters, and an address lowercase letters a-z, digits and single hyphens. Fix the name or the address and save again.',
   NEWSLETTER_EMAIL_INVALID: 'This is not a valid email address. Check it and try again.',
   NEWSLETTER_LINK_INVALID:
     'This newsletter link is not valid, or it has expired. Sign up again from the newsletter page to get a new one.',
