@@ -383,7 +383,16 @@ export async function createApp(options: AppOptions): Promise<App> {
       images,
       variants,
       pageCache,
-      admin: { staff, stories: articles, search, secret: randomSecret, media, editor, timeZone: config.timeZone },
+      admin: {
+        staff,
+        stories: articles,
+        search,
+        secret: randomSecret,
+        media,
+        editor,
+        timeZone: config.timeZone,
+        taxonomy: taxonomyEditor,
+      },
       clock,
       logger,
     });

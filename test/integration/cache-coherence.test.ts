@@ -13,17 +13,18 @@ import { startTestSite, type TestSite } from '../support/test-app.js';
  * The cache-coherence oracle (issue 11). Random sequences of newsroom actions go through the real
  * services of one instance; after each action, every page, feed and sitemap file that a caching
  * instance serves is compared with what an instance without a page cache renders from the same
- * database at the same moment: they must be byte-identical. Nothing is normalised: every instance
- * reads one shared fake clock, so even the dates a render takes from "now" are the same.
+ * database at the same moment: they must be byte-identical. Every instance reads one shared fake
+ * clock, so the dates a render takes from "now" are the same too, but one: an empty feed's own
+ * date (see `normalised`).
  *
- * Bounded for a two-core machine: 20 runs (8 on PostgreSQL) of at most 6 actions on one evolving site per database
+ * Bounded for a two-core machine: 15 runs (6 on PostgreSQL) of at most 6 actions on one evolving site per database
  * (no shrinking: a replay would start from another state; the failing run's actions are printed
  * instead). The seed is fixed so CI is repeatable; KIOSQUE_ORACLE_SEED and KIOSQUE_ORACLE_RUNS
  * explore others.
  */
 const seed = Number(process.env.KIOSQUE_ORACLE_SEED ?? 20261203);
 /** Runs per database: PostgreSQL checks two caching instances and waits for each notification, so fewer. */
-const runsOn = (kind: 'sqlite' | 'postgres') => Number(process.env.KIOSQUE_ORACLE_RUNS ?? (kind === 'sqlite' ? 20 : 8));
+const runsOn = (kind: 'sqlite' | 'postgres') => Number(process.env.KIOSQUE_ORACLE_RUNS ?? (kind === 'sqlite' ? 15 : 6));
 const languages = ['fr', 'en'] as const;
 
 type Language = (typeof languages)[number];
@@ -221,13 +222,13 @@ describe.each(kinds)('cache coherence on $kind', ({ kind, skip }) => {
       for (const site of reader ? [writer, reader] : [writer]) {
         const wasCached = site.app.pageCache.has(url);
         const served = await get(site, url);
-        if (served.statusCode !== fresh.statusCode || served.body !== fresh.body) {
+        if (served.statusCode !== fresh.statusCode || normalised(served.body) !== normalised(fresh.body)) {
           const which = site === writer ? 'writer' : 'reader';
           throw new Error(
             [
               `${url} on the ${which} instance (${wasCached ? 'from its cache' : 'rendered'}) differs from a fresh render`,
               `status ${served.statusCode} vs ${fresh.statusCode}`,
-              firstDifference(served.body, fresh.body),
+              firstDifference(normalised(served.body), normalised(fresh.body)),
               `seed ${seed}; actions of this run:`,
               ...log.map((line) => `  ${line}`),
             ].join('\n'),
@@ -235,6 +236,18 @@ describe.each(kinds)('cache coherence on $kind', ({ kind, skip }) => {
         }
       }
     }
+  }
+
+  /**
+   * The one timestamp that legitimately differs: a feed with no entry says it was updated at the
+   * time of the request (Atom `updated`, RSS `lastBuildDate`; JSON Feed has none), so a cached
+   * empty feed and a fresh one differ by the time between them. Only in feeds without entries.
+   */
+  function normalised(body: string): string {
+    if (!body.startsWith('<?xml') || /<(item|entry)[\s>]/.test(body)) return body;
+    return body
+      .replace(/<updated>[^<]*<\/updated>/, '<updated>(request time)</updated>')
+      .replace(/<lastBuildDate>[^<]*<\/lastBuildDate>/, '<lastBuildDate>(request time)</lastBuildDate>');
   }
 
   function firstDifference(a: string, b: string): string {

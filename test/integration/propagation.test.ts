@@ -4,6 +4,7 @@ import type { ArticleRecord } from '../../src/domain/articles/article-input.js';
 import { createTaxonomyRepository } from '../../src/storage/taxonomy-repository.js';
 import { testByline } from '../support/articles.js';
 import { databaseKinds } from '../support/databases.js';
+import { setupOwner } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
 /** The section menu of a page: the addresses it links to. */
@@ -165,6 +166,42 @@ describe.each(databaseKinds(inject('postgresAvailable')))('changes propagate on 
         code: 'TAXONOMY_NAME_INVALID',
       });
       expect((await get('/en/author/plume-renommee')).statusCode).toBe(200);
+    },
+  );
+
+  it.skipIf(skip)(
+    'renames a tag through the admin API, refusing an empty name with a 400 that changes nothing (issue 11)',
+    async () => {
+      const owner = await setupOwner(site);
+      const tag = await site.app.database.db
+        .selectFrom('tags')
+        .innerJoin('article_tags', 'article_tags.tag_id', 'tags.id')
+        .select(['tags.id', 'tags.slug'])
+        .where('tags.language', '=', 'en')
+        .executeTakeFirstOrThrow();
+      const put = (body: unknown, language = 'en') =>
+        site.app.server.inject({
+          method: 'PUT',
+          url: `/admin/api/taxonomy/tag/${tag.id}`,
+          headers: {
+            cookie: owner.cookie,
+            'x-csrf-token': owner.csrf,
+            'content-type': 'application/json',
+            'accept-language': language,
+            origin: site.url,
+          },
+          payload: JSON.stringify(body),
+        });
+      const page = `/en/tag/${tag.slug}`;
+      expect((await get(page)).statusCode).toBe(200);
+      const refused = await put({ name: '' }, 'fr');
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().code).toBe('TAXONOMY_NAME_INVALID');
+      expect((await get(page)).statusCode).toBe(200);
+      const renamed = await put({ name: 'Renamed topic' });
+      expect(renamed.statusCode, renamed.body).toBe(204);
+      expect((await get(page)).statusCode).toBe(404);
+      expect((await get('/en/tag/renamed-topic')).body).toContain('Renamed topic');
     },
   );
 });
