@@ -12,6 +12,7 @@ import { type ArticleService, createArticleService } from './domain/articles/art
 import { createReadingService } from './domain/articles/reading-service.js';
 import { createScheduler, type Scheduler } from './domain/articles/scheduler.js';
 import { createStoryEditor } from './domain/articles/story-editor.js';
+import { createTaxonomyEditor, type TaxonomyEditor } from './domain/articles/taxonomy-editor.js';
 import { type Clock, type IdGenerator, systemClock } from './domain/clock.js';
 import { KiosqueError } from './domain/errors.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
@@ -80,7 +81,7 @@ import {
   createSetupTokenRepository,
   createStaffRepository,
 } from './storage/staff-repository.js';
-import { createTaxonomyRepository } from './storage/taxonomy-repository.js';
+import { createTaxonomyRenameStore, createTaxonomyRepository } from './storage/taxonomy-repository.js';
 import { dependenciesChangedBy } from './web/cache-invalidation.js';
 import { createPageCache, type PageCache } from './web/page-cache.js';
 import type { AudienceDependencies } from './web/routes/member-routes.js';
@@ -106,6 +107,8 @@ export interface App {
   pageCache: PageCache;
   /** The newsroom's writes (the admin builds on them). */
   articles: ArticleService;
+  /** Renames sections, tags and authors, announcing it so every page naming them is dropped. */
+  taxonomy: TaxonomyEditor;
   staff: StaffService;
   /** Publishes scheduled stories on time; `kiosque serve` starts it, `close()` stops it. */
   scheduler: Scheduler;
@@ -270,7 +273,11 @@ export async function createApp(options: AppOptions): Promise<App> {
         summaries: async (language, ids, now) =>
           (await articles.listPublished({ language, ids, limit: ids.length, withTotal: false }, now)).items,
       },
-      sections: taxonomy,
+      // Readers filter by the sections they can see: those holding a public story (issue 11).
+      sections: {
+        findSection: taxonomy.findSection,
+        listSections: (language) => taxonomy.listPublicSections(language, clock.now()),
+      },
       clock,
     });
 
@@ -307,6 +314,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       .catch((error) => logger.error({ err: error }, 'could not resume image variants'));
 
     const articleService = createArticleService({ store: articles, events, clock, ids });
+    const taxonomyEditor = createTaxonomyEditor({ store: createTaxonomyRenameStore(database.db), events });
     const editor = createStoryEditor({
       articles: articleService,
       records: articles,
@@ -428,6 +436,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         media,
         editor,
         timeZone: config.timeZone,
+        taxonomy: taxonomyEditor,
       },
       clock,
       logger,
@@ -440,6 +449,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       events,
       pageCache,
       articles: articleService,
+      taxonomy: taxonomyEditor,
       staff,
       scheduler,
       search,

@@ -30,6 +30,9 @@ export const errorCatalog = {
     'This story has no unpublished changes: readers already see what is saved. Reload the editor to see the story as it is.',
   TAXON_CREATE_DENIED:
     'A section or tag named on this story does not exist yet, and your role cannot create sections and tags. Choose an existing one, or ask an editor to create it.',
+  TAXONOMY_SLUG_TAKEN: 'Another section, tag or author already uses this address. Choose another name or address.',
+  TAXONOMY_NAME_INVALID:
+    'A name is 1 to 100 characters, and an address lowercase letters a-z, digits and single hyphens. Fix the name or the address and save again.',
   NEWSLETTER_EMAIL_INVALID: 'This is not a valid email address. Check it and try again.',
   NEWSLETTER_LINK_INVALID:
     'This newsletter link is not valid, or it has expired. Sign up again from the newsletter page to get a new one.',

@@ -7,6 +7,8 @@
 export interface ArticleFacts {
   language: string;
   translationGroup: string;
+  /** Its address in its language: translations and sitemaps name it (hreflang, switcher). */
+  slug: string;
   sectionId: string | null;
   tagIds: string[];
   authorIds: string[];
@@ -29,13 +31,24 @@ export interface SectionsChanged {
   language: string;
 }
 
+/**
+ * A section, tag or author was renamed (name or address): every page, feed and sitemap that names
+ * it changes. `language` is the section's or tag's; authors sign in every language (null).
+ */
+export interface TaxonomyRenamed {
+  type: 'taxonomy.renamed';
+  kind: 'section' | 'tag' | 'author';
+  id: string;
+  language: string | null;
+}
+
 /** The stored "You might also enjoy" lists of these articles changed (their pages show them). */
 export interface RelatedChanged {
   type: 'related.changed';
   articleIds: string[];
 }
 
-export type ContentEvent = ArticleChanged | SectionsChanged | RelatedChanged;
+export type ContentEvent = ArticleChanged | SectionsChanged | TaxonomyRenamed | RelatedChanged;
 
 /**
  * Carries content events to every listener: in-process on SQLite, and on PostgreSQL to every

@@ -65,6 +65,7 @@ export function createSitemapRepository(db: Kysely<Database>): SitemapReader {
         .select([
           'page.id',
           'page.slug',
+          'page.translation_group',
           'page.updated_at',
           'page.published_at',
           'other.language as other_language',
@@ -76,12 +77,22 @@ export function createSitemapRepository(db: Kysely<Database>): SitemapReader {
         .execute();
       const stories = new Map<
         string,
-        { slug: string; lastModified: Date; translations: { language: string; slug: string }[] }
+        {
+          slug: string;
+          translationGroup: string;
+          lastModified: Date;
+          translations: { language: string; slug: string }[];
+        }
       >();
       for (const row of rows) {
         let story = stories.get(row.id);
         if (!story) {
-          story = { slug: row.slug, lastModified: later(row.updated_at, row.published_at), translations: [] };
+          story = {
+            slug: row.slug,
+            translationGroup: row.translation_group,
+            lastModified: later(row.updated_at, row.published_at),
+            translations: [],
+          };
           stories.set(row.id, story);
         }
         if (row.other_language && row.other_slug) {
@@ -160,7 +171,9 @@ export function createSitemapRepository(db: Kysely<Database>): SitemapReader {
         const entries = rows
           .flatMap((row) => {
             const slug = row.id ? names.get(row.id) : undefined;
-            return slug ? [{ kind, slug, lastModified: later(row.updated as string | Date, row.last_published) }] : [];
+            return slug && row.id
+              ? [{ kind, id: row.id, slug, lastModified: later(row.updated as string | Date, row.last_published) }]
+              : [];
           })
           .sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
         listings.push(...entries);

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Author, Taxon } from '../domain/articles/article.js';
 import type { TaxonomyReader } from '../domain/articles/reading-service.js';
+import type { TaxonomyRenameStore } from '../domain/articles/taxonomy-editor.js';
 import type { IdGenerator } from '../domain/clock.js';
 import type { Database } from './schema.js';
 
@@ -61,6 +62,25 @@ export function createTaxonomyRepository(db: Kysely<Database>, ids: IdGenerator)
     async listSections(language) {
       return db.selectFrom('sections').selectAll().where('language', '=', language).orderBy('name').execute();
     },
+    async listPublicSections(language, now) {
+      // A section reaches readers only once it holds a public story (issue 11): none is shown empty.
+      return db
+        .selectFrom('sections')
+        .selectAll()
+        .where('language', '=', language)
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('articles')
+              .select('articles.id')
+              .whereRef('articles.section_id', '=', 'sections.id')
+              .where('articles.status', '=', 'published')
+              .where('articles.deleted_at', 'is', null)
+              .where('articles.published_at', '<=', now.toISOString()),
+          ),
+        )
+        .orderBy('name')
+        .execute();
+    },
   };
 
   return {
@@ -79,6 +99,44 @@ export function createTaxonomyRepository(db: Kysely<Database>, ids: IdGenerator)
         .select(['id', 'slug', 'name', 'bio'])
         .where('slug', '=', author.slug)
         .executeTakeFirstOrThrow();
+    },
+  };
+}
+
+const tables = { section: 'sections', tag: 'tags', author: 'authors' } as const;
+
+/** Renames on SQL: the address is checked, then the row written in one transaction (issue 11). */
+export function createTaxonomyRenameStore(db: Kysely<Database>): TaxonomyRenameStore {
+  return {
+    rename(kind, id, change) {
+      return db.transaction().execute(async (trx) => {
+        if (kind === 'author') {
+          const row = await trx.selectFrom('authors').select('id').where('id', '=', id).executeTakeFirst();
+          if (!row) return 'missing' as const;
+          const other = await trx
+            .selectFrom('authors')
+            .select('id')
+            .where('slug', '=', change.slug)
+            .where('id', '<>', id)
+            .executeTakeFirst();
+          if (other) return 'taken' as const;
+          await trx.updateTable('authors').set(change).where('id', '=', id).execute();
+          return { language: null };
+        }
+        const table = tables[kind];
+        const row = await trx.selectFrom(table).select(['id', 'language']).where('id', '=', id).executeTakeFirst();
+        if (!row) return 'missing' as const;
+        const other = await trx
+          .selectFrom(table)
+          .select('id')
+          .where('language', '=', row.language)
+          .where('slug', '=', change.slug)
+          .where('id', '<>', id)
+          .executeTakeFirst();
+        if (other) return 'taken' as const;
+        await trx.updateTable(table).set(change).where('id', '=', id).execute();
+        return { language: row.language };
+      });
     },
   };
 }

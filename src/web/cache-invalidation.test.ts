@@ -5,6 +5,7 @@ import { dependenciesChangedBy } from './cache-invalidation.js';
 const facts = (overrides: Partial<ArticleFacts> = {}): ArticleFacts => ({
   language: 'fr',
   translationGroup: 'g1',
+  slug: 'un-titre',
   sectionId: 's1',
   tagIds: ['t1', 't2'],
   authorIds: ['a1'],
@@ -28,6 +29,7 @@ describe('dependenciesChangedBy', () => {
       'every-article:fr',
       'group:g1',
       'latest:fr',
+      'menu:fr',
       'section:s1',
       'tag:t1',
       'tag:t2',
@@ -41,6 +43,7 @@ describe('dependenciesChangedBy', () => {
     expect(changed(facts(), facts({ sectionId: 's2', tagIds: ['t2', 't3'] }))).toEqual([
       'article:x',
       'every-article:fr',
+      'menu:fr',
       'section:s1',
       'section:s2',
       'tag:t1',
@@ -50,6 +53,25 @@ describe('dependenciesChangedBy', () => {
 
   it('touches nothing but the article itself while it stays a draft', () => {
     expect(changed(facts({ visible: false }), facts({ visible: false, sectionId: 's9' }))).toEqual(['article:x']);
+  });
+
+  it('touches its translations’ pages and sitemaps when a public story is renamed (issue 11)', () => {
+    expect(changed(facts(), facts({ slug: 'nouveau-titre' }))).toEqual(['article:x', 'every-article:fr', 'group:g1']);
+    // A draft's slug names no public page.
+    expect(changed(facts({ visible: false }), facts({ visible: false, slug: 'autre' }))).toEqual(['article:x']);
+  });
+
+  it('touches the menu when a story without a section comes or goes only if it had one (issue 11)', () => {
+    expect(changed(facts({ visible: false, sectionId: null }), facts({ sectionId: null }))).not.toContain('menu:fr');
+    expect(changed(facts({ sectionId: null }), facts({ sectionId: 's1' }))).toContain('menu:fr');
+  });
+
+  it('touches every page, feed and sitemap naming a renamed section, tag or author (issue 11)', () => {
+    const renamed = (kind: 'section' | 'tag' | 'author', language: string | null) =>
+      [...dependenciesChangedBy({ type: 'taxonomy.renamed', kind, id: 'i', language })].sort();
+    expect(renamed('section', 'fr')).toEqual(['menu:fr', 'named:section:i', 'section:i']);
+    expect(renamed('tag', 'fr')).toEqual(['named:tag:i', 'tag:i']);
+    expect(renamed('author', null)).toEqual(['author:i', 'named:author:i']);
   });
 
   it('touches the section menu of a language when sections change', () => {

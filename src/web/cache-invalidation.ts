@@ -16,7 +16,25 @@ export const dependency = {
   related: (id: string) => `related:${id}`,
   /** Every public article of a language, whatever changed in it (sitemaps list them all with dates). */
   everyArticle: (language: string) => `every-article:${language}`,
+  /**
+   * The name or address of a section, tag or author, on a page that shows it without listing its
+   * stories (a byline, a feed entry's categories, a sitemap's listing pages): dropped by a rename.
+   */
+  named: (kind: 'section' | 'tag' | 'author', id: string) => `named:${kind}:${id}`,
 };
+
+/** The names a story's entry or page shows: its section, tags and bylines (for `taxonomy.renamed`). */
+export function namesShownBy(story: {
+  section: { id: string } | null;
+  tags?: { id: string }[];
+  authors: { id: string }[];
+}): string[] {
+  return [
+    ...(story.section ? [dependency.named('section', story.section.id)] : []),
+    ...(story.tags ?? []).map((tag) => dependency.named('tag', tag.id)),
+    ...story.authors.map((author) => dependency.named('author', author.id)),
+  ];
+}
 
 function memberships(facts: ArticleFacts): string[] {
   return [
@@ -29,12 +47,16 @@ function memberships(facts: ArticleFacts): string[] {
 /**
  * The pages a content event changes. Pages that show the article change whatever happened; when
  * the article enters or leaves the public site, the lists it belongs to change (latest, its
- * section, tags and authors — which also drives "related" on articles sharing them) and so do its
- * translations' pages; when it stays public but moves, only the lists it left or joined change.
+ * section, tags and authors — which also drives "related" on articles sharing them), and so do
+ * its translations' pages and sitemaps (hreflang, switcher) and, when it has a section, the
+ * language's menu (a section is in it only while it holds a public story); when it stays public
+ * but moves, only the lists it left or joined change, and a new slug changes every page and
+ * sitemap file naming its address in any language (issue 11).
  */
 export function dependenciesChangedBy(event: ContentEvent): Set<string> {
   if (event.type === 'sections.changed') return new Set([dependency.menu(event.language)]);
   if (event.type === 'related.changed') return new Set(event.articleIds.map(dependency.related));
+  if (event.type === 'taxonomy.renamed') return renamed(event);
   const changed = new Set([dependency.article(event.articleId)]);
   const { before, after } = event;
   const wasVisible = before?.visible === true;
@@ -49,18 +71,31 @@ export function dependenciesChangedBy(event: ContentEvent): Set<string> {
       changed.add(dependency.latest(facts.language));
       changed.add(dependency.group(facts.translationGroup));
       for (const key of memberships(facts)) changed.add(key);
+      // Its section may have just gained its first public story, or lost its last.
+      if (facts.sectionId) changed.add(dependency.menu(facts.language));
     }
     return changed;
   }
 
   // Still public: lists it left or joined, and its translation groups if it moved between them.
-  const previous = new Set(memberships(before as ArticleFacts));
-  const next = new Set(memberships(after as ArticleFacts));
+  const was = before as ArticleFacts;
+  const is = after as ArticleFacts;
+  const previous = new Set(memberships(was));
+  const next = new Set(memberships(is));
   for (const key of previous) if (!next.has(key)) changed.add(key);
   for (const key of next) if (!previous.has(key)) changed.add(key);
-  if (before?.translationGroup !== after?.translationGroup) {
-    changed.add(dependency.group((before as ArticleFacts).translationGroup));
-    changed.add(dependency.group((after as ArticleFacts).translationGroup));
+  if (was.sectionId !== is.sectionId) changed.add(dependency.menu(is.language));
+  if (was.translationGroup !== is.translationGroup || was.slug !== is.slug) {
+    changed.add(dependency.group(was.translationGroup));
+    changed.add(dependency.group(is.translationGroup));
   }
+  return changed;
+}
+
+/** A renamed section, tag or author: its own pages and feeds, and every page or file naming it. */
+function renamed(event: Extract<ContentEvent, { type: 'taxonomy.renamed' }>): Set<string> {
+  const changed = new Set([dependency.named(event.kind, event.id), dependency[event.kind](event.id)]);
+  // Every page of the language shows the section menu, and story cards their section.
+  if (event.kind === 'section' && event.language) changed.add(dependency.menu(event.language));
   return changed;
 }

@@ -6,7 +6,7 @@ import { feedLength } from '../../src/domain/feeds/feed-service.js';
 import { createArticleRepository } from '../../src/storage/article-repository.js';
 import { newsroom } from '../support/articles.js';
 import { databaseKinds } from '../support/databases.js';
-import { attributesOf, elements } from '../support/html.js';
+import { attributesOf, decodeEntities, elements } from '../support/html.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
 const now = new Date('2026-05-04T08:00:00.000Z');
@@ -33,6 +33,18 @@ type Xml = { [key: string]: any };
 /** Text of a parsed element, whether or not it carried attributes. */
 const text = (value: unknown): string =>
   typeof value === 'object' && value !== null ? String((value as Xml)['#text'] ?? '') : String(value ?? '');
+
+/**
+ * What a feed reader shows for a field that holds HTML (RSS `description`): it must hold no
+ * element at all, only text and character references (issue 11: standfirsts reached readers as markup).
+ */
+function shownAsText(html: string): string {
+  expect(html, 'markup in an HTML field').not.toMatch(/<[a-zA-Z!/?]/);
+  return decodeEntities(html);
+}
+
+/** A feed item id that does not depend on the story's URL (issue 11). */
+const permanentId = /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 const rfc822 =
   /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
@@ -175,9 +187,9 @@ describe.each(databaseKinds(inject('postgresAvailable')))('feeds on $kind', ({ k
 
       // RSS 2.0.
       expect(text(item.title), url).toBe(article.headline.replaceAll('\u0007', ''));
-      expect(text(item.guid)).toBe(url);
-      expect(item.guid['@_isPermaLink']).toBe('true');
-      expect(text(item.description)).toBe(article.standfirst);
+      expect(text(item.guid)).toMatch(permanentId);
+      expect(item.guid['@_isPermaLink']).toBe('false');
+      expect(shownAsText(text(item.description))).toBe(article.standfirst);
       expect(item.pubDate).toMatch(rfc822);
       expect(Date.parse(item.pubDate)).toBe(Math.floor(published / 1000) * 1000);
       expect((item['dc:creator'] ?? []).map(text)).toEqual(authors.map((author) => author.name));
@@ -193,7 +205,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('feeds on $kind', ({ k
 
       // Atom 1.0.
       expect(entry['@_xml:lang']).toBe(article.language);
-      expect(text(entry.id)).toBe(url);
+      expect(text(entry.id)).toBe(text(item.guid));
       expect(text(entry.title)).toBe(article.headline.replaceAll('\u0007', ''));
       expect(text(entry.published)).toMatch(rfc3339);
       expect(Date.parse(text(entry.published))).toBe(published);
@@ -219,7 +231,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('feeds on $kind', ({ k
       } else expect(atomEnclosure).toBeUndefined();
 
       // JSON Feed 1.1.
-      expect(json.id).toBe(url);
+      expect(json.id).toBe(text(item.guid));
       expect(json.url).toBe(url);
       expect(json.title).toBe(article.headline.replaceAll('\u0007', ''));
       expect(json.summary).toBe(article.standfirst);
@@ -407,6 +419,86 @@ describe.each(databaseKinds(inject('postgresAvailable')))('feeds on $kind', ({ k
     }
     for (const url of elsewhere) expect(site.app.pageCache.has(url), url).toBe(true);
   });
+
+  /** Edits a stored story through the article service (as the editor saves), returns the saved record. */
+  async function editStory(id: string, change: Partial<ArticleRecord>): Promise<ArticleRecord> {
+    const story = await site.app.articles.get(id);
+    const { id: _id, bodyHtml: _h, revision: _r, createdAt: _c, updatedAt: _u, deletedAt: _d, ...input } = story;
+    return site.app.articles.edit(id, { ...input, ...change }, { expectedRevision: story.revision });
+  }
+
+  async function demoStory(language: string, slug: string): Promise<string> {
+    const row = await site.app.database.db
+      .selectFrom('articles')
+      .select('id')
+      .where('language', '=', language)
+      .where('slug', '=', slug)
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  it.skipIf(skip)(
+    'keeps every feed item’s id when its story is renamed, and links to the new address (issue 11)',
+    async () => {
+      const id = await demoStory('fr', 'le-retour-des-trains-de-nuit-en-europe');
+      const before = await readFeeds(site, '/fr/', 'fr');
+      const index = before.rssItems.findIndex((item) =>
+        String(item.link).endsWith('/fr/le-retour-des-trains-de-nuit-en-europe'),
+      );
+      expect(index).toBeGreaterThanOrEqual(0);
+      const ids = {
+        rss: text(before.rssItems[index]!.guid),
+        atom: text(before.entries[index]!.id),
+        json: before.items[index]!.id,
+      };
+      await editStory(id, { slug: 'les-trains-de-nuit-reviennent' });
+      try {
+        const after = await readFeeds(site, '/fr/', 'fr');
+        const at = after.rssItems.findIndex((item) => text(item.guid) === ids.rss);
+        expect(at).toBeGreaterThanOrEqual(0);
+        const url = `${site.url}/fr/les-trains-de-nuit-reviennent`;
+        expect(after.rssItems[at]!.link).toBe(url);
+        expect(text(after.entries[at]!.id)).toBe(ids.atom);
+        expect(after.items[at]!.id).toBe(ids.json);
+        expect(after.items[at]!.url).toBe(url);
+        const links = after.entries[at]!.link as Xml[];
+        expect(links.find((link) => link['@_rel'] === 'alternate')?.['@_href']).toBe(url);
+        // Each story, each translation, is its own entry: no two share an id.
+        const all = await readFeeds(site, '/', null);
+        expect(new Set(all.rssItems.map((item) => text(item.guid))).size).toBe(all.rssItems.length);
+      } finally {
+        await editStory(id, { slug: 'le-retour-des-trains-de-nuit-en-europe' });
+      }
+    },
+  );
+
+  it.skipIf(skip)(
+    'gives feed readers a standfirst’s markup as text in RSS, Atom and JSON Feed (issue 11)',
+    async () => {
+      const hostile = 'Des <b>gras</b> & <script>alert(1)</script> &amp; <img src=x onerror=alert(2)>';
+      const id = await demoStory('fr', 'le-retour-des-trains-de-nuit-en-europe');
+      const original = (await site.app.articles.get(id)).standfirst;
+      await editStory(id, { standfirst: hostile });
+      try {
+        for (const base of ['/fr/', '/', '/fr/section/monde/']) {
+          const read = await readFeeds(site, base, base === '/' ? null : 'fr');
+          const at = read.rssItems.findIndex((item) =>
+            String(item.link).endsWith('/fr/le-retour-des-trains-de-nuit-en-europe'),
+          );
+          expect(at, base).toBeGreaterThanOrEqual(0);
+          // RSS: description is HTML, so the reader shows its text; no element survives.
+          expect(shownAsText(text(read.rssItems[at]!.description)), base).toBe(hostile);
+          // Atom: the summary is declared text.
+          expect(read.entries[at]!.summary['@_type'], base).toBe('text');
+          expect(text(read.entries[at]!.summary), base).toBe(hostile);
+          // JSON Feed: summary is plain text by definition.
+          expect(read.items[at]!.summary, base).toBe(hostile);
+        }
+      } finally {
+        await editStory(id, { standfirst: original });
+      }
+    },
+  );
 
   it.skipIf(skip)(
     'answers an unknown language, section, tag or author with a 404 page in the reader’s language',

@@ -102,13 +102,14 @@ describe.each(databaseKinds(inject('postgresAvailable')))('hostile images on $ki
     }
   });
 
-  it.skipIf(skip)('answers 404 to hostile image ids on both databases', async () => {
+  it.skipIf(skip)('answers a 4xx, never a 500, to hostile image ids on both databases', async () => {
     for (const id of ['img%00nul', `img_${'x'.repeat(5000)}`, 'img%C3%28', '..%2F..%2Fsecret']) {
       for (const file of ['320.webp', '16x9-1200.jpg']) {
         const response = await site.app.server.inject(`/media/${id}/${file}`);
-        // Fastify itself answers 414 to a path parameter over 100 characters, 400 to bad UTF-8.
+        // Fastify itself answers 414 to a path parameter over 100 characters; the request guard
+        // answers 400 to a NUL byte or bad UTF-8 before any route; the media route 404 to the rest.
         expect(response.statusCode, `${id.slice(0, 20)}/${file}`).toBe(
-          id.length > 100 ? 414 : id.includes('%C3') ? 400 : 404,
+          id.length > 100 ? 414 : id.includes('%C3') || id.includes('%00') ? 400 : 404,
         );
       }
     }

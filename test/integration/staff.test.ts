@@ -30,6 +30,7 @@ const expectedAdminAccess: Record<string, string> = {
   'POST /admin/api/stories': 'story.create',
   'PUT /admin/api/stories/:id': 'story.create',
   'POST /admin/api/preview': 'story.create',
+  'PUT /admin/api/taxonomy/:kind/:id': 'taxonomy.manage',
   'GET /admin/setup': 'public',
   'POST /admin/setup': 'public',
   'GET /admin/invitation': 'public',

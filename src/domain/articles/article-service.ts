@@ -208,6 +208,7 @@ export function factsOf(record: ArticleRecord, now: Date): ArticleFacts {
   return {
     language: record.language,
     translationGroup: record.translationGroup,
+    slug: record.slug,
     sectionId: record.sectionId,
     tagIds: record.tagIds,
     authorIds: record.authorIds,

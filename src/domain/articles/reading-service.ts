@@ -43,7 +43,10 @@ export interface TaxonomyReader {
   findSection(language: string, slug: string): Promise<Taxon | null>;
   findTag(language: string, slug: string): Promise<Taxon | null>;
   findAuthor(slug: string): Promise<Author | null>;
+  /** Every section of the language, for the newsroom. */
   listSections(language: string): Promise<Taxon[]>;
+  /** The sections holding at least one public story as of `now`: the only ones readers see. */
+  listPublicSections(language: string, now: Date): Promise<Taxon[]>;
 }
 
 export interface ArticlePage {
@@ -155,13 +158,18 @@ export function createReadingService(deps: {
     async section(language: string, slug: string, page = 1): Promise<ListingPage<Taxon>> {
       const section = await taxonomy.findSection(language, slug);
       if (!section) throw new KiosqueError('SECTION_NOT_FOUND', { language, slug });
-      return listing(section, { language, sectionId: section.id }, page);
+      const found = await listing(section, { language, sectionId: section.id }, page);
+      // Not public until it holds a public story (issue 11): an empty section is not found.
+      if (found.total === 0) throw new KiosqueError('SECTION_NOT_FOUND', { language, slug });
+      return found;
     },
 
     async tag(language: string, slug: string, page = 1): Promise<ListingPage<Taxon>> {
       const tag = await taxonomy.findTag(language, slug);
       if (!tag) throw new KiosqueError('TAG_NOT_FOUND', { language, slug });
-      return listing(tag, { language, tagId: tag.id }, page);
+      const found = await listing(tag, { language, tagId: tag.id }, page);
+      if (found.total === 0) throw new KiosqueError('TAG_NOT_FOUND', { language, slug });
+      return found;
     },
 
     async author(language: string, slug: string, page = 1): Promise<ListingPage<Author>> {
@@ -170,8 +178,9 @@ export function createReadingService(deps: {
       return listing(author, { language, authorId: author.id }, page);
     },
 
+    /** The section menu: sections appear to readers only once they hold a public story (issue 11). */
     sections(language: string): Promise<Taxon[]> {
-      return taxonomy.listSections(language);
+      return taxonomy.listPublicSections(language, clock.now());
     },
   };
 }

@@ -51,6 +51,9 @@ export interface FeedEntry {
   authors: Author[];
   /** The section's name first, then the tags'. */
   categories: string[];
+  /** What those names are of, with the bylines' authors: a rename changes the entry. */
+  section: Taxon | null;
+  tags: Taxon[];
   hero: ArticleImage | null;
 }
 
@@ -94,6 +97,8 @@ export function createFeedService(deps: {
       updatedAt: new Date(Math.max(story.updatedAt.getTime(), story.publishedAt.getTime())),
       authors: story.authors,
       categories: [...(story.section ? [story.section.name] : []), ...story.tags.map((tag) => tag.name)],
+      section: story.section,
+      tags: story.tags,
       hero: story.hero,
     };
   }
@@ -125,6 +130,11 @@ export function createFeedService(deps: {
       const now = clock.now();
       const { subject, query } = await subjectOf(scope);
       const entries = (await stories.listFeedStories(query, now)).map(entryOf);
+      // A section or tag is not public until it holds a public story (issue 11), nor is its feed.
+      if (entries.length === 0 && (scope.kind === 'section' || scope.kind === 'tag')) {
+        const code = scope.kind === 'section' ? 'SECTION_NOT_FOUND' : 'TAG_NOT_FOUND';
+        throw new KiosqueError(code, { language: scope.language, slug: scope.slug });
+      }
       const latest = Math.max(...entries.map((entry) => entry.updatedAt.getTime()));
       return { scope, subject, entries, updatedAt: entries.length > 0 ? new Date(latest) : now };
     },

@@ -118,6 +118,7 @@ describe('search cache', () => {
     const facts = (language: string, visible: boolean) => ({
       language,
       translationGroup: 'g',
+      slug: 'a',
       sectionId: null,
       tagIds: [],
       authorIds: [],

@@ -14,6 +14,7 @@ function reader(stories: number): SitemapReader & { asked: { since?: Date; limit
     async listPublic(_language, _now, offset, limit) {
       return Array.from({ length: Math.max(0, Math.min(limit, stories - offset)) }, (_, i) => ({
         slug: `story-${offset + i}`,
+        translationGroup: `group-${offset + i}`,
         lastModified: now,
         translations: [],
       }));
@@ -22,7 +23,7 @@ function reader(stories: number): SitemapReader & { asked: { since?: Date; limit
       return 3;
     },
     async listListings() {
-      return ['a', 'b', 'c'].map((slug) => ({ kind: 'tag' as const, slug, lastModified: now }));
+      return ['a', 'b', 'c'].map((slug) => ({ kind: 'tag' as const, id: `tag-${slug}`, slug, lastModified: now }));
     },
     async listRecent(_language, since, _now, limit) {
       asked.since = since;

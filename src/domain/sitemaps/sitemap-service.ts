@@ -10,6 +10,8 @@ export const newsLimit = 1_000;
 /** A public story as a sitemap lists it, with where its translations are. */
 export interface SitemapStory {
   slug: string;
+  /** Its translation group: a change of a translation's address or visibility changes this entry. */
+  translationGroup: string;
   lastModified: Date;
   /** The other languages' public versions of the story (this one excluded). */
   translations: { language: string; slug: string }[];
@@ -17,6 +19,7 @@ export interface SitemapStory {
 
 export interface SitemapListing {
   kind: 'section' | 'tag' | 'author';
+  id: string;
   slug: string;
   /** The latest change among its public stories. */
   lastModified: Date;

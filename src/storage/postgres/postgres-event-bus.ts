@@ -14,6 +14,7 @@ const keepRowsFor = '1 hour';
 const facts = z.object({
   language: z.string(),
   translationGroup: z.string(),
+  slug: z.string(),
   sectionId: z.string().nullable(),
   tagIds: z.array(z.string()),
   authorIds: z.array(z.string()),
@@ -29,6 +30,12 @@ const contentEvent: z.ZodType<ContentEvent> = z.discriminatedUnion('type', [
     after: facts.nullable(),
   }),
   z.object({ type: z.literal('sections.changed'), language: z.string() }),
+  z.object({
+    type: z.literal('taxonomy.renamed'),
+    kind: z.enum(['section', 'tag', 'author']),
+    id: z.string(),
+    language: z.string().nullable(),
+  }),
   z.object({ type: z.literal('related.changed'), articleIds: z.array(z.string()) }),
 ]);
 

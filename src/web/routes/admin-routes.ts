@@ -9,6 +9,7 @@ import {
   type StoryLister,
   storyListPageSize,
 } from '../../domain/articles/story-list.js';
+import type { TaxonomyEditor } from '../../domain/articles/taxonomy-editor.js';
 import { type ErrorCode, isKiosqueError, KiosqueError, messageValues } from '../../domain/errors.js';
 import { negotiateLanguage } from '../../domain/i18n/translator.js';
 import type { MediaLibrary } from '../../domain/media/media-library.js';
@@ -33,6 +34,7 @@ import {
 import { registerAdminMediaRoutes } from './admin-media-routes.js';
 import { registerAdminMemberRoutes } from './admin-member-routes.js';
 import { registerStoryRoutes } from './admin-story-routes.js';
+import { registerAdminTaxonomyRoutes } from './admin-taxonomy-routes.js';
 import { registerNewsletterAdminRoutes } from './newsletter-admin-routes.js';
 
 export interface AdminDependencies {
@@ -48,6 +50,8 @@ export interface AdminDependencies {
   editor: StoryEditor;
   /** The site's time zone, in which a scheduled time typed without the editor script is read. */
   timeZone: string;
+  /** Renames sections, tags and authors (issue 11: announced, so pages naming them are dropped). */
+  taxonomy: TaxonomyEditor;
 }
 
 const storyListQuery = z.object({
@@ -173,6 +177,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
 
     registerAdminMediaRoutes(scope, { context, send }, deps, admin);
     registerAdminMemberRoutes(scope, { context, send }, deps);
+    registerAdminTaxonomyRoutes(scope, admin.taxonomy);
     registerStoryRoutes(scope, { context, send }, deps, {
       editor: admin.editor,
       staff: admin.staff,

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Author, Taxon } from '../../domain/articles/article.js';
 import type { Feed, FeedEntry, FeedScope } from '../../domain/feeds/feed-service.js';
-import { dependency } from '../cache-invalidation.js';
+import { dependency, namesShownBy } from '../cache-invalidation.js';
 import type { PageRenderer, WebDependencies } from '../server.js';
 import { largestWidth } from '../views/components.js';
-import { type FeedDocument, type FeedItem, feedContentTypes, renderFeed } from '../views/feed-formats.js';
+import { type FeedDocument, type FeedItem, feedContentTypes, feedItemId, renderFeed } from '../views/feed-formats.js';
 import { absoluteUrl, type FeedFile, feedFiles, paths } from '../views/site-context.js';
 
 type ListingKind = 'section' | 'tag' | 'author';
@@ -72,6 +72,7 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDependencies, 
     const items = await Promise.all(
       feed.entries.map(
         async (entry): Promise<FeedItem> => ({
+          id: feedItemId(entry.id),
           url: absoluteUrl(site, paths.article(entry.language, entry.slug)),
           language: entry.language,
           title: entry.headline,
@@ -128,7 +129,10 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDependencies, 
       return {
         contentType: feedContentTypes[file],
         body: renderFeed(file, await documentOf(feed)),
-        dependencies: [...follows(feed), ...feed.entries.map((entry) => dependency.article(entry.id))],
+        dependencies: [
+          ...follows(feed),
+          ...feed.entries.flatMap((entry) => [dependency.article(entry.id), ...namesShownBy(entry)]),
+        ],
       };
     });
   }

@@ -152,7 +152,7 @@ export function registerPaywallRoutes(app: FastifyInstance, deps: WebDependencie
       // answers a 4xx, and only a failure of ours (the database) a 500 worth retrying (issue 11).
       const mapped = errorOf(error, request);
       const code =
-        mapped.status === 413
+        mapped.code === 'FORM_TOO_LARGE'
           ? 'BILLING_EVENT_TOO_LARGE'
           : mapped.status >= 400 && mapped.status < 500 && !isKiosqueError(error)
             ? 'BILLING_EVENT_INVALID'

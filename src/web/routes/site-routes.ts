@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ArticleSummary } from '../../domain/articles/article.js';
 import { KiosqueError } from '../../domain/errors.js';
 import { negotiateLanguage } from '../../domain/i18n/translator.js';
-import { dependency } from '../cache-invalidation.js';
+import { dependency, namesShownBy } from '../cache-invalidation.js';
 import { type PageRenderer, Redirect, type WebDependencies } from '../server.js';
 import { ArticlePage, HomePage, ListingPageView } from '../views/pages.js';
 import { paths } from '../views/site-context.js';
@@ -80,6 +80,8 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
           dependency.related(article.id),
           ...article.tags.map((tag) => dependency.tag(tag.id)),
           ...(article.section ? [dependency.section(article.section.id)] : []),
+          // Its byline, section and tags by name and address (in the page and its JSON-LD).
+          ...namesShownBy(article),
           ...shown([...story.latest, ...story.related]),
         ],
       };

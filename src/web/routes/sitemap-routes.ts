@@ -105,7 +105,18 @@ export function registerSitemapRoutes(app: FastifyInstance, deps: WebDependencie
       return {
         contentType: xmlType,
         body: renderSitemap(entries.map((entry) => urlOf(language, entry))),
-        dependencies: [dependency.everyArticle(language), dependency.menu(language)],
+        // Its stories' translations (alternates) and its listings' names are written in it too.
+        dependencies: [
+          dependency.everyArticle(language),
+          dependency.menu(language),
+          ...entries.flatMap((entry) =>
+            entry.kind === 'article'
+              ? [dependency.group(entry.translationGroup)]
+              : entry.kind === 'home'
+                ? []
+                : [dependency.named(entry.kind, entry.id)],
+          ),
+        ],
       };
     });
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FeedFile } from './site-context.js';
 import { element, emptyElement, xml } from './xml.js';
 
@@ -20,6 +21,11 @@ export interface FeedDocument {
 }
 
 export interface FeedItem {
+  /**
+   * The entry's identity for feed readers, kept for the story's whole life: RSS guid, Atom id,
+   * JSON Feed id (`feedItemId`). Never the URL, which a slug change moves.
+   */
+  id: string;
   url: string;
   language: string;
   title: string;
@@ -41,6 +47,35 @@ export const feedContentTypes: Record<FeedFile, string> = {
   'feed.json': 'application/feed+json; charset=utf-8',
 };
 
+/** Any fixed UUID: names the namespace in which article ids become feed item ids (RFC 9562, version 5). */
+const feedItemNamespace = Buffer.from('6f1c3a52d0a84e0f9b7e2c4d5a6b7c8d', 'hex');
+
+/**
+ * A feed entry's id for the story's whole life: `urn:uuid:` of a name-based UUID (version 5) of
+ * the article's permanent id. It survives a slug change, a new section and a move of the site to
+ * another host, which a URL does not (a reader would show the story again as new); each
+ * translation is its own article, so its own entry (decision 0019).
+ */
+export function feedItemId(articleId: string): string {
+  const hash = createHash('sha1').update(feedItemNamespace).update(articleId, 'utf8').digest();
+  const bytes = hash.subarray(0, 16);
+  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x50;
+  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * Plain text as HTML. RSS 2.0's `description` is HTML carried in XML: text put there must be
+ * escaped for HTML and then for XML (`element` does the second), or a standfirst's `<b>` or
+ * `<script>` reaches the reader as markup.
+ */
+export function htmlText(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => htmlEscapes[c] as string);
+}
+
 /** RFC 822 date-time, as RSS 2.0 wants it ("Mon, 04 May 2026 08:00:00 GMT"). */
 export const rfc822 = (date: Date) => date.toUTCString();
 /** RFC 3339 date-time in UTC, as Atom and JSON Feed want it ("2026-05-04T08:00:00.000Z"). */
@@ -59,8 +94,8 @@ export function renderRss(feed: FeedDocument): string {
       '<item>',
       element('title', item.title),
       element('link', item.url),
-      element('guid', item.url, { isPermaLink: 'true' }),
-      element('description', item.summary),
+      element('guid', item.id, { isPermaLink: 'false' }),
+      element('description', htmlText(item.summary)),
       item.contentHtml === null ? '' : element('content:encoded', item.contentHtml),
       element('pubDate', rfc822(item.publishedAt)),
       ...item.authors.map((author) => element('dc:creator', author.name)),
@@ -79,7 +114,7 @@ export function renderRss(feed: FeedDocument): string {
     element('title', feed.title),
     element('link', feed.homeUrl),
     emptyElement('atom:link', { href: feed.urls['rss.xml'], rel: 'self', type: 'application/rss+xml' }),
-    element('description', feed.description),
+    element('description', htmlText(feed.description)),
     feed.language === null ? '' : element('language', feed.language),
     element('lastBuildDate', rfc822(feed.updatedAt)),
     element('generator', 'Kiosque'),
@@ -94,7 +129,7 @@ export function renderAtom(feed: FeedDocument): string {
   const entries = feed.items.map((item) =>
     [
       `<entry xml:lang="${xml(item.language)}">`,
-      element('id', item.url),
+      element('id', item.id),
       element('title', item.title, { type: 'text' }),
       emptyElement('link', { rel: 'alternate', type: 'text/html', href: item.url }),
       element('published', rfc3339(item.publishedAt)),
@@ -145,7 +180,7 @@ export function renderJsonFeed(feed: FeedDocument): string {
     authors: [{ name: feed.siteName }],
     ...(feed.language === null ? {} : { language: feed.language }),
     items: feed.items.map((item) => ({
-      id: item.url,
+      id: item.id,
       url: item.url,
       title: item.title,
       summary: item.summary,
