@@ -259,10 +259,19 @@ describe.each(databaseKinds(inject('postgresAvailable')))(
         );
         const failures: string[] = [];
         let requests = 0;
+        // Admin routes an anonymous client cannot open: the guard refuses them after the body is
+        // parsed, as it is for the owner, so their hostile bodies are walked once, as the owner.
+        const guarded = new Set(
+          site.app.server.adminRoutes.filter((r) => r.access !== 'public').map((r) => `${r.method} ${r.url}`),
+        );
         for (const who of ['owner', 'anonymous'] as const) {
           for (const route of routes) {
             // One route's attempts at once: the database answers some while the server renders others.
-            const list = attempts(route, values, who === 'owner' ? owner.csrf : undefined);
+            const all = attempts(route, values, who === 'owner' ? owner.csrf : undefined);
+            const list =
+              who === 'anonymous' && guarded.has(`${route.method} ${route.url}`)
+                ? all.filter((attempt) => attempt.payload === undefined)
+                : all;
             const responses = await Promise.all(
               list.map((attempt) =>
                 site.app.server.inject({
