@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { randomIds } from '../../src/app.js';
 import type { ArticleInput, ArticleRecord } from '../../src/domain/articles/article-input.js';
 import { isKiosqueError } from '../../src/domain/errors.js';
 import type { ContentEvent } from '../../src/domain/events.js';
 import { createTaxonomyRepository } from '../../src/storage/taxonomy-repository.js';
-import { databaseKinds } from '../support/databases.js';
+import { describeEachDatabase } from '../support/databases.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
 /**
@@ -62,8 +62,6 @@ const actionArbitrary: fc.Arbitrary<Action> = fc.record({
   choice: fc.nat(1000),
 });
 
-const kinds = databaseKinds(inject('postgresAvailable'));
-
 /** A clock every instance reads: an action moves it on by two minutes (so "updated" dates show). */
 function sharedClock() {
   let now = new Date('2026-11-02T08:00:00.000Z').getTime();
@@ -75,7 +73,7 @@ function sharedClock() {
   };
 }
 
-describe.each(kinds)('cache coherence on $kind', ({ kind, skip }) => {
+describeEachDatabase('cache coherence on $kind', ({ kind }) => {
   const clock = sharedClock();
   /** The instance the newsroom writes through; it caches too. */
   let writer: TestSite;
@@ -88,7 +86,6 @@ describe.each(kinds)('cache coherence on $kind', ({ kind, skip }) => {
   let notifier: pg.Client | null = null;
 
   beforeAll(async () => {
-    if (skip) return;
     writer = await startTestSite(kind, { demo: false, clock });
     reference = await startTestSite(kind, {
       demo: false,
@@ -403,31 +400,27 @@ describe.each(kinds)('cache coherence on $kind', ({ kind, skip }) => {
     }
   }
 
-  it.skipIf(skip)(
-    `serves from its cache${kind === 'postgres' ? ', on two instances,' : ''} exactly what a fresh render gives after every newsroom action (issue 11)`,
-    async () => {
-      // Everything cached once before the first action.
-      await compare([]);
-      let total = 0;
-      await fc.assert(
-        fc.asyncProperty(fc.array(actionArbitrary, { minLength: 1, maxLength: 6 }), async (actions) => {
-          const log: string[] = [];
-          for (const action of actions) {
-            try {
-              log.push(await perform(action));
-            } catch (error) {
-              // A refused action (preflight, a taken slug or language…) stores nothing and announces nothing.
-              if (!isKiosqueError(error)) throw error;
-              log.push(`${action.kind} refused: ${error.code}`);
-            }
-            total++;
-            await compare(log);
+  it(`serves from its cache${kind === 'postgres' ? ', on two instances,' : ''} exactly what a fresh render gives after every newsroom action (issue 11)`, async () => {
+    // Everything cached once before the first action.
+    await compare([]);
+    let total = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(actionArbitrary, { minLength: 1, maxLength: 6 }), async (actions) => {
+        const log: string[] = [];
+        for (const action of actions) {
+          try {
+            log.push(await perform(action));
+          } catch (error) {
+            // A refused action (preflight, a taken slug or language…) stores nothing and announces nothing.
+            if (!isKiosqueError(error)) throw error;
+            log.push(`${action.kind} refused: ${error.code}`);
           }
-        }),
-        { seed, numRuns: runsOn(kind), endOnFailure: true, verbose: true },
-      );
-      expect(total).toBeGreaterThanOrEqual(runsOn(kind));
-    },
-    600_000,
-  );
+          total++;
+          await compare(log);
+        }
+      }),
+      { seed, numRuns: runsOn(kind), endOnFailure: true, verbose: true },
+    );
+    expect(total).toBeGreaterThanOrEqual(runsOn(kind));
+  }, 600_000);
 });

@@ -1,11 +1,11 @@
 import { XMLParser } from 'fast-xml-parser';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Article } from '../../src/domain/articles/article.js';
 import type { ArticleRecord } from '../../src/domain/articles/article-input.js';
 import { feedLength } from '../../src/domain/feeds/feed-service.js';
 import { createArticleRepository } from '../../src/storage/article-repository.js';
 import { newsroom } from '../support/articles.js';
-import { databaseKinds } from '../support/databases.js';
+import { describeEachDatabase } from '../support/databases.js';
 import { attributesOf, decodeEntities, elements } from '../support/html.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
@@ -50,13 +50,12 @@ const rfc822 =
   /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-describe.each(databaseKinds(inject('postgresAvailable')))('feeds on $kind', ({ kind, skip }) => {
+describeEachDatabase('feeds on $kind', ({ kind }) => {
   let site: TestSite;
   let excerptSite: TestSite;
   let awkward: ArticleRecord;
 
   beforeAll(async () => {
-    if (skip) return;
     [site, excerptSite] = await Promise.all([
       startTestSite(kind, { clock }),
       startTestSite(kind, { clock, env: { KIOSQUE_FEED_CONTENT: 'excerpt' } }),
@@ -260,35 +259,32 @@ describe.each(databaseKinds(inject('postgresAvailable')))('feeds on $kind', ({ k
     }
   }
 
-  it.skipIf(skip)(
-    'publishes each language’s latest stories as RSS 2.0, Atom 1.0 and JSON Feed 1.1, field by field',
-    async () => {
-      for (const language of ['fr', 'en']) {
-        const read = await readFeeds(site, `/${language}/`, language);
-        const { items: published } = await createArticleRepository(site.app.database.db).listPublished(
-          { language, limit: 100, withTotal: false },
-          now,
-        );
-        expect(read.rssItems.map((item) => item.link)).toEqual(
-          published.slice(0, feedLength).map((story) => `${site.url}/${language}/${story.slug}`),
-        );
-        expect(read.rssItems.some((item) => item.enclosure)).toBe(true);
-        expect(text(read.channel.title)).toBe(
-          language === 'fr' ? 'Kiosque — L’actualité en français' : 'Kiosque — News in English',
-        );
-        expect(read.document.home_page_url).toBe(`${site.url}/${language}/`);
-        await checkEntries(site, read, true);
-      }
-      // The awkward headline went through every writer and came back whole.
-      const french = await readFeeds(site, '/fr/', 'fr');
-      expect(text(french.rssItems[0]!.title)).toBe(awkwardHeadline.replace('\u0007', ''));
-      expect(french.items[0]!.title).toBe(awkwardHeadline.replace('\u0007', ''));
-      expect(french.items[0]!.content_html).toContain('<strong>du gras</strong> &amp; une');
-      expect(awkward.id).toBeTruthy();
-    },
-  );
+  it('publishes each language’s latest stories as RSS 2.0, Atom 1.0 and JSON Feed 1.1, field by field', async () => {
+    for (const language of ['fr', 'en']) {
+      const read = await readFeeds(site, `/${language}/`, language);
+      const { items: published } = await createArticleRepository(site.app.database.db).listPublished(
+        { language, limit: 100, withTotal: false },
+        now,
+      );
+      expect(read.rssItems.map((item) => item.link)).toEqual(
+        published.slice(0, feedLength).map((story) => `${site.url}/${language}/${story.slug}`),
+      );
+      expect(read.rssItems.some((item) => item.enclosure)).toBe(true);
+      expect(text(read.channel.title)).toBe(
+        language === 'fr' ? 'Kiosque — L’actualité en français' : 'Kiosque — News in English',
+      );
+      expect(read.document.home_page_url).toBe(`${site.url}/${language}/`);
+      await checkEntries(site, read, true);
+    }
+    // The awkward headline went through every writer and came back whole.
+    const french = await readFeeds(site, '/fr/', 'fr');
+    expect(text(french.rssItems[0]!.title)).toBe(awkwardHeadline.replace('\u0007', ''));
+    expect(french.items[0]!.title).toBe(awkwardHeadline.replace('\u0007', ''));
+    expect(french.items[0]!.content_html).toContain('<strong>du gras</strong> &amp; une');
+    expect(awkward.id).toBeTruthy();
+  });
 
-  it.skipIf(skip)('follows a section, a tag and an author in their own feeds, in their language', async () => {
+  it('follows a section, a tag and an author in their own feeds, in their language', async () => {
     const repository = createArticleRepository(site.app.database.db);
     const db = site.app.database.db;
     const section = await db
@@ -329,7 +325,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('feeds on $kind', ({ k
     }
   });
 
-  it.skipIf(skip)('mixes every language in the whole site’s feed, each entry saying its own', async () => {
+  it('mixes every language in the whole site’s feed, each entry saying its own', async () => {
     const read = await readFeeds(site, '/', null);
     const languages = new Set(read.items.map((item) => item.language));
     expect([...languages].sort()).toEqual(['en', 'fr']);
@@ -339,7 +335,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('feeds on $kind', ({ k
     await checkEntries(site, read, true);
   });
 
-  it.skipIf(skip)('never puts a members-only or paid story’s body in a feed, even when feeds are whole', async () => {
+  it('never puts a members-only or paid story’s body in a feed, even when feeds are whole', async () => {
     for (const url of [
       '/en/rss.xml',
       '/en/atom.xml',
@@ -357,7 +353,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('feeds on $kind', ({ k
     expect(paid?.content_html).toBeUndefined();
   });
 
-  it.skipIf(skip)('sends standfirsts only when KIOSQUE_FEED_CONTENT=excerpt', async () => {
+  it('sends standfirsts only when KIOSQUE_FEED_CONTENT=excerpt', async () => {
     for (const base of ['/fr/', '/en/section/science/']) {
       const read = await readFeeds(excerptSite, base, base.slice(1, 3));
       expect(read.rssItems.length).toBeGreaterThan(0);
@@ -365,7 +361,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('feeds on $kind', ({ k
     }
   });
 
-  it.skipIf(skip)('announces the language’s feeds on every page, and a listing’s own on its page', async () => {
+  it('announces the language’s feeds on every page, and a listing’s own on its page', async () => {
     const links = (html: string) =>
       elements(html, 'link')
         .map(attributesOf)
@@ -386,7 +382,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('feeds on $kind', ({ k
     ]);
   });
 
-  it.skipIf(skip)('drops exactly the feeds a changed story appears in, and no other', async () => {
+  it('drops exactly the feeds a changed story appears in, and no other', async () => {
     const story = await site.app.articles.get(
       (
         await site.app.database.db
@@ -437,82 +433,73 @@ describe.each(databaseKinds(inject('postgresAvailable')))('feeds on $kind', ({ k
     return row.id;
   }
 
-  it.skipIf(skip)(
-    'keeps every feed item’s id when its story is renamed, and links to the new address (issue 11)',
-    async () => {
-      const id = await demoStory('fr', 'le-retour-des-trains-de-nuit-en-europe');
-      const before = await readFeeds(site, '/fr/', 'fr');
-      const index = before.rssItems.findIndex((item) =>
-        String(item.link).endsWith('/fr/le-retour-des-trains-de-nuit-en-europe'),
-      );
-      expect(index).toBeGreaterThanOrEqual(0);
-      const ids = {
-        rss: text(before.rssItems[index]!.guid),
-        atom: text(before.entries[index]!.id),
-        json: before.items[index]!.id,
-      };
-      await editStory(id, { slug: 'les-trains-de-nuit-reviennent' });
-      try {
-        const after = await readFeeds(site, '/fr/', 'fr');
-        const at = after.rssItems.findIndex((item) => text(item.guid) === ids.rss);
-        expect(at).toBeGreaterThanOrEqual(0);
-        const url = `${site.url}/fr/les-trains-de-nuit-reviennent`;
-        expect(after.rssItems[at]!.link).toBe(url);
-        expect(text(after.entries[at]!.id)).toBe(ids.atom);
-        expect(after.items[at]!.id).toBe(ids.json);
-        expect(after.items[at]!.url).toBe(url);
-        const links = after.entries[at]!.link as Xml[];
-        expect(links.find((link) => link['@_rel'] === 'alternate')?.['@_href']).toBe(url);
-        // Each story, each translation, is its own entry: no two share an id.
-        const all = await readFeeds(site, '/', null);
-        expect(new Set(all.rssItems.map((item) => text(item.guid))).size).toBe(all.rssItems.length);
-      } finally {
-        await editStory(id, { slug: 'le-retour-des-trains-de-nuit-en-europe' });
-      }
-    },
-  );
+  it('keeps every feed item’s id when its story is renamed, and links to the new address (issue 11)', async () => {
+    const id = await demoStory('fr', 'le-retour-des-trains-de-nuit-en-europe');
+    const before = await readFeeds(site, '/fr/', 'fr');
+    const index = before.rssItems.findIndex((item) =>
+      String(item.link).endsWith('/fr/le-retour-des-trains-de-nuit-en-europe'),
+    );
+    expect(index).toBeGreaterThanOrEqual(0);
+    const ids = {
+      rss: text(before.rssItems[index]!.guid),
+      atom: text(before.entries[index]!.id),
+      json: before.items[index]!.id,
+    };
+    await editStory(id, { slug: 'les-trains-de-nuit-reviennent' });
+    try {
+      const after = await readFeeds(site, '/fr/', 'fr');
+      const at = after.rssItems.findIndex((item) => text(item.guid) === ids.rss);
+      expect(at).toBeGreaterThanOrEqual(0);
+      const url = `${site.url}/fr/les-trains-de-nuit-reviennent`;
+      expect(after.rssItems[at]!.link).toBe(url);
+      expect(text(after.entries[at]!.id)).toBe(ids.atom);
+      expect(after.items[at]!.id).toBe(ids.json);
+      expect(after.items[at]!.url).toBe(url);
+      const links = after.entries[at]!.link as Xml[];
+      expect(links.find((link) => link['@_rel'] === 'alternate')?.['@_href']).toBe(url);
+      // Each story, each translation, is its own entry: no two share an id.
+      const all = await readFeeds(site, '/', null);
+      expect(new Set(all.rssItems.map((item) => text(item.guid))).size).toBe(all.rssItems.length);
+    } finally {
+      await editStory(id, { slug: 'le-retour-des-trains-de-nuit-en-europe' });
+    }
+  });
 
-  it.skipIf(skip)(
-    'gives feed readers a standfirst’s markup as text in RSS, Atom and JSON Feed (issue 11)',
-    async () => {
-      const hostile = 'Des <b>gras</b> & <script>alert(1)</script> &amp; <img src=x onerror=alert(2)>';
-      const id = await demoStory('fr', 'le-retour-des-trains-de-nuit-en-europe');
-      const original = (await site.app.articles.get(id)).standfirst;
-      await editStory(id, { standfirst: hostile });
-      try {
-        for (const base of ['/fr/', '/', '/fr/section/monde/']) {
-          const read = await readFeeds(site, base, base === '/' ? null : 'fr');
-          const at = read.rssItems.findIndex((item) =>
-            String(item.link).endsWith('/fr/le-retour-des-trains-de-nuit-en-europe'),
-          );
-          expect(at, base).toBeGreaterThanOrEqual(0);
-          // RSS: description is HTML, so the reader shows its text; no element survives.
-          expect(shownAsText(text(read.rssItems[at]!.description)), base).toBe(hostile);
-          // Atom: the summary is declared text.
-          expect(read.entries[at]!.summary['@_type'], base).toBe('text');
-          expect(text(read.entries[at]!.summary), base).toBe(hostile);
-          // JSON Feed: summary is plain text by definition.
-          expect(read.items[at]!.summary, base).toBe(hostile);
-        }
-      } finally {
-        await editStory(id, { standfirst: original });
+  it('gives feed readers a standfirst’s markup as text in RSS, Atom and JSON Feed (issue 11)', async () => {
+    const hostile = 'Des <b>gras</b> & <script>alert(1)</script> &amp; <img src=x onerror=alert(2)>';
+    const id = await demoStory('fr', 'le-retour-des-trains-de-nuit-en-europe');
+    const original = (await site.app.articles.get(id)).standfirst;
+    await editStory(id, { standfirst: hostile });
+    try {
+      for (const base of ['/fr/', '/', '/fr/section/monde/']) {
+        const read = await readFeeds(site, base, base === '/' ? null : 'fr');
+        const at = read.rssItems.findIndex((item) =>
+          String(item.link).endsWith('/fr/le-retour-des-trains-de-nuit-en-europe'),
+        );
+        expect(at, base).toBeGreaterThanOrEqual(0);
+        // RSS: description is HTML, so the reader shows its text; no element survives.
+        expect(shownAsText(text(read.rssItems[at]!.description)), base).toBe(hostile);
+        // Atom: the summary is declared text.
+        expect(read.entries[at]!.summary['@_type'], base).toBe('text');
+        expect(text(read.entries[at]!.summary), base).toBe(hostile);
+        // JSON Feed: summary is plain text by definition.
+        expect(read.items[at]!.summary, base).toBe(hostile);
       }
-    },
-  );
+    } finally {
+      await editStory(id, { standfirst: original });
+    }
+  });
 
-  it.skipIf(skip)(
-    'answers an unknown language, section, tag or author with a 404 page in the reader’s language',
-    async () => {
-      for (const url of [
-        '/xx/rss.xml',
-        '/fr/section/nulle-part/atom.xml',
-        '/en/tag/nowhere/feed.json',
-        '/fr/author/personne/rss.xml',
-      ]) {
-        const response = await get(site, url);
-        expect(response.statusCode, url).toBe(404);
-        expect(response.headers['content-type'], url).toMatch(/^text\/html/);
-      }
-    },
-  );
+  it('answers an unknown language, section, tag or author with a 404 page in the reader’s language', async () => {
+    for (const url of [
+      '/xx/rss.xml',
+      '/fr/section/nulle-part/atom.xml',
+      '/en/tag/nowhere/feed.json',
+      '/fr/author/personne/rss.xml',
+    ]) {
+      const response = await get(site, url);
+      expect(response.statusCode, url).toBe(404);
+      expect(response.headers['content-type'], url).toMatch(/^text\/html/);
+    }
+  });
 });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { databaseKinds } from '../support/databases.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../support/databases.js';
 import {
   fillRoute,
   isStateChanging,
@@ -169,136 +169,123 @@ function attempts(route: RouteEntry, values: SampleValues, csrf: string | undefi
  * parameter with no sample — with every hostile input, anonymous and as the signed-in owner,
  * on both databases: no answer may be a 5xx.
  */
-describe.each(databaseKinds(inject('postgresAvailable')))(
-  'hostile input on every route, on $kind',
-  ({ kind, skip }) => {
-    let site: TestSite;
-    let owner: StaffAgent;
-    let values: SampleValues;
+describeEachDatabase('hostile input on every route, on $kind', ({ kind }) => {
+  let site: TestSite;
+  let owner: StaffAgent;
+  let values: SampleValues;
 
-    beforeAll(async () => {
-      if (skip) return;
-      site = await startTestSite(kind);
-      owner = await setupOwner(site);
-      const staffId = (await site.app.database.db.selectFrom('staff_users').select('id').executeTakeFirstOrThrow()).id;
-      values = await sampleValues(site, { memberId: 'mem_unknown', staffId });
-    });
-    afterAll(async () => {
-      await site?.close();
-    });
+  beforeAll(async () => {
+    site = await startTestSite(kind);
+    owner = await setupOwner(site);
+    const staffId = (await site.app.database.db.selectFrom('staff_users').select('id').executeTakeFirstOrThrow()).id;
+    values = await sampleValues(site, { memberId: 'mem_unknown', staffId });
+  });
+  afterAll(async () => {
+    await site?.close();
+  });
 
-    it.skipIf(skip)('has a sample for every route parameter', () => {
-      expect(routesWithoutSamples(routesOf(site), values)).toEqual([]);
-    });
+  it('has a sample for every route parameter', () => {
+    expect(routesWithoutSamples(routesOf(site), values)).toEqual([]);
+  });
 
-    it.skipIf(skip)('refuses a NUL or invalid UTF-8 with a 400 page in the reader’s language (issue 11)', async () => {
-      for (const [url, language] of [
-        ['/en/a%00', 'en'],
-        ['/fr/a%00', 'fr'],
-        ['/fr/search?q=%00', 'fr'],
-        ['/en/section/%C3%28', 'en'],
-        ['/fr/tag/a%ED%A0%80', 'fr'],
-      ] as const) {
-        const response = await site.app.server.inject({ method: 'GET', url });
-        expect(response.statusCode, url).toBe(400);
-        expect(response.headers['content-type'], url).toMatch(/^text\/html/);
-        expect(response.body, url).toContain(`lang="${language}"`);
-        expect(response.body, url).toContain(
-          language === 'fr' ? 'caractères illisibles' : 'characters that cannot be read',
-        );
-      }
-      const tooLong = await site.app.server.inject({ method: 'GET', url: `/fr/search?q=${hundredKb}` });
-      expect(tooLong.statusCode).toBe(414);
-      expect(tooLong.body).toContain('trop longue');
-    });
+  it('refuses a NUL or invalid UTF-8 with a 400 page in the reader’s language (issue 11)', async () => {
+    for (const [url, language] of [
+      ['/en/a%00', 'en'],
+      ['/fr/a%00', 'fr'],
+      ['/fr/search?q=%00', 'fr'],
+      ['/en/section/%C3%28', 'en'],
+      ['/fr/tag/a%ED%A0%80', 'fr'],
+    ] as const) {
+      const response = await site.app.server.inject({ method: 'GET', url });
+      expect(response.statusCode, url).toBe(400);
+      expect(response.headers['content-type'], url).toMatch(/^text\/html/);
+      expect(response.body, url).toContain(`lang="${language}"`);
+      expect(response.body, url).toContain(
+        language === 'fr' ? 'caractères illisibles' : 'characters that cannot be read',
+      );
+    }
+    const tooLong = await site.app.server.inject({ method: 'GET', url: `/fr/search?q=${hundredKb}` });
+    expect(tooLong.statusCode).toBe(414);
+    expect(tooLong.body).toContain('trop longue');
+  });
 
-    it.skipIf(skip)('answers the staff forms that failed with a 500 with a 4xx (issue 11)', async () => {
-      const asOwner = { cookie: owner.cookie };
-      for (const url of [`/admin/stories?q=${'x'.repeat(5000)}`, `/admin/stories?language=${'z'.repeat(300)}`]) {
-        const response = await site.app.server.inject({ method: 'GET', url, headers: asOwner });
-        expect(response.statusCode, url).toBe(400);
-      }
-      for (const referer of ['not a url', 'http://[bad', '/admin/stories']) {
-        const response = await site.app.server.inject({
-          method: 'POST',
-          url: '/admin/account/language',
-          headers: { ...asOwner, 'content-type': 'application/x-www-form-urlencoded', referer },
-          payload: `_csrf=${encodeURIComponent(owner.csrf)}&language=fr`,
-        });
-        expect(response.statusCode, referer).toBeLessThan(500);
-      }
-    });
+  it('answers the staff forms that failed with a 500 with a 4xx (issue 11)', async () => {
+    const asOwner = { cookie: owner.cookie };
+    for (const url of [`/admin/stories?q=${'x'.repeat(5000)}`, `/admin/stories?language=${'z'.repeat(300)}`]) {
+      const response = await site.app.server.inject({ method: 'GET', url, headers: asOwner });
+      expect(response.statusCode, url).toBe(400);
+    }
+    for (const referer of ['not a url', 'http://[bad', '/admin/stories']) {
+      const response = await site.app.server.inject({
+        method: 'POST',
+        url: '/admin/account/language',
+        headers: { ...asOwner, 'content-type': 'application/x-www-form-urlencoded', referer },
+        payload: `_csrf=${encodeURIComponent(owner.csrf)}&language=fr`,
+      });
+      expect(response.statusCode, referer).toBeLessThan(500);
+    }
+  });
 
-    it.skipIf(skip)(
-      'answers oversized webhook bodies with a 4xx, which providers do not retry as a fault (issue 11)',
-      async () => {
-        for (const [url, size] of [
-          ['/stripe/webhook', 600 * 1024],
-          ['/webhooks/mail', 300 * 1024],
-        ] as const) {
-          const response = await site.app.server.inject({
-            method: 'POST',
-            url,
-            headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=x' },
-            payload: JSON.stringify({ padding: 'x'.repeat(size) }),
-          });
-          expect(response.statusCode, url).toBeGreaterThanOrEqual(400);
-          expect(response.statusCode, url).toBeLessThan(500);
-          expect(response.json(), url).toMatchObject({ code: expect.any(String) });
-        }
-      },
+  it('answers oversized webhook bodies with a 4xx, which providers do not retry as a fault (issue 11)', async () => {
+    for (const [url, size] of [
+      ['/stripe/webhook', 600 * 1024],
+      ['/webhooks/mail', 300 * 1024],
+    ] as const) {
+      const response = await site.app.server.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=x' },
+        payload: JSON.stringify({ padding: 'x'.repeat(size) }),
+      });
+      expect(response.statusCode, url).toBeGreaterThanOrEqual(400);
+      expect(response.statusCode, url).toBeLessThan(500);
+      expect(response.json(), url).toMatchObject({ code: expect.any(String) });
+    }
+  });
+
+  // Last: the walk signs the owner out at its end.
+  it('answers no hostile input with a 5xx, anonymous or signed in', async () => {
+    // Signing out ends the session the rest needs: those routes go last.
+    const routes = routesOf(site).sort((a, b) => Number(a.url.includes('logout')) - Number(b.url.includes('logout')));
+    const failures: string[] = [];
+    let requests = 0;
+    // Admin routes an anonymous client cannot open: the guard refuses them after the body is
+    // parsed, as it is for the owner, so their hostile bodies are walked once, as the owner.
+    const guarded = new Set(
+      site.app.server.adminRoutes.filter((r) => r.access !== 'public').map((r) => `${r.method} ${r.url}`),
     );
-
-    // Last: the walk signs the owner out at its end.
-    it.skipIf(skip)(
-      'answers no hostile input with a 5xx, anonymous or signed in',
-      async () => {
-        // Signing out ends the session the rest needs: those routes go last.
-        const routes = routesOf(site).sort(
-          (a, b) => Number(a.url.includes('logout')) - Number(b.url.includes('logout')),
+    for (const who of ['owner', 'anonymous'] as const) {
+      for (const route of routes) {
+        // One route's attempts at once: the database answers some while the server renders others.
+        const all = attempts(route, values, who === 'owner' ? owner.csrf : undefined);
+        const list =
+          who === 'anonymous' && guarded.has(`${route.method} ${route.url}`)
+            ? all.filter((attempt) => attempt.payload === undefined)
+            : all;
+        const responses = await Promise.all(
+          list.map((attempt) =>
+            site.app.server.inject({
+              method: route.method as 'GET',
+              url: attempt.url,
+              headers: {
+                ...(who === 'owner' ? { cookie: owner.cookie, 'x-csrf-token': owner.csrf } : {}),
+                ...attempt.headers,
+              },
+              ...(attempt.payload === undefined ? {} : { payload: attempt.payload }),
+            }),
+          ),
         );
-        const failures: string[] = [];
-        let requests = 0;
-        // Admin routes an anonymous client cannot open: the guard refuses them after the body is
-        // parsed, as it is for the owner, so their hostile bodies are walked once, as the owner.
-        const guarded = new Set(
-          site.app.server.adminRoutes.filter((r) => r.access !== 'public').map((r) => `${r.method} ${r.url}`),
-        );
-        for (const who of ['owner', 'anonymous'] as const) {
-          for (const route of routes) {
-            // One route's attempts at once: the database answers some while the server renders others.
-            const all = attempts(route, values, who === 'owner' ? owner.csrf : undefined);
-            const list =
-              who === 'anonymous' && guarded.has(`${route.method} ${route.url}`)
-                ? all.filter((attempt) => attempt.payload === undefined)
-                : all;
-            const responses = await Promise.all(
-              list.map((attempt) =>
-                site.app.server.inject({
-                  method: route.method as 'GET',
-                  url: attempt.url,
-                  headers: {
-                    ...(who === 'owner' ? { cookie: owner.cookie, 'x-csrf-token': owner.csrf } : {}),
-                    ...attempt.headers,
-                  },
-                  ...(attempt.payload === undefined ? {} : { payload: attempt.payload }),
-                }),
-              ),
+        responses.forEach((response, index) => {
+          requests++;
+          if (response.statusCode >= 500) {
+            failures.push(
+              `${who} ${route.method} ${route.url} ${list[index]?.label}: ${response.statusCode} ${response.body.slice(0, 120)}`,
             );
-            responses.forEach((response, index) => {
-              requests++;
-              if (response.statusCode >= 500) {
-                failures.push(
-                  `${who} ${route.method} ${route.url} ${list[index]?.label}: ${response.statusCode} ${response.body.slice(0, 120)}`,
-                );
-              }
-            });
           }
-        }
-        expect(failures).toEqual([]);
-        expect(requests).toBeGreaterThan(2000);
-      },
-      400_000,
-    );
-  },
-);
+        });
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(requests).toBeGreaterThan(2000);
+  }, 400_000);
+});

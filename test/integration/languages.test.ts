@@ -3,12 +3,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InjectOptions } from 'fastify';
 import { IntlMessageFormat } from 'intl-messageformat';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogs } from '../../src/app.js';
 import { readDemoArticles } from '../../src/demo/demo-loader.js';
 import { errorCatalog } from '../../src/domain/errors.js';
 import { chromeOf, containsWords, contentStrings, foreignChrome } from '../support/chrome-text.js';
-import { databaseKinds } from '../support/databases.js';
+import { describeEachDatabase } from '../support/databases.js';
 import { attributesOf, elements, textOf } from '../support/html.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
@@ -73,13 +73,12 @@ describe('message catalogs', () => {
   });
 });
 
-describe.each(databaseKinds(inject('postgresAvailable')))('pages keep to their language on $kind', ({ kind, skip }) => {
+describeEachDatabase('pages keep to their language on $kind', ({ kind }) => {
   let site: TestSite;
   let content: string[];
   const pages = new Map<string, { language: string; html: string }>();
 
   beforeAll(async () => {
-    if (skip) return;
     content = contentStrings(await readDemoArticles(), [siteName]);
     site = await startTestSite(kind, { env: { KIOSQUE_SITE_NAME: siteName } });
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -142,21 +141,21 @@ describe.each(databaseKinds(inject('postgresAvailable')))('pages keep to their l
     await site?.close();
   });
 
-  it.skipIf(skip)('declares the page’s language on <html>', () => {
+  it('declares the page’s language on <html>', () => {
     expect(pages.size).toBe(32);
     for (const [page, { language, html }] of pages) {
       expect(attributesOf(elements(html, 'html')[0]!).lang, page).toBe(language);
     }
   });
 
-  it.skipIf(skip)('calls the site by its configured name, never by the product’s', () => {
+  it('calls the site by its configured name, never by the product’s', () => {
     for (const [page, { html }] of pages) {
       expect(textOf(html), page).toContain(siteName);
       expect(containsWords(chromeOf(html, content), productName), page).toBe(false);
     }
   });
 
-  it.skipIf(skip)('shows no interface text of another language', () => {
+  it('shows no interface text of another language', () => {
     const leaks: string[] = [];
     for (const [page, { language, html }] of pages) {
       // Each piece of another catalog's messages that this language does not share (see chrome-text.ts).

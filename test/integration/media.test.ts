@@ -5,12 +5,12 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Role, roles } from '../../src/domain/staff/roles.js';
 import { createDiskMediaStore } from '../../src/media/media-store.js';
 import { createImageRepository } from '../../src/storage/image-repository.js';
 import { testByline } from '../support/articles.js';
-import { databaseKinds } from '../support/databases.js';
+import { describeEachDatabase } from '../support/databases.js';
 import { hasGpsPointer, multipart, phoneJpeg, plainImage, pngClaiming, uploadAs } from '../support/media.js';
 import { addMember, formHeaders, type StaffAgent, setupOwner } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
@@ -46,7 +46,7 @@ interface UploadedItem {
   thumbUrl: string;
 }
 
-describe.each(databaseKinds(inject('postgresAvailable')))('media library on $kind', ({ kind, skip }) => {
+describeEachDatabase('media library on $kind', ({ kind }) => {
   let site: TestSite;
   const members = {} as Record<Role, StaffAgent>;
   const originalsFolder = () => path.join(site.config.dataDir, 'media', 'originals');
@@ -67,7 +67,6 @@ describe.each(databaseKinds(inject('postgresAvailable')))('media library on $kin
   const store = () => createDiskMediaStore(path.join(site.config.dataDir, 'media'));
 
   beforeAll(async () => {
-    if (skip) return;
     // A 1 MB limit keeps the oversized upload small; no demo, so the library holds only these tests' images.
     site = await startTestSite(kind, { demo: false, env: { KIOSQUE_MAX_UPLOAD_MB: '1' } });
     members.owner = await setupOwner(site);
@@ -85,7 +84,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('media library on $kin
     expect({ files: storedOriginals(), rows: await imageCount() }).toEqual(before);
   }
 
-  it.skipIf(skip)('strips EXIF and GPS from the stored original and stands it the right way up', async () => {
+  it('strips EXIF and GPS from the stored original and stands it the right way up', async () => {
     const photo = await phoneJpeg(1200, 800);
     const sent = await sharp(photo).metadata();
     expect(hasGpsPointer(sent.exif), 'the test photo carries GPS data').toBe(true);
@@ -115,7 +114,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('media library on $kin
     expect(row.uploaded_by).toBe((await site.app.staff.list()).find((m) => m.role === 'contributor')!.id);
   });
 
-  it.skipIf(skip)('recognises a PNG named photo.jpg by its bytes', async () => {
+  it('recognises a PNG named photo.jpg by its bytes', async () => {
     const png = await plainImage('png');
     const response = await uploadAs(site, members.author, { name: 'photo.jpg', type: 'image/jpeg', bytes: png });
     expect(response.statusCode, response.body).toBe(201);
@@ -124,7 +123,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('media library on $kin
     expect(storedOriginals()).toContain(`${image.id}.png`);
   });
 
-  it.skipIf(skip)('accepts WebP and GIF, and a raw body with the file name in a header', async () => {
+  it('accepts WebP and GIF, and a raw body with the file name in a header', async () => {
     for (const format of ['webp', 'gif'] as const) {
       const response = await site.app.server.inject({
         method: 'POST',
@@ -142,7 +141,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('media library on $kin
     }
   });
 
-  it.skipIf(skip)('refuses a text file named photo.jpg with a message in the member’s language', async () => {
+  it('refuses a text file named photo.jpg with a message in the member’s language', async () => {
     await expectNothingStored(async () => {
       const response = await uploadAs(site, members.contributor, {
         name: 'photo.jpg',
@@ -158,7 +157,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('media library on $kin
     });
   });
 
-  it.skipIf(skip)('refuses an SVG carrying a script, whatever it is called or declared as', async () => {
+  it('refuses an SVG carrying a script, whatever it is called or declared as', async () => {
     const svg = Buffer.from(
       '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><script>alert(document.cookie)</script><rect width="100" height="100"/></svg>',
     );
@@ -181,53 +180,50 @@ describe.each(databaseKinds(inject('postgresAvailable')))('media library on $kin
     });
   });
 
-  it.skipIf(skip)(
-    'refuses a file over the configured size, with the limit in the message, storing nothing',
-    async () => {
-      // Valid JPEG bytes first: only the size is wrong.
-      const jpeg = await plainImage('jpeg');
-      const oversized = Buffer.concat([jpeg, Buffer.alloc(1024 * 1024 + 10, 7)]);
-      await expectNothingStored(async () => {
-        const announced = await uploadAs(site, members.editor, {
-          name: 'huge.jpg',
-          type: 'image/jpeg',
-          bytes: oversized,
-        });
-        expect(announced.statusCode).toBe(413);
-        expect(announced.json()).toEqual({
-          code: 'MEDIA_TOO_LARGE',
-          message:
-            'Ce fichier dépasse la limite d’envoi de 1 Mo. Réduisez ou compressez l’image et envoyez-la de nouveau.',
-        });
-
-        // Streamed without a length: refused while reading, by the multipart limit.
-        const body = await multipart({}, { name: 'huge.jpg', type: 'image/jpeg', bytes: oversized });
-        const streamed = await site.app.server.inject({
-          method: 'POST',
-          url: '/admin/api/media',
-          headers: {
-            cookie: members.editor.cookie,
-            'x-csrf-token': members.editor.csrf,
-            'content-type': body.contentType,
-          },
-          payload: Readable.from([body.payload.subarray(0, 1000), body.payload.subarray(1000)]),
-        });
-        expect(streamed.statusCode).toBe(413);
-        expect(streamed.json().code).toBe('MEDIA_TOO_LARGE');
-
-        const raw = await site.app.server.inject({
-          method: 'POST',
-          url: '/admin/api/media',
-          headers: { cookie: members.editor.cookie, 'x-csrf-token': members.editor.csrf, 'content-type': 'image/jpeg' },
-          payload: oversized,
-        });
-        expect(raw.statusCode).toBe(413);
-        expect(raw.json().code).toBe('MEDIA_TOO_LARGE');
+  it('refuses a file over the configured size, with the limit in the message, storing nothing', async () => {
+    // Valid JPEG bytes first: only the size is wrong.
+    const jpeg = await plainImage('jpeg');
+    const oversized = Buffer.concat([jpeg, Buffer.alloc(1024 * 1024 + 10, 7)]);
+    await expectNothingStored(async () => {
+      const announced = await uploadAs(site, members.editor, {
+        name: 'huge.jpg',
+        type: 'image/jpeg',
+        bytes: oversized,
       });
-    },
-  );
+      expect(announced.statusCode).toBe(413);
+      expect(announced.json()).toEqual({
+        code: 'MEDIA_TOO_LARGE',
+        message:
+          'Ce fichier dépasse la limite d’envoi de 1 Mo. Réduisez ou compressez l’image et envoyez-la de nouveau.',
+      });
 
-  it.skipIf(skip)('refuses a decompression bomb from its header, before decoding it', async () => {
+      // Streamed without a length: refused while reading, by the multipart limit.
+      const body = await multipart({}, { name: 'huge.jpg', type: 'image/jpeg', bytes: oversized });
+      const streamed = await site.app.server.inject({
+        method: 'POST',
+        url: '/admin/api/media',
+        headers: {
+          cookie: members.editor.cookie,
+          'x-csrf-token': members.editor.csrf,
+          'content-type': body.contentType,
+        },
+        payload: Readable.from([body.payload.subarray(0, 1000), body.payload.subarray(1000)]),
+      });
+      expect(streamed.statusCode).toBe(413);
+      expect(streamed.json().code).toBe('MEDIA_TOO_LARGE');
+
+      const raw = await site.app.server.inject({
+        method: 'POST',
+        url: '/admin/api/media',
+        headers: { cookie: members.editor.cookie, 'x-csrf-token': members.editor.csrf, 'content-type': 'image/jpeg' },
+        payload: oversized,
+      });
+      expect(raw.statusCode).toBe(413);
+      expect(raw.json().code).toBe('MEDIA_TOO_LARGE');
+    });
+  });
+
+  it('refuses a decompression bomb from its header, before decoding it', async () => {
     const bomb = pngClaiming(30_000, 30_000);
     expect(bomb.length).toBeLessThan(100_000);
     await expectNothingStored(async () => {
@@ -237,7 +233,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('media library on $kin
     });
   });
 
-  it.skipIf(skip)('refuses an empty upload and a form without a file', async () => {
+  it('refuses an empty upload and a form without a file', async () => {
     await expectNothingStored(async () => {
       const empty = await uploadAs(site, members.editor, {
         name: 'empty.jpg',
@@ -262,63 +258,60 @@ describe.each(databaseKinds(inject('postgresAvailable')))('media library on $kin
     });
   });
 
-  it.skipIf(skip)(
-    'makes WebP and JPEG at every offered width, then AVIF, and serves them with their types',
-    async () => {
-      const response = await uploadAs(site, members.author, {
-        name: 'pont.jpg',
-        type: 'image/jpeg',
-        bytes: await plainImage('jpeg', 1000, 750),
-      });
-      const { image } = response.json() as { image: UploadedItem };
-      await site.app.mediaJobs.idle();
+  it('makes WebP and JPEG at every offered width, then AVIF, and serves them with their types', async () => {
+    const response = await uploadAs(site, members.author, {
+      name: 'pont.jpg',
+      type: 'image/jpeg',
+      bytes: await plainImage('jpeg', 1000, 750),
+    });
+    const { image } = response.json() as { image: UploadedItem };
+    await site.app.mediaJobs.idle();
 
-      const row = await site.app.database.db
-        .selectFrom('images')
-        .select('variant_formats')
-        .where('id', '=', image.id)
-        .executeTakeFirstOrThrow();
-      expect(row.variant_formats).toBe('avif,jpg,webp');
-      const disk = store();
-      for (const width of [320, 640, 960]) {
-        for (const format of ['webp', 'jpg', 'avif']) {
-          expect(await disk.get(`variants/${image.id}/${width}.${format}`), `${width}.${format}`).not.toBeNull();
-        }
+    const row = await site.app.database.db
+      .selectFrom('images')
+      .select('variant_formats')
+      .where('id', '=', image.id)
+      .executeTakeFirstOrThrow();
+    expect(row.variant_formats).toBe('avif,jpg,webp');
+    const disk = store();
+    for (const width of [320, 640, 960]) {
+      for (const format of ['webp', 'jpg', 'avif']) {
+        expect(await disk.get(`variants/${image.id}/${width}.${format}`), `${width}.${format}`).not.toBeNull();
       }
+    }
 
-      for (const [file, type, width] of [
-        ['640.webp', 'image/webp', 640],
-        ['960.jpg', 'image/jpeg', 960],
-        ['320.avif', 'image/avif', 320],
-      ] as const) {
-        const variant = await site.app.server.inject(`/media/${image.id}/${file}`);
-        expect(variant.statusCode, file).toBe(200);
-        expect(variant.headers['content-type'], file).toBe(type);
-        const metadata = await sharp(variant.rawPayload).metadata();
-        expect(metadata.width, file).toBe(width);
-        expect(metadata.height, file).toBe(Math.round((750 * width) / 1000));
-      }
-      // Wider than the original: never made, so the route cannot fill the disk.
-      expect((await site.app.server.inject(`/media/${image.id}/1280.webp`)).statusCode).toBe(404);
+    for (const [file, type, width] of [
+      ['640.webp', 'image/webp', 640],
+      ['960.jpg', 'image/jpeg', 960],
+      ['320.avif', 'image/avif', 320],
+    ] as const) {
+      const variant = await site.app.server.inject(`/media/${image.id}/${file}`);
+      expect(variant.statusCode, file).toBe(200);
+      expect(variant.headers['content-type'], file).toBe(type);
+      const metadata = await sharp(variant.rawPayload).metadata();
+      expect(metadata.width, file).toBe(width);
+      expect(metadata.height, file).toBe(Math.round((750 * width) / 1000));
+    }
+    // Wider than the original: never made, so the route cannot fill the disk.
+    expect((await site.app.server.inject(`/media/${image.id}/1280.webp`)).statusCode).toBe(404);
 
-      // The crops structured data names were made in the background too: up to 1,200 px wide, but
-      // never larger than the 1000×750 original (issue 11: crops used to blow originals up).
-      for (const [ratio, width, height] of [
-        ['16x9', 1000, 562],
-        ['4x3', 1000, 750],
-        ['1x1', 750, 750],
-      ] as const) {
-        const stored = await disk.get(`variants/${image.id}/${ratio}-1200.jpg`);
-        expect(stored, ratio).not.toBeNull();
-        const metadata = await sharp(stored as Buffer).metadata();
-        expect([metadata.format, metadata.width, metadata.height], ratio).toEqual(['jpeg', width, height]);
-      }
-      expect((await site.app.server.inject(`/media/${image.id}/16x9-1600.jpg`)).statusCode).toBe(404);
-      expect((await site.app.server.inject(`/media/${image.id}/3x2-1200.jpg`)).statusCode).toBe(404);
-    },
-  );
+    // The crops structured data names were made in the background too: up to 1,200 px wide, but
+    // never larger than the 1000×750 original (issue 11: crops used to blow originals up).
+    for (const [ratio, width, height] of [
+      ['16x9', 1000, 562],
+      ['4x3', 1000, 750],
+      ['1x1', 750, 750],
+    ] as const) {
+      const stored = await disk.get(`variants/${image.id}/${ratio}-1200.jpg`);
+      expect(stored, ratio).not.toBeNull();
+      const metadata = await sharp(stored as Buffer).metadata();
+      expect([metadata.format, metadata.width, metadata.height], ratio).toEqual(['jpeg', width, height]);
+    }
+    expect((await site.app.server.inject(`/media/${image.id}/16x9-1600.jpg`)).statusCode).toBe(404);
+    expect((await site.app.server.inject(`/media/${image.id}/3x2-1200.jpg`)).statusCode).toBe(404);
+  });
 
-  it.skipIf(skip)('keeps serving variants on demand before the background has made them', async () => {
+  it('keeps serving variants on demand before the background has made them', async () => {
     const response = await uploadAs(site, members.author, {
       name: 'quai.png',
       type: 'image/png',
@@ -336,7 +329,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('media library on $kin
     await site.app.mediaJobs.idle();
   });
 
-  it.skipIf(skip)('offers an AVIF source on the public page only once the AVIF variants exist', async () => {
+  it('offers an AVIF source on the public page only once the AVIF variants exist', async () => {
     const images = createImageRepository(site.app.database.db);
     const uploaded = (await uploadAs(site, members.editor, {
       name: 'gare.jpg',
@@ -382,7 +375,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('media library on $kin
     expect(onDemand).toContain('image/webp');
   });
 
-  it.skipIf(skip)('finds images by caption, alt text, credit or file name, ignoring case and accents', async () => {
+  it('finds images by caption, alt text, credit or file name, ignoring case and accents', async () => {
     const upload = await uploadAs(
       site,
       members.contributor,
@@ -460,7 +453,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('media library on $kin
     expect(await search('concarneau')).toEqual([]);
   });
 
-  it.skipIf(skip)('lists newest first, a page at a time', async () => {
+  it('lists newest first, a page at a time', async () => {
     const list = async (page: number) =>
       (
         await site.app.server.inject({
@@ -484,7 +477,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('media library on $kin
     expect([...first.items, ...second.items].map((item) => item.id)).toEqual(rows.map((row) => row.id));
   });
 
-  it.skipIf(skip)('lets every role upload, a contributor included, and nobody else', async () => {
+  it('lets every role upload, a contributor included, and nobody else', async () => {
     for (const role of roles) {
       const response = await uploadAs(site, members[role], {
         name: `${role}.png`,
@@ -508,7 +501,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('media library on $kin
     });
   });
 
-  it.skipIf(skip)('uploads from the plain form without the script, and explains a refusal on the page', async () => {
+  it('uploads from the plain form without the script, and explains a refusal on the page', async () => {
     const good = await multipart(
       { _csrf: members.author.csrf },
       { name: 'form.jpg', type: 'image/jpeg', bytes: await plainImage('jpeg') },
@@ -540,7 +533,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('media library on $kin
   });
 
   // Markup does not depend on the database: checked once, on SQLite.
-  it.skipIf(skip || kind !== 'sqlite' || javaMissing)(
+  it.skipIf(kind !== 'sqlite' || javaMissing)(
     'renders the library and a page with AVIF sources as valid HTML',
     async () => {
       const folder = mkdtempSync(path.join(tmpdir(), 'kiosque-media-html-'));

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { databaseKinds } from '../support/databases.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../support/databases.js';
 import {
   followSignInLink,
   type MemberAgent,
@@ -18,12 +18,11 @@ const later = (minutes: number) => {
   now = new Date(now.getTime() + minutes * 60_000);
 };
 
-describe.each(databaseKinds(inject('postgresAvailable')))('members on $kind', ({ kind, skip }) => {
+describeEachDatabase('members on $kind', ({ kind }) => {
   let site: TestSite;
   let smtp: SmtpSink;
 
   beforeAll(async () => {
-    if (skip) return;
     smtp = await startSmtpSink();
     site = await startTestSite(kind, {
       clock,
@@ -43,7 +42,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('members on $kind', ({
     site.app.server.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
   const mailsTo = (email: string) => smtp.received.filter((m) => m.to.includes(email));
 
-  it.skipIf(skip)('emails a sign-in link and answers the same for a known and an unknown address', async () => {
+  it('emails a sign-in link and answers the same for a known and an unknown address', async () => {
     const unknown = await requestLink(site, 'New.Reader@Example.org ');
     expect(unknown.statusCode).toBe(303);
     expect(unknown.headers.location).toBe('/en/account/signin/sent');
@@ -59,13 +58,13 @@ describe.each(databaseKinds(inject('postgresAvailable')))('members on $kind', ({
     expect([known.statusCode, known.headers.location]).toEqual([unknown.statusCode, unknown.headers.location]);
   });
 
-  it.skipIf(skip)('refuses an address that is not one, in the reader’s language', async () => {
+  it('refuses an address that is not one, in the reader’s language', async () => {
     const response = await requestLink(site, 'not-an-address', 'fr');
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('Cette adresse e-mail n’est pas valide');
   });
 
-  it.skipIf(skip)('signs in once per link, creates the account, and sets a private session cookie', async () => {
+  it('signs in once per link, creates the account, and sets a private session cookie', async () => {
     const before = smtp.received.length;
     await requestLink(site, 'first@example.org', 'fr', '/fr/le-budget-de-l-eau-a-valbrune');
     await smtp.waitFor(before + 1);
@@ -96,7 +95,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('members on $kind', ({
     expect(again.response.body).toContain('déjà utilisé ou expiré');
   });
 
-  it.skipIf(skip)('lets a link expire after 15 minutes', async () => {
+  it('lets a link expire after 15 minutes', async () => {
     const before = smtp.received.length;
     await requestLink(site, 'slow@example.org');
     await smtp.waitFor(before + 1);
@@ -107,7 +106,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('members on $kind', ({
     expect(response.body).toContain('already used or expired');
   });
 
-  it.skipIf(skip)('refuses a sign-in confirmation without the form’s own token (login CSRF)', async () => {
+  it('refuses a sign-in confirmation without the form’s own token (login CSRF)', async () => {
     const before = smtp.received.length;
     await requestLink(site, 'victim@example.org');
     await smtp.waitFor(before + 1);
@@ -128,7 +127,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('members on $kind', ({
     expect(crossSite.statusCode).toBe(403);
   });
 
-  it.skipIf(skip)('keeps reader and staff sessions apart', async () => {
+  it('keeps reader and staff sessions apart', async () => {
     const reader = await signInMember(site, smtp, 'apart@example.org');
     const admin = await get('/admin/stories', reader.cookie);
     expect(admin.statusCode).toBe(302);
@@ -138,7 +137,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('members on $kind', ({
     expect(account.body).toContain('Send me a link');
   });
 
-  it.skipIf(skip)('shows the account privately and requires the session’s CSRF token for every change', async () => {
+  it('shows the account privately and requires the session’s CSRF token for every change', async () => {
     const reader = await signInMember(site, smtp, 'careful@example.org');
     const page = await get('/en/account', reader.cookie);
     expect(page.statusCode).toBe(200);
@@ -154,27 +153,24 @@ describe.each(databaseKinds(inject('postgresAvailable')))('members on $kind', ({
     expect((await get('/en/account', reader.cookie)).body).toContain('Send me a link');
   });
 
-  it.skipIf(skip)(
-    'shows the newsletters an account receives and signs it up to another with a confirmation',
-    async () => {
-      const reader = await signInMember(site, smtp, 'letters@example.org', 'fr');
-      const before = await get('/fr/account', reader.cookie);
-      expect(before.body).toContain('Vous ne recevez aucune lettre d’information à cette adresse.');
-      const offers = [...before.body.matchAll(/name="language" value="(\w+)"/g)].map((m) => m[1]);
-      expect(offers.sort()).toEqual(['en', 'fr']);
-      const sent = smtp.received.length;
-      const asked = await memberPost(site, reader, '/fr/account/newsletters', { language: 'fr' });
-      expect(asked.statusCode).toBe(303);
-      await site.app.jobs.runUntilIdle();
-      await smtp.waitFor(sent + 1);
-      expect(mailsTo('letters@example.org').at(-1)?.parsed.text).toContain('/fr/newsletter/confirm?token=');
-      const after = await get('/fr/account?done=newsletter', reader.cookie);
-      expect(after.body).toContain('en attente de votre confirmation');
-      expect([...after.body.matchAll(/name="language" value="(\w+)"/g)].map((m) => m[1])).toEqual(['en']);
-    },
-  );
+  it('shows the newsletters an account receives and signs it up to another with a confirmation', async () => {
+    const reader = await signInMember(site, smtp, 'letters@example.org', 'fr');
+    const before = await get('/fr/account', reader.cookie);
+    expect(before.body).toContain('Vous ne recevez aucune lettre d’information à cette adresse.');
+    const offers = [...before.body.matchAll(/name="language" value="(\w+)"/g)].map((m) => m[1]);
+    expect(offers.sort()).toEqual(['en', 'fr']);
+    const sent = smtp.received.length;
+    const asked = await memberPost(site, reader, '/fr/account/newsletters', { language: 'fr' });
+    expect(asked.statusCode).toBe(303);
+    await site.app.jobs.runUntilIdle();
+    await smtp.waitFor(sent + 1);
+    expect(mailsTo('letters@example.org').at(-1)?.parsed.text).toContain('/fr/newsletter/confirm?token=');
+    const after = await get('/fr/account?done=newsletter', reader.cookie);
+    expect(after.body).toContain('en attente de votre confirmation');
+    expect([...after.body.matchAll(/name="language" value="(\w+)"/g)].map((m) => m[1])).toEqual(['en']);
+  });
 
-  it.skipIf(skip)('exports the account as JSON', async () => {
+  it('exports the account as JSON', async () => {
     const reader = await signInMember(site, smtp, 'curious@example.org', 'fr');
     const response = await get('/fr/account/export', reader.cookie);
     expect(response.statusCode).toBe(200);
@@ -186,7 +182,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('members on $kind', ({
     expect((await get('/fr/account/export')).statusCode).toBe(401);
   });
 
-  it.skipIf(skip)('deletes an account, keeping only pseudonymised payment records', async () => {
+  it('deletes an account, keeping only pseudonymised payment records', async () => {
     const reader: MemberAgent = await signInMember(site, smtp, 'leaving@example.org');
     const { db } = site.app.database;
     const member = await db

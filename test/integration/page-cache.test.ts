@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ArticleInput, ArticleRecord } from '../../src/domain/articles/article-input.js';
 import { testByline } from '../support/articles.js';
-import { databaseKinds } from '../support/databases.js';
+import { describeEachDatabase } from '../support/databases.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
 /** The input that reproduces a stored article, for an edit that changes one thing. */
@@ -10,14 +10,13 @@ function inputOf(record: ArticleRecord): ArticleInput {
   return input;
 }
 
-describe.each(databaseKinds(inject('postgresAvailable')))('page cache and invalidation on $kind', ({ kind, skip }) => {
+describeEachDatabase('page cache and invalidation on $kind', ({ kind }) => {
   let site: TestSite;
   const seed = '/fr/poutine-xi-serrent-les-rangs';
   // Pages a French change must not touch.
   const englishPages = ['/en/', '/en/night-trains-return-to-europe', '/en/section/world', '/en/rss.xml'];
 
   beforeAll(async () => {
-    if (skip) return;
     site = await startTestSite(kind);
   });
   afterAll(async () => {
@@ -41,7 +40,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('page cache and invali
     return site.app.articles.get(found.id);
   }
 
-  it.skipIf(skip)('serves a page from memory with a strong ETag, 304 and the encoding asked for', async () => {
+  it('serves a page from memory with a strong ETag, 304 and the encoding asked for', async () => {
     const first = await get(seed, { 'accept-encoding': 'gzip' });
     expect(first.headers['content-encoding']).toBe('gzip');
     expect(first.headers.vary).toContain('accept-encoding');
@@ -67,7 +66,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('page cache and invali
     expect(plain.body).toContain('Poutine et Xi serrent les rangs');
   });
 
-  it.skipIf(skip)('shows an edit on the next request, on every page showing the story, and nowhere else', async () => {
+  it('shows an edit on the next request, on every page showing the story, and nowhere else', async () => {
     const story = await frenchStory('le-retour-des-trains-de-nuit-en-europe');
     const showing = ['/fr/', '/fr/le-retour-des-trains-de-nuit-en-europe', '/fr/section/monde', '/fr/rss.xml'];
     await warm([...showing, ...englishPages, seed]);
@@ -88,7 +87,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('page cache and invali
     expect(site.app.pageCache.stats().renders - rendersBefore).toBeLessThanOrEqual(showing.length + 1);
   });
 
-  it.skipIf(skip)('publishes, unpublishes, deletes and restores with the lists following at once', async () => {
+  it('publishes, unpublishes, deletes and restores with the lists following at once', async () => {
     const section = await site.app.database.db
       .selectFrom('sections')
       .selectAll()
@@ -131,7 +130,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('page cache and invali
     for (const url of englishPages) expect(site.app.pageCache.has(url), url).toBe(true);
   });
 
-  it.skipIf(skip)('drops an article page when its stored related list is recomputed', async () => {
+  it('drops an article page when its stored related list is recomputed', async () => {
     await warm([seed, ...englishPages]);
     const story = await frenchStory('poutine-xi-serrent-les-rangs');
     site.app.events.publish({ type: 'related.changed', articleIds: [story.id] });
@@ -139,7 +138,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('page cache and invali
     for (const url of englishPages) expect(site.app.pageCache.has(url), url).toBe(true);
   });
 
-  it.skipIf(skip)('announces no change when the save is rolled back', async () => {
+  it('announces no change when the save is rolled back', async () => {
     const story = await frenchStory('le-retour-des-trains-de-nuit-en-europe');
     await warm(['/fr/le-retour-des-trains-de-nuit-en-europe', '/fr/']);
     const heard: unknown[] = [];
@@ -158,7 +157,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('page cache and invali
     expect((await site.app.articles.get(story.id)).revision).toBe(story.revision);
   });
 
-  it.skipIf(skip)('redirects an old address after a slug change', async () => {
+  it('redirects an old address after a slug change', async () => {
     const story = await frenchStory('preparer-son-premier-marathon');
     await warm(['/fr/preparer-son-premier-marathon']);
     await site.app.articles.edit(
@@ -172,7 +171,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('page cache and invali
     expect((await get('/fr/courir-son-premier-marathon')).statusCode).toBe(200);
   });
 
-  it.skipIf(skip)('renders an uncached page once for a burst of readers', async () => {
+  it('renders an uncached page once for a burst of readers', async () => {
     site.app.pageCache.clear();
     const before = site.app.pageCache.stats().renders;
     const responses = await Promise.all(Array.from({ length: 40 }, () => get('/fr/tag/chine')));
@@ -180,7 +179,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('page cache and invali
     expect(site.app.pageCache.stats().renders - before).toBe(1);
   });
 
-  it.skipIf(skip)('never serves a signed-in reader’s page to anyone else, nor the reverse', async () => {
+  it('never serves a signed-in reader’s page to anyone else, nor the reverse', async () => {
     site.app.pageCache.clear();
     const member = await get('/fr/', { cookie: 'kiosque_member=abc' });
     expect(member.headers['cache-control']).toBe('private, no-store');
@@ -192,7 +191,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('page cache and invali
     expect(memberAgain.headers.etag).toBeUndefined();
   });
 
-  it.skipIf(skip)('refuses a save based on a stale revision', async () => {
+  it('refuses a save based on a stale revision', async () => {
     const story = await frenchStory('ce-qui-fait-le-prix-de-votre-cafe');
     await site.app.articles.edit(
       story.id,

@@ -1,8 +1,8 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newsroom, testByline } from '../support/articles.js';
-import { databaseKinds } from '../support/databases.js';
+import { describeEachDatabase } from '../support/databases.js';
 import { byClass, elements, textOf } from '../support/html.js';
 import { type MemberAgent, signInMember } from '../support/members.js';
 import { linksOf, type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
@@ -144,7 +144,7 @@ function channelOf(url: string): Channel | undefined {
  * revalidation), feeds, JSON-LD and social tags, search snippets, sitemaps, error pages, the
  * staff API, and the newsletter email over real SMTP. On both databases.
  */
-describe.each(databaseKinds(inject('postgresAvailable')))('no paywall leak on $kind', ({ kind, skip }) => {
+describeEachDatabase('no paywall leak on $kind', ({ kind }) => {
   let site: TestSite;
   let smtp: SmtpSink;
   let member: MemberAgent;
@@ -159,7 +159,6 @@ describe.each(databaseKinds(inject('postgresAvailable')))('no paywall leak on $k
   let listings: { section: string; tags: string[]; authors: string[] };
 
   beforeAll(async () => {
-    if (skip) return;
     smtp = await startSmtpSink();
     site = await startTestSite(kind, {
       clock,
@@ -306,7 +305,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('no paywall leak on $k
     return [fill(url, { lang, id: articleId, token: 'not-a-preview-token', file: 'nothing-here.css' })];
   }
 
-  it.skipIf(skip)('knows what every route of the server carries (a new route fails here until classified)', () => {
+  it('knows what every route of the server carries (a new route fails here until classified)', () => {
     const unclassified = site.app.server.routeList
       .filter((route) => route.method !== 'OPTIONS')
       .filter((route) => channelOf(route.url) === undefined)
@@ -319,60 +318,54 @@ describe.each(databaseKinds(inject('postgresAvailable')))('no paywall leak on $k
     }
   });
 
-  it.skipIf(skip)(
-    'sends the beginning and the call-to-action on the article page, and the rest to no reader without access',
-    async () => {
-      for (const reader of readers()) {
-        const page = await get(`/en/${slug}`, reader.cookie);
-        expect(page.statusCode, reader.name).toBe(200);
-        expect(page.body, reader.name).toContain(teaserWords);
-        expect(page.body, reader.name).toContain('This story is for subscribers');
-        expect(leaksIn(page.body), reader.name).toEqual([]);
-      }
-      // The control: readers with access do receive it, so the passages above are the right ones.
-      expect(leaksIn((await get(`/en/read/${slug}`, '')).body)).toEqual(heldBack);
-      expect(leaksIn((await get(`/en/${slug}`, subscriber.cookie)).body)).toEqual(heldBack);
-    },
-  );
+  it('sends the beginning and the call-to-action on the article page, and the rest to no reader without access', async () => {
+    for (const reader of readers()) {
+      const page = await get(`/en/${slug}`, reader.cookie);
+      expect(page.statusCode, reader.name).toBe(200);
+      expect(page.body, reader.name).toContain(teaserWords);
+      expect(page.body, reader.name).toContain('This story is for subscribers');
+      expect(leaksIn(page.body), reader.name).toEqual([]);
+    }
+    // The control: readers with access do receive it, so the passages above are the right ones.
+    expect(leaksIn((await get(`/en/read/${slug}`, '')).body)).toEqual(heldBack);
+    expect(leaksIn((await get(`/en/${slug}`, subscriber.cookie)).body)).toEqual(heldBack);
+  });
 
-  it.skipIf(skip)(
-    'never hands a subscriber’s page to anyone else, however their session cookie is spelled',
-    async () => {
-      const value = sessionValue(subscriber.cookie);
-      const spellings = [
-        subscriber.cookie,
-        `kiosque_member =${value}`,
-        `kiosque_member= ${value}`,
-        `kiosque_member="${value}"`,
-        `KIOSQUE_MEMBER=${value}`,
-        `kiosque_member=forged; ${subscriber.cookie}`,
-        `${subscriber.cookie}; kiosque_member=forged`,
-        `other=1;kiosque_member=${value}`,
-        `other=1 ;  kiosque_member=${value}`,
-      ];
-      const leaks: string[] = [];
-      try {
-        for (const spelling of spellings) {
-          for (const url of [`/en/${slug}`, `/en/${slug}?utm_source=x`, '/en/rss.xml', '/en/']) {
-            // The subscriber's request comes first, on an empty cache: whatever it renders must
-            // not become the page the next reader receives.
-            site.app.pageCache.clear();
-            await get(url, spelling);
-            for (const encoding of ['identity', 'gzip']) {
-              const next = await get(url, '', { 'accept-encoding': encoding });
-              if (leaksIn(decodedBody(next)).length > 0) leaks.push(`${spelling} then anonymous ${url} ${encoding}`);
-            }
+  it('never hands a subscriber’s page to anyone else, however their session cookie is spelled', async () => {
+    const value = sessionValue(subscriber.cookie);
+    const spellings = [
+      subscriber.cookie,
+      `kiosque_member =${value}`,
+      `kiosque_member= ${value}`,
+      `kiosque_member="${value}"`,
+      `KIOSQUE_MEMBER=${value}`,
+      `kiosque_member=forged; ${subscriber.cookie}`,
+      `${subscriber.cookie}; kiosque_member=forged`,
+      `other=1;kiosque_member=${value}`,
+      `other=1 ;  kiosque_member=${value}`,
+    ];
+    const leaks: string[] = [];
+    try {
+      for (const spelling of spellings) {
+        for (const url of [`/en/${slug}`, `/en/${slug}?utm_source=x`, '/en/rss.xml', '/en/']) {
+          // The subscriber's request comes first, on an empty cache: whatever it renders must
+          // not become the page the next reader receives.
+          site.app.pageCache.clear();
+          await get(url, spelling);
+          for (const encoding of ['identity', 'gzip']) {
+            const next = await get(url, '', { 'accept-encoding': encoding });
+            if (leaksIn(decodedBody(next)).length > 0) leaks.push(`${spelling} then anonymous ${url} ${encoding}`);
           }
         }
-      } finally {
-        // A poisoned page must not fail the other tests too.
-        site.app.pageCache.clear();
       }
-      expect(leaks).toEqual([]);
-    },
-  );
+    } finally {
+      // A poisoned page must not fail the other tests too.
+      site.app.pageCache.clear();
+    }
+    expect(leaks).toEqual([]);
+  });
 
-  it.skipIf(skip)('leaks nothing through any route, to any reader, by GET', async () => {
+  it('leaks nothing through any route, to any reader, by GET', async () => {
     const routes = site.app.server.routeList.filter((route) => route.method === 'GET');
     let requested = 0;
     for (const route of routes) {
@@ -393,7 +386,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('no paywall leak on $k
     expect(requested).toBeGreaterThan(500);
   });
 
-  it.skipIf(skip)('answers HEAD on every route without a body', async () => {
+  it('answers HEAD on every route without a body', async () => {
     const routes = site.app.server.routeList.filter((route) => route.method === 'HEAD');
     expect(routes.map((route) => route.url)).toContain('/:lang/:slug');
     for (const route of routes) {
@@ -406,54 +399,51 @@ describe.each(databaseKinds(inject('postgresAvailable')))('no paywall leak on $k
     }
   });
 
-  it.skipIf(skip)(
-    'leaks nothing in any encoding, to HEAD or to a revalidation, on the channels carrying the story',
-    async () => {
-      const paths = [
-        `/en/${slug}`,
-        `/en/read/${slug}`,
-        '/rss.xml',
-        '/en/atom.xml',
-        '/en/feed.json',
-        `/en/section/${listings.section}/rss.xml`,
-        `/en/search?q=${queries[0]}`,
-        '/sitemaps/news-en.xml',
-      ];
-      const encodings = [
-        'identity',
-        'gzip',
-        'br',
-        'deflate',
-        '*',
-        'gzip, deflate, br',
-        'br;q=1, gzip;q=0.5',
-        'x-unknown',
-      ];
-      for (const reader of readers().slice(1, 5)) {
-        for (const path of paths) {
-          for (const encoding of encodings) {
-            const response = await get(path, reader.cookie, { 'accept-encoding': encoding });
-            const body = decodedBody(response);
-            expect(leaksIn(body), `${reader.name} ${path} ${encoding}`).toEqual([]);
-            const etag = response.headers.etag;
-            if (typeof etag === 'string') {
-              for (const condition of [etag, '*', `"other", ${etag}`, etag.replace(/^W\//, '')]) {
-                const revalidated = await get(path, reader.cookie, {
-                  'accept-encoding': encoding,
-                  'if-none-match': condition,
-                });
-                expect(leaksIn(decodedBody(revalidated)), `${reader.name} ${path} ${encoding} 304`).toEqual([]);
-              }
+  it('leaks nothing in any encoding, to HEAD or to a revalidation, on the channels carrying the story', async () => {
+    const paths = [
+      `/en/${slug}`,
+      `/en/read/${slug}`,
+      '/rss.xml',
+      '/en/atom.xml',
+      '/en/feed.json',
+      `/en/section/${listings.section}/rss.xml`,
+      `/en/search?q=${queries[0]}`,
+      '/sitemaps/news-en.xml',
+    ];
+    const encodings = [
+      'identity',
+      'gzip',
+      'br',
+      'deflate',
+      '*',
+      'gzip, deflate, br',
+      'br;q=1, gzip;q=0.5',
+      'x-unknown',
+    ];
+    for (const reader of readers().slice(1, 5)) {
+      for (const path of paths) {
+        for (const encoding of encodings) {
+          const response = await get(path, reader.cookie, { 'accept-encoding': encoding });
+          const body = decodedBody(response);
+          expect(leaksIn(body), `${reader.name} ${path} ${encoding}`).toEqual([]);
+          const etag = response.headers.etag;
+          if (typeof etag === 'string') {
+            for (const condition of [etag, '*', `"other", ${etag}`, etag.replace(/^W\//, '')]) {
+              const revalidated = await get(path, reader.cookie, {
+                'accept-encoding': encoding,
+                'if-none-match': condition,
+              });
+              expect(leaksIn(decodedBody(revalidated)), `${reader.name} ${path} ${encoding} 304`).toEqual([]);
             }
           }
-          const head = await request('HEAD', path, reader.cookie);
-          expect(head.body, `${reader.name} HEAD ${path}`).toBe('');
         }
+        const head = await request('HEAD', path, reader.cookie);
+        expect(head.body, `${reader.name} HEAD ${path}`).toBe('');
       }
-    },
-  );
+    }
+  });
 
-  it.skipIf(skip)('leaks nothing through the story page’s variants and error pages', async () => {
+  it('leaks nothing through the story page’s variants and error pages', async () => {
     const variants = [
       `/en/${slug}?amp=1`,
       `/en/${slug}?print=1`,
@@ -484,27 +474,24 @@ describe.each(databaseKinds(inject('postgresAvailable')))('no paywall leak on $k
     }
   });
 
-  it.skipIf(skip)(
-    'leaks nothing in answers to forms, webhooks and the staff API, sent without a valid token',
-    async () => {
-      const routes = site.app.server.routeList.filter((route) => !['GET', 'HEAD', 'OPTIONS'].includes(route.method));
-      expect(routes.filter((route) => !route.url.startsWith('/admin')).length).toBeGreaterThan(5);
-      // The editor's JSON API (autosave, Markdown preview) is among them.
-      expect(routes.some((route) => route.url.startsWith('/admin/api/'))).toBe(true);
-      for (const route of routes) {
-        for (const path of await pathsOf(route.url)) {
-          for (const reader of readers().slice(0, 3)) {
-            const response = await request(route.method as Method, path, reader.cookie);
-            const label = `${reader.name} ${route.method} ${path} (${response.statusCode})`;
-            expect(leaksIn(response.body), label).toEqual([]);
-            if (route.url.startsWith('/admin/api/')) expect(response.statusCode, label).toBeGreaterThanOrEqual(300);
-          }
+  it('leaks nothing in answers to forms, webhooks and the staff API, sent without a valid token', async () => {
+    const routes = site.app.server.routeList.filter((route) => !['GET', 'HEAD', 'OPTIONS'].includes(route.method));
+    expect(routes.filter((route) => !route.url.startsWith('/admin')).length).toBeGreaterThan(5);
+    // The editor's JSON API (autosave, Markdown preview) is among them.
+    expect(routes.some((route) => route.url.startsWith('/admin/api/'))).toBe(true);
+    for (const route of routes) {
+      for (const path of await pathsOf(route.url)) {
+        for (const reader of readers().slice(0, 3)) {
+          const response = await request(route.method as Method, path, reader.cookie);
+          const label = `${reader.name} ${route.method} ${path} (${response.statusCode})`;
+          expect(leaksIn(response.body), label).toEqual([]);
+          if (route.url.startsWith('/admin/api/')) expect(response.statusCode, label).toBeGreaterThanOrEqual(300);
         }
       }
-    },
-  );
+    }
+  });
 
-  it.skipIf(skip)('keeps the staff preview of the story private, and out of every reader’s page', async () => {
+  it('keeps the staff preview of the story private, and out of every reader’s page', async () => {
     const token = await site.app.database.db
       .selectFrom('articles')
       .select('preview_token')
@@ -529,7 +516,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('no paywall leak on $k
     }
   });
 
-  it.skipIf(skip)('marks the withheld text, not the subscribe box, in its JSON-LD and social tags', async () => {
+  it('marks the withheld text, not the subscribe box, in its JSON-LD and social tags', async () => {
     const blocksOf = (html: string) =>
       [...html.matchAll(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/g)].map((m) =>
         JSON.parse(m[1] as string),
@@ -569,30 +556,27 @@ describe.each(databaseKinds(inject('postgresAvailable')))('no paywall leak on $k
     }
   });
 
-  it.skipIf(skip)(
-    'lists the story in every feed it belongs to, full-content feeds included, without the rest',
-    async () => {
-      const scopes = [
-        '',
-        '/en',
-        `/en/section/${listings.section}`,
-        ...listings.tags.map((tag) => `/en/tag/${tag}`),
-        ...listings.authors.map((author) => `/en/author/${author}`),
-      ];
-      expect(site.config.feedContent).toBe('full');
-      for (const scope of scopes) {
-        for (const file of ['rss.xml', 'atom.xml', 'feed.json']) {
-          const feed = await get(`${scope}/${file}`, '');
-          expect(feed.statusCode, `${scope}/${file}`).toBe(200);
-          // The story is in the feed (its link), so the absence of the rest means something.
-          expect(feed.body, `${scope}/${file}`).toContain(`/en/${slug}`);
-          expect(leaksIn(feed.body), `${scope}/${file}`).toEqual([]);
-        }
+  it('lists the story in every feed it belongs to, full-content feeds included, without the rest', async () => {
+    const scopes = [
+      '',
+      '/en',
+      `/en/section/${listings.section}`,
+      ...listings.tags.map((tag) => `/en/tag/${tag}`),
+      ...listings.authors.map((author) => `/en/author/${author}`),
+    ];
+    expect(site.config.feedContent).toBe('full');
+    for (const scope of scopes) {
+      for (const file of ['rss.xml', 'atom.xml', 'feed.json']) {
+        const feed = await get(`${scope}/${file}`, '');
+        expect(feed.statusCode, `${scope}/${file}`).toBe(200);
+        // The story is in the feed (its link), so the absence of the rest means something.
+        expect(feed.body, `${scope}/${file}`).toContain(`/en/${slug}`);
+        expect(leaksIn(feed.body), `${scope}/${file}`).toEqual([]);
       }
-    },
-  );
+    }
+  });
 
-  it.skipIf(skip)('leaks nothing through search results and snippets, nor indexes the rest', async () => {
+  it('leaks nothing through search results and snippets, nor indexes the rest', async () => {
     for (const reader of readers()) {
       for (const q of queries) {
         const results = await get(`/en/search?q=${encodeURIComponent(q)}`, reader.cookie);
@@ -611,7 +595,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('no paywall leak on $k
     expect(leaksIn(stored.excerpt_source)).toEqual([]);
   });
 
-  it.skipIf(skip)('leaks nothing through the newsletter email that carries the story', async () => {
+  it('leaks nothing through the newsletter email that carries the story', async () => {
     const before = smtp.received.length;
     await site.app.server.inject({
       method: 'POST',

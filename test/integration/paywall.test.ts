@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { testByline } from '../support/articles.js';
-import { databaseKinds } from '../support/databases.js';
+import { describeEachDatabase } from '../support/databases.js';
 import { type MemberAgent, signInMember } from '../support/members.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import { cookieValue, post, setupOwner } from '../support/staff.js';
@@ -19,13 +19,12 @@ const heldBack = [
   'Marguerite Oyelaran',
 ];
 
-describe.each(databaseKinds(inject('postgresAvailable')))('paywall on $kind', ({ kind, skip }) => {
+describeEachDatabase('paywall on $kind', ({ kind }) => {
   let site: TestSite;
   let smtp: SmtpSink;
   let secondPaid: string;
 
   beforeAll(async () => {
-    if (skip) return;
     smtp = await startSmtpSink();
     site = await startTestSite(kind, { clock, env: { SMTP_URL: smtp.url, KIOSQUE_FREE_STORIES: '1' } });
     const second = await site.app.articles.create({
@@ -58,7 +57,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('paywall on $kind', ({
     for (const sentence of heldBack) expect(html).toContain(sentence);
   }
 
-  it.skipIf(skip)('serves anonymous readers the beginning and the way in, the same cached page for all', async () => {
+  it('serves anonymous readers the beginning and the way in, the same cached page for all', async () => {
     const first = await get(paidStory);
     expect(first.statusCode).toBe(200);
     expectGated(first.body);
@@ -73,7 +72,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('paywall on $kind', ({
     expect(site.app.pageCache.stats().renders).toBe(renders);
   });
 
-  it.skipIf(skip)('keeps members-only stories for signed-in readers', async () => {
+  it('keeps members-only stories for signed-in readers', async () => {
     const anonymous = await get(membersStory);
     expect(anonymous.body).toContain('Cet article est réservé aux membres');
     expect(anonymous.body).not.toContain('station d’épuration des Prés-Bas');
@@ -86,29 +85,26 @@ describe.each(databaseKinds(inject('postgresAvailable')))('paywall on $kind', ({
     expect(signedIn.body).toContain('class="story__paywalled"');
   });
 
-  it.skipIf(skip)(
-    'opens paid stories to a free member up to the monthly allowance, counted in the database',
-    async () => {
-      const reader: MemberAgent = await signInMember(site, smtp, 'metered@example.org');
-      const first = await get(paidStory, reader.cookie);
-      expectWhole(first.body);
-      expect(first.body).toContain('You are reading free story 1 of 1 this month.');
-      // The same story again costs nothing.
-      expectWhole((await get(paidStory, reader.cookie)).body);
-      const past = await get(secondPaid, reader.cookie);
-      expect(past.body).not.toContain('well-kept secret');
-      expect(past.body).toContain('You have read your free story this month.');
-      expect(past.body).toContain('href="/en/subscribe"');
-      const reads = await site.app.database.db.selectFrom('member_meter_reads').selectAll().execute();
-      expect(reads.filter((r) => r.period === '2026-05')).toHaveLength(1);
-      // A new month, a new allowance.
-      now = new Date('2026-06-02T08:00:00.000Z');
-      expect((await get(secondPaid, reader.cookie)).body).toContain('well-kept secret');
-      now = new Date('2026-05-04T08:00:00.000Z');
-    },
-  );
+  it('opens paid stories to a free member up to the monthly allowance, counted in the database', async () => {
+    const reader: MemberAgent = await signInMember(site, smtp, 'metered@example.org');
+    const first = await get(paidStory, reader.cookie);
+    expectWhole(first.body);
+    expect(first.body).toContain('You are reading free story 1 of 1 this month.');
+    // The same story again costs nothing.
+    expectWhole((await get(paidStory, reader.cookie)).body);
+    const past = await get(secondPaid, reader.cookie);
+    expect(past.body).not.toContain('well-kept secret');
+    expect(past.body).toContain('You have read your free story this month.');
+    expect(past.body).toContain('href="/en/subscribe"');
+    const reads = await site.app.database.db.selectFrom('member_meter_reads').selectAll().execute();
+    expect(reads.filter((r) => r.period === '2026-05')).toHaveLength(1);
+    // A new month, a new allowance.
+    now = new Date('2026-06-02T08:00:00.000Z');
+    expect((await get(secondPaid, reader.cookie)).body).toContain('well-kept secret');
+    now = new Date('2026-05-04T08:00:00.000Z');
+  });
 
-  it.skipIf(skip)('lets an anonymous reader spend a cookie meter that says it is a soft limit', async () => {
+  it('lets an anonymous reader spend a cookie meter that says it is a soft limit', async () => {
     const page = await get(paidStory);
     expect(page.body).toContain('href="/en/read/what-the-river-sensors-found"');
     expect(page.body).toContain('counted in a cookie in this browser only');
@@ -128,7 +124,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('paywall on $kind', ({
     expect([publicStory.statusCode, publicStory.headers.location]).toEqual([303, '/en/night-trains-return-to-europe']);
   });
 
-  it.skipIf(skip)('opens everything to a member staff gave complimentary access, without using the meter', async () => {
+  it('opens everything to a member staff gave complimentary access, without using the meter', async () => {
     const reader = await signInMember(site, smtp, 'guest@example.org');
     const owner = await setupOwner(site);
     const member = await site.app.database.db

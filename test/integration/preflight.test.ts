@@ -1,22 +1,21 @@
 import type { InjectOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { preflightOf } from '../../src/domain/articles/article-service.js';
 import { isPublishable } from '../../src/domain/preflight/preflight.js';
 import { newsroom } from '../support/articles.js';
-import { databaseKinds } from '../support/databases.js';
+import { describeEachDatabase } from '../support/databases.js';
 import { byClass, textOf } from '../support/html.js';
 import { addMember, type StaffAgent, staffClient } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
 type Fields = Record<string, string | string[]>;
 
-describe.each(databaseKinds(inject('postgresAvailable')))('preflight in the newsroom on $kind', ({ kind, skip }) => {
+describeEachDatabase('preflight in the newsroom on $kind', ({ kind }) => {
   let site: TestSite;
   let editor: StaffAgent;
   let editorAuthor: string;
 
   beforeAll(async () => {
-    if (skip) return;
     site = await startTestSite(kind);
     editor = await addMember(site, 'editor', 'preflight-editor@example.org', undefined, 'Edith Editor');
     const row = await site.app.database.db
@@ -74,35 +73,32 @@ describe.each(databaseKinds(inject('postgresAvailable')))('preflight in the news
 
   const findingsOn = (html: string) => byClass(html, 'li', 'finding').map(textOf);
 
-  it.skipIf(skip)(
-    'shows the findings in the editor, each with its paragraph and words, in the staff member’s language',
-    async () => {
-      const { id, revision } = await draft({
-        bodyMarkdown: 'Le conseil a voté mardi.\n\nfrictions entre la Chine et ses voisins.\n\nLe texte reprend.',
-      });
-      const findings = findingsOn((await page(`/admin/stories/${id}`)).body);
-      expect(findings).toHaveLength(1);
-      expect(findings[0]).toContain('Paragraphe 2');
-      expect(findings[0]).toContain('commence au milieu d’une phrase');
-      expect(findings[0]).toContain('frictions entre la Chine');
-      expect(findings[0]).toContain('À vérifier');
+  it('shows the findings in the editor, each with its paragraph and words, in the staff member’s language', async () => {
+    const { id, revision } = await draft({
+      bodyMarkdown: 'Le conseil a voté mardi.\n\nfrictions entre la Chine et ses voisins.\n\nLe texte reprend.',
+    });
+    const findings = findingsOn((await page(`/admin/stories/${id}`)).body);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toContain('Paragraphe 2');
+    expect(findings[0]).toContain('commence au milieu d’une phrase');
+    expect(findings[0]).toContain('frictions entre la Chine');
+    expect(findings[0]).toContain('À vérifier');
 
-      // The autosave answers with the findings of what it saved: the script shows them as one types.
-      const saved = await api(editor, 'PUT', `/admin/api/stories/${id}`, {
-        expectedRevision: revision,
-        fields: { ...(await formOf(id, {})), bodyMarkdown: '', authorIds: [] },
-      });
-      expect(saved.statusCode, saved.body).toBe(200);
-      const live = saved.json().preflight as { code: string; severity: string; text: string }[];
-      expect(live.map((f) => [f.code, f.severity]).sort()).toEqual([
-        ['EMPTY_BODY', 'blocking'],
-        ['NO_BYLINE', 'blocking'],
-      ]);
-      expect(live.find((f) => f.code === 'NO_BYLINE')?.text).toBe('Pas de signature : ajoutez un auteur.');
-    },
-  );
+    // The autosave answers with the findings of what it saved: the script shows them as one types.
+    const saved = await api(editor, 'PUT', `/admin/api/stories/${id}`, {
+      expectedRevision: revision,
+      fields: { ...(await formOf(id, {})), bodyMarkdown: '', authorIds: [] },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const live = saved.json().preflight as { code: string; severity: string; text: string }[];
+    expect(live.map((f) => [f.code, f.severity]).sort()).toEqual([
+      ['EMPTY_BODY', 'blocking'],
+      ['NO_BYLINE', 'blocking'],
+    ]);
+    expect(live.find((f) => f.code === 'NO_BYLINE')?.text).toBe('Pas de signature : ajoutez un auteur.');
+  });
 
-  it.skipIf(skip)('refuses to publish a story without a byline, and publishes nothing', async () => {
+  it('refuses to publish a story without a byline, and publishes nothing', async () => {
     const { id } = await draft({ bodyMarkdown: 'Un paragraphe complet.' });
     const response = await form(editor, `/admin/stories/${id}/publish`, await formOf(id, { authorIds: [] }));
     expect(response.statusCode).toBe(422);
@@ -117,34 +113,31 @@ describe.each(databaseKinds(inject('postgresAvailable')))('preflight in the news
     expect((await inject_({ method: 'GET', url: `/fr/${stored.slug}` })).statusCode).toBe(404);
   });
 
-  it.skipIf(skip)(
-    'refuses to schedule wire copy without a source credit, then schedules it once credited',
-    async () => {
-      const { id } = await draft({ bodyMarkdown: 'Dépêche complète.', syndicated: '1' });
-      const at = new Date(Date.now() + 3_600_000).toISOString();
-      const refused = await form(editor, `/admin/stories/${id}/schedule`, await formOf(id, { scheduleAtIso: at }));
-      expect(refused.statusCode).toBe(422);
-      expect(refused.body).toContain('nommez la source');
-      expect(await story(id)).toMatchObject({ status: 'draft', scheduledAt: null, syndicated: true });
+  it('refuses to schedule wire copy without a source credit, then schedules it once credited', async () => {
+    const { id } = await draft({ bodyMarkdown: 'Dépêche complète.', syndicated: '1' });
+    const at = new Date(Date.now() + 3_600_000).toISOString();
+    const refused = await form(editor, `/admin/stories/${id}/schedule`, await formOf(id, { scheduleAtIso: at }));
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toContain('nommez la source');
+    expect(await story(id)).toMatchObject({ status: 'draft', scheduledAt: null, syndicated: true });
 
-      const accepted = await form(
-        editor,
-        `/admin/stories/${id}/schedule`,
-        await formOf(id, { scheduleAtIso: at, sourceName: 'Agence Exemple' }),
-      );
-      expect(accepted.statusCode, accepted.body.slice(0, 300)).toBe(303);
-      expect(await story(id)).toMatchObject({ status: 'scheduled', source: { name: 'Agence Exemple', url: null } });
-    },
-  );
+    const accepted = await form(
+      editor,
+      `/admin/stories/${id}/schedule`,
+      await formOf(id, { scheduleAtIso: at, sourceName: 'Agence Exemple' }),
+    );
+    expect(accepted.statusCode, accepted.body.slice(0, 300)).toBe(303);
+    expect(await story(id)).toMatchObject({ status: 'scheduled', source: { name: 'Agence Exemple', url: null } });
+  });
 
-  it.skipIf(skip)('publishes despite warnings: the editor has read them and decides', async () => {
+  it('publishes despite warnings: the editor has read them and decides', async () => {
     const { id } = await draft({ bodyMarkdown: 'Premier paragraphe.\n\nsuite perdue du texte.' });
     const response = await form(editor, `/admin/stories/${id}/publish`, await formOf(id, {}));
     expect(response.statusCode, response.body.slice(0, 300)).toBe(303);
     expect((await story(id)).status).toBe('published');
   });
 
-  it.skipIf(skip)('holds every other door to the same rule: the article service refuses too', async () => {
+  it('holds every other door to the same rule: the article service refuses too', async () => {
     const { id, revision } = await draft({ bodyMarkdown: '' });
     await expect(site.app.articles.publish(id, { expectedRevision: revision })).rejects.toMatchObject({
       code: 'ARTICLE_NOT_PUBLISHABLE',
@@ -162,38 +155,35 @@ describe.each(databaseKinds(inject('postgresAvailable')))('preflight in the news
     expect((await story(publishedId)).authorIds).toEqual([editorAuthor]);
   });
 
-  it.skipIf(skip)(
-    'sends a scheduled story that cannot pass preflight back to the drafts instead of publishing it',
-    async () => {
-      // A story scheduled before the checks existed (written straight to storage, without byline).
-      const desk = newsroom(site.app.database.db, { now: () => new Date() });
-      const record = await desk.insert(
-        desk.prepare({
-          language: 'fr',
-          slug: 'sans-signature-programme',
-          headline: 'Sans signature, programmé',
-          bodyMarkdown: 'Texte.',
-          status: 'scheduled',
-          scheduledAt: new Date(Date.now() - 1000),
-        }),
-      );
-      expect(await site.app.scheduler.tick()).toBe(0);
-      const stored = await story(record.id);
-      expect(stored).toMatchObject({ status: 'draft', publishedAt: null, scheduledAt: null });
-      const last = await site.app.database.db
-        .selectFrom('article_revisions')
-        .select(['action', 'saved_by'])
-        .where('article_id', '=', record.id)
-        .orderBy('revision', 'desc')
-        .executeTakeFirstOrThrow();
-      expect(last).toEqual({ action: 'unpublish', saved_by: null });
-      expect((await inject_({ method: 'GET', url: '/fr/sans-signature-programme' })).statusCode).toBe(404);
-      // The next pass has nothing left to do with it.
-      expect(await site.app.scheduler.tick()).toBe(0);
-    },
-  );
+  it('sends a scheduled story that cannot pass preflight back to the drafts instead of publishing it', async () => {
+    // A story scheduled before the checks existed (written straight to storage, without byline).
+    const desk = newsroom(site.app.database.db, { now: () => new Date() });
+    const record = await desk.insert(
+      desk.prepare({
+        language: 'fr',
+        slug: 'sans-signature-programme',
+        headline: 'Sans signature, programmé',
+        bodyMarkdown: 'Texte.',
+        status: 'scheduled',
+        scheduledAt: new Date(Date.now() - 1000),
+      }),
+    );
+    expect(await site.app.scheduler.tick()).toBe(0);
+    const stored = await story(record.id);
+    expect(stored).toMatchObject({ status: 'draft', publishedAt: null, scheduledAt: null });
+    const last = await site.app.database.db
+      .selectFrom('article_revisions')
+      .select(['action', 'saved_by'])
+      .where('article_id', '=', record.id)
+      .orderBy('revision', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(last).toEqual({ action: 'unpublish', saved_by: null });
+    expect((await inject_({ method: 'GET', url: '/fr/sans-signature-programme' })).statusCode).toBe(404);
+    // The next pass has nothing left to do with it.
+    expect(await site.app.scheduler.tick()).toBe(0);
+  });
 
-  it.skipIf(skip)('passes the demo content, the seed article included, with nothing blocking', async () => {
+  it('passes the demo content, the seed article included, with nothing blocking', async () => {
     const rows = await site.app.database.db.selectFrom('articles').select('id').execute();
     const demo = await Promise.all(rows.map((row) => story(row.id)));
     const seed = demo.find((record) => record.slug === 'poutine-xi-serrent-les-rangs');

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { XMLParser } from 'fast-xml-parser';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoArticle, readDemoArticles } from '../../src/demo/demo-loader.js';
 import { feedLength } from '../../src/domain/feeds/feed-service.js';
 import { newsroom } from '../support/articles.js';
-import { databaseKinds } from '../support/databases.js';
+import { describeEachDatabase } from '../support/databases.js';
 import { attributesOf, byClass, cardLinks, elements, inner, sectionLabelledBy, textOf } from '../support/html.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
@@ -58,7 +58,7 @@ async function addArchive(site: TestSite): Promise<string[]> {
   return paths;
 }
 
-describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind', ({ kind, skip }) => {
+describeEachDatabase('reading site on $kind', ({ kind }) => {
   let site: TestSite;
   let demo: DemoArticle[];
   let archive: string[];
@@ -76,7 +76,6 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
   }
 
   beforeAll(async () => {
-    if (skip) return;
     demo = await readDemoArticles();
     site = await startTestSite(kind, { clock });
     archive = await addArchive(site);
@@ -91,7 +90,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
   });
 
   describe('home', () => {
-    it.skipIf(skip)('leads with the newest French story, then the latest, French only, newest first', async () => {
+    it('leads with the newest French story, then the latest, French only, newest first', async () => {
       const html = await page('/fr/');
       expect(attributesOf(elements(html, 'html')[0]!).lang).toBe('fr');
       const lead = cardLinks(sectionLabelledBy(html, 'lead-title'));
@@ -103,7 +102,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
       expect(times).toEqual([...times].sort((a, b) => b - a));
     });
 
-    it.skipIf(skip)('shows the English home with English stories only', async () => {
+    it('shows the English home with English stories only', async () => {
       const html = await page('/en/');
       expect(attributesOf(elements(html, 'html')[0]!).lang).toBe('en');
       const shown = [
@@ -117,7 +116,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
   });
 
   describe('article page', () => {
-    it.skipIf(skip)('shows the seed story’s headline, standfirst, byline link and French date', async () => {
+    it('shows the seed story’s headline, standfirst, byline link and French date', async () => {
       const html = await page(`/fr/${seedSlug}`);
       const seed = demo.find((article) => article.slug === seedSlug)!;
       expect(textOf(byClass(html, 'h1', 'story__headline')[0]!)).toBe(seed.headline);
@@ -132,7 +131,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
       expect(textOf(times[0]!)).toMatch(/^Publié le 4 février 2022 à 19:00$/);
     });
 
-    it.skipIf(skip)('keeps every paragraph of the seed story’s body, word for word', async () => {
+    it('keeps every paragraph of the seed story’s body, word for word', async () => {
       const html = await page(`/fr/${seedSlug}`);
       const body = byClass(html, 'div', 'story__body')[0]!;
       const paragraphs = elements(body, 'p').map(textOf);
@@ -146,7 +145,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
       expect(paragraphs).toEqual(paragraphsOf(demo.find((article) => article.slug === seedSlug)!.body));
     });
 
-    it.skipIf(skip)('credits the wire source and links each tag', async () => {
+    it('credits the wire source and links each tag', async () => {
       const html = await page(`/fr/${seedSlug}`);
       const source = byClass(html, 'aside', 'source')[0] ?? '';
       expect(textOf(source)).toContain('Source : Dépêche d’agence (traduction automatique de l’anglais)');
@@ -159,7 +158,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
       ]);
     });
 
-    it.skipIf(skip)('shows a gallery of four photos, each with its caption and credit', async () => {
+    it('shows a gallery of four photos, each with its caption and credit', async () => {
       const html = await page(`/fr/${seedSlug}`);
       const gallery = byClass(html, 'section', 'gallery')[0] ?? '';
       const figures = byClass(gallery, 'figure', 'gallery__item');
@@ -172,7 +171,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
       });
     });
 
-    it.skipIf(skip)('gives every image its size, a text alternative and a srcset', async () => {
+    it('gives every image its size, a text alternative and a srcset', async () => {
       for (const url of [`/fr/${seedSlug}`, '/fr/', '/en/night-trains-return-to-europe']) {
         const images = elements(await page(url), 'img');
         expect(images.length, url).toBeGreaterThan(0);
@@ -186,7 +185,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
       }
     });
 
-    it.skipIf(skip)('dates English stories in English and shows the update only when there was one', async () => {
+    it('dates English stories in English and shows the update only when there was one', async () => {
       const updated = await page('/en/night-trains-return-to-europe');
       const times = elements(byClass(updated, 'p', 'dates')[0]!, 'time');
       expect(times.map((time) => attributesOf(time).datetime)).toEqual([
@@ -207,7 +206,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
       );
     });
 
-    it.skipIf(skip)('lists the five latest other stories of the same language under “More updates”', async () => {
+    it('lists the five latest other stories of the same language under “More updates”', async () => {
       const french = [...newestFirst('fr'), ...archive];
       for (const current of [french[0]!, `/fr/${seedSlug}`, french[3]!]) {
         const html = await page(current);
@@ -221,49 +220,46 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
       expect(cardLinks(sectionLabelledBy(html, 'latest-title'))).toEqual(english.slice(1, 6));
     });
 
-    it.skipIf(skip)(
-      'suggests at most four related stories in the same language, never the story nor its translation',
-      async () => {
-        // Lists are computed in the background when stories are written (the archive was written
-        // straight into the database); the pages they changed are dropped from the cache.
-        await site.app.related.refresh();
-        const seen = new Set<number>();
-        // Stories in a language the site does not publish (the Arabic demo story) have no page.
-        for (const article of demo.filter((story) => site.config.languages.includes(story.language))) {
-          const path = `/${article.language}/${article.slug}`;
-          const related = cardLinks(sectionLabelledBy(await page(path), 'related-title'));
-          seen.add(related.length);
-          expect(related.length, path).toBeLessThanOrEqual(4);
-          expect(new Set(related).size, path).toBe(related.length);
-          for (const link of related) {
-            expect(link, path).toMatch(new RegExp(`^/${article.language}/`));
-            expect(link, path).not.toBe(path);
-            const translation = demo.find(
-              (other) =>
-                other !== article &&
-                other.translationKey !== undefined &&
-                other.translationKey === article.translationKey &&
-                `/${other.language}/${other.slug}` === link,
-            );
-            expect(translation, path).toBeUndefined();
-          }
+    it('suggests at most four related stories in the same language, never the story nor its translation', async () => {
+      // Lists are computed in the background when stories are written (the archive was written
+      // straight into the database); the pages they changed are dropped from the cache.
+      await site.app.related.refresh();
+      const seen = new Set<number>();
+      // Stories in a language the site does not publish (the Arabic demo story) have no page.
+      for (const article of demo.filter((story) => site.config.languages.includes(story.language))) {
+        const path = `/${article.language}/${article.slug}`;
+        const related = cardLinks(sectionLabelledBy(await page(path), 'related-title'));
+        seen.add(related.length);
+        expect(related.length, path).toBeLessThanOrEqual(4);
+        expect(new Set(related).size, path).toBe(related.length);
+        for (const link of related) {
+          expect(link, path).toMatch(new RegExp(`^/${article.language}/`));
+          expect(link, path).not.toBe(path);
+          const translation = demo.find(
+            (other) =>
+              other !== article &&
+              other.translationKey !== undefined &&
+              other.translationKey === article.translationKey &&
+              `/${other.language}/${other.slug}` === link,
+          );
+          expect(translation, path).toBeUndefined();
         }
-        // Lists are full where stories resemble each other, and capped; the story about night trains
-        // is followed by the one about train tickets, in each language.
-        expect(seen.has(4)).toBe(true);
-        const trains = cardLinks(
-          sectionLabelledBy(await page('/fr/le-retour-des-trains-de-nuit-en-europe'), 'related-title'),
-        );
-        expect(trains).toHaveLength(4);
-        expect(trains).toContain('/fr/billettique-le-ticket-en-carton-tire-sa-reverence');
-        // Nothing is forced: the archive's one-word dispatches resemble no story, and no list shows them.
-        for (const path of archive) expect(trains).not.toContain(path);
-      },
-    );
+      }
+      // Lists are full where stories resemble each other, and capped; the story about night trains
+      // is followed by the one about train tickets, in each language.
+      expect(seen.has(4)).toBe(true);
+      const trains = cardLinks(
+        sectionLabelledBy(await page('/fr/le-retour-des-trains-de-nuit-en-europe'), 'related-title'),
+      );
+      expect(trains).toHaveLength(4);
+      expect(trains).toContain('/fr/billettique-le-ticket-en-carton-tire-sa-reverence');
+      // Nothing is forced: the archive's one-word dispatches resemble no story, and no list shows them.
+      for (const path of archive) expect(trains).not.toContain(path);
+    });
   });
 
   describe('listings', () => {
-    it.skipIf(skip)('pages a section twelve stories at a time, newest first', async () => {
+    it('pages a section twelve stories at a time, newest first', async () => {
       const monde = [
         ...newestFirst('fr').filter((path) => demo.find((a) => `/fr/${a.slug}` === path)!.section.slug === 'monde'),
         ...archive,
@@ -286,7 +282,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
       expect(attributesOf(elements(back, 'a')[0]!)).toMatchObject({ href: '/fr/section/monde', rel: 'prev' });
     });
 
-    it.skipIf(skip)('pages tag and author listings too', async () => {
+    it('pages tag and author listings too', async () => {
       for (const base of ['/fr/tag/archives', '/fr/author/archiviste']) {
         expect(cardLinks(await page(base))).toEqual(archive.slice(0, 12));
         expect(cardLinks(await page(`${base}?page=2`))).toEqual(archive.slice(12));
@@ -295,7 +291,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
       expect(cardLinks(await page('/fr/tag/chine'))).toEqual([`/fr/${seedSlug}`]);
     });
 
-    it.skipIf(skip)('lists an author’s stories in the page’s language only', async () => {
+    it('lists an author’s stories in the page’s language only', async () => {
       expect(cardLinks(await page('/en/author/priya-raman'))).toEqual([
         '/en/valbrune-library-reopens',
         '/en/library-of-things-borrow-a-drill-not-a-book',
@@ -306,7 +302,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
       expect(textOf(byClass(french, 'p', 'listing__count')[0] ?? '')).toBe('1 article');
     });
 
-    it.skipIf(skip)('answers 404 to page numbers that do not exist', async () => {
+    it('answers 404 to page numbers that do not exist', async () => {
       for (const query of ['0', '-1', 'abc', '1.5', '3', '', '10001', '2&page=3']) {
         for (const base of ['/fr/section/monde', '/fr/tag/archives', '/fr/author/archiviste']) {
           const response = await get(`${base}?page=${query}`);
@@ -319,7 +315,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
   });
 
   describe('errors and redirects', () => {
-    it.skipIf(skip)('answers an unknown story with a 404 page in the page’s language and a link home', async () => {
+    it('answers an unknown story with a 404 page in the page’s language and a link home', async () => {
       for (const [url, language, title, home] of [
         ['/fr/cet-article-n-existe-pas', 'fr', 'Page introuvable', 'Retour à l’accueil'],
         ['/en/no-such-story', 'en', 'Page not found', 'Back to the home page'],
@@ -339,7 +335,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
       }
     });
 
-    it.skipIf(skip)('answers an unknown language with a 404 in the reader’s language', async () => {
+    it('answers an unknown language with a 404 in the reader’s language', async () => {
       const english = await get('/de/nachrichten', { 'accept-language': 'de-DE, en;q=0.8' });
       expect(english.statusCode).toBe(404);
       expect(attributesOf(elements(english.body, 'html')[0]!).lang).toBe('en');
@@ -352,7 +348,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
       expect(textOf(french.body)).toContain('Page introuvable');
     });
 
-    it.skipIf(skip)('sends / to the reader’s language with a 302 that varies on Accept-Language', async () => {
+    it('sends / to the reader’s language with a 302 that varies on Accept-Language', async () => {
       for (const [header, target] of [
         ['en-GB,en;q=0.9,fr;q=0.8', '/en/'],
         ['fr-CA,fr;q=0.9', '/fr/'],
@@ -367,7 +363,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
       }
     });
 
-    it.skipIf(skip)('redirects /fr to /fr/', async () => {
+    it('redirects /fr to /fr/', async () => {
       const response = await get('/fr');
       expect([301, 308]).toContain(response.statusCode);
       expect(response.headers.location).toBe('/fr/');
@@ -376,7 +372,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
   });
 
   describe('feeds, media and assets', () => {
-    it.skipIf(skip)('publishes a French RSS feed that parses and lists French stories only', async () => {
+    it('publishes a French RSS feed that parses and lists French stories only', async () => {
       const response = await get('/fr/rss.xml');
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toMatch(/^application\/rss\+xml/);
@@ -404,7 +400,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
       );
     });
 
-    it.skipIf(skip)('serves image variants as images, cached for good', async () => {
+    it('serves image variants as images, cached for good', async () => {
       const html = await page(`/fr/${seedSlug}`);
       const src = attributesOf(byClass(html, 'figure', 'story__hero')[0]!.match(/<img\b[^>]*>/)![0]).src!;
       const id = /^\/media\/([^/]+)\//.exec(src)![1]!;
@@ -423,7 +419,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
       }
     });
 
-    it.skipIf(skip)('refuses image widths and formats the site does not offer', async () => {
+    it('refuses image widths and formats the site does not offer', async () => {
       const html = await page(`/fr/${seedSlug}`);
       const id = /\/media\/([^/]+)\//.exec(html)![1]!;
       for (const url of [
@@ -440,7 +436,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
       }
     });
 
-    it.skipIf(skip)('serves assets under content-hashed names, cached for good', async () => {
+    it('serves assets under content-hashed names, cached for good', async () => {
       const html = await page('/fr/');
       for (const [file, pattern, type] of [
         ['site.css', /<link rel="stylesheet" href="(\/assets\/site\.[^"]+\.css)"/, /^text\/css/],
@@ -462,36 +458,33 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
       }
     });
 
-    it.skipIf(skip)(
-      'compresses assets with brotli or gzip as the browser accepts, and answers 304 when unchanged',
-      async () => {
-        const url = /<link rel="stylesheet" href="([^"]+)"/.exec(await page('/fr/'))![1]!;
-        const plain = await get(url, { 'accept-encoding': 'identity' });
-        expect(plain.headers['content-encoding']).toBeUndefined();
-        const css = plain.rawPayload;
-        expect(css.toString('utf8')).toMatch(/[{};]/);
+    it('compresses assets with brotli or gzip as the browser accepts, and answers 304 when unchanged', async () => {
+      const url = /<link rel="stylesheet" href="([^"]+)"/.exec(await page('/fr/'))![1]!;
+      const plain = await get(url, { 'accept-encoding': 'identity' });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      const css = plain.rawPayload;
+      expect(css.toString('utf8')).toMatch(/[{};]/);
 
-        const brotli = await get(url, { 'accept-encoding': 'gzip, deflate, br' });
-        expect(brotli.headers['content-encoding']).toBe('br');
-        expect(brotliDecompressSync(brotli.rawPayload).equals(css)).toBe(true);
-        expect(brotli.rawPayload.length).toBeLessThan(css.length);
-        expect(String(brotli.headers.vary).toLowerCase()).toContain('accept-encoding');
+      const brotli = await get(url, { 'accept-encoding': 'gzip, deflate, br' });
+      expect(brotli.headers['content-encoding']).toBe('br');
+      expect(brotliDecompressSync(brotli.rawPayload).equals(css)).toBe(true);
+      expect(brotli.rawPayload.length).toBeLessThan(css.length);
+      expect(String(brotli.headers.vary).toLowerCase()).toContain('accept-encoding');
 
-        const gzip = await get(url, { 'accept-encoding': 'gzip' });
-        expect(gzip.headers['content-encoding']).toBe('gzip');
-        expect(gunzipSync(gzip.rawPayload).equals(css)).toBe(true);
+      const gzip = await get(url, { 'accept-encoding': 'gzip' });
+      expect(gzip.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(gzip.rawPayload).equals(css)).toBe(true);
 
-        const etag = String(brotli.headers.etag);
-        const unchanged = await get(url, { 'if-none-match': etag, 'accept-encoding': 'br' });
-        expect(unchanged.statusCode).toBe(304);
-        expect(unchanged.rawPayload.length).toBe(0);
-        expect((await get(url, { 'if-none-match': '"something-else"' })).statusCode).toBe(200);
-      },
-    );
+      const etag = String(brotli.headers.etag);
+      const unchanged = await get(url, { 'if-none-match': etag, 'accept-encoding': 'br' });
+      expect(unchanged.statusCode).toBe(304);
+      expect(unchanged.rawPayload.length).toBe(0);
+      expect((await get(url, { 'if-none-match': '"something-else"' })).statusCode).toBe(200);
+    });
   });
 
   describe('security and health', () => {
-    it.skipIf(skip)('protects every HTML page with a CSP that allows no inline code, and needs none', async () => {
+    it('protects every HTML page with a CSP that allows no inline code, and needs none', async () => {
       for (const url of [
         '/fr/',
         '/en/',
@@ -529,7 +522,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('reading site on $kind
       }
     });
 
-    it.skipIf(skip)('answers /health with ok, never cached', async () => {
+    it('answers /health with ok, never cached', async () => {
       const response = await get('/health');
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({ status: 'ok' });

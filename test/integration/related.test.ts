@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLocalEventBus } from '../../src/domain/events.js';
 import { createRelatedService, type SimilarityIndex } from '../../src/domain/related/related-service.js';
 import { createRelatedRepository, limitRelatedBacklog } from '../../src/storage/related-repository.js';
 import { createSimilarityIndex } from '../../src/storage/similarity-index.js';
 import { newsroom, testByline } from '../support/articles.js';
-import { databaseKinds } from '../support/databases.js';
+import { describeEachDatabase } from '../support/databases.js';
 import { cardLinks, sectionLabelledBy } from '../support/html.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
@@ -38,7 +38,7 @@ const publishedAt = (index: number) => {
 /** The quality bar of issue 5: at least this share of the four suggestions share the story's topic. */
 const requiredPrecision = 0.8;
 
-describe.each(databaseKinds(inject('postgresAvailable')))('related articles on $kind', ({ kind, skip }) => {
+describeEachDatabase('related articles on $kind', ({ kind }) => {
   let site: TestSite;
   const idOf = new Map<string, string>();
   const fixtureOf = new Map<string, Fixture>();
@@ -50,7 +50,6 @@ describe.each(databaseKinds(inject('postgresAvailable')))('related articles on $
   }
 
   beforeAll(async () => {
-    if (skip) return;
     site = await startTestSite(kind, { demo: false, clock });
     const desk = newsroom(site.app.database.db, clock);
     const sections = new Map<string, string>();
@@ -91,50 +90,43 @@ describe.each(databaseKinds(inject('postgresAvailable')))('related articles on $
     await site?.close();
   });
 
-  it.skipIf(skip)(
-    'suggests four stories of the same language, never the story itself nor its translation',
-    async () => {
-      for (const fixture of fixtures) {
-        const related = await relatedOf(fixture.key);
-        expect(related, fixture.key).toHaveLength(4);
-        expect(new Set(related).size, fixture.key).toBe(4);
-        for (const key of related) {
-          const other = fixtureOf.get(key)!;
-          expect(other.language, fixture.key).toBe(fixture.language);
-          expect(key, fixture.key).not.toBe(fixture.key);
-          if (fixture.translationKey) expect(other.translationKey, fixture.key).not.toBe(fixture.translationKey);
-        }
+  it('suggests four stories of the same language, never the story itself nor its translation', async () => {
+    for (const fixture of fixtures) {
+      const related = await relatedOf(fixture.key);
+      expect(related, fixture.key).toHaveLength(4);
+      expect(new Set(related).size, fixture.key).toBe(4);
+      for (const key of related) {
+        const other = fixtureOf.get(key)!;
+        expect(other.language, fixture.key).toBe(fixture.language);
+        expect(key, fixture.key).not.toBe(fixture.key);
+        if (fixture.translationKey) expect(other.translationKey, fixture.key).not.toBe(fixture.translationKey);
       }
-    },
-  );
+    }
+  });
 
-  it.skipIf(skip)(
-    `picks stories of the same topic: precision@4 of at least ${requiredPrecision} per language`,
-    async () => {
-      const byLanguage = new Map<string, number[]>();
-      const misses: string[] = [];
-      for (const fixture of fixtures) {
-        const related = await relatedOf(fixture.key);
-        const same = related.filter((key) => fixtureOf.get(key)!.topic === fixture.topic).length;
-        byLanguage.set(fixture.language, [...(byLanguage.get(fixture.language) ?? []), same / 4]);
-        if (same < 4)
-          misses.push(`${fixture.key} → ${related.filter((key) => !key.includes(fixture.topic)).join(', ')}`);
-      }
-      const precision = Object.fromEntries(
-        [...byLanguage].map(([language, values]) => [language, values.reduce((a, b) => a + b, 0) / values.length]),
-      );
-      console.log(
-        `related articles on ${kind}: precision@4 ${Object.entries(precision)
-          .map(([language, value]) => `${language} ${value.toFixed(3)}`)
-          .join(', ')} (${fixtures.length} stories, 6 topics); off-topic picks: ${misses.join('; ') || 'none'}`,
-      );
-      for (const [language, value] of Object.entries(precision)) {
-        expect(value, language).toBeGreaterThanOrEqual(requiredPrecision);
-      }
-    },
-  );
+  it(`picks stories of the same topic: precision@4 of at least ${requiredPrecision} per language`, async () => {
+    const byLanguage = new Map<string, number[]>();
+    const misses: string[] = [];
+    for (const fixture of fixtures) {
+      const related = await relatedOf(fixture.key);
+      const same = related.filter((key) => fixtureOf.get(key)!.topic === fixture.topic).length;
+      byLanguage.set(fixture.language, [...(byLanguage.get(fixture.language) ?? []), same / 4]);
+      if (same < 4) misses.push(`${fixture.key} → ${related.filter((key) => !key.includes(fixture.topic)).join(', ')}`);
+    }
+    const precision = Object.fromEntries(
+      [...byLanguage].map(([language, values]) => [language, values.reduce((a, b) => a + b, 0) / values.length]),
+    );
+    console.log(
+      `related articles on ${kind}: precision@4 ${Object.entries(precision)
+        .map(([language, value]) => `${language} ${value.toFixed(3)}`)
+        .join(', ')} (${fixtures.length} stories, 6 topics); off-topic picks: ${misses.join('; ') || 'none'}`,
+    );
+    for (const [language, value] of Object.entries(precision)) {
+      expect(value, language).toBeGreaterThanOrEqual(requiredPrecision);
+    }
+  });
 
-  it.skipIf(skip)('serves the stored list on the article page, without computing it', async () => {
+  it('serves the stored list on the article page, without computing it', async () => {
     const html = (await site.app.server.inject('/en/en-space-1')).body;
     const shown = cardLinks(sectionLabelledBy(html, 'related-title'));
     expect(shown).toEqual((await relatedOf('en-space-1')).map((key) => `/en/${key}`));
@@ -163,7 +155,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('related articles on $
     site.app.pageCache.clear();
   });
 
-  it.skipIf(skip)('updates only the lists a publication touches, not every list', async () => {
+  it('updates only the lists a publication touches, not every list', async () => {
     const db = site.app.database.db;
     const calls = { candidates: 0, profiles: 0 };
     const inner = createSimilarityIndex(db);
@@ -220,7 +212,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('related articles on $
     expect(announced.flat()).toEqual(expect.arrayContaining([record.id]));
   });
 
-  it.skipIf(skip)('drops a story from every list the moment it is unpublished, and refills the lists', async () => {
+  it('drops a story from every list the moment it is unpublished, and refills the lists', async () => {
     const target = idOf.get('fr-health-3')!;
     const showing = await createRelatedRepository(site.app.database.db).listsContaining(target);
     expect(showing.length).toBeGreaterThan(0);
@@ -256,7 +248,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('related articles on $
     expect(await relatedOf('fr-health-3')).toEqual([]);
   });
 
-  it.skipIf(skip)('moves a story between lists when an edit changes its subject', async () => {
+  it('moves a story between lists when an edit changes its subject', async () => {
     const id = idOf.get('fr-football-6')!;
     const record = await site.app.articles.get(id);
     const section = await newsroom(site.app.database.db, clock).taxonomy.ensureSection('fr', 'space', 'space');
@@ -281,7 +273,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('related articles on $
     const keys = new Map([...idOf].map(([k, value]) => [value, k]));
     expect(containing.map((other) => keys.get(other)!).filter((key) => key.startsWith('fr-football-'))).toEqual([]);
   });
-  it.skipIf(skip)('after indexing an archive in bulk, leaves only the newest stories’ lists due', async () => {
+  it('after indexing an archive in bulk, leaves only the newest stories’ lists due', async () => {
     const db = site.app.database.db;
     await site.app.related.idle();
     await db.updateTable('article_search').set({ related_stale: 1 }).execute();

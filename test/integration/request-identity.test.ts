@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { databaseKinds } from '../support/databases.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../support/databases.js';
 import { type MemberAgent, signInMember } from '../support/members.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import { type StaffAgent, setupOwner } from '../support/staff.js';
@@ -68,14 +68,13 @@ const leaks = (body: string) => heldBack.filter((passage) => body.includes(passa
  * page everyone gets. Now one parser answers both: these walk generated spellings of both session
  * cookies over cached pages and check what a reader would notice.
  */
-describe.each(databaseKinds(inject('postgresAvailable')))('who a request is, read once, on $kind', ({ kind, skip }) => {
+describeEachDatabase('who a request is, read once, on $kind', ({ kind }) => {
   let site: TestSite;
   let smtp: SmtpSink;
   let member: MemberAgent;
   let owner: StaffAgent;
 
   beforeAll(async () => {
-    if (skip) return;
     smtp = await startSmtpSink();
     site = await startTestSite(kind, { clock, env: { SMTP_URL: smtp.url, KIOSQUE_FREE_STORIES: '100' } });
     member = await signInMember(site, smtp, 'reader@example.org');
@@ -98,41 +97,38 @@ describe.each(databaseKinds(inject('postgresAvailable')))('who a request is, rea
     { name: 'kiosque_staff', value: owner.cookie.split('=')[1] as string },
   ];
 
-  it.skipIf(skip)('the control: the member reads the whole paid story, anonymous readers its beginning', async () => {
+  it('the control: the member reads the whole paid story, anonymous readers its beginning', async () => {
     expect(leaks((await get(paidStory, member.cookie)).body)).toEqual(heldBack);
     expect(leaks((await get(paidStory)).body)).toEqual([]);
   });
 
-  it.skipIf(skip)(
-    'never serves from, nor stores in, the shared cache a request carrying a session cookie, however spelled',
-    async () => {
-      let checked = 0;
-      let renderedForMember = 0;
-      for (const session of sessions()) {
-        for (const token of [session.value, 'forged-or-expired-token']) {
-          for (const spelling of spellings(session.name, token).filter((s) => s.session)) {
-            for (const url of pages) {
-              site.app.pageCache.clear();
-              const response = await get(url, spelling.header);
-              const what = `${session.name} ${spelling.label} (${JSON.stringify(spelling.header)}) GET ${url}`;
-              expect(response.statusCode, what).toBe(200);
-              expect(response.headers['cache-control'], what).toBe('private, no-store');
-              expect(site.app.pageCache.stats().entries, `${what} filled the cache`).toBe(0);
-              if (leaks(response.body).length > 0) renderedForMember++;
-              // What the next anonymous reader gets holds nothing of it.
-              expect(leaks((await get(url)).body), `${what}, then anonymous`).toEqual([]);
-              checked++;
-            }
+  it('never serves from, nor stores in, the shared cache a request carrying a session cookie, however spelled', async () => {
+    let checked = 0;
+    let renderedForMember = 0;
+    for (const session of sessions()) {
+      for (const token of [session.value, 'forged-or-expired-token']) {
+        for (const spelling of spellings(session.name, token).filter((s) => s.session)) {
+          for (const url of pages) {
+            site.app.pageCache.clear();
+            const response = await get(url, spelling.header);
+            const what = `${session.name} ${spelling.label} (${JSON.stringify(spelling.header)}) GET ${url}`;
+            expect(response.statusCode, what).toBe(200);
+            expect(response.headers['cache-control'], what).toBe('private, no-store');
+            expect(site.app.pageCache.stats().entries, `${what} filled the cache`).toBe(0);
+            if (leaks(response.body).length > 0) renderedForMember++;
+            // What the next anonymous reader gets holds nothing of it.
+            expect(leaks((await get(url)).body), `${what}, then anonymous`).toEqual([]);
+            checked++;
           }
         }
       }
-      expect(checked).toBeGreaterThan(100);
-      // The spellings the parser reads as the member's session did open the story to them.
-      expect(renderedForMember).toBeGreaterThan(5);
-    },
-  );
+    }
+    expect(checked).toBeGreaterThan(100);
+    // The spellings the parser reads as the member's session did open the story to them.
+    expect(renderedForMember).toBeGreaterThan(5);
+  });
 
-  it.skipIf(skip)('serves from the shared cache every request whose cookies hold no session', async () => {
+  it('serves from the shared cache every request whose cookies hold no session', async () => {
     let checked = 0;
     for (const session of sessions()) {
       for (const spelling of spellings(session.name, session.value).filter((s) => !s.session)) {

@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newsroom, testByline } from '../support/articles.js';
-import { databaseKinds } from '../support/databases.js';
+import { describeEachDatabase } from '../support/databases.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
 const now = new Date('2026-05-04T08:00:00.000Z');
@@ -44,13 +44,12 @@ function allowed(robots: string, path: string): boolean {
   return best?.allow ?? true;
 }
 
-describe.each(databaseKinds(inject('postgresAvailable')))('sitemaps and robots.txt on $kind', ({ kind, skip }) => {
+describeEachDatabase('sitemaps and robots.txt on $kind', ({ kind }) => {
   let site: TestSite;
   let small: TestSite;
   const limit = 7;
 
   beforeAll(async () => {
-    if (skip) return;
     [site, small] = await Promise.all([
       startTestSite(kind, { clock }),
       startTestSite(kind, { clock, sitemapUrlLimit: limit }),
@@ -157,7 +156,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('sitemaps and robots.t
     return { files, urls, perFile };
   }
 
-  it.skipIf(skip)('points robots.txt to the sitemaps and keeps crawlers out of private and endless pages', async () => {
+  it('points robots.txt to the sitemaps and keeps crawlers out of private and endless pages', async () => {
     const response = await get(site, '/robots.txt');
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('text/plain; charset=utf-8');
@@ -194,7 +193,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('sitemaps and robots.t
     }
   });
 
-  it.skipIf(skip)('lists every public page of each language once, with its last change and time zone', async () => {
+  it('lists every public page of each language once, with its last change and time zone', async () => {
     const { files, urls } = await readSitemaps(site);
     expect(files).toEqual([
       `${site.url}/sitemaps/fr-1.xml`,
@@ -211,7 +210,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('sitemaps and robots.t
     expect(urls.has(`${site.url}/fr/juste-hors-de-la-fenetre`)).toBe(true);
   });
 
-  it.skipIf(skip)('gives translated pages reciprocal hreflang alternates with an x-default', async () => {
+  it('gives translated pages reciprocal hreflang alternates with an x-default', async () => {
     const { urls } = await readSitemaps(site);
     const alternatesOf = (loc: string) =>
       ((urls.get(loc)?.['xhtml:link'] ?? []) as Xml[]).map((link) => {
@@ -247,67 +246,61 @@ describe.each(databaseKinds(inject('postgresAvailable')))('sitemaps and robots.t
     expect(alternatesOf(`${site.url}/fr/poutine-xi-serrent-les-rangs`)).toEqual([]);
   });
 
-  it.skipIf(skip)(
-    'splits a language’s sitemap into files of at most the limit, and refuses a file past the last',
-    async () => {
-      const { files, urls, perFile } = await readSitemaps(small);
-      const expected = await expectedUrls(small, 'fr');
-      const french = files.filter((file) => /\/sitemaps\/fr-\d+\.xml$/.test(file));
-      expect(french).toEqual(
-        Array.from({ length: Math.ceil(expected.size / limit) }, (_, n) => `${small.url}/sitemaps/fr-${n + 1}.xml`),
-      );
-      expect(french.length).toBeGreaterThan(2);
-      for (const file of french.slice(0, -1)) expect(perFile.get(file), file).toBe(limit);
-      expect(perFile.get(french.at(-1)!)).toBe(expected.size - (french.length - 1) * limit);
-      expect([...urls.keys()].filter((loc) => loc.startsWith(`${small.url}/fr/`)).sort()).toEqual(
-        [...expected.keys()].sort(),
-      );
-      for (const url of [
-        `/sitemaps/fr-${french.length + 1}.xml`,
-        '/sitemaps/fr-0.xml',
-        '/sitemaps/xx-1.xml',
-        '/sitemaps/fr.xml',
-      ]) {
-        expect((await get(small, url)).statusCode, url).toBe(404);
-      }
-    },
-  );
+  it('splits a language’s sitemap into files of at most the limit, and refuses a file past the last', async () => {
+    const { files, urls, perFile } = await readSitemaps(small);
+    const expected = await expectedUrls(small, 'fr');
+    const french = files.filter((file) => /\/sitemaps\/fr-\d+\.xml$/.test(file));
+    expect(french).toEqual(
+      Array.from({ length: Math.ceil(expected.size / limit) }, (_, n) => `${small.url}/sitemaps/fr-${n + 1}.xml`),
+    );
+    expect(french.length).toBeGreaterThan(2);
+    for (const file of french.slice(0, -1)) expect(perFile.get(file), file).toBe(limit);
+    expect(perFile.get(french.at(-1)!)).toBe(expected.size - (french.length - 1) * limit);
+    expect([...urls.keys()].filter((loc) => loc.startsWith(`${small.url}/fr/`)).sort()).toEqual(
+      [...expected.keys()].sort(),
+    );
+    for (const url of [
+      `/sitemaps/fr-${french.length + 1}.xml`,
+      '/sitemaps/fr-0.xml',
+      '/sitemaps/xx-1.xml',
+      '/sitemaps/fr.xml',
+    ]) {
+      expect((await get(small, url)).statusCode, url).toBe(404);
+    }
+  });
 
-  it.skipIf(skip)(
-    'lists in the news sitemap only the last 48 hours, newest first, with publication, title and date',
-    async () => {
-      const response = await get(site, '/sitemaps/news-fr.xml');
-      expect(response.statusCode).toBe(200);
-      const set = parser.parse(response.body).urlset as Xml;
-      expect(set['@_xmlns:news']).toBe('http://www.google.com/schemas/sitemap-news/0.9');
-      const entries = set.url as Xml[];
-      const recent = await site.app.database.db
-        .selectFrom('articles')
-        .select(['slug', 'headline', 'published_at'])
-        .where('language', '=', 'fr')
-        .where('status', '=', 'published')
-        .where('deleted_at', 'is', null)
-        .where('published_at', '<=', now.toISOString())
-        .where('published_at', '>=', new Date(now.getTime() - 48 * hour).toISOString())
-        .orderBy('published_at', 'desc')
-        .execute();
-      expect(entries.map((entry) => entry.loc)).toEqual(recent.map((story) => `${site.url}/fr/${story.slug}`));
-      expect(entries.map((entry) => entry.loc)).toContain(`${site.url}/fr/juste-dans-la-fenetre`);
-      expect(entries.map((entry) => entry.loc)).not.toContain(`${site.url}/fr/juste-hors-de-la-fenetre`);
-      for (const [index, entry] of entries.entries()) {
-        const news = entry['news:news'];
-        expect(news['news:publication']).toEqual({ 'news:name': 'Kiosque', 'news:language': 'fr' });
-        expect(news['news:title']).toBe(recent[index]!.headline);
-        expect(news['news:publication_date']).toMatch(iso8601WithZone);
-        expect(Date.parse(news['news:publication_date'])).toBe(
-          new Date(recent[index]!.published_at as string | Date).getTime(),
-        );
-      }
-      expect((await get(site, '/sitemaps/news-xx.xml')).statusCode).toBe(404);
-    },
-  );
+  it('lists in the news sitemap only the last 48 hours, newest first, with publication, title and date', async () => {
+    const response = await get(site, '/sitemaps/news-fr.xml');
+    expect(response.statusCode).toBe(200);
+    const set = parser.parse(response.body).urlset as Xml;
+    expect(set['@_xmlns:news']).toBe('http://www.google.com/schemas/sitemap-news/0.9');
+    const entries = set.url as Xml[];
+    const recent = await site.app.database.db
+      .selectFrom('articles')
+      .select(['slug', 'headline', 'published_at'])
+      .where('language', '=', 'fr')
+      .where('status', '=', 'published')
+      .where('deleted_at', 'is', null)
+      .where('published_at', '<=', now.toISOString())
+      .where('published_at', '>=', new Date(now.getTime() - 48 * hour).toISOString())
+      .orderBy('published_at', 'desc')
+      .execute();
+    expect(entries.map((entry) => entry.loc)).toEqual(recent.map((story) => `${site.url}/fr/${story.slug}`));
+    expect(entries.map((entry) => entry.loc)).toContain(`${site.url}/fr/juste-dans-la-fenetre`);
+    expect(entries.map((entry) => entry.loc)).not.toContain(`${site.url}/fr/juste-hors-de-la-fenetre`);
+    for (const [index, entry] of entries.entries()) {
+      const news = entry['news:news'];
+      expect(news['news:publication']).toEqual({ 'news:name': 'Kiosque', 'news:language': 'fr' });
+      expect(news['news:title']).toBe(recent[index]!.headline);
+      expect(news['news:publication_date']).toMatch(iso8601WithZone);
+      expect(Date.parse(news['news:publication_date'])).toBe(
+        new Date(recent[index]!.published_at as string | Date).getTime(),
+      );
+    }
+    expect((await get(site, '/sitemaps/news-xx.xml')).statusCode).toBe(404);
+  });
 
-  it.skipIf(skip)('drops a language’s sitemap when one of its stories changes, and leaves the others', async () => {
+  it('drops a language’s sitemap when one of its stories changes, and leaves the others', async () => {
     for (const url of ['/sitemap.xml', '/sitemaps/fr-1.xml', '/sitemaps/en-1.xml']) await get(site, url);
     expect(site.app.pageCache.has('/sitemaps/en-1.xml')).toBe(true);
     const draft = await site.app.articles.create({

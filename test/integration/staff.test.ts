@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hasPermission, type Role, roles } from '../../src/domain/staff/roles.js';
-import { databaseKinds } from '../support/databases.js';
+import { describeEachDatabase } from '../support/databases.js';
 import { addMember, cookieValue, formHeaders, openForm, post, type StaffAgent, setupOwner } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
@@ -66,13 +66,12 @@ const expectedAdminAccess: Record<string, string> = {
   'GET /admin/subscribers/export': 'subscribers.export',
 };
 
-describe.each(databaseKinds(inject('postgresAvailable')))('staff accounts on $kind', ({ kind, skip }) => {
+describeEachDatabase('staff accounts on $kind', ({ kind }) => {
   let site: TestSite;
   let owner: StaffAgent;
   const members = {} as Record<Role, StaffAgent>;
 
   beforeAll(async () => {
-    if (skip) return;
     site = await startTestSite(kind);
     owner = await setupOwner(site);
     members.owner = owner;
@@ -96,7 +95,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('staff accounts on $ki
   const get = (url: string, cookie = '') =>
     site.app.server.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
 
-  it.skipIf(skip)('uses the setup link once: a second owner cannot be created with it or any other', async () => {
+  it('uses the setup link once: a second owner cannot be created with it or any other', async () => {
     const token = await site.app.staff.createOwnerSetupLink();
     expect((await get(`/admin/setup?token=${token}`)).statusCode).toBe(409);
     const form = await openForm(site, '/admin/login');
@@ -111,13 +110,13 @@ describe.each(databaseKinds(inject('postgresAvailable')))('staff accounts on $ki
     expect((await site.app.staff.list()).some((m) => m.email === 'mallory@example.org')).toBe(false);
   });
 
-  it.skipIf(skip)('refuses an unknown or used link with a clear page', async () => {
+  it('refuses an unknown or used link with a clear page', async () => {
     const response = await get('/admin/setup?token=not-a-token');
     expect([400, 409]).toContain(response.statusCode);
     expect(response.headers['content-type']).toContain('text/html');
   });
 
-  it.skipIf(skip)('stores no password in clear and signs in with the right one only', async () => {
+  it('stores no password in clear and signs in with the right one only', async () => {
     const row = await site.app.database.db
       .selectFrom('staff_users')
       .select('password_hash')
@@ -149,7 +148,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('staff accounts on $ki
   // Sign-in throttling (backoff per account and per client, issue 11) is tested on a fake clock in
   // test/integration/sign-in-throttle.test.ts.
 
-  it.skipIf(skip)('refuses a state change without the session’s CSRF token, or from another site', async () => {
+  it('refuses a state change without the session’s CSRF token, or from another site', async () => {
     const invite = { name: 'Csrf Test', email: 'csrf@example.org', role: 'author', language: 'fr' };
     const missing = await post(site, '/admin/staff', invite, owner.cookie);
     expect(missing.statusCode).toBe(403);
@@ -169,7 +168,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('staff accounts on $ki
     expect(ok.body).toMatch(/\/admin\/invitation\?token=[\w-]{40,}/);
   });
 
-  it.skipIf(skip)('sends a visitor to the sign-in page and refuses their posts', async () => {
+  it('sends a visitor to the sign-in page and refuses their posts', async () => {
     const page = await get('/admin/stories');
     expect(page.statusCode).toBe(302);
     expect(page.headers.location).toBe('/admin/login?next=%2Fadmin%2Fstories');
@@ -183,7 +182,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('staff accounts on $ki
     expect(postAnon.statusCode).toBe(401);
   });
 
-  it.skipIf(skip)('never lets the owner be removed or demoted, nor an admin name another admin', async () => {
+  it('never lets the owner be removed or demoted, nor an admin name another admin', async () => {
     const ownerId = (await site.app.staff.list()).find((m) => m.role === 'owner')!.id;
     const admin = members.admin;
     const remove = await post(site, `/admin/staff/${ownerId}/remove`, { _csrf: admin.csrf }, admin.cookie);
@@ -205,7 +204,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('staff accounts on $ki
     expect((await site.app.staff.list()).find((m) => m.id === ownerId)?.role).toBe('owner');
   });
 
-  it.skipIf(skip)('signs a member out everywhere: every one of their sessions ends', async () => {
+  it('signs a member out everywhere: every one of their sessions ends', async () => {
     const form = await openForm(site, '/admin/login');
     const second = await post(
       site,
@@ -232,46 +231,43 @@ describe.each(databaseKinds(inject('postgresAvailable')))('staff accounts on $ki
     })();
   });
 
-  it.skipIf(skip)('declares on every admin route the access rule this list expects (add new routes here)', () => {
+  it('declares on every admin route the access rule this list expects (add new routes here)', () => {
     const declared = Object.fromEntries(
       site.app.server.adminRoutes.map((route) => [`${route.method} ${route.url}`, route.access]),
     );
     expect(declared).toEqual(expectedAdminAccess);
   });
 
-  it.skipIf(skip)(
-    'answers every admin route for every role as its permission says: allowed, or a 403 page',
-    async () => {
-      // Signing out (everywhere) ends sessions the other routes need: those go last, on sessions of their own.
-      const signsOut = (url: string) => url.includes('logout');
-      const routes = site.app.server.adminRoutes
-        .filter((route) => route.access !== 'public')
-        .sort((a, b) => Number(signsOut(a.url)) - Number(signsOut(b.url)));
-      const failures: string[] = [];
-      for (const route of routes) {
-        for (const role of roles) {
-          const agent = signsOut(route.url) ? await freshSession(role) : members[role];
-          const url = route.url.replace(/:(\w+)/g, 'does-not-exist');
-          const response = await site.app.server.inject({
-            method: route.method as 'GET',
-            url,
-            headers: {
-              cookie: agent.cookie,
-              ...(route.method === 'GET' ? {} : { ...formHeaders, 'x-csrf-token': agent.csrf }),
-            },
-            payload: route.method === 'GET' ? undefined : new URLSearchParams({ _csrf: agent.csrf }).toString(),
-          });
-          const allowed = hasPermission(role, route.access as Parameters<typeof hasPermission>[1]);
-          const denied = response.statusCode === 403 && /Accès refusé|Access denied|ACCESS_DENIED/.test(response.body);
-          const signedOut =
-            response.statusCode === 401 ||
-            (!signsOut(route.url) && String(response.headers.location ?? '').startsWith('/admin/login'));
-          if (allowed === denied || signedOut) {
-            failures.push(`${route.method} ${route.url} as ${role}: ${response.statusCode}`);
-          }
+  it('answers every admin route for every role as its permission says: allowed, or a 403 page', async () => {
+    // Signing out (everywhere) ends sessions the other routes need: those go last, on sessions of their own.
+    const signsOut = (url: string) => url.includes('logout');
+    const routes = site.app.server.adminRoutes
+      .filter((route) => route.access !== 'public')
+      .sort((a, b) => Number(signsOut(a.url)) - Number(signsOut(b.url)));
+    const failures: string[] = [];
+    for (const route of routes) {
+      for (const role of roles) {
+        const agent = signsOut(route.url) ? await freshSession(role) : members[role];
+        const url = route.url.replace(/:(\w+)/g, 'does-not-exist');
+        const response = await site.app.server.inject({
+          method: route.method as 'GET',
+          url,
+          headers: {
+            cookie: agent.cookie,
+            ...(route.method === 'GET' ? {} : { ...formHeaders, 'x-csrf-token': agent.csrf }),
+          },
+          payload: route.method === 'GET' ? undefined : new URLSearchParams({ _csrf: agent.csrf }).toString(),
+        });
+        const allowed = hasPermission(role, route.access as Parameters<typeof hasPermission>[1]);
+        const denied = response.statusCode === 403 && /Accès refusé|Access denied|ACCESS_DENIED/.test(response.body);
+        const signedOut =
+          response.statusCode === 401 ||
+          (!signsOut(route.url) && String(response.headers.location ?? '').startsWith('/admin/login'));
+        if (allowed === denied || signedOut) {
+          failures.push(`${route.method} ${route.url} as ${role}: ${response.statusCode}`);
         }
       }
-      expect(failures).toEqual([]);
-    },
-  );
+    }
+    expect(failures).toEqual([]);
+  });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadDemoContent } from '../../src/demo/demo-loader.js';
 import type { ArticleRecord } from '../../src/domain/articles/article-input.js';
 import { isKiosqueError } from '../../src/domain/errors.js';
@@ -11,7 +11,7 @@ import { type DatabaseHandle, openDatabase } from '../../src/storage/database.js
 import { createImageRepository } from '../../src/storage/image-repository.js';
 import { migrateToLatest, migrationNames } from '../../src/storage/migrator.js';
 import { newsroom } from '../support/articles.js';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../support/databases.js';
 
 const now = new Date('2026-03-10T12:00:00.000Z');
 const clock = { now: () => now };
@@ -48,7 +48,7 @@ function writeSmallDemo(): { folder: URL; remove(): void } {
   return { folder: pathToFileURL(`${dir}/`), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-describe.each(databaseKinds(inject('postgresAvailable')))('storage contract on $kind', ({ kind, skip }) => {
+describeEachDatabase('storage contract on $kind', ({ kind }) => {
   let test: TestDatabase;
   let handle: DatabaseHandle;
   let firstMigration: string[];
@@ -61,7 +61,6 @@ describe.each(databaseKinds(inject('postgresAvailable')))('storage contract on $
   let imageIds: string[];
 
   beforeAll(async () => {
-    if (skip) return;
     ({ test, handle } = await freshDatabase(kind));
     firstMigration = (await migrateToLatest(handle.db, handle.dialect)).applied;
     ids = idSequence(kind);
@@ -132,13 +131,13 @@ describe.each(databaseKinds(inject('postgresAvailable')))('storage contract on $
     });
   }
 
-  it.skipIf(skip)('applies every migration to an empty database, and nothing on a second run', async () => {
+  it('applies every migration to an empty database, and nothing on a second run', async () => {
     expect(firstMigration).toEqual(migrationNames());
     expect(firstMigration.length).toBeGreaterThan(0);
     expect((await migrateToLatest(handle.db, handle.dialect)).applied).toEqual([]);
   });
 
-  it.skipIf(skip)('reads back an inserted article with identical fields, dates to the millisecond', async () => {
+  it('reads back an inserted article with identical fields, dates to the millisecond', async () => {
     const published = new Date('2026-02-28T07:08:09.123Z');
     const record = story('identique', 'fr', {
       translationGroup: 'grp_identique',
@@ -210,7 +209,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('storage contract on $
     });
   });
 
-  it.skipIf(skip)('refuses a second article with the same slug in a language, and writes nothing of it', async () => {
+  it('refuses a second article with the same slug in a language, and writes nothing of it', async () => {
     await desk.insert(story('doublon', 'fr', { authorIds: [authors[0]!.id] }));
     const duplicate = story('doublon', 'fr', {
       headline: 'Un autre titre',
@@ -227,7 +226,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('storage contract on $
     expect((await desk.articles.findPublished('fr', 'doublon', now))?.headline).toBe('Titre doublon');
   });
 
-  it.skipIf(skip)('writes an article and its links all or nothing', async () => {
+  it('writes an article and its links all or nothing', async () => {
     // The link to a tag that does not exist fails after the article row was written: it must go too.
     const broken = story('lien-casse', 'fr', { authorIds: [authors[0]!.id], tagIds: [tags[0]!.id, 'tag_absent'] });
     await expect(desk.insert(broken)).rejects.toThrow();
@@ -238,14 +237,14 @@ describe.each(databaseKinds(inject('postgresAvailable')))('storage contract on $
     expect(await desk.articles.findPublished('fr', 'lien-casse', now)).not.toBeNull();
   });
 
-  it.skipIf(skip)('accepts the same slug in another language', async () => {
+  it('accepts the same slug in another language', async () => {
     await desk.insert(story('meme-adresse', 'fr'));
     await desk.insert(story('meme-adresse', 'en', { headline: 'Same address' }));
     expect((await desk.articles.findPublished('fr', 'meme-adresse', now))?.language).toBe('fr');
     expect((await desk.articles.findPublished('en', 'meme-adresse', now))?.headline).toBe('Same address');
   });
 
-  it.skipIf(skip)('never lists nor finds drafts, scheduled, future or deleted stories', async () => {
+  it('never lists nor finds drafts, scheduled, future or deleted stories', async () => {
     const tag = await desk.taxonomy.ensureTag('fr', 'visibilite', 'Visibilité');
     const author = await desk.taxonomy.ensureAuthor({ slug: 'visible', name: 'Visible', bio: '' }, now);
     const shared = { sectionId: section.id, tagIds: [tag.id], authorIds: [author.id], translationGroup: undefined };
@@ -299,7 +298,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('storage contract on $
     expect(await desk.articles.findPublished('fr', 'supprime', later)).toBeNull();
   });
 
-  it.skipIf(skip)('keeps hostile text exactly as written', async () => {
+  it('keeps hostile text exactly as written', async () => {
     const sql = `'; drop table articles; --`;
     const hostile = `Guillemets "doubles" et 'simples' ${sql} \\ 😀👩🏽‍💻 <b>gras</b> &amp; ٱلْعَرَبِيَّة`;
     // 10,000 UTF-16 units exactly, without cutting an emoji in half (a lone surrogate is not text).
@@ -337,7 +336,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('storage contract on $
     expect(await desk.articles.count()).toBeGreaterThan(1);
   });
 
-  it.skipIf(skip)('loads the demo into an empty database only, and never twice', async () => {
+  it('loads the demo into an empty database only, and never twice', async () => {
     const { test: empty, handle: db } = await freshDatabase(kind);
     const demo = writeSmallDemo();
     try {
@@ -367,7 +366,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('storage contract on $
     }
   });
 
-  it.skipIf(skip)('leaves a database that holds any article alone', async () => {
+  it('leaves a database that holds any article alone', async () => {
     const { test: other, handle: db } = await freshDatabase(kind);
     const demo = writeSmallDemo();
     try {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ArticleInput } from '../../src/domain/articles/article-input.js';
 import { type Role, roles } from '../../src/domain/staff/roles.js';
-import { databaseKinds } from '../support/databases.js';
+import { describeEachDatabase } from '../support/databases.js';
 import { addMember, editorFormOf, type StaffAgent, setupOwner, staffClient } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
@@ -80,7 +80,7 @@ function allowed(role: Role, own: boolean, action: Action): boolean {
   return !publishing.has(action) && setups[action] === 'draft';
 }
 
-describe.each(databaseKinds(inject('postgresAvailable')))('per-story rights on $kind (issue 11)', ({ kind, skip }) => {
+describeEachDatabase('per-story rights on $kind (issue 11)', ({ kind }) => {
   let site: TestSite;
   const agents = new Map<Role, StaffAgent>();
   const authorIds = new Map<string, string>();
@@ -88,7 +88,6 @@ describe.each(databaseKinds(inject('postgresAvailable')))('per-story rights on $
   const { api, form, get } = staffClient(() => site);
 
   beforeAll(async () => {
-    if (skip) return;
     site = await startTestSite(kind);
     agents.set('owner', await setupOwner(site));
     for (const role of roles.filter((r) => r !== 'owner')) {
@@ -184,44 +183,41 @@ describe.each(databaseKinds(inject('postgresAvailable')))('per-story rights on $
   }
 
   const actions = Object.keys(setups) as Action[];
-  it.skipIf(skip).each(actions)(
-    '%s: allowed or refused for every role, on their own story and a colleague’s',
-    async (action) => {
-      const mismatches: string[] = [];
-      for (const role of roles) {
-        const agent = agents.get(role)!;
-        for (const own of [true, false]) {
-          const record = await storyFor(own ? authorIds.get(agent.email)! : colleagueAuthor, setups[action]);
-          const groupBefore = await site.app.database.db
-            .selectFrom('articles')
-            .select('id')
-            .where('translation_group', '=', record.translationGroup)
-            .execute();
-          const response = await attempt(agent, action, record.id, record.revision);
-          const expected = allowed(role, own, action);
-          const after = await site.app.articles.get(record.id);
-          const groupAfter = await site.app.database.db
-            .selectFrom('articles')
-            .select('id')
-            .where('translation_group', '=', record.translationGroup)
-            .execute();
-          const cell = `${role} on ${own ? 'own' : 'colleague’s'} story: ${response.statusCode}`;
-          if (expected && response.statusCode >= 400)
-            mismatches.push(`${cell} (expected allowed) ${response.body.slice(0, 120)}`);
-          if (!expected) {
-            if (response.statusCode !== 403) mismatches.push(`${cell} (expected 403)`);
-            // Refused: nothing stored, and no text of the story in the answer.
-            if (after.revision !== record.revision) mismatches.push(`${cell} changed the story`);
-            if (groupAfter.length !== groupBefore.length) mismatches.push(`${cell} created a story`);
-            if (response.body.includes(record.bodyMarkdown)) mismatches.push(`${cell} showed the story's text`);
-          }
+  it.each(actions)('%s: allowed or refused for every role, on their own story and a colleague’s', async (action) => {
+    const mismatches: string[] = [];
+    for (const role of roles) {
+      const agent = agents.get(role)!;
+      for (const own of [true, false]) {
+        const record = await storyFor(own ? authorIds.get(agent.email)! : colleagueAuthor, setups[action]);
+        const groupBefore = await site.app.database.db
+          .selectFrom('articles')
+          .select('id')
+          .where('translation_group', '=', record.translationGroup)
+          .execute();
+        const response = await attempt(agent, action, record.id, record.revision);
+        const expected = allowed(role, own, action);
+        const after = await site.app.articles.get(record.id);
+        const groupAfter = await site.app.database.db
+          .selectFrom('articles')
+          .select('id')
+          .where('translation_group', '=', record.translationGroup)
+          .execute();
+        const cell = `${role} on ${own ? 'own' : 'colleague’s'} story: ${response.statusCode}`;
+        if (expected && response.statusCode >= 400)
+          mismatches.push(`${cell} (expected allowed) ${response.body.slice(0, 120)}`);
+        if (!expected) {
+          if (response.statusCode !== 403) mismatches.push(`${cell} (expected 403)`);
+          // Refused: nothing stored, and no text of the story in the answer.
+          if (after.revision !== record.revision) mismatches.push(`${cell} changed the story`);
+          if (groupAfter.length !== groupBefore.length) mismatches.push(`${cell} created a story`);
+          if (response.body.includes(record.bodyMarkdown)) mismatches.push(`${cell} showed the story's text`);
         }
       }
-      expect(mismatches).toEqual([]);
-    },
-  );
+    }
+    expect(mismatches).toEqual([]);
+  });
 
-  it.skipIf(skip)('gives a translation no byline its translator could not set', async () => {
+  it('gives a translation no byline its translator could not set', async () => {
     const author = agents.get('author')!;
     const own = authorIds.get(author.email)!;
     // Their own story, co-signed by a colleague: the translation is signed by the translator only.

@@ -1,6 +1,6 @@
 import { Stripe } from 'stripe';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { databaseKinds } from '../support/databases.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../support/databases.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
 // Issue 11: the webhook's signature age was never checked (seconds were passed where the stripe
@@ -22,12 +22,11 @@ const stripeEnv = {
 const stripe = new Stripe('sk_test_notarealkey');
 const year = 365 * 24 * 3600;
 
-describe.each(databaseKinds(inject('postgresAvailable')))('the Stripe webhook on $kind', ({ kind, skip }) => {
+describeEachDatabase('the Stripe webhook on $kind', ({ kind }) => {
   let site: TestSite;
   let counter = 0;
 
   beforeAll(async () => {
-    if (skip) return;
     site = await startTestSite(kind, { clock, demo: false, env: stripeEnv });
   });
   afterAll(async () => {
@@ -60,7 +59,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the Stripe webhook on
       ).n,
     );
 
-  it.skipIf(skip)('applies an event signed now and up to five minutes ago or ahead', async () => {
+  it('applies an event signed now and up to five minutes ago or ahead', async () => {
     for (const offset of [0, -300, 300]) {
       const before = await stored();
       const response = await signed(JSON.stringify(event()), at(now) + offset);
@@ -70,20 +69,17 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the Stripe webhook on
     }
   });
 
-  it.skipIf(skip)(
-    'refuses events signed a year ago, a year ahead, or just past the tolerance, storing nothing',
-    async () => {
-      const before = await stored();
-      for (const offset of [-year, year, -301, 301]) {
-        const response = await signed(JSON.stringify(event()), at(now) + offset);
-        expect(response.statusCode, `signed ${offset} s from now`).toBe(400);
-        expect(response.json()).toEqual({ code: 'BILLING_SIGNATURE_INVALID' });
-      }
-      expect(await stored()).toBe(before);
-    },
-  );
+  it('refuses events signed a year ago, a year ahead, or just past the tolerance, storing nothing', async () => {
+    const before = await stored();
+    for (const offset of [-year, year, -301, 301]) {
+      const response = await signed(JSON.stringify(event()), at(now) + offset);
+      expect(response.statusCode, `signed ${offset} s from now`).toBe(400);
+      expect(response.json()).toEqual({ code: 'BILLING_SIGNATURE_INVALID' });
+    }
+    expect(await stored()).toBe(before);
+  });
 
-  it.skipIf(skip)('refuses a header with two timestamps, one of them fresh', async () => {
+  it('refuses a header with two timestamps, one of them fresh', async () => {
     const payload = JSON.stringify(event());
     const old = stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret, timestamp: at(now) - year });
     const response = await post(payload, `t=${at(now)},${old}`);
@@ -91,7 +87,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the Stripe webhook on
     expect(response.json()).toEqual({ code: 'BILLING_SIGNATURE_INVALID' });
   });
 
-  it.skipIf(skip)('answers 400 and stores nothing for a signed event of an unexpected shape', async () => {
+  it('answers 400 and stores nothing for a signed event of an unexpected shape', async () => {
     const before = await stored();
     const hostile: [string, string][] = [
       ['not JSON', '{"id": "evt_'],
@@ -148,7 +144,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the Stripe webhook on
     expect(await stored()).toBe(before);
   });
 
-  it.skipIf(skip)('answers 413, not 500, to a body over 512 kB', async () => {
+  it('answers 413, not 500, to a body over 512 kB', async () => {
     const before = await stored();
     const response = await signed(JSON.stringify(event({ data: { object: { padding: 'x'.repeat(600 * 1024) } } })));
     expect(response.statusCode).toBe(413);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ArticleRecord } from '../../src/domain/articles/article-input.js';
 import type { TranslationProvider } from '../../src/domain/translations/translation-provider.js';
-import { databaseKinds } from '../support/databases.js';
+import { describeEachDatabase } from '../support/databases.js';
 import { byClass, decodeEntities, textOf } from '../support/html.js';
 import { addMember, editorFormOf, type StaffAgent, setupOwner, staffClient } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
@@ -29,7 +29,7 @@ function sideBySideRows(html: string) {
   );
 }
 
-describe.each(databaseKinds(inject('postgresAvailable')))('the translation desk on $kind', ({ kind, skip }) => {
+describeEachDatabase('the translation desk on $kind', ({ kind }) => {
   let site: TestSite;
   let editor: StaffAgent;
   let englishEditor: StaffAgent;
@@ -59,7 +59,6 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the translation desk 
     ).map((row) => row.action);
 
   beforeAll(async () => {
-    if (skip) return;
     site = await startTestSite(kind);
     http = desk(site);
     editor = await addMember(site, 'editor', 'translation-editor@example.org', undefined, 'Rédactrice');
@@ -70,7 +69,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the translation desk 
     await site?.close();
   });
 
-  it.skipIf(skip)('creates a linked English draft from a French story and shows the source beside it', async () => {
+  it('creates a linked English draft from a French story and shows the source beside it', async () => {
     const before = await http.get(`/admin/stories/${source.id}`, englishEditor);
     expect(textOf(byClass(before.body, 'button', 'translate-into')[0] ?? '')).toBe('Translate into English');
 
@@ -125,80 +124,77 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the translation desk 
     expect(textOf(listed)).toContain('à jour');
   });
 
-  it.skipIf(skip)(
-    'marks the translation out of date when the source’s words change, with the paragraphs that changed',
-    async () => {
-      const translated = await story(translationId);
-      const englishBody = source.bodyMarkdown
-        .split(/\n\s*\n/)
-        .map((_, index) => `English paragraph ${index + 1}.`)
-        .join('\n\n');
-      const saved = await http.api(englishEditor, 'PUT', `/admin/api/stories/${translationId}`, {
-        expectedRevision: translated.revision,
-        fields: await editorFormOf(site, translated, {
-          headline: 'Film clubs find their audience again',
-          bodyMarkdown: englishBody,
-        }),
-      });
-      expect(saved.statusCode, saved.body).toBe(200);
+  it('marks the translation out of date when the source’s words change, with the paragraphs that changed', async () => {
+    const translated = await story(translationId);
+    const englishBody = source.bodyMarkdown
+      .split(/\n\s*\n/)
+      .map((_, index) => `English paragraph ${index + 1}.`)
+      .join('\n\n');
+    const saved = await http.api(englishEditor, 'PUT', `/admin/api/stories/${translationId}`, {
+      expectedRevision: translated.revision,
+      fields: await editorFormOf(site, translated, {
+        headline: 'Film clubs find their audience again',
+        bodyMarkdown: englishBody,
+      }),
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
 
-      // Publishing, withdrawing and publishing the source again changes no words: still up to date.
-      const current = await story(source.id);
-      const withdrawn = await site.app.articles.unpublish(source.id, { expectedRevision: current.revision });
-      await site.app.articles.publish(source.id, { expectedRevision: withdrawn.revision });
-      const outdatedList = () => http.get('/admin/stories?translation=outdated', editor);
-      expect((await outdatedList()).body).not.toContain(translationId);
+    // Publishing, withdrawing and publishing the source again changes no words: still up to date.
+    const current = await story(source.id);
+    const withdrawn = await site.app.articles.unpublish(source.id, { expectedRevision: current.revision });
+    await site.app.articles.publish(source.id, { expectedRevision: withdrawn.revision });
+    const outdatedList = () => http.get('/admin/stories?translation=outdated', editor);
+    expect((await outdatedList()).body).not.toContain(translationId);
 
-      // The source's second paragraph is rewritten.
-      const sourceNow = await story(source.id);
-      const paragraphs = sourceNow.bodyMarkdown.split(/\n\s*\n/);
-      paragraphs[1] = 'Un deuxième paragraphe entièrement réécrit par la rédaction.';
-      const edit = await http.api(editor, 'PUT', `/admin/api/stories/${source.id}`, {
-        expectedRevision: sourceNow.revision,
-        fields: await editorFormOf(site, sourceNow, { bodyMarkdown: paragraphs.join('\n\n') }),
-      });
-      expect(edit.statusCode, edit.body).toBe(200);
-      // The source is live: its edit waits as a pending version (issue 11), which readers, and so
-      // translators, do not have yet. Once it is put live the translation is out of date.
-      expect((await outdatedList()).body).not.toContain(translationId);
-      const updated = await site.app.articles.updateLive(source.id, { expectedRevision: edit.json().revision });
-      expect(updated.bodyMarkdown).toContain('entièrement réécrit');
+    // The source's second paragraph is rewritten.
+    const sourceNow = await story(source.id);
+    const paragraphs = sourceNow.bodyMarkdown.split(/\n\s*\n/);
+    paragraphs[1] = 'Un deuxième paragraphe entièrement réécrit par la rédaction.';
+    const edit = await http.api(editor, 'PUT', `/admin/api/stories/${source.id}`, {
+      expectedRevision: sourceNow.revision,
+      fields: await editorFormOf(site, sourceNow, { bodyMarkdown: paragraphs.join('\n\n') }),
+    });
+    expect(edit.statusCode, edit.body).toBe(200);
+    // The source is live: its edit waits as a pending version (issue 11), which readers, and so
+    // translators, do not have yet. Once it is put live the translation is out of date.
+    expect((await outdatedList()).body).not.toContain(translationId);
+    const updated = await site.app.articles.updateLive(source.id, { expectedRevision: edit.json().revision });
+    expect(updated.bodyMarkdown).toContain('entièrement réécrit');
 
-      const list = await outdatedList();
-      const rows = byClass(list.body, 'table', 'admin-table')[0] ?? '';
-      expect(rows).toContain(`/admin/stories/${translationId}`);
-      expect(rows).not.toContain(`/admin/stories/${source.id}"`);
-      expect(textOf(rows)).toContain('traduction à mettre à jour');
+    const list = await outdatedList();
+    const rows = byClass(list.body, 'table', 'admin-table')[0] ?? '';
+    expect(rows).toContain(`/admin/stories/${translationId}`);
+    expect(rows).not.toContain(`/admin/stories/${source.id}"`);
+    expect(textOf(rows)).toContain('traduction à mettre à jour');
 
-      const page = await http.get(`/admin/stories/${translationId}`, englishEditor);
-      expect(textOf(page.body)).toContain('Out of date: the source changed since this translation was last saved');
-      const changed = sideBySideRows(page.body).map((row) => [row.kind, row.changed]);
-      expect(changed.slice(0, 5)).toEqual([
-        ['headline', false],
-        ['standfirst', false],
-        ['paragraph', false],
-        ['paragraph', true],
-        ['paragraph', false],
-      ]);
-      expect(sideBySideRows(page.body)[3]!.source.text).toBe(paragraphs[1]);
+    const page = await http.get(`/admin/stories/${translationId}`, englishEditor);
+    expect(textOf(page.body)).toContain('Out of date: the source changed since this translation was last saved');
+    const changed = sideBySideRows(page.body).map((row) => [row.kind, row.changed]);
+    expect(changed.slice(0, 5)).toEqual([
+      ['headline', false],
+      ['standfirst', false],
+      ['paragraph', false],
+      ['paragraph', true],
+      ['paragraph', false],
+    ]);
+    expect(sideBySideRows(page.body)[3]!.source.text).toBe(paragraphs[1]);
 
-      // Saving the translation against the source as it is now makes it up to date.
-      const translation = await story(translationId);
-      const resaved = await http.api(englishEditor, 'PUT', `/admin/api/stories/${translationId}`, {
-        expectedRevision: translation.revision,
-        fields: await editorFormOf(site, translation, {
-          bodyMarkdown: translation.bodyMarkdown.replace('English paragraph 2.', 'A second paragraph, rewritten.'),
-        }),
-      });
-      expect(resaved.statusCode, resaved.body).toBe(200);
-      expect((await outdatedList()).body).not.toContain(translationId);
-      expect(textOf((await http.get(`/admin/stories/${translationId}`, englishEditor)).body)).toContain(
-        'This translation is up to date with its source.',
-      );
-    },
-  );
+    // Saving the translation against the source as it is now makes it up to date.
+    const translation = await story(translationId);
+    const resaved = await http.api(englishEditor, 'PUT', `/admin/api/stories/${translationId}`, {
+      expectedRevision: translation.revision,
+      fields: await editorFormOf(site, translation, {
+        bodyMarkdown: translation.bodyMarkdown.replace('English paragraph 2.', 'A second paragraph, rewritten.'),
+      }),
+    });
+    expect(resaved.statusCode, resaved.body).toBe(200);
+    expect((await outdatedList()).body).not.toContain(translationId);
+    expect(textOf((await http.get(`/admin/stories/${translationId}`, englishEditor)).body)).toContain(
+      'This translation is up to date with its source.',
+    );
+  });
 
-  it.skipIf(skip)('unlinks and links again without losing a word, and the public pages follow', async () => {
+  it('unlinks and links again without losing a word, and the public pages follow', async () => {
     const translation = await story(translationId);
     const published = await http.form(
       englishEditor,
@@ -233,7 +229,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the translation desk 
     expect(hreflangs((await http.get(sourcePath)).body)).toContain('en');
   });
 
-  it.skipIf(skip)('never puts two stories of one language in a group, in the editor or the database', async () => {
+  it('never puts two stories of one language in a group, in the editor or the database', async () => {
     const other = await bySlug('fr', 'le-budget-de-l-eau-a-valbrune');
     const refused = await http.form(editor, `/admin/stories/${other.id}/link`, { target: translationId });
     expect(refused.statusCode).toBe(409);
@@ -256,47 +252,43 @@ describe.each(databaseKinds(inject('postgresAvailable')))('the translation desk 
   });
 });
 
-describe.each(databaseKinds(inject('postgresAvailable')))(
-  'a translation provider plugged into the composition root on $kind',
-  ({ kind, skip }) => {
-    let site: TestSite;
-    const calls: { paragraphs: string[]; from: string; to: string }[] = [];
-    // A stand-in: no machine translation service runs here. It marks each paragraph it "translates".
-    const provider: TranslationProvider = {
-      async translate(paragraphs, from, to) {
-        calls.push({ paragraphs, from, to });
-        return paragraphs.map((paragraph) => (paragraph === '' ? '' : `[${to}] ${paragraph}`));
-      },
-    };
+describeEachDatabase('a translation provider plugged into the composition root on $kind', ({ kind }) => {
+  let site: TestSite;
+  const calls: { paragraphs: string[]; from: string; to: string }[] = [];
+  // A stand-in: no machine translation service runs here. It marks each paragraph it "translates".
+  const provider: TranslationProvider = {
+    async translate(paragraphs, from, to) {
+      calls.push({ paragraphs, from, to });
+      return paragraphs.map((paragraph) => (paragraph === '' ? '' : `[${to}] ${paragraph}`));
+    },
+  };
 
-    beforeAll(async () => {
-      if (skip) return;
-      site = await startTestSite(kind, { demo: false, translationProvider: provider });
-    }, 120_000);
-    afterAll(async () => {
-      await site?.close();
-    });
+  beforeAll(async () => {
+    site = await startTestSite(kind, { demo: false, translationProvider: provider });
+  }, 120_000);
+  afterAll(async () => {
+    await site?.close();
+  });
 
-    it.skipIf(skip)('prefills the "Translate into…" draft with what the provider returns', async () => {
-      const owner = await setupOwner(site);
-      const http = desk(site);
-      const created = await http.api(owner, 'POST', '/admin/api/stories', {
-        fields: { language: 'fr', headline: 'Le marché couvert rouvre', bodyMarkdown: 'Premier.\n\nSecond.' },
-      });
-      expect(created.statusCode, created.body).toBe(201);
-      const { id } = created.json();
-      const response = await http.form(owner, `/admin/stories/${id}/translate`, { language: 'en' });
-      expect(response.statusCode, response.body.slice(0, 300)).toBe(303);
-      expect(calls).toEqual([
-        { paragraphs: ['Le marché couvert rouvre', '', 'Premier.', 'Second.'], from: 'fr', to: 'en' },
-      ]);
-      const draftId = String(response.headers.location).split('/')[3]!.split('?')[0]!;
-      expect(await site.app.articles.get(draftId)).toMatchObject({
-        language: 'en',
-        headline: '[en] Le marché couvert rouvre',
-        bodyMarkdown: '[en] Premier.\n\n[en] Second.',
-        status: 'draft',
-      });
+  it('prefills the "Translate into…" draft with what the provider returns', async () => {
+    const owner = await setupOwner(site);
+    const http = desk(site);
+    const created = await http.api(owner, 'POST', '/admin/api/stories', {
+      fields: { language: 'fr', headline: 'Le marché couvert rouvre', bodyMarkdown: 'Premier.\n\nSecond.' },
     });
-  },
-);
+    expect(created.statusCode, created.body).toBe(201);
+    const { id } = created.json();
+    const response = await http.form(owner, `/admin/stories/${id}/translate`, { language: 'en' });
+    expect(response.statusCode, response.body.slice(0, 300)).toBe(303);
+    expect(calls).toEqual([
+      { paragraphs: ['Le marché couvert rouvre', '', 'Premier.', 'Second.'], from: 'fr', to: 'en' },
+    ]);
+    const draftId = String(response.headers.location).split('/')[3]!.split('?')[0]!;
+    expect(await site.app.articles.get(draftId)).toMatchObject({
+      language: 'en',
+      headline: '[en] Le marché couvert rouvre',
+      bodyMarkdown: '[en] Premier.\n\n[en] Second.',
+      status: 'draft',
+    });
+  });
+});

@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPublic } from '../../src/domain/articles/article.js';
 import type { ArticleRecord } from '../../src/domain/articles/article-input.js';
 import { visibleToReaders } from '../../src/storage/visibility.js';
 import { newsroom } from '../support/articles.js';
-import { databaseKinds } from '../support/databases.js';
+import { describeEachDatabase } from '../support/databases.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
 const now = new Date('2026-05-04T08:00:00.000Z');
@@ -70,12 +70,11 @@ const codeWord = (state: string) => `zorblax${state.replace(/-/g, '')}`;
  * `visibleToReaders()` in SQL; these tests hold the two to the same answers, on every channel a
  * reader can reach a story through, on both databases.
  */
-describe.each(databaseKinds(inject('postgresAvailable')))('visibility to readers on $kind', ({ kind, skip }) => {
+describeEachDatabase('visibility to readers on $kind', ({ kind }) => {
   let site: TestSite;
   const ids = new Map<string, string>();
 
   beforeAll(async () => {
-    if (skip) return;
     site = await startTestSite(kind, { clock, demo: false });
     const { taxonomy, prepare, insert } = newsroom(site.app.database.db, clock);
     const section = await taxonomy.ensureSection('en', 'visibility-desk', 'Visibility desk');
@@ -123,7 +122,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('visibility to readers
   const get = (url: string) =>
     site.app.server.inject({ method: 'GET', url, headers: { 'accept-encoding': 'identity' } });
 
-  it.skipIf(skip)('selects in SQL exactly the stories isPublic() accepts', async () => {
+  it('selects in SQL exactly the stories isPublic() accepts', async () => {
     const db = site.app.database.db;
     const selected = await db.selectFrom('articles').select('id').where(visibleToReaders(now)).execute();
     const aliased = await db.selectFrom('articles as a').select('a.id').where(visibleToReaders(now, 'a')).execute();
@@ -142,7 +141,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('visibility to readers
     expect(accepted.filter((id) => [...ids.values()].includes(id)).sort()).toEqual(english.sort());
   });
 
-  it.skipIf(skip)('shows the story page, and redirects nothing, only for a public story', async () => {
+  it('shows the story page, and redirects nothing, only for a public story', async () => {
     for (const state of states) {
       const page = await get(`/en/story-${state.name}`);
       expect(page.statusCode, state.name).toBe(state.visible ? 200 : 404);
@@ -150,7 +149,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('visibility to readers
     }
   });
 
-  it.skipIf(skip)('lists it on the home, section, tag and author pages and their feeds only when public', async () => {
+  it('lists it on the home, section, tag and author pages and their feeds only when public', async () => {
     for (const url of [
       '/en/',
       '/en/section/visibility-desk',
@@ -171,7 +170,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('visibility to readers
     }
   });
 
-  it.skipIf(skip)('finds it by search only when public', async () => {
+  it('finds it by search only when public', async () => {
     for (const state of states) {
       const results = await get(`/en/search?q=${codeWord(state.name)}`);
       expect(results.statusCode).toBe(200);
@@ -179,7 +178,7 @@ describe.each(databaseKinds(inject('postgresAvailable')))('visibility to readers
     }
   });
 
-  it.skipIf(skip)('names it in sitemaps, news sitemaps and translations’ alternates only when public', async () => {
+  it('names it in sitemaps, news sitemaps and translations’ alternates only when public', async () => {
     const english = await get('/sitemaps/en-1.xml');
     const news = await get('/sitemaps/news-en.xml');
     const french = await get('/sitemaps/fr-1.xml');
