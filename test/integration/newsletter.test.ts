@@ -195,8 +195,10 @@ describeEachDatabase('newsletter signup on $kind', ({ kind }) => {
       ['both', { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }],
       ['same host, other scheme and port', { origin: 'http://127.0.0.1:4000' }],
       ['malformed Origin', { origin: 'not a url' }],
-      // Issue 11: a sandboxed frame or a data: page of any site posts with `Origin: null`.
-      ['Origin: null', { origin: 'null' }],
+      // Issue 11: a sandboxed frame or a data: page of any site posts with `Origin: null`; only
+      // Sec-Fetch-Site: same-origin (which no page can forge) vouches for one of our own pages.
+      ['Origin: null', { origin: 'null', 'sec-fetch-site': '' }],
+      ['Origin: null from another site', { origin: 'null', 'sec-fetch-site': 'cross-site' }],
       ['Referer of another site, no Origin', { origin: '', referer: 'https://evil.example/page' }],
     ] as const) {
       for (const language of ['fr', 'en'] as const) {

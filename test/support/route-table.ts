@@ -30,6 +30,7 @@ export interface SampleValues {
   storyId: string;
   sectionSlug: string;
   tagSlug: string;
+  tagId: string;
   authorSlug: string;
   imageId: string;
   memberId: string;
@@ -57,7 +58,7 @@ export async function sampleValues(
     .select('slug')
     .where('id', '=', story.section_id as string)
     .executeTakeFirstOrThrow();
-  const tag = await db.selectFrom('tags').select('slug').where('language', '=', 'en').executeTakeFirstOrThrow();
+  const tag = await db.selectFrom('tags').select(['id', 'slug']).where('language', '=', 'en').executeTakeFirstOrThrow();
   const author = await db.selectFrom('authors').select('slug').executeTakeFirstOrThrow();
   const image = await db.selectFrom('images').select('id').executeTakeFirstOrThrow();
   const token = 'preview-token-for-the-generated-suites';
@@ -68,6 +69,7 @@ export async function sampleValues(
     storyId: story.id,
     sectionSlug: section.slug,
     tagSlug: tag.slug,
+    tagId: tag.id,
     authorSlug: author.slug,
     imageId: image.id,
     memberId: extra.memberId,
@@ -105,7 +107,11 @@ export function sampleFor(name: string, url: string, values: SampleValues): stri
       if (url === '/media/:id/:file') return '320.webp';
       if (url === '/assets/:file') return values.assetFile;
       return undefined;
+    case 'kind':
+      if (url.startsWith('/admin/api/taxonomy/')) return 'tag';
+      return undefined;
     case 'id':
+      if (url.startsWith('/admin/api/taxonomy/')) return values.tagId;
       if (url.startsWith('/admin/stories/') || url.startsWith('/admin/api/stories/')) return values.storyId;
       if (url.startsWith('/admin/members/')) return values.memberId;
       if (url.startsWith('/admin/staff/')) return values.staffId;
