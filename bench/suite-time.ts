@@ -17,7 +17,12 @@ interface VitestJson {
   numPassedTests: number;
   numFailedTests: number;
   numPendingTests: number;
-  testResults: { name: string; startTime: number; endTime: number; assertionResults: unknown[] }[];
+  testResults: {
+    name: string;
+    startTime: number;
+    endTime: number;
+    assertionResults: { fullName: string; status: string }[];
+  }[];
 }
 
 const folder = mkdtempSync(path.join(tmpdir(), 'kiosque-suite-'));
@@ -39,6 +44,11 @@ const files = report.testResults
     tests: file.assertionResults.length,
   }))
   .sort((a, b) => b.seconds - a.seconds);
+const failed = report.testResults.flatMap((file) =>
+  file.assertionResults
+    .filter((test) => test.status === 'failed')
+    .map((test) => `${path.relative(root, file.name)} › ${test.fullName}`),
+);
 const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim();
 const minutes = (wallSeconds / 60).toFixed(1);
 
@@ -50,6 +60,7 @@ const lines = [
   `| wall time of \`npm test\` (budget: 10 min) | **${minutes} min** (${wallSeconds.toFixed(0)} s)${wallSeconds > 600 ? ' — **over budget**' : ''} |`,
   `| tests | ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests} skipped, in ${files.length} files |`,
   `| exit code | ${run.status} |`,
+  ...(failed.length > 0 ? ['', 'Failed:', '', ...failed.map((name) => `- ${name}`)] : []),
   '',
   'Slowest files (time from the file’s first test to its last, workers run two files at once):',
   '',

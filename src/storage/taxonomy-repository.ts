@@ -4,6 +4,7 @@ import type { TaxonomyReader } from '../domain/articles/reading-service.js';
 import type { TaxonomyRenameStore } from '../domain/articles/taxonomy-editor.js';
 import type { IdGenerator } from '../domain/clock.js';
 import type { Database } from './schema.js';
+import { visibleToReaders } from './visibility.js';
 
 /** Authors, sections and tags on SQL. */
 export function createTaxonomyRepository(db: Kysely<Database>, ids: IdGenerator) {
@@ -73,9 +74,7 @@ export function createTaxonomyRepository(db: Kysely<Database>, ids: IdGenerator)
             selectFrom('articles')
               .select('articles.id')
               .whereRef('articles.section_id', '=', 'sections.id')
-              .where('articles.status', '=', 'published')
-              .where('articles.deleted_at', 'is', null)
-              .where('articles.published_at', '<=', now.toISOString()),
+              .where(visibleToReaders(now)),
           ),
         )
         .orderBy('name')
