@@ -113,21 +113,54 @@ describeEachDatabase('preflight in the newsroom on $kind', ({ kind }) => {
     expect((await inject_({ method: 'GET', url: `/fr/${stored.slug}` })).statusCode).toBe(404);
   });
 
-  it('refuses to schedule wire copy without a source credit, then schedules it once credited', async () => {
+  it('refuses to schedule wire copy without a source credit and its link, then schedules it once both are given', async () => {
     const { id } = await draft({ bodyMarkdown: 'Dépêche complète.', syndicated: '1' });
     const at = new Date(Date.now() + 3_600_000).toISOString();
     const refused = await form(editor, `/admin/stories/${id}/schedule`, await formOf(id, { scheduleAtIso: at }));
     expect(refused.statusCode).toBe(422);
     expect(refused.body).toContain('nommez la source');
+    expect(refused.body).toContain('ajoutez l’adresse de la source');
     expect(await story(id)).toMatchObject({ status: 'draft', scheduledAt: null, syndicated: true });
 
-    const accepted = await form(
+    // Issue 12: the credit alone is not enough on wire copy; the original's URL is required too.
+    const credited = await form(
       editor,
       `/admin/stories/${id}/schedule`,
       await formOf(id, { scheduleAtIso: at, sourceName: 'Agence Exemple' }),
     );
+    expect(credited.statusCode).toBe(422);
+    expect(credited.body).not.toContain('nommez la source');
+    expect(credited.body).toContain('ajoutez l’adresse de la source');
+    expect(await story(id)).toMatchObject({ status: 'draft', scheduledAt: null });
+
+    const accepted = await form(
+      editor,
+      `/admin/stories/${id}/schedule`,
+      await formOf(id, {
+        scheduleAtIso: at,
+        sourceName: 'Agence Exemple',
+        sourceUrl: 'https://agence.example.org/depeches/7',
+      }),
+    );
     expect(accepted.statusCode, accepted.body.slice(0, 300)).toBe(303);
-    expect(await story(id)).toMatchObject({ status: 'scheduled', source: { name: 'Agence Exemple', url: null } });
+    expect(await story(id)).toMatchObject({
+      status: 'scheduled',
+      source: { name: 'Agence Exemple', url: 'https://agence.example.org/depeches/7' },
+    });
+  });
+
+  it('shows the chrome of a source site and English furniture left in a French story, with their words', async () => {
+    const { id } = await draft({
+      bodyMarkdown: 'Le conseil a voté mardi.\n\nShare this article\n\nLe texte reprend. ABONNEZ-VOUS MAINTENANT',
+    });
+    const findings = findingsOn((await page(`/admin/stories/${id}`)).body);
+    const second = findings.filter((text) => text.includes('Paragraphe 2'));
+    expect(second.some((text) => text.includes('site source') && text.includes('Share this article'))).toBe(true);
+    expect(second.some((text) => text.includes('pas dans la langue de l’article'))).toBe(true);
+    const third = findings.find((text) => text.includes('Paragraphe 3'));
+    expect(third).toContain('site source');
+    expect(third).toContain('ABONNEZ-VOUS MAINTENANT');
+    expect(third).not.toContain('Le texte reprend');
   });
 
   it('publishes despite warnings: the editor has read them and decides', async () => {

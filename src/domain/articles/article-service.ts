@@ -163,6 +163,7 @@ export function preflightOf(
     authorCount: record.authorIds.length,
     syndicated: record.syndicated,
     hasSourceCredit: record.source !== null && record.source.name.trim() !== '',
+    hasOriginalUrl: (record.source?.url ?? '').trim() !== '',
     images: [...(record.hero ? [record.hero] : []), ...record.gallery],
   });
 }

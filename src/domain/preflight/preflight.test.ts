@@ -77,10 +77,108 @@ describe('preflight on clean copy', () => {
       'Le sommet s’est tenu à La Haye, p. ex. lors de la visite du ministre.',
       'Elle a lu Le Monde, etc. puis elle est partie lundi 4 février.',
       '- une liste\n- de points',
-      'The summit took place in The Hague on Monday.',
     ].join('\n\n');
     const findings = preflight({ ...clean, bodyMarkdown: body });
     expect(findings).toEqual([]);
     expect(isPublishable(findings)).toBe(true);
+    // In its own language; in a French story, an English paragraph is flagged (seed-page.test.ts).
+    const english = 'The summit took place in The Hague on Monday.';
+    expect(preflight({ ...clean, language: 'en', bodyMarkdown: english })).toEqual([]);
+  });
+});
+
+describe('preflight on wire copy (issue 12)', () => {
+  const wire = { ...clean, syndicated: true, hasSourceCredit: true, hasOriginalUrl: true };
+
+  it('blocks wire copy without a link to the original, and passes it once linked', () => {
+    const unlinked = preflight({ ...wire, hasOriginalUrl: false });
+    expect(unlinked).toEqual([{ code: 'NO_ORIGINAL_URL', severity: 'blocking' }]);
+    expect(isPublishable(unlinked)).toBe(false);
+    expect(preflight(wire)).toEqual([]);
+    // A story of the newsroom's own needs neither.
+    expect(preflight({ ...clean, hasOriginalUrl: false })).toEqual([]);
+  });
+
+  it('blocks a story that says it has no date, and flags an image without credit', () => {
+    const findings = preflight({ ...clean, hasDate: false, images: [{ alt: 'Une photo', credit: ' ' }] });
+    expect(findings).toEqual([
+      { code: 'NO_DATE', severity: 'blocking' },
+      { code: 'IMAGE_WITHOUT_CREDIT', severity: 'warning', excerpt: '#1' },
+    ]);
+  });
+});
+
+describe('chrome of the source site left in the body', () => {
+  const chromeOf = (language: string, bodyMarkdown: string) =>
+    preflight({ ...clean, language, bodyMarkdown })
+      .filter((finding) => finding.code === 'SOURCE_SITE_CHROME')
+      .map((finding) => [finding.paragraph, finding.excerpt]);
+
+  it.each([
+    ['en', 'Share this article'],
+    ['en', 'Sign up for our newsletter'],
+    ['en', 'Follow us on Twitter'],
+    ['en', 'Click here to enlarge'],
+    ['en', '© 2022 The Japan Times. All rights reserved.'],
+    ['en', 'Please enable JavaScript'],
+    ['fr', 'À lire aussi :'],
+    ['fr', 'Abonnez-vous maintenant'],
+    ['fr', 'GALERIE PHOTO (CLIQUEZ POUR AGRANDIR)'],
+    ['ar', 'اشترك الآن'],
+    ['ar', 'اقرأ أيضاً'],
+    ['es', 'Síguenos en Instagram'],
+    ['de', 'Das könnte Sie auch interessieren'],
+    ['it', 'Leggi anche'],
+    ['pt', 'Leia também'],
+  ])('flags a paragraph of %s chrome: %s', (language, chrome) => {
+    expect(chromeOf(language, `Premier paragraphe complet.\n\n${chrome}`)).toEqual([[2, chrome]]);
+  });
+
+  it('flags chrome at the start or the end of a paragraph, with the words', () => {
+    expect(chromeOf('en', 'Read more: Putin and Xi close ranks on Ukraine. The summit ended late.')).toEqual([
+      [1, 'Read more:'],
+    ]);
+    expect(chromeOf('fr', 'Le sommet s’est achevé tard. Partager cet article. Laisser un commentaire')).toEqual([
+      [1, 'Partager cet article. Laisser un commentaire'],
+    ]);
+  });
+
+  it('leaves alone an ordinary sentence that uses the words', () => {
+    const body = [
+      'Readers who subscribe now get a discount, the company said.',
+      'Share prices fell sharply on Monday after the latest news from the central bank.',
+      'She told him to read more, and to follow us on the road to the coast.',
+      '« Abonnez-vous maintenant », répétait la publicité sur les murs de la ville.',
+    ].join('\n\n');
+    expect(chromeOf('en', body)).toEqual([]);
+  });
+});
+
+describe('a paragraph in another language than the story', () => {
+  const foreign = (language: string, bodyMarkdown: string) =>
+    preflight({ ...clean, language, bodyMarkdown })
+      .filter((finding) => finding.code === 'PARAGRAPH_IN_OTHER_LANGUAGE')
+      .map((finding) => finding.paragraph);
+
+  it('flags short English page furniture on a French page even when the table does not know it', () => {
+    expect(foreign('fr', 'Le sommet a eu lieu vendredi.\n\nBack to the homepage\n\nLoad more stories')).toEqual([2, 3]);
+  });
+
+  it('flags an English sentence in a French story, and French chrome on an Arabic page', () => {
+    expect(
+      foreign('fr', 'Le sommet a eu lieu.\n\nThe talks were held in Beijing before the opening ceremony.'),
+    ).toEqual([2]);
+    expect(foreign('ar', 'عقدت القمة في بكين يوم الجمعة.\n\nLire la suite de l’article')).toEqual([2]);
+  });
+
+  it('leaves quotations, lines of names and credits alone', () => {
+    const body = [
+      'Le sommet a eu lieu vendredi.',
+      '« We are not going to be drawn into a new Cold War », a affirmé un diplomate européen.',
+      'Anastasia Pyatachkova, Higher School of Economics',
+      'Photo : Reuters',
+      '> The summit was a show of unity.',
+    ].join('\n\n');
+    expect(foreign('fr', body)).toEqual([]);
   });
 });

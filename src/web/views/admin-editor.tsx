@@ -83,7 +83,8 @@ export function findingViews(findings: Finding[], t: Translator): FindingView[] 
       text: t.t(`admin.preflight.${finding.code}` as MessageKey, {
         number: (finding.excerpt ?? '').replace(/^#/, ''),
       }),
-      excerpt: finding.code === 'IMAGE_WITHOUT_ALT' ? null : (finding.excerpt ?? null),
+      // An image finding's excerpt is its number, already in the text.
+      excerpt: finding.code.startsWith('IMAGE_') ? null : (finding.excerpt ?? null),
     }));
 }
 
