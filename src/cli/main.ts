@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { runMigrate } from './migrate.js';
+import { runPreflight } from './preflight.js';
 import { runServe } from './serve.js';
 import { runUser } from './user.js';
 
@@ -9,6 +10,10 @@ const commands: Record<string, { summary: string; run: (args: string[]) => Promi
     run: runServe,
   },
   migrate: { summary: 'bring the database schema to the newest version, then exit', run: runMigrate },
+  preflight: {
+    summary: 'preflight [--wire] FILE.md …: check stories kept as files, one JSON line a finding',
+    run: runPreflight,
+  },
   user: {
     summary: 'user add --email … --name … [--role …]: create a staff account, print its one-time link',
     run: runUser,

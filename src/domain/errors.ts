@@ -21,7 +21,7 @@ export const errorCatalog = {
     'An image of this article has no alt text, so readers who cannot see it would miss it. Write alt text for every image listed, then publish.',
   ARTICLE_REVISION_NOT_FOUND: 'This article has no revision with that number. Pick one from the list of revisions.',
   ARTICLE_NOT_PUBLISHABLE:
-    'This story cannot be published as it is: the preflight checks found what readers must not get (no byline, no source credit on wire copy, or no text). Fix each blocking finding listed, then publish.',
+    'This story cannot be published as it is: the preflight checks found what readers must not get (no byline, no source credit or no link to the original on wire copy, or no text). Fix each blocking finding listed, then publish.',
   TRANSLATION_LANGUAGE_TAKEN:
     'These translations already have a story in this language, and a story has one translation per language. Unlink that story first, or link to another group.',
   TRANSLATION_LINK_INVALID:
