@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isPublishable, preflight } from './preflight.js';
 
@@ -180,5 +180,20 @@ describe('a paragraph in another language than the story', () => {
       '> The summit was a show of unity.',
     ].join('\n\n');
     expect(foreign('fr', body)).toEqual([]);
+  });
+});
+
+describe('preflight on the demo stories', () => {
+  const folder = new URL('../../../demo/articles/', import.meta.url);
+  const stories = readdirSync(folder)
+    .filter((name) => name.endsWith('.md') && name !== 'fr-poutine-xi-serrent-les-rangs.md')
+    .map((name) => {
+      const [, meta = '', ...body] = readFileSync(new URL(name, folder), 'utf8').split(/^---$/m);
+      const { language, headline } = JSON.parse(meta) as { language: string; headline: string };
+      return [name, { ...clean, language, headline, bodyMarkdown: body.join('---') }] as const;
+    });
+
+  it.each(stories)('finds nothing to flag in %s: no false alarm in any language', (_name, story) => {
+    expect(preflight(story)).toEqual([]);
   });
 });
