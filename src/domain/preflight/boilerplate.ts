@@ -425,14 +425,19 @@ interface Phrase {
   tail: number;
 }
 
-const phrases: Phrase[] = boilerplateFamilies
-  .flatMap((family) =>
-    Object.values(family.phrases).flatMap((list) =>
-      (list ?? []).map((phrase) => ({ words: foldText(phrase).split(' '), tail: family.tail })),
-    ),
-  )
-  // Longest first, so "subscribe now" is preferred to "subscribe".
-  .sort((a, b) => b.words.length - a.words.length);
+// The phrases by their first word, longest first ("subscribe now" is tried before "subscribe").
+const phrasesByFirstWord = new Map<string, Phrase[]>();
+for (const family of boilerplateFamilies) {
+  for (const list of Object.values(family.phrases)) {
+    for (const phrase of list ?? []) {
+      const words = foldText(phrase).split(' ');
+      const entry = phrasesByFirstWord.get(words[0] as string) ?? [];
+      entry.push({ words, tail: family.tail });
+      phrasesByFirstWord.set(words[0] as string, entry);
+    }
+  }
+}
+for (const entry of phrasesByFirstWord.values()) entry.sort((a, b) => b.words.length - a.words.length);
 
 /**
  * True when a sentence (or a run of words between separators) is made of table phrases only, each
@@ -444,7 +449,7 @@ export function isBoilerplate(segment: string): boolean {
   const words = foldText(segment).split(' ').filter(Boolean);
   if (words.length === 0) return false;
   const coveredFrom = (at: number): boolean => {
-    for (const phrase of phrases) {
+    for (const phrase of phrasesByFirstWord.get(words[at] as string) ?? []) {
       if (!phrase.words.every((word, offset) => words[at + offset] === word)) continue;
       const end = at + phrase.words.length;
       for (let gap = 0; gap <= phrase.tail; gap++) {
