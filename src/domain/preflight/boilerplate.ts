@@ -420,6 +420,8 @@ export function foldText(text: string): string {
     .trim();
 }
 
+const maxChromeWords = 80;
+
 interface Phrase {
   words: string[];
   tail: number;
@@ -447,17 +449,27 @@ for (const entry of phrasesByFirstWord.values()) entry.sort((a, b) => b.words.le
  */
 export function isBoilerplate(segment: string): boolean {
   const words = foldText(segment).split(' ').filter(Boolean);
-  if (words.length === 0) return false;
+  // Chrome is short; a long sentence is text, and the bound keeps the search cheap on any input.
+  if (words.length === 0 || words.length > maxChromeWords) return false;
+  // Whether words[at…] is covered, once per position: the search stays linear, whatever the text.
+  const known = new Map<number, boolean>();
   const coveredFrom = (at: number): boolean => {
+    const seen = known.get(at);
+    if (seen !== undefined) return seen;
+    known.set(at, false);
     for (const phrase of phrasesByFirstWord.get(words[at] as string) ?? []) {
       if (!phrase.words.every((word, offset) => words[at + offset] === word)) continue;
       const end = at + phrase.words.length;
       for (let gap = 0; gap <= phrase.tail; gap++) {
-        if (end + gap === words.length) return true;
-        if (end + gap < words.length && coveredFrom(end + gap)) return true;
+        if (end + gap === words.length || (end + gap < words.length && coveredFrom(end + gap))) {
+          known.set(at, true);
+          return true;
+        }
       }
     }
     return false;
   };
+  // From the end backwards, so the memo is filled before it is needed and the stack stays flat.
+  for (let at = words.length - 1; at > 0; at--) coveredFrom(at);
   return coveredFrom(0);
 }

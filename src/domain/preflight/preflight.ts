@@ -281,7 +281,8 @@ export function preflight(input: PreflightInput): Finding[] {
       }
       // French sets its guillemets apart with a (thin) space: «sérieusement préoccupées» was pasted
       // from a source that does not, and the story's other quotes do.
-      for (const match of paragraph.matchAll(/«(?:[^\s\u00a0\u202f»][^»]*|[^»]*[^\s\u00a0\u202f«])»/g)) {
+      for (const match of paragraph.matchAll(/«([^«»]*)»/g)) {
+        if (/^\s|^$/.test(match[1] ?? '') && /\s$|^$/.test(match[1] ?? '')) continue;
         warn('FRENCH_QUOTE_SPACING', number, excerpt(paragraph, match.index ?? 0));
       }
     }

@@ -154,7 +154,7 @@ describe('preflight on a clean French wire story', () => {
     '« Nous assistons à la formation d’une alliance militaire informelle, mais réelle », a déclaré Ruslan Pukhov, du Centre d’analyse des stratégies et des technologies.',
     '« We are not going to be drawn into a new Cold War », a affirmé un diplomate européen qui a requis l’anonymat.',
     'Anastasia Pyatachkova, Higher School of Economics',
-    'Lors de leur conversation de décembre, Xi a qualifié Poutine de « vieil ami ». Le Conseil de sécurité des Nations unies s’est réuni le 31 janvier, à la demande des États-Unis.',
+    'Lors de leur conversation de décembre, Xi a qualifié Poutine de «\u202fvieil ami\u202f». Le Conseil de sécurité des Nations unies s’est réuni le 31 janvier, à la demande des États-Unis.',
     'Wang Yi, le ministre des Affaires étrangères, a déclaré en décembre que la stabilité serait son objectif principal pour 2022.',
   ].join('\n\n');
   const clean = preflight({
