@@ -183,7 +183,7 @@ export function fetchSafely(url: string, options: SafeFetchOptions): Promise<Saf
       if (!isAllowed && net.isIP(host) && !isPublicAddress(host)) return finish(refused(host, 'private-address'));
       const client = target.protocol === 'https:' ? https : http;
       const headers: Record<string, string> = {
-        'user-agent': 'Kiosque wire desk (+https://github.com/kiosque)',
+        'user-agent': 'Kiosque wire desk',
         accept:
           options.accept ??
           'application/rss+xml, application/atom+xml, application/xml, text/xml, application/json, text/html;q=0.9, */*;q=0.5',

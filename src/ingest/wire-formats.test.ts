@@ -293,6 +293,27 @@ describe('RSS 2.0', () => {
   });
 });
 
+describe('RSS 1.0', () => {
+  it('reads the items of an RDF feed', () => {
+    const feed = `<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <channel rdf:about="https://old.example.org/"><title>Old</title><dc:language>it</dc:language></channel>
+  <item rdf:about="https://old.example.org/1"><title>Primo</title><link>https://old.example.org/1</link>
+    <description>Breve.</description><dc:creator>Luca Rossi</dc:creator><dc:date>2026-12-01T08:00:00+01:00</dc:date></item>
+</rdf:RDF>`;
+    const [item] = parseWireDocument(bytes(feed));
+    expect(item).toMatchObject({
+      format: 'rss',
+      wireId: 'https://old.example.org/1',
+      headline: 'Primo',
+      bylines: ['Luca Rossi'],
+      language: 'it',
+      bodyIsTeaser: true,
+    });
+    expect(item?.publishedAt?.toISOString()).toBe('2026-12-01T07:00:00.000Z');
+  });
+});
+
 describe('Atom', () => {
   const [full, teaser] = parseFixture('atom-feed.xml') as [ParsedWireItem, ParsedWireItem];
 
@@ -404,6 +425,20 @@ describe('hostile and broken documents', () => {
     expect(parseWireDocument(utf16)[0]?.headline).toBe('Ça marche');
     const lying = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(feed.replace('UTF-16', 'UTF-8'), 'utf16le')]);
     expect(errorOf(() => parseWireDocument(lying)).details.reason).toBe('encoding-conflict');
+  });
+
+  it('refuses a declaration of UTF-16 on single-byte text', () => {
+    const lie = bytes('<?xml version="1.0" encoding="UTF-16"?><rss version="2.0"><channel/></rss>');
+    expect(errorOf(() => parseWireDocument(lie)).details.reason).toBe('encoding-conflict');
+  });
+
+  it('reads a ninjs "__proto__" key as plain data, changing no object', () => {
+    const json = '{"uri":"urn:x","headline":"Safe","__proto__":{"language":"xx","embargoed":"2030-01-01T00:00:00Z"}}';
+    const [item] = parseWireDocument(bytes(json));
+    expect(item?.headline).toBe('Safe');
+    expect(item?.language).toBeNull();
+    expect(item?.embargoUntil).toBeNull();
+    expect(({} as Record<string, unknown>).language).toBeUndefined();
   });
 
   it('uses the transport charset when the document declares none', () => {

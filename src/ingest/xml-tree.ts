@@ -82,6 +82,10 @@ export function decodeXml(bytes: Uint8Array, contentType?: string): string {
   if (bom && declared && utf16(bom) !== utf16(declared)) {
     throw invalidDocument('encoding-conflict', { detail: `byte-order mark ${bom}, declaration ${declared}` });
   }
+  // A declaration read as single bytes cannot truthfully name a two-byte encoding.
+  if (!bom && declared && utf16(declared)) {
+    throw invalidDocument('encoding-conflict', { detail: `declaration ${declared} in single-byte text` });
+  }
   const encoding = bom ?? declared?.toLowerCase() ?? charsetOf(contentType) ?? 'utf-8';
   const text = decodeWith(bytes, encoding);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -100,7 +104,9 @@ function htmlEntity(name: string): string | undefined {
   if (!/^[A-Za-z][A-Za-z0-9]{1,31}$/.test(name)) return undefined;
   if (!htmlEntityCache.has(name)) {
     const text = parseHTML(`<p>&${name};</p>`).document.querySelector('p')?.textContent ?? '';
-    htmlEntityCache.set(name, text === `&${name};` || text === '' ? undefined : text);
+    // HTML also reads legacy prefixes ("&notit;" as "¬it;"): only a whole-name match of one or two characters counts.
+    const isWholeName = text !== '' && [...text].length <= 2 && !text.includes(';');
+    htmlEntityCache.set(name, isWholeName ? text : undefined);
   }
   return htmlEntityCache.get(name);
 }
