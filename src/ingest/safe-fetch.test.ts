@@ -63,6 +63,12 @@ beforeAll(async () => {
       case '/br':
         response.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'br' });
         return response.end(zlib.brotliCompressSync(feed));
+      case '/deflate':
+        response.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'deflate' });
+        return response.end(zlib.deflateSync(feed));
+      case '/compress':
+        response.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'compress' });
+        return response.end('?');
       case '/slow':
         response.writeHead(200, { 'content-type': 'text/plain' });
         response.write('a');
@@ -202,7 +208,7 @@ describe('fetchSafely', () => {
   it('stops a gzip bomb at the cap on the inflated size, and inflates gzip and brotli', async () => {
     const bomb = await errorOf(fetchSafely(`${base}/gzip-bomb`, { ...allowLocal, maxBytes: 100 * 1024 }));
     expect(bomb.code).toBe('WIRE_FETCH_TOO_LARGE');
-    for (const path of ['/gzip', '/br']) {
+    for (const path of ['/gzip', '/br', '/deflate']) {
       const result = await fetchSafely(`${base}${path}`, allowLocal);
       expect(Buffer.from(result.bytes).toString('utf8'), path).toBe(feed);
     }
@@ -213,6 +219,12 @@ describe('fetchSafely', () => {
     const error = await errorOf(fetchSafely(`${base}/slow`, { ...allowLocal, timeoutMs: 300 }));
     expect(error.code).toBe('WIRE_FETCH_TIMEOUT');
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('refuses a content encoding it cannot undo', async () => {
+    const error = await errorOf(fetchSafely(`${base}/compress`, allowLocal));
+    expect(error.code).toBe('WIRE_FETCH_FAILED');
+    expect(error.details.reason).toMatch(/content-encoding compress/);
   });
 
   it('reports an HTTP error status and a refused connection as a failed fetch', async () => {

@@ -405,6 +405,17 @@ describe('hostile and broken documents', () => {
     expect(errorOf(() => parseWireDocument(bytes(deepJson))).code).toBe('WIRE_FORMAT_UNKNOWN');
   });
 
+  it('stays linear on quotes nested 90 deep around 200,000 elements', { timeout: 15_000 }, () => {
+    const nested = `<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>x</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">${'<blockquote><figure>'.repeat(45)}${'<b>w</b>'.repeat(200_000)}${'</figure></blockquote>'.repeat(45)}</div></content></entry></feed>`;
+    const [item] = parseWireDocument(bytes(nested));
+    expect(item?.body[0]?.kind).toBe('quote');
+  });
+
+  it('refuses a document of more than a million elements', { timeout: 15_000 }, () => {
+    const many = `<rss version="2.0"><channel>${'<x/>'.repeat(1_000_001)}</channel></rss>`;
+    expect(errorOf(() => parseWireDocument(bytes(many))).details.reason).toBe('too-many-elements');
+  });
+
   it('refuses mismatched tags and truncated files, with the line', () => {
     expect(invalid('mismatched-tags.xml')).toMatchObject({ reason: 'not-well-formed', line: 2 });
     expect(invalid('truncated.xml')).toMatchObject({ reason: 'truncated' });

@@ -22,8 +22,8 @@ export interface XmlElement {
 export type XmlNode = XmlElement | string;
 
 /** Deeper than this, a wire document is an attack or a bug, not copy. */
-export const maxXmlDepth = 256;
-const maxElements = 2_000_000;
+export const maxXmlDepth = 100;
+const maxElements = 1_000_000;
 const xmlBuiltins = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 
 export function invalidDocument(reason: string, extra: { line?: number; detail?: string } = {}): KiosqueError {
@@ -220,11 +220,11 @@ export function textOf(node: XmlNode | null | undefined): string {
 /** The nearest descendant (breadth first) with this local name. */
 export function descendant(element: XmlElement | null | undefined, name: string): XmlElement | null {
   if (!element) return null;
-  const stack: XmlElement[] = [element];
-  while (stack.length > 0) {
-    const current = stack.shift()!;
+  const queue: XmlElement[] = [element];
+  for (let index = 0; index < queue.length; index++) {
+    const current = queue[index]!;
     if (current !== element && current.name === name) return current;
-    for (const node of current.children) if (isElement(node)) stack.push(node);
+    for (const node of current.children) if (isElement(node)) queue.push(node);
   }
   return null;
 }
