@@ -159,11 +159,14 @@ function figureOf(element: XmlElement, options: BlockOptions): Block | null {
 export function treeToBlocks(nodes: XmlNode[], options: BlockOptions = {}): Block[] {
   const blocks: Block[] = [];
   let inline = '';
+  // Feeds often separate paragraphs with <br><br> instead of <p>: two breaks in a row end one.
+  let breaks = 0;
   let pendingFigures: Block[] = [];
   const flush = () => {
     const text = collapse(inline);
     if (text) blocks.push({ kind: 'paragraph', text });
     inline = '';
+    breaks = 0;
     blocks.push(...pendingFigures);
     pendingFigures = [];
   };
@@ -171,12 +174,15 @@ export function treeToBlocks(nodes: XmlNode[], options: BlockOptions = {}): Bloc
   const visit = (node: XmlNode): void => {
     if (typeof node === 'string') {
       inline += node;
+      if (/\S/.test(node)) breaks = 0;
       return;
     }
     const tag = lower(node);
     if (dropped.has(tag) || node === options.skip) return;
     if (tag === 'br') {
-      inline += ' ';
+      breaks += 1;
+      if (breaks >= 2) flush();
+      else inline += ' ';
       return;
     }
     if (tag === 'img' || tag === 'media') {

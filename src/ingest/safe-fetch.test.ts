@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KiosqueError } from '../domain/errors.js';
 import { fetchSafely, isPublicAddress } from './safe-fetch.js';
+import { parseWireDocument } from './wire-formats.js';
 
 /** Real HTTP servers on 127.0.0.1: each route is one behaviour a feed host may show. */
 let server: http.Server;
@@ -69,6 +70,14 @@ beforeAll(async () => {
       case '/compress':
         response.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'compress' });
         return response.end('?');
+      case '/latin1-feed':
+        // No XML declaration: the charset of the Content-Type is all that says how to read it.
+        response.writeHead(200, { 'content-type': 'text/xml; charset=ISO-8859-1', 'content-encoding': 'gzip' });
+        return response.end(
+          zlib.gzipSync(
+            Buffer.from('<rss version="2.0"><channel><item><title>Café crème</title></item></channel></rss>', 'latin1'),
+          ),
+        );
       case '/slow':
         response.writeHead(200, { 'content-type': 'text/plain' });
         response.write('a');
@@ -234,6 +243,14 @@ describe('fetchSafely', () => {
     const closed = await errorOf(fetchSafely('http://127.0.0.1:1/feed.xml', allowLocal));
     expect(closed.code).toBe('WIRE_FETCH_FAILED');
     expect(closed.details.reason).toBe('ECONNREFUSED');
+  });
+});
+
+describe('fetching then parsing', () => {
+  it('reads a gzipped Latin-1 feed with the charset its server declared', async () => {
+    const result = await fetchSafely(`${base}/latin1-feed`, allowLocal);
+    const items = parseWireDocument(result.bytes, { contentType: result.contentType ?? undefined });
+    expect(items.map((item) => item.headline)).toEqual(['Café crème']);
   });
 });
 

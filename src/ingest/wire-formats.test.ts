@@ -293,6 +293,45 @@ describe('RSS 2.0', () => {
   });
 });
 
+describe('bodies given as HTML', () => {
+  const body = (html: string) => {
+    const json = JSON.stringify({ uri: 'urn:x', headline: 'Title', body_html: html });
+    return parseWireDocument(bytes(json))[0]?.body;
+  };
+
+  it('takes two line breaks in a row as a paragraph break, one as a space', () => {
+    expect(body('First line<br>same paragraph.<br><br>Second paragraph.<br/>\n<br/>Third.')).toEqual([
+      { kind: 'paragraph', text: 'First line same paragraph.' },
+      { kind: 'paragraph', text: 'Second paragraph.' },
+      { kind: 'paragraph', text: 'Third.' },
+    ]);
+  });
+
+  it('reads divs as paragraphs, tables as rows, and drops a leading heading that repeats the headline', () => {
+    expect(
+      body('<h1>Title</h1><div>One</div><div><span>Two</span></div><table><tr><th>City</th><td>Rain</td></tr></table>'),
+    ).toEqual([
+      { kind: 'paragraph', text: 'One' },
+      { kind: 'paragraph', text: 'Two' },
+      { kind: 'paragraph', text: 'City | Rain' },
+    ]);
+  });
+
+  it('keeps the caption of a figure whose image has no usable address', () => {
+    expect(body('<figure><img src="javascript:x"><figcaption>The caption</figcaption></figure>')).toEqual([
+      { kind: 'paragraph', text: 'The caption' },
+    ]);
+  });
+
+  it('drops scripts, styles, forms and frames with their content', () => {
+    expect(
+      body(
+        '<p>Kept</p><script>evil()</script><style>p{}</style><form><input value="x">Sign up</form><iframe>f</iframe>',
+      ),
+    ).toEqual([{ kind: 'paragraph', text: 'Kept' }]);
+  });
+});
+
 describe('RSS 1.0', () => {
   it('reads the items of an RDF feed', () => {
     const feed = `<?xml version="1.0"?>
