@@ -248,6 +248,14 @@ describe('NITF', () => {
     });
   });
 
+  it('sees no embargo when the release time is the issue time', () => {
+    const nitf = `<nitf><head><docdata><doc-id id-string="X-1"/><date.issue norm="20260903T0900Z"/><date.release norm="20260903T0900Z"/></docdata></head>
+      <body><body.head><hedline><hl1>Now</hl1></hedline></body.head><body.content><p>Text.</p></body.content></body></nitf>`;
+    const [item] = parseWireDocument(bytes(nitf));
+    expect(item?.embargoUntil).toBeNull();
+    expect(item?.publishedAt?.toISOString()).toBe('2026-09-03T09:00:00.000Z');
+  });
+
   it('ignores the external DTD a NITF file names, and never fetches it', () => {
     const text = fixture('nitf-story.xml').toString('latin1');
     expect(text).toContain('<!DOCTYPE nitf SYSTEM "http://www.iptc.org/');
