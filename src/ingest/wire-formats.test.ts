@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KiosqueError } from '../domain/errors.js';
+import en from '../domain/i18n/catalogs/en.json' with { type: 'json' };
 import type { Block, ParsedWireItem } from '../domain/wire/wire-item.js';
-import { maxWireDocumentBytes, parseWireDocument } from './wire-formats.js';
+import {
+  invalidDocumentMessageKeys,
+  maxWireDocumentBytes,
+  parseWireDocument,
+  wireInvalidReasons,
+} from './wire-formats.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../test/fixtures/wire/${name}`, import.meta.url));
 const parseFixture = (name: string, hint?: { filename?: string; contentType?: string }) =>
@@ -538,5 +544,15 @@ describe('hostile and broken documents', () => {
     expect(item?.publishedAt).toBeNull();
     expect(item?.embargoUntil).toBeNull();
     expect(item?.version).toBe(1);
+  });
+});
+
+describe("reasons in the reader's language", () => {
+  it('has a catalog message for every reason a document is refused, and for its line', () => {
+    const catalog = en as Record<string, string>;
+    for (const reason of wireInvalidReasons) expect(catalog[`wire.invalidReason.${reason}`], reason).toBeTruthy();
+    const details = errorOf(() => parseFixture('hostile/mismatched-tags.xml')).details;
+    expect(invalidDocumentMessageKeys(details)).toEqual(['wire.invalidReason.not-well-formed', 'wire.invalidLine']);
+    expect(invalidDocumentMessageKeys({ reason: 'something else' })).toEqual([]);
   });
 });
