@@ -188,6 +188,11 @@ export function treeToBlocks(nodes: XmlNode[], options: BlockOptions = {}): Bloc
     if (tag === 'img' || tag === 'media') {
       const figure = figureOf(node, options);
       if (figure) pendingFigures.push(figure);
+      else if (tag === 'media') {
+        // A NITF media element without a usable image still has a caption worth keeping.
+        const caption = textOf(findAll(node, (element) => lower(element) === 'media-caption')[0]);
+        if (caption) pendingFigures.push({ kind: 'paragraph', text: caption });
+      }
       return;
     }
     const level = headingLevels[tag];

@@ -78,6 +78,12 @@ beforeAll(async () => {
             Buffer.from('<rss version="2.0"><channel><item><title>Café crème</title></item></channel></rss>', 'latin1'),
           ),
         );
+      case '/cut':
+        // Promises 1,000 bytes, sends 10, hangs up.
+        response.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' });
+        response.write('0123456789');
+        setTimeout(() => request.socket.destroy(), 20);
+        return;
       case '/slow':
         response.writeHead(200, { 'content-type': 'text/plain' });
         response.write('a');
@@ -234,6 +240,11 @@ describe('fetchSafely', () => {
     const error = await errorOf(fetchSafely(`${base}/compress`, allowLocal));
     expect(error.code).toBe('WIRE_FETCH_FAILED');
     expect(error.details.reason).toMatch(/content-encoding compress/);
+  });
+
+  it('reports a body cut short as a failed fetch, never as the whole answer', async () => {
+    const error = await errorOf(fetchSafely(`${base}/cut`, allowLocal));
+    expect(error.code).toBe('WIRE_FETCH_FAILED');
   });
 
   it('reports an HTTP error status and a refused connection as a failed fetch', async () => {

@@ -335,6 +335,9 @@ describe('bodies given as HTML', () => {
     expect(body('<figure><img src="javascript:x"><figcaption>The caption</figcaption></figure>')).toEqual([
       { kind: 'paragraph', text: 'The caption' },
     ]);
+    const media =
+      '<media media-type="image"><media-reference source="ftp://x/y.jpg"/><media-caption>Cap</media-caption></media>';
+    expect(body(media)).toEqual([{ kind: 'paragraph', text: 'Cap' }]);
   });
 
   it('drops scripts, styles, forms and frames with their content', () => {
