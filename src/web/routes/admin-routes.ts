@@ -226,6 +226,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
           },
           sections: choices.sections,
           authors: choices.authors,
+          now: deps.clock.now(),
         }),
       );
     });

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { Author, Taxon } from '../../domain/articles/article.js';
+import { isEmbargoed } from '../../domain/articles/article.js';
 import type { NewsroomRow } from '../../domain/articles/story-list.js';
 import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
 import { languageAutonym } from '../../domain/i18n/translator.js';
@@ -438,13 +439,25 @@ export interface StoryListProps {
   /** Sections of every language and every byline, for the filters. */
   sections: Taxon[];
   authors: Author[];
+  /** The time the list was read at: an embargo that passed is no longer badged. */
+  now: Date;
 }
 
 const statusKey = (row: { status: string; deleted: boolean }) =>
   (row.deleted ? 'admin.status.deleted' : `admin.status.${row.status}`) as MessageKey;
 
 /** The newsroom's story list: filters in a GET form, so a filtered list is a link one can share. */
-export function StoryListPage({ admin, rows, total, page, pageCount, filters, sections, authors }: StoryListProps) {
+export function StoryListPage({
+  admin,
+  rows,
+  total,
+  page,
+  pageCount,
+  filters,
+  sections,
+  authors,
+  now,
+}: StoryListProps) {
   const { t } = admin;
   const query = (n: number) => {
     const params = new URLSearchParams(
@@ -557,6 +570,14 @@ export function StoryListPage({ admin, rows, total, page, pageCount, filters, se
                     <>
                       {' '}
                       <span class="badge badge--pending">{t.t('admin.pending.title')}</span>
+                    </>
+                  ) : null}
+                  {row.embargoUntil && isEmbargoed(row.embargoUntil, now) && !row.deleted ? (
+                    <>
+                      {' '}
+                      <span class="badge badge--embargo">
+                        {t.t('admin.stories.embargoed', { time: t.dateTime(row.embargoUntil) })}
+                      </span>
                     </>
                   ) : null}
                   {row.translationOutOfDate ? (
