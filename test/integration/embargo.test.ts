@@ -228,4 +228,31 @@ describeEachDatabase('embargo on $kind', ({ kind }) => {
     expect(scheduled.headers.location).toBe(`/admin/stories/${draft.id}?done=embargoed`);
     expect((await record(draft.id)).scheduledAt?.toISOString()).toBe(new Date(now.getTime() + 3_600_000).toISOString());
   });
+
+  it('gives a translation made under embargo the same embargo', async () => {
+    const draft = await site.app.articles.create({
+      language: 'en',
+      headline: 'A wire story under embargo',
+      bodyMarkdown: 'A paragraph.\n\nAnother.',
+      authorIds: await testByline(site.app.database.db),
+      embargoUntil: new Date(now.getTime() + 3_600_000),
+    });
+    const translated = await client.form(owner, `/admin/stories/${draft.id}/translate`, { language: 'fr' });
+    expect(translated.statusCode).toBe(303);
+    const translationId = /\/admin\/stories\/([^?]+)/.exec(String(translated.headers.location))?.[1] ?? '';
+    expect((await record(translationId)).embargoUntil?.toISOString()).toBe(draft.embargoUntil?.toISOString());
+  });
+
+  it('refuses an embargo that names no time, pointing at the field, and stores nothing', async () => {
+    const before = await site.app.database.db.selectFrom('articles').select('id').execute();
+    const refused = await client.form(owner, '/admin/stories', {
+      language: 'en',
+      headline: 'A story with a broken embargo',
+      embargoUntil: 'next tuesday',
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('Sous embargo jusqu’au');
+    expect(refused.body).toMatch(/id="f-embargo"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="f-embargo"/);
+    expect(await site.app.database.db.selectFrom('articles').select('id').execute()).toHaveLength(before.length);
+  });
 });

@@ -595,6 +595,8 @@ export function createStoryEditor(deps: {
         gallery: source.gallery,
         source: source.source,
         syndicated: source.syndicated,
+        // A translation tells the same story: it is no more public than its source before the embargo.
+        embargoUntil: source.embargoUntil,
       };
       try {
         return await articles.create(input, actor.id);
