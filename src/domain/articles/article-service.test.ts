@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isPublic } from './article.js';
 import { prepareNewArticle } from './article-input.js';
 import { heldByEmbargo } from './article-service.js';
+import { diffRecords } from './revision-diff.js';
 
 const now = new Date('2026-05-04T08:00:00.000Z');
 const minute = 60_000;
@@ -44,5 +45,15 @@ describe('an embargo (issue 12)', () => {
     expect(heldByEmbargo(published, null, embargo)).toBe(published);
     const draft = story();
     expect(heldByEmbargo(draft, null, now)).toBe(draft);
+  });
+});
+
+describe('the embargo in revisions', () => {
+  it('is a field of the revision diff, shown as a date', () => {
+    const before = story({ embargoUntil: null });
+    const after = story();
+    const names = { section: String, tag: String, author: String, date: (date: Date) => date.toISOString() };
+    const field = diffRecords(before, after, names).find((entry) => entry.field === 'embargoUntil');
+    expect(field).toMatchObject({ changed: true, before: '', after: embargo.toISOString() });
   });
 });
