@@ -71,6 +71,8 @@ export interface ArticlesTable {
   translation_source_revision: ColumnType<number | null, number | null | undefined, number | null>;
   /** Added by 0016: the revision holding the pending version of a live story; null when none. */
   pending_revision: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Added by 0020: readers see the story on no channel before this time; null: no embargo. */
+  embargo_until: ColumnType<string | Date | null, string | null | undefined, string | null>;
 }
 
 export interface ArticleAuthorsTable {

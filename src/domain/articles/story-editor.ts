@@ -60,6 +60,8 @@ export const storyDraftSchema = z.object({
   seoDescription: z.string().trim().max(3000).default(''),
   /** Wire or partner copy: publishing it needs a source credit. */
   syndicated: z.boolean().default(false),
+  /** The end of the embargo as an instant (ISO 8601, UTC); empty: no embargo. */
+  embargoUntil: z.string().trim().max(100).default(''),
 });
 export type StoryDraft = z.output<typeof storyDraftSchema>;
 
@@ -132,6 +134,7 @@ function contentOf(record: ArticleRecord) {
     record.seoDescription,
     record.syndicated,
     record.translationOf,
+    record.embargoUntil?.toISOString() ?? null,
   ]);
 }
 
@@ -162,6 +165,13 @@ export interface TranslationState {
     /** What changed since, when out of date (null when that revision is gone). */
     changes: SourceChanges | null;
   } | null;
+}
+
+/** An ISO 8601 UTC instant as the draft holds it; undefined when it is not one. */
+function instantOf(text: string): Date | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/.test(text)) return undefined;
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 /** A story's editor address or its bare identifier, as a person pastes it. */
@@ -307,6 +317,8 @@ export function createStoryEditor(deps: {
     });
 
     if (draft.sourceUrl !== '' && draft.sourceName === '') invalid(['source.name']);
+    const embargoUntil = draft.embargoUntil === '' ? null : instantOf(draft.embargoUntil);
+    if (embargoUntil === undefined) invalid(['embargoUntil']);
 
     const input: ArticleInput = {
       language,
@@ -325,6 +337,7 @@ export function createStoryEditor(deps: {
       seoTitle: draft.seoTitle || null,
       seoDescription: draft.seoDescription || null,
       syndicated: draft.syndicated,
+      embargoUntil,
     };
     return { input, taxa };
   }
@@ -582,6 +595,8 @@ export function createStoryEditor(deps: {
         gallery: source.gallery,
         source: source.source,
         syndicated: source.syndicated,
+        // A translation tells the same story: it is no more public than its source before the embargo.
+        embargoUntil: source.embargoUntil,
       };
       try {
         return await articles.create(input, actor.id);
@@ -641,6 +656,7 @@ export function createStoryEditor(deps: {
         seoTitle: record.seoTitle ?? '',
         seoDescription: record.seoDescription ?? '',
         syndicated: record.syndicated,
+        embargoUntil: record.embargoUntil?.toISOString() ?? '',
       };
     },
   };
