@@ -323,9 +323,10 @@ export async function createApp(options: AppOptions): Promise<App> {
 
     const articleService = createArticleService({ store: articles, events, clock, ids });
     // Machine translation (decisions 0038, 0039): the provider the settings name, the statuses in the database.
+    const machineTranslations = createMachineTranslationRepository(database.db);
     const machineTranslation = createMachineTranslation({
       provider: options.translationProvider ?? translationProviderFrom(config.translation),
-      store: createMachineTranslationRepository(database.db),
+      store: machineTranslations,
       clock,
     });
     const taxonomyEditor = createTaxonomyEditor({ store: createTaxonomyRenameStore(database.db), events });
@@ -410,6 +411,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       translators,
       assets,
       reading: createReadingService({ articles, taxonomy, related: relatedLists, clock }),
+      machineTranslations,
       search,
       feeds: createFeedService({
         stories: articles,

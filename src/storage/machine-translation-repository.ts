@@ -1,7 +1,13 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { MachineTranslationStatus, MachineTranslationStore } from '../domain/translations/machine-translation.js';
+import type {
+  MachineTranslationStatus,
+  MachineTranslationStore,
+  ReaderMachineFacts,
+  ReaderMachineTranslations,
+} from '../domain/translations/machine-translation.js';
 import type { ArticleMachineTranslationsTable, Database } from './schema.js';
 import { toDate } from './schema.js';
+import { visibleToReaders } from './visibility.js';
 
 function statusOf(row: Selectable<ArticleMachineTranslationsTable>): MachineTranslationStatus {
   return {
@@ -15,8 +21,49 @@ function statusOf(row: Selectable<ArticleMachineTranslationsTable>): MachineTran
 }
 
 /** Articles' machine-translation statuses (migration 0019), the same on both databases. */
-export function createMachineTranslationRepository(db: Kysely<Database>): MachineTranslationStore {
+export function createMachineTranslationRepository(
+  db: Kysely<Database>,
+): MachineTranslationStore & ReaderMachineTranslations {
   return {
+    async forReaders(articleIds, now) {
+      const facts = new Map<string, ReaderMachineFacts>();
+      for (let i = 0; i < articleIds.length; i += 500) {
+        const rows = await db
+          .selectFrom('article_machine_translations as mt')
+          .innerJoin('articles', 'articles.id', 'mt.article_id')
+          .select([
+            'mt.article_id',
+            'mt.provider',
+            'mt.source_language',
+            'mt.reviewer_name',
+            'articles.translation_group',
+          ])
+          .where('mt.article_id', 'in', articleIds.slice(i, i + 500))
+          .execute();
+        if (rows.length === 0) continue;
+        // The source is the story of the group in the language it was translated from, if public.
+        const sources = await db
+          .selectFrom('articles')
+          .select(['id', 'language', 'slug', 'headline', 'translation_group'])
+          .where('translation_group', 'in', [...new Set(rows.map((row) => row.translation_group))])
+          .where(visibleToReaders(now))
+          .execute();
+        for (const row of rows) {
+          const source = sources.find(
+            (s) => s.translation_group === row.translation_group && s.language === row.source_language,
+          );
+          facts.set(row.article_id, {
+            provider: row.provider,
+            sourceLanguage: row.source_language,
+            reviewerName: row.reviewer_name,
+            source: source
+              ? { id: source.id, language: source.language, slug: source.slug, headline: source.headline }
+              : null,
+          });
+        }
+      }
+      return facts;
+    },
     async find(articleId) {
       const row = await db
         .selectFrom('article_machine_translations')

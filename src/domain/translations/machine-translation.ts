@@ -29,6 +29,28 @@ export interface MachineTranslationStore {
   save(status: MachineTranslationStatus): Promise<void>;
 }
 
+/** What readers are told of a published machine translation (page label, JSON-LD, feeds). */
+export interface ReaderMachineFacts {
+  provider: string;
+  sourceLanguage: string;
+  reviewerName: string | null;
+  /** The story it was translated from, when readers can see it. */
+  source: { id: string; language: string; slug: string; headline: string } | null;
+}
+
+/** Reads those facts for a page of stories (`storage/machine-translation-repository.ts`). */
+export interface ReaderMachineTranslations {
+  /** For each of `articleIds` made by a machine, its facts; the source only when public at `now`. */
+  forReaders(articleIds: string[], now: Date): Promise<Map<string, ReaderMachineFacts>>;
+}
+
+/** How structured data and feeds name each provider (not translated: a product's name). */
+export const providerNames: Record<string, string> = {
+  builtin: 'Kiosque built-in translation (demo)',
+  deepl: 'DeepL',
+  libretranslate: 'LibreTranslate',
+};
+
 /** A story's words as a provider translates them. */
 export interface StoryText {
   headline: string;
