@@ -51,7 +51,11 @@ describeEachDatabase('machine translation with a fidelity gate on $kind (issue 1
   const story = (id: string) => site.app.articles.get(id);
 
   beforeAll(async () => {
-    site = await startTestSite(kind, { demo: false, translationProvider: lossy.provider });
+    site = await startTestSite(kind, {
+      demo: false,
+      translationProvider: lossy.provider,
+      env: { KIOSQUE_LANGUAGES: 'fr,en,ar' },
+    });
     owner = await setupOwner(site);
   }, 180_000);
   afterAll(async () => {
@@ -202,6 +206,33 @@ describeEachDatabase('machine translation with a fidelity gate on $kind (issue 1
         '@_reviewedBy': status?.reviewedBy?.name,
       });
     }
+  });
+
+  it('names the source language in each page’s own language', async () => {
+    const label = async (record: ArticleRecord) => {
+      const page = await http.get(`/${record.language}/${record.slug}`);
+      expect(page.statusCode).toBe(200);
+      return textOf(elements(page.body, 'p').find((p) => attributesOf(p).id === 'machine-translation-label') ?? '');
+    };
+    const publishReviewed = async (draft: ArticleRecord) => {
+      expect((await act(owner, draft, 'review')).statusCode).toBe(303);
+      expect((await act(owner, await story(draft.id), 'publish')).statusCode).toBe(303);
+      return story(draft.id);
+    };
+    const source = await englishStory();
+    const arabic = await publishReviewed(await translate(owner, source, 'ar'));
+    expect(await label(arabic)).toContain('مترجم آليًا من الإنجليزية، راجعه Olivia Owner');
+
+    counter++;
+    const french = await site.app.articles.create({
+      language: 'fr',
+      headline: `Le pont de Valbrune rouvre ${counter}`,
+      bodyMarkdown: 'Le pont de Valbrune a rouvert le 3 décembre.\n\nLa maire Marie Dupont a parlé.',
+      authorIds: source.authorIds,
+      status: 'published',
+    });
+    const englishOne = await publishReviewed(await translate(owner, french, 'en'));
+    expect(await label(englishOne)).toContain('Machine-translated from French, reviewed by Olivia Owner');
   });
 
   it('keeps the review after later edits, and says "reviewed by" in the editor', async () => {

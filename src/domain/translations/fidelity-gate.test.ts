@@ -176,6 +176,20 @@ describe('the fidelity gate, for any story', () => {
     );
   });
 
+  it('always blocks when any one block is duplicated or merged with the next', () => {
+    fc.assert(
+      fc.property(
+        story.chain((blocks) => fc.tuple(fc.constant(blocks), fc.nat({ max: blocks.length - 2 }), fc.boolean())),
+        ([blocks, at, merge]) => {
+          const target = merge
+            ? [...blocks.slice(0, at), `${blocks[at]} ${blocks[at + 1]}`, ...blocks.slice(at + 2)]
+            : [...blocks.slice(0, at + 1), blocks[at] as string, ...blocks.slice(at + 1)];
+          expect(passesGate(fidelityOfMarkdown(md(blocks), md(target), { from: 'fr', to: 'fr' }))).toBe(false);
+        },
+      ),
+    );
+  });
+
   it('splits Markdown into the blocks preflight numbers', () => {
     const block = fc.oneof(
       paragraph,
