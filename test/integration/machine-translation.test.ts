@@ -37,6 +37,8 @@ function lossyProvider() {
   return { provider, state };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: parsed XML is walked by element name
+type Xml = any;
 const xml = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
@@ -193,12 +195,12 @@ describeEachDatabase('machine translation with a fidelity gate on $kind (issue 1
       source_url: expect.stringMatching(new RegExp(`/en/${source.slug}$`)),
     });
     for (const [file, list] of [
-      ['rss.xml', (doc: any) => doc.rss.channel.item],
-      ['atom.xml', (doc: any) => doc.feed.entry],
+      ['rss.xml', (doc: Xml) => doc.rss.channel.item],
+      ['atom.xml', (doc: Xml) => doc.feed.entry],
     ] as const) {
       const body = (await http.get(`/fr/${file}`)).body;
       expect(body).toContain('xmlns:kiosque="urn:kiosque:feed-extensions:1"');
-      const entries = list(xml.parse(body)) as any[];
+      const entries = list(xml.parse(body)) as Xml[];
       const entry = entries.find((e) => JSON.stringify(e).includes(record.headline));
       expect(entry['kiosque:machineTranslation'], file).toMatchObject({
         '@_from': 'en',

@@ -46,6 +46,16 @@ describe('the fidelity gate', () => {
     expect(gate(lost).find((f) => f.code === 'BLOCK_DROPPED')?.excerpt).toContain('Mayor Marie Dupont');
   });
 
+  it('tells a lost short paragraph from one merged into its neighbour', () => {
+    const source = ['The bridge reopened on 3 December.', 'Mayor Marie Dupont said 10,000 cars a day.', 'Third one.'];
+    const target = ['Le pont a rouvert le 3 décembre.', 'La maire Marie Dupont a dit 10 000 voitures par jour.'];
+    expect(
+      fidelityOfMarkdown(md(source), md(target), { from: 'en', to: 'fr' })
+        .filter((f) => f.severity === 'blocking')
+        .map(({ code, sourceParagraph }) => ({ code, sourceParagraph })),
+    ).toEqual([{ code: 'BLOCK_DROPPED', sourceParagraph: 3 }]);
+  });
+
   it('catches two paragraphs merged into one', () => {
     const merged = [...french.slice(0, 4), `${french[4]} ${french[5]}`, ...french.slice(6)];
     expect(blockingOf(merged)).toEqual([{ code: 'BLOCKS_MERGED', paragraph: 5, sourceParagraph: 5 }]);

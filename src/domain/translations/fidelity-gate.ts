@@ -167,7 +167,7 @@ const calendarWords = new Set([
 export function namesIn(text: string): string[] {
   const names = new Set<string>();
   const plain = text.replace(urlPattern, ' ').replace(/\]\([^)]*\)/g, ']');
-  for (const match of plain.matchAll(/(?<![.!?:]\s|^|["«“‘(]\s?)\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}'’-]+)*/gu)) {
+  for (const match of plain.matchAll(/(?<![.!?:]\s|^|\n|["«“‘(]\s?)\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}'’-]+)*/gu)) {
     if (match[0].length > 2 && !calendarWords.has(match[0].toLowerCase())) names.add(match[0]);
   }
   for (const match of plain.matchAll(/[«“"]\s?((?:\p{Lu}[\p{L}'’-]*\s?){1,4})\s?[»”"]/gu)) {
@@ -205,10 +205,15 @@ function featuresOf(text: string, language: string): Features {
   return { text, length: text.length, tokens };
 }
 
+/** 0..1: how well the target's length fits the source's, given the overall length ratio. */
+function lengthFit(source: Features, target: Features, ratio: number): number {
+  const expected = source.length * ratio;
+  return Math.min(expected, target.length) / Math.max(expected, target.length, 1);
+}
+
 /** 0..1: how likely `target` is the translation of `source`, given the overall length ratio. */
 function similarity(source: Features, target: Features, ratio: number): number {
-  const expected = source.length * ratio;
-  const lengths = Math.min(expected, target.length) / Math.max(expected, target.length, 1);
+  const lengths = lengthFit(source, target, ratio);
   const union = new Set([...source.tokens, ...target.tokens]);
   if (union.size === 0) return lengths;
   let shared = 0;
@@ -218,6 +223,20 @@ function similarity(source: Features, target: Features, ratio: number): number {
 
 function joined(a: Features, b: Features): Features {
   return { text: `${a.text} ${b.text}`, length: a.length + b.length + 1, tokens: new Set([...a.tokens, ...b.tokens]) };
+}
+
+/**
+ * True when `whole` plausibly holds `a` and `b` together: its length fits the pair better than
+ * either alone, and `b` leaves a trace in it — one of its numbers, links or names, or, when it has
+ * none, a clearly better fit of the lengths (a short block lost after another would otherwise
+ * look merged into it).
+ */
+function fitsJoined(a: Features, b: Features, whole: Features, ratio: number): boolean {
+  const together = lengthFit(joined(a, b), whole, ratio);
+  const alone = Math.max(lengthFit(a, whole, ratio), lengthFit(b, whole, ratio));
+  if (together <= alone) return false;
+  if (b.tokens.size > 0) return [...b.tokens].some((token) => whole.tokens.has(token));
+  return together - alone > 0.25;
 }
 
 type Step =
@@ -252,7 +271,9 @@ function align(source: Features[], target: Features[], ratio: number): Step[] {
       if (i < m && j < n) offer(i + 1, j + 1, here + similarity(source[i]!, target[j]!, ratio), 'match');
       if (i < m) offer(i + 1, j, here - lonePenalty, 'drop');
       if (j < n) offer(i, j + 1, here - lonePenalty, 'insert');
-      if (i + 1 < m && j < n)
+      // Two blocks merged only where the target's length fits the pair better than either alone
+      // (a short block after a lost one would otherwise look merged); the same for a split.
+      if (i + 1 < m && j < n && fitsJoined(source[i]!, source[i + 1]!, target[j]!, ratio))
         offer(
           i + 2,
           j + 1,
@@ -260,7 +281,12 @@ function align(source: Features[], target: Features[], ratio: number): Step[] {
           'merge',
         );
       // Twice the same text is a duplicate, never one block split in two.
-      if (i < m && j + 1 < n && fold(target[j]!.text).trim() !== fold(target[j + 1]!.text).trim())
+      if (
+        i < m &&
+        j + 1 < n &&
+        fold(target[j]!.text).trim() !== fold(target[j + 1]!.text).trim() &&
+        fitsJoined(target[j]!, target[j + 1]!, source[i]!, 1 / ratio)
+      )
         offer(
           i + 1,
           j + 2,
@@ -317,16 +343,21 @@ export function fidelityGate(input: FidelityInput): FidelityFinding[] {
   target.forEach((block, index) => {
     if (blockText(block).trim() === '') findings.push(finding('BLOCK_EMPTY', { paragraph: index + 1 }));
   });
-  const steps = align(sourceFeatures, targetFeatures, ratio);
+  // How much longer a block gets in translation, from the pairs themselves (the median, so a lost
+  // or truncated block does not move it): a first alignment on the whole story's ratio, which a
+  // lost block skews, then the alignment again on the pairs' median.
+  const medianRatio = (pairs: Step[], fallback: number) => {
+    const ratios = pairs
+      .flatMap((step) => (step.op === 'match' ? [[step.source, step.target] as const] : []))
+      .filter(([s, t]) => sourceFeatures[s]!.length > 0 && targetFeatures[t]!.length > 0)
+      .map(([s, t]) => targetFeatures[t]!.length / sourceFeatures[s]!.length)
+      .sort((a, b) => a - b);
+    return ratios.length > 0 ? (ratios[Math.floor(ratios.length / 2)] as number) : fallback;
+  };
+  const blockRatio = medianRatio(align(sourceFeatures, targetFeatures, ratio), ratio);
+  const steps = align(sourceFeatures, targetFeatures, blockRatio);
   const matchedTarget = new Map<number, number>();
   for (const step of steps) if (step.op === 'match') matchedTarget.set(step.target, step.source);
-  // How much longer a block gets in translation, from the pairs themselves (the median, so a
-  // truncated or lost block does not move it).
-  const pairRatios = [...matchedTarget]
-    .filter(([t, s]) => sourceFeatures[s]!.length > 0 && targetFeatures[t]!.length > 0)
-    .map(([t, s]) => targetFeatures[t]!.length / sourceFeatures[s]!.length)
-    .sort((a, b) => a - b);
-  const blockRatio = pairRatios.length > 0 ? (pairRatios[Math.floor(pairRatios.length / 2)] as number) : ratio;
 
   for (const step of steps) {
     if (step.op === 'drop') {
@@ -356,7 +387,7 @@ export function fidelityGate(input: FidelityInput): FidelityFinding[] {
       const neighbour = [step.target - 1, step.target + 1].find(
         (at) =>
           matchedTarget.has(at) &&
-          similarity(sourceFeatures[matchedTarget.get(at)!]!, targetFeatures[step.target]!, ratio) > 0.8,
+          similarity(sourceFeatures[matchedTarget.get(at)!]!, targetFeatures[step.target]!, blockRatio) > 0.8,
       );
       const duplicateOf =
         twin >= 0 ? matchedTarget.get(twin) : neighbour !== undefined ? matchedTarget.get(neighbour) : undefined;

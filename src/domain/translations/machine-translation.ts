@@ -98,9 +98,11 @@ export function createMachineTranslation(deps: {
   }
 
   /**
-   * Translates the units of `blocks` (images keep theirs) plus `extra` texts first, in one call.
-   * When the provider answers for every unit, each target block gets its own units back; when it
-   * does not, what came back is kept as paragraphs, for the gate to compare and the person to see.
+   * Translates `extra` texts (headline, standfirst) and one text per block in one call — a list
+   * as its items one per line, a figure as its caption — then figures' alt texts in a second one.
+   * When the provider answers for every text, each target block gets its own words back, markers
+   * kept; when it does not, what came back is kept as paragraphs, for the gate to compare and the
+   * person to see. A Markdown image is not sent.
    */
   async function translateUnits(
     blocks: GateBlock[],
@@ -109,31 +111,54 @@ export function createMachineTranslation(deps: {
     to: string,
   ): Promise<{ extra: string[]; blocks: GateBlock[] }> {
     const p = required();
-    const sent: string[] = [];
-    const places: { block: number; unit: number }[] = [];
-    blocks.forEach((block, b) => {
-      if (block.kind === 'image') return;
-      block.units.forEach((unit, u) => {
-        if (unit.trim() === '') return;
-        sent.push(unit);
-        places.push({ block: b, unit: u });
-      });
-    });
+    const sentBlocks = blocks
+      .map((block, index) => ({ index, text: block.kind === 'list' ? block.units.join('\n') : (block.units[0] ?? '') }))
+      .filter((item) => !blocks[item.index]?.fixed && item.text.trim() !== '');
     const extras = extra.filter((text) => text.trim() !== '');
-    const answers = (await p.translate([...extras, ...sent], from, to)).map((text) => String(text ?? ''));
+    const answers = (await p.translate([...extras, ...sentBlocks.map((item) => item.text)], from, to)).map((text) =>
+      String(text ?? ''),
+    );
     const extraOut = extra.map((text) => (text.trim() === '' ? text : (answers[extras.indexOf(text)] ?? text)));
     const body = answers.slice(extras.length);
-    if (body.length === sent.length) {
-      const out = blocks.map((block) => ({ ...block, units: [...block.units] }));
-      places.forEach((place, index) => {
-        (out[place.block] as GateBlock).units[place.unit] = body[index] as string;
-      });
-      return { extra: extraOut, blocks: out };
+    if (body.length !== sentBlocks.length) {
+      return {
+        extra: extraOut,
+        blocks: body.map((text) => ({
+          kind: 'paragraph' as const,
+          units: [text.replace(/\s+/g, ' ').trim()],
+          markers: [''],
+        })),
+      };
     }
-    return {
-      extra: extraOut,
-      blocks: body.map((text) => ({ kind: 'paragraph' as const, units: [text], markers: [''] })),
-    };
+    const out = blocks.map((block) => ({ ...block, units: [...block.units] }));
+    sentBlocks.forEach((item, at) => {
+      const block = out[item.index] as GateBlock;
+      const answer = body[at] as string;
+      if (block.kind === 'list') {
+        const lines = answer
+          .split('\n')
+          .map((line) => line.trim())
+          .filter((line) => line !== '');
+        block.units = lines;
+        block.markers = lines.map((_, i) => block.markers[i] ?? block.markers[0] ?? '- ');
+      } else block.units[0] = answer;
+    });
+    // Figures' alt texts (a wire figure's second unit), translated apart so blocks stay one text each.
+    const alts = out.flatMap((block, index) =>
+      block.kind === 'image' && !block.fixed && (block.units[1] ?? '').trim() !== '' ? [index] : [],
+    );
+    if (alts.length > 0) {
+      const translated = await p.translate(
+        alts.map((index) => (out[index] as GateBlock).units[1] as string),
+        from,
+        to,
+      );
+      if (translated.length === alts.length)
+        alts.forEach((index, at) => {
+          (out[index] as GateBlock).units[1] = String(translated[at] ?? '');
+        });
+    }
+    return { extra: extraOut, blocks: out };
   }
 
   return {

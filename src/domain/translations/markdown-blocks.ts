@@ -14,6 +14,8 @@ export interface GateBlock {
   units: string[];
   /** Per unit, what goes before it in Markdown ("## ", "> ", "- ", "1. ", "" for a paragraph). */
   markers: string[];
+  /** Nothing to translate: a Markdown image (`![alt](src)`) is kept as it is. */
+  fixed?: boolean;
 }
 
 const listItem = /^(?:[-*+]|\d+[.)])\s+/;
@@ -34,7 +36,7 @@ function blockOf(raw: string): GateBlock {
   const lines = raw.split('\n').map((line) => line.trim());
   const heading = /^(#{1,6})\s+(.*)$/s.exec(raw);
   if (heading) return { kind: 'heading', units: [flat(heading[2] ?? '')], markers: [`${heading[1]} `] };
-  if (/^!\[[^\]]*\]\([^)]*\)$/.test(raw)) return { kind: 'image', units: [raw], markers: [''] };
+  if (/^!\[[^\]]*\]\([^)]*\)$/.test(raw)) return { kind: 'image', units: [raw], markers: [''], fixed: true };
   if (lines.every((line) => line.startsWith('>'))) {
     return { kind: 'quote', units: [flat(lines.map((line) => line.replace(/^>\s?/, '')).join(' '))], markers: ['> '] };
   }
@@ -64,9 +66,9 @@ export function blocksToMarkdown(blocks: GateBlock[]): string {
     .join('\n\n');
 }
 
-/** The whole text of a block, its units joined, as the gate compares it. */
+/** The whole text of a block, its units (list items) one per line, as the gate compares it. */
 export function blockText(block: GateBlock): string {
-  return block.units.join(' ');
+  return block.units.join('\n');
 }
 
 /** A wire block (`domain/wire`) as the gate sees it; a figure's caption and alt text are its units. */
