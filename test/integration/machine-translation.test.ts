@@ -1,6 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ArticleRecord } from '../../src/domain/articles/article-input.js';
+import { inputOf } from '../../src/domain/articles/article-service.js';
 import { type Role, roles } from '../../src/domain/staff/roles.js';
 import type { TranslationProvider } from '../../src/domain/translations/translation-provider.js';
 import { createBuiltinProvider } from '../../src/translation/builtin-provider.js';
@@ -277,7 +278,7 @@ describeEachDatabase('machine translation with a fidelity gate on $kind (issue 1
         const byline = own ? [await authorOf(agent.email)] : draft.authorIds;
         await site.app.articles.edit(
           draft.id,
-          { ...(await editorFormOfInput(draft)), authorIds: byline },
+          { ...inputOf(draft), authorIds: byline },
           { expectedRevision: draft.revision },
         );
         const response = await act(agent, await story(draft.id), 'review');
@@ -290,18 +291,4 @@ describeEachDatabase('machine translation with a fidelity gate on $kind (issue 1
       }
     }
   });
-
-  async function editorFormOfInput(record: ArticleRecord) {
-    const {
-      id: _i,
-      bodyHtml: _b,
-      revision: _r,
-      createdAt: _c,
-      updatedAt: _u,
-      deletedAt: _d,
-      textRevision: _t,
-      ...input
-    } = record;
-    return input;
-  }
 });

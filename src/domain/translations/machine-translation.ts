@@ -51,6 +51,24 @@ export const providerNames: Record<string, string> = {
   libretranslate: 'LibreTranslate',
 };
 
+/**
+ * A language's name in the reader's or staff member's language ("anglais" on a French page), and
+ * whether French elides before it ("de l’anglais", "du français"), for the machine-translation
+ * messages' `{language}` and `{elision}`.
+ */
+export function languageNameIn(
+  displayLanguage: string,
+  language: string,
+): { language: string; elision: 'vowel' | 'other' } {
+  let name = language;
+  try {
+    name = new Intl.DisplayNames([displayLanguage], { type: 'language' }).of(language) ?? language;
+  } catch {
+    // An unknown tag is shown as written.
+  }
+  return { language: name, elision: /^[aeiouyàâéèêëîïôöûüh]/i.test(name) ? 'vowel' : 'other' };
+}
+
 /** A story's words as a provider translates them. */
 export interface StoryText {
   headline: string;

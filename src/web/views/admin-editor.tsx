@@ -7,7 +7,7 @@ import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
 import { languageAutonym } from '../../domain/i18n/translator.js';
 import type { Finding } from '../../domain/preflight/preflight.js';
 import { hasPermission } from '../../domain/staff/roles.js';
-import type { PublicationFinding } from '../../domain/translations/machine-translation.js';
+import { languageNameIn, type PublicationFinding } from '../../domain/translations/machine-translation.js';
 import { sideBySide } from '../../domain/translations/translation-status.js';
 import { type AdminContext, AdminLayout, Csrf, Notice } from './admin-views.js';
 import { imageUrl } from './components.js';
@@ -592,7 +592,7 @@ function MachineTranslationBox({
 }) {
   const values = {
     provider: t.t('admin.machine.provider', { provider: machine.provider }),
-    language: languageAutonym(machine.sourceLanguage),
+    ...languageNameIn(t.language, machine.sourceLanguage),
   };
   return (
     <section id="machine-translation" class="notice machine-translation" aria-labelledby="machine-translation-title">

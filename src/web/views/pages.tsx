@@ -3,7 +3,7 @@ import { wasUpdatedAfterPublishing } from '../../domain/articles/article.js';
 import type { ListingPage } from '../../domain/articles/reading-service.js';
 import type { MessageKey } from '../../domain/i18n/translator.js';
 import { paywalledParts } from '../../domain/paywall/story-text.js';
-import type { ReaderMachineFacts } from '../../domain/translations/machine-translation.js';
+import { languageNameIn, type ReaderMachineFacts } from '../../domain/translations/machine-translation.js';
 import {
   ArticleCard,
   ArticleList,
@@ -371,13 +371,10 @@ export function NewsletterPage({ site, error }: { site: SiteContext; error?: str
  */
 function MachineTranslationLabel({ site, facts }: { site: SiteContext; facts: ReaderMachineFacts }) {
   const { t } = site;
-  const name = languageName(t.language, facts.sourceLanguage);
   const text = t.t('article.machineTranslated', {
     reviewed: facts.reviewerName ? 'yes' : 'no',
-    language: name,
     name: facts.reviewerName ?? '',
-    // French elides before a vowel or a mute h: "de l’anglais", "du français".
-    elision: /^[aeiouyàâéèêëîïôöûüh]/i.test(name) ? 'vowel' : 'other',
+    ...languageNameIn(t.language, facts.sourceLanguage),
   });
   return (
     <p class="machine-translation" id="machine-translation-label">
@@ -396,13 +393,4 @@ function MachineTranslationLabel({ site, facts }: { site: SiteContext; facts: Re
       ) : null}
     </p>
   );
-}
-
-/** A language's name in the page's language ("anglais" on a French page). */
-function languageName(pageLanguage: string, language: string): string {
-  try {
-    return new Intl.DisplayNames([pageLanguage], { type: 'language' }).of(language) ?? language;
-  } catch {
-    return language;
-  }
 }
