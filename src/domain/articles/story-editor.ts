@@ -4,8 +4,9 @@ import { isKiosqueError, KiosqueError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Finding } from '../preflight/preflight.js';
 import { hasPermission, type Role, type StoryAction, type StoryRights, storyRights } from '../staff/roles.js';
-import type { FidelityFinding } from '../translations/fidelity-gate.js';
+import type { AlignedPair, FidelityFinding } from '../translations/fidelity-gate.js';
 import {
+  alignmentOf,
   gateOf,
   type MachineTranslation,
   type MachineTranslationStatus,
@@ -236,14 +237,21 @@ export function createStoryEditor(deps: {
   }
 
   /** What the machine-translation rules say of `record` (its working copy): status and findings. */
-  async function machineState(
-    record: ArticleRecord,
-  ): Promise<{ status: MachineTranslationStatus | null; findings: PublicationFinding[] }> {
+  async function machineState(record: ArticleRecord): Promise<{
+    status: MachineTranslationStatus | null;
+    findings: PublicationFinding[];
+    /** The gate's pairing of source and translation paragraphs, for the side by side. */
+    alignment: AlignedPair[] | null;
+  }> {
     const status = deps.machine ? await deps.machine.status(record.id) : null;
-    if (!status) return { status: null, findings: [] };
+    if (!status) return { status: null, findings: [], alignment: null };
     const source = await sourceOf(record);
     const words = source && record.translationOf ? await sourceWordsAt(source, record.translationOf.revision) : null;
-    return { status, findings: publicationFindings(status, words, record) };
+    return {
+      status,
+      findings: publicationFindings(status, words, record),
+      alignment: words ? alignmentOf(words, record) : null,
+    };
   }
 
   /** Unreviewed machine text, or a translation the gate blocks, is not for readers (ARTICLE_NOT_PUBLISHABLE). */

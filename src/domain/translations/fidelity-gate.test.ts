@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { paragraphsOf } from '../preflight/preflight.js';
-import { datesIn, fidelityOfMarkdown, namesIn, numbersIn, passesGate } from './fidelity-gate.js';
+import { blockAlignment, datesIn, fidelityOfMarkdown, namesIn, numbersIn, passesGate } from './fidelity-gate.js';
 import { blocksToMarkdown, markdownBlocks } from './markdown-blocks.js';
 
 // An English wire story and a faithful French translation, block for block.
@@ -54,6 +54,23 @@ describe('the fidelity gate', () => {
         .filter((f) => f.severity === 'blocking')
         .map(({ code, sourceParagraph }) => ({ code, sourceParagraph })),
     ).toEqual([{ code: 'BLOCK_DROPPED', sourceParagraph: 3 }]);
+  });
+
+  it('pairs each translated paragraph with its source one, a lost one facing nothing', () => {
+    const lost = french.filter((_, index) => index !== 2);
+    expect(
+      blockAlignment({
+        source: markdownBlocks(md(english)),
+        target: markdownBlocks(md(lost)),
+        sourceLanguage: 'en',
+        targetLanguage: 'fr',
+      }),
+    ).toEqual([
+      { source: 0, target: 0 },
+      { source: 1, target: 1 },
+      { source: 2, target: null },
+      ...[3, 4, 5, 6, 7].map((source) => ({ source, target: source - 1 })),
+    ]);
   });
 
   it('catches two paragraphs merged into one', () => {

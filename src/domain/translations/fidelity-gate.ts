@@ -326,18 +326,13 @@ export interface FidelityInput {
   targetLanguage: string;
 }
 
-/** Every finding of the gate, in the order of the translation's blocks. */
-export function fidelityGate(input: FidelityInput): FidelityFinding[] {
+/** The blocks' features and their alignment by content, on the pairs' own length ratio. */
+function alignInput(input: FidelityInput) {
   const { source, target, sourceLanguage, targetLanguage } = input;
   const sourceFeatures = source.map((block) => featuresOf(blockText(block), sourceLanguage));
   const targetFeatures = target.map((block) => featuresOf(blockText(block), targetLanguage));
   const total = (features: Features[]) => features.reduce((sum, f) => sum + f.length, 0);
   const ratio = total(sourceFeatures) > 0 ? Math.max(total(targetFeatures), 1) / total(sourceFeatures) : 1;
-  const findings: FidelityFinding[] = [];
-
-  target.forEach((block, index) => {
-    if (blockText(block).trim() === '') findings.push(finding('BLOCK_EMPTY', { paragraph: index + 1 }));
-  });
   // How much longer a block gets in translation, from the pairs themselves (the median, so a lost
   // or truncated block does not move it): a first alignment on the whole story's ratio, which a
   // lost block skews, then the alignment again on the pairs' median.
@@ -350,7 +345,43 @@ export function fidelityGate(input: FidelityInput): FidelityFinding[] {
     return ratios.length > 0 ? (ratios[Math.floor(ratios.length / 2)] as number) : fallback;
   };
   const blockRatio = medianRatio(align(sourceFeatures, targetFeatures, ratio), ratio);
-  const steps = align(sourceFeatures, targetFeatures, blockRatio);
+  return { sourceFeatures, targetFeatures, blockRatio, steps: align(sourceFeatures, targetFeatures, blockRatio) };
+}
+
+export type AlignedPair = { source: number | null; target: number | null };
+
+/**
+ * Which source block each target block stands for (0-based; null on the side that has none):
+ * a lost block has no target, an added one no source, a merged pair's second source block and a
+ * split block's second part stand alone. The side by side lays its rows out by it.
+ */
+export function blockAlignment(input: FidelityInput): AlignedPair[] {
+  return alignInput(input).steps.flatMap((step): AlignedPair[] => {
+    if (step.op === 'drop') return [{ source: step.source, target: null }];
+    if (step.op === 'insert') return [{ source: null, target: step.target }];
+    if (step.op === 'merge')
+      return [
+        { source: step.source, target: step.target },
+        { source: step.source + 1, target: null },
+      ];
+    if (step.op === 'split')
+      return [
+        { source: step.source, target: step.target },
+        { source: null, target: step.target + 1 },
+      ];
+    return [{ source: step.source, target: step.target }];
+  });
+}
+
+/** Every finding of the gate, in the order of the translation's blocks. */
+export function fidelityGate(input: FidelityInput): FidelityFinding[] {
+  const { source, target, sourceLanguage, targetLanguage } = input;
+  const { sourceFeatures, targetFeatures, blockRatio, steps } = alignInput(input);
+  const findings: FidelityFinding[] = [];
+
+  target.forEach((block, index) => {
+    if (blockText(block).trim() === '') findings.push(finding('BLOCK_EMPTY', { paragraph: index + 1 }));
+  });
   const matchedTarget = new Map<number, number>();
   for (const step of steps) if (step.op === 'match') matchedTarget.set(step.target, step.source);
 

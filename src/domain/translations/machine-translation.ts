@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Block } from '../wire/wire-item.js';
-import { type FidelityFinding, fidelityGate } from './fidelity-gate.js';
+import { type AlignedPair, blockAlignment, type FidelityFinding, fidelityGate } from './fidelity-gate.js';
 import { blocksToMarkdown, type GateBlock, gateBlockOfWire, markdownBlocks, withUnits } from './markdown-blocks.js';
 import type { TranslationProvider } from './translation-provider.js';
 
@@ -258,17 +258,22 @@ export function publicationFindings(
   return findings;
 }
 
+type Body = { bodyMarkdown: string; language: string };
+const gateInput = (source: Body, target: Body) => ({
+  source: markdownBlocks(source.bodyMarkdown),
+  target: markdownBlocks(target.bodyMarkdown),
+  sourceLanguage: source.language,
+  targetLanguage: target.language,
+});
+
 /** Every finding of the gate on a translation and its source (the editor shows them all). */
-export function gateOf(
-  source: { bodyMarkdown: string; language: string },
-  target: { bodyMarkdown: string; language: string },
-): FidelityFinding[] {
-  return fidelityGate({
-    source: markdownBlocks(source.bodyMarkdown),
-    target: markdownBlocks(target.bodyMarkdown),
-    sourceLanguage: source.language,
-    targetLanguage: target.language,
-  });
+export function gateOf(source: Body, target: Body): FidelityFinding[] {
+  return fidelityGate(gateInput(source, target));
+}
+
+/** Which source paragraph each translated paragraph stands for (the side by side's rows). */
+export function alignmentOf(source: Body, target: Body): AlignedPair[] {
+  return blockAlignment(gateInput(source, target));
 }
 
 // A paragraph that starts like a Markdown marker would become one: escape it.

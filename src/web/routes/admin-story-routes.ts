@@ -372,6 +372,7 @@ export function registerStoryRoutes(
               reviewedAt: machine.status.reviewedAt,
               canReview: access.review,
               findings: findingViews(machine.findings, admin.t),
+              alignment: machine.alignment,
             }
           : null,
         translations,

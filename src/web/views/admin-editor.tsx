@@ -7,6 +7,7 @@ import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
 import { languageAutonym } from '../../domain/i18n/translator.js';
 import type { Finding } from '../../domain/preflight/preflight.js';
 import { hasPermission } from '../../domain/staff/roles.js';
+import type { AlignedPair } from '../../domain/translations/fidelity-gate.js';
 import { languageNameIn, type PublicationFinding } from '../../domain/translations/machine-translation.js';
 import { sideBySide } from '../../domain/translations/translation-status.js';
 import { type AdminContext, AdminLayout, Csrf, Notice } from './admin-views.js';
@@ -68,8 +69,9 @@ export interface FindingView {
   severity: Finding['severity'];
   /** "Paragraph 3", when the finding is in the body ("Source paragraph 3" for one the translation lost). */
   where: string | null;
-  /** The translation's paragraph (or the source's, for a lost one) the side by side marks. */
-  row: number | null;
+  /** The translation's paragraph it is about, and the source's (the side by side marks the row). */
+  paragraph: number | null;
+  sourceParagraph: number | null;
   text: string;
   /** The words in question, quoted from the story. */
   excerpt: string | null;
@@ -91,7 +93,8 @@ export function findingViews(findings: (Finding | PublicationFinding)[], t: Tran
           : source
             ? t.t('admin.preflight.sourceParagraph', { paragraph: source })
             : null,
-        row: paragraph ?? source ?? null,
+        paragraph: paragraph ?? null,
+        sourceParagraph: source ?? null,
         text: t.t(`admin.preflight.${finding.code}` as MessageKey, {
           number: (excerpt ?? '').replace(/^#/, ''),
           source: source ?? 0,
@@ -215,6 +218,8 @@ export interface EditorProps {
     canReview: boolean;
     /** What stops publication: no review yet, the fidelity gate's findings. */
     findings: FindingView[];
+    /** The side by side's rows as the gate paired the paragraphs; null without a source. */
+    alignment: AlignedPair[] | null;
   } | null;
 }
 
@@ -480,20 +485,24 @@ function SideBySide({
   translations,
   stored,
   findings = [],
+  alignment = null,
 }: {
   t: Translator;
   translations: TranslationState;
   stored: NonNullable<EditorProps['stored']>;
   /** The fidelity gate's findings, shown on the row of the paragraph they are about. */
   findings?: FindingView[];
+  alignment?: AlignedPair[] | null;
 }) {
   const source = translations.source;
   if (!source) return null;
-  const rows = sideBySide(source.record, stored, source.changes);
+  const rows = sideBySide(source.record, stored, source.changes, alignment);
   const fromLanguage = source.record.language;
   const label = (row: (typeof rows)[number]) =>
     row.kind === 'paragraph'
-      ? t.t('admin.preflight.paragraph', { paragraph: row.number ?? 0 })
+      ? row.number === undefined
+        ? '—'
+        : t.t('admin.preflight.paragraph', { paragraph: row.number })
       : t.t(row.kind === 'headline' ? 'admin.story.headline' : 'admin.story.standfirst');
   return (
     <section id="side-by-side" class="side-by-side" aria-labelledby="side-by-side-title">
@@ -545,7 +554,11 @@ function SideBySide({
                 ) : null}
                 {row.kind === 'paragraph'
                   ? findings
-                      .filter((finding) => finding.row === row.number)
+                      .filter((finding) =>
+                        finding.paragraph !== null
+                          ? finding.paragraph === (row.translationNumber ?? row.number)
+                          : finding.sourceParagraph === row.number,
+                      )
                       .map((finding) => (
                         <span
                           class={`finding finding--${finding.severity} side-by-side__finding`}
@@ -894,6 +907,7 @@ export function EditorPage(props: EditorProps) {
                 translations={props.translations}
                 stored={props.stored}
                 findings={props.machine?.findings}
+                alignment={props.machine?.alignment ?? null}
               />
             ) : null}
             <div class="editor-body">
