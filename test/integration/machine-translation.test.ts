@@ -2,6 +2,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ArticleRecord } from '../../src/domain/articles/article-input.js';
 import { inputOf } from '../../src/domain/articles/article-service.js';
+import { KiosqueError } from '../../src/domain/errors.js';
 import { type Role, roles } from '../../src/domain/staff/roles.js';
 import type { TranslationProvider } from '../../src/domain/translations/translation-provider.js';
 import { createBuiltinProvider } from '../../src/translation/builtin-provider.js';
@@ -24,13 +25,15 @@ const english = [
   'Traffic will be limited to 30 km/h until the end of March.',
 ].join('\n\n');
 
-/** The built-in provider; told to, it loses the paragraph holding `lose` (a real failure mode). */
+/** The built-in provider; told to, it loses the paragraph holding `lose` (a real failure mode), or refuses. */
 function lossyProvider() {
   const builtin = createBuiltinProvider();
-  const state = { lose: null as string | null };
+  const state = { lose: null as string | null, refuse: false };
   const provider: TranslationProvider = {
     name: 'builtin',
     async translate(texts, from, to) {
+      // What the DeepL adapter throws on a 456 (tested against its stand-in server in src/translation/).
+      if (state.refuse) throw new KiosqueError('TRANSLATION_PROVIDER_QUOTA', { provider: 'deepl', status: 456 });
       const kept = state.lose ? texts.filter((text) => !text.includes(state.lose as string)) : texts;
       return builtin.translate(kept, from, to);
     },
@@ -236,6 +239,17 @@ describeEachDatabase('machine translation with a fidelity gate on $kind (issue 1
     });
     const englishOne = await publishReviewed(await translate(owner, french, 'en'));
     expect(await label(englishOne)).toContain('Machine-translated from French, reviewed by Olivia Owner');
+  });
+
+  it('says in the editor that the translation service refused, and creates nothing', async () => {
+    const source = await englishStory();
+    const before = await site.app.database.db.selectFrom('articles').select('id').execute();
+    lossy.state.refuse = true;
+    const refused = await http.form(owner, `/admin/stories/${source.id}/translate`, { language: 'fr' });
+    lossy.state.refuse = false;
+    expect(refused.statusCode).toBe(503);
+    expect(textOf(refused.body)).toContain('Le quota de caractères du service de traduction automatique est épuisé');
+    expect(await site.app.database.db.selectFrom('articles').select('id').execute()).toHaveLength(before.length);
   });
 
   it('keeps the review after later edits, and says "reviewed by" in the editor', async () => {

@@ -89,6 +89,11 @@ const formErrors = new Set<ErrorCode>([
   'TAXON_CREATE_DENIED',
   'ARTICLE_NOTHING_PENDING',
   'TRANSLATION_NOT_MACHINE_MADE',
+  // The translation service refused or failed: the source's editor says so, nothing is created.
+  'TRANSLATION_PROVIDER_KEY_REFUSED',
+  'TRANSLATION_PROVIDER_QUOTA',
+  'TRANSLATION_PROVIDER_BUSY',
+  'TRANSLATION_PROVIDER_FAILED',
 ]);
 
 function one(fields: FormFields, name: string): string {
