@@ -39,6 +39,7 @@ import {
 import { createSitemapService } from './domain/sitemaps/sitemap-service.js';
 import { createPasswordReset } from './domain/staff/password-reset.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
+import { createMachineTranslation, type MachineTranslation } from './domain/translations/machine-translation.js';
 import type { TranslationProvider } from './domain/translations/translation-provider.js';
 import { createEmailComposer } from './mail/email-composer.js';
 import { createOutboxTransport } from './mail/outbox-transport.js';
@@ -57,6 +58,7 @@ import {
 } from './storage/billing-repository.js';
 import { type DatabaseHandle, openDatabase } from './storage/database.js';
 import { createImageRepository } from './storage/image-repository.js';
+import { createMachineTranslationRepository } from './storage/machine-translation-repository.js';
 import { createMailGrantRepository } from './storage/mail-grant-repository.js';
 import {
   createMemberAuditLog,
@@ -82,6 +84,7 @@ import {
   createStaffRepository,
 } from './storage/staff-repository.js';
 import { createTaxonomyRenameStore, createTaxonomyRepository } from './storage/taxonomy-repository.js';
+import { translationProviderFrom } from './translation/provider-from-config.js';
 import { dependenciesChangedBy } from './web/cache-invalidation.js';
 import { createPageCache, type PageCache } from './web/page-cache.js';
 import type { AudienceDependencies } from './web/routes/member-routes.js';
@@ -124,6 +127,11 @@ export interface App {
   newsletter: NewsletterService;
   /** The durable job worker (newsletter sends); `kiosque serve` starts it, `close()` stops it. */
   jobs: JobWorker;
+  /**
+   * Machine translation with the configured provider and its fidelity gate (`translateStory`,
+   * `translateBlocks`), and each article's machine-translation status (`recordDraft`, `status`).
+   */
+  machineTranslation: MachineTranslation;
   close(): Promise<void>;
 }
 
@@ -140,8 +148,8 @@ export interface AppOptions {
   /** URLs per sitemap file (50,000, the protocol's limit, unless a test needs a split on a small site). */
   sitemapUrlLimit?: number;
   /**
-   * Machine translation that prefills "Translate into…" drafts. None is shipped and none is used
-   * unless one is passed here (a test passes a fake to show the seam works).
+   * Machine translation in place of the one the settings name (KIOSQUE_TRANSLATION_PROVIDER):
+   * tests pass a provider that loses or merges paragraphs, to show the fidelity gate catches it.
    */
   translationProvider?: TranslationProvider;
 }
@@ -314,6 +322,13 @@ export async function createApp(options: AppOptions): Promise<App> {
       .catch((error) => logger.error({ err: error }, 'could not resume image variants'));
 
     const articleService = createArticleService({ store: articles, events, clock, ids });
+    // Machine translation (decisions 0038, 0039): the provider the settings name, the statuses in the database.
+    const machineTranslations = createMachineTranslationRepository(database.db);
+    const machineTranslation = createMachineTranslation({
+      provider: options.translationProvider ?? translationProviderFrom(config.translation),
+      store: machineTranslations,
+      clock,
+    });
     const taxonomyEditor = createTaxonomyEditor({ store: createTaxonomyRenameStore(database.db), events });
     const editor = createStoryEditor({
       articles: articleService,
@@ -324,7 +339,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       secret: randomSecret,
       ids,
       clock,
-      translator: options.translationProvider ?? null,
+      machine: machineTranslation,
     });
     // The schedule is each article's stored scheduled_at, so a restart or a second instance loses
     // nothing and publishes nothing twice (see scheduler.ts). Started by `kiosque serve`.
@@ -396,6 +411,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       translators,
       assets,
       reading: createReadingService({ articles, taxonomy, related: relatedLists, clock }),
+      machineTranslations,
       search,
       feeds: createFeedService({
         stories: articles,
@@ -458,6 +474,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       mediaJobs,
       newsletter: newsletters.service,
       jobs: newsletters.worker,
+      machineTranslation,
       async close() {
         await scheduler.stop();
         await newsletters.close();

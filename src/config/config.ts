@@ -48,7 +48,16 @@ export interface Config {
     /** Host names the wire desk may fetch even on a private or local address (tests, an agency's VPN host). */
     allowHosts: string[];
   };
+  /** Machine translation for "Translate into…" and the wire desk (decision 0038). */
+  translation: TranslationConfig;
 }
+
+/** Which machine translation service prefills translations; `builtin` is a word-for-word demo. */
+export type TranslationConfig =
+  | { provider: 'none' }
+  | { provider: 'builtin' }
+  | { provider: 'deepl'; key: string; url: string | null }
+  | { provider: 'libretranslate'; url: string; key: string | null };
 
 export interface SubscriptionConfig {
   /** ISO 4217 code prices are shown in (and charged in, by the Stripe prices). */
@@ -208,6 +217,23 @@ const variables = {
       'comma-separated host names such as wire.example.org,127.0.0.1 (no scheme, no port)',
     )
     .optional(),
+  // Machine translation (decision 0038); the demo uses the built-in one unless told otherwise.
+  KIOSQUE_TRANSLATION_PROVIDER: z
+    .enum(['none', 'builtin', 'deepl', 'libretranslate'], { message: 'none, builtin, deepl or libretranslate' })
+    .optional(),
+  KIOSQUE_DEEPL_KEY: z
+    .string()
+    .regex(/^[\w-]{8,}(:fx)?$/, 'a DeepL API key (the free plan’s end in :fx)')
+    .optional(),
+  KIOSQUE_DEEPL_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/?#]+\/?$/, 'the DeepL API’s base URL such as https://api.deepl.com')
+    .optional(),
+  KIOSQUE_LIBRETRANSLATE_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s?#]+$/, 'the LibreTranslate server’s base URL such as https://translate.example.org')
+    .optional(),
+  KIOSQUE_LIBRETRANSLATE_KEY: z.string().min(1).max(200, 'at most 200 characters').optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -223,6 +249,8 @@ const secretVariables = new Set<string>([
   'KIOSQUE_MAIL_WEBHOOK_SECRET',
   'STRIPE_SECRET_KEY',
   'STRIPE_WEBHOOK_SECRET',
+  'KIOSQUE_DEEPL_KEY',
+  'KIOSQUE_LIBRETRANSLATE_KEY',
 ]);
 
 /**
@@ -300,6 +328,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         .map((host) => host.trim().toLowerCase())
         .filter((host) => host !== ''),
     },
+    translation: translationConfig(parsed),
     followLinks: (parsed.KIOSQUE_FOLLOW_LINKS ?? '')
       .split(',')
       .filter((pair) => pair.includes('='))
@@ -308,6 +337,25 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         return { network: network.trim(), url: url.join('=').trim() };
       }),
   };
+}
+
+function translationConfig(parsed: { [K in VariableName]: z.output<(typeof variables)[K]> }): TranslationConfig {
+  const provider = parsed.KIOSQUE_TRANSLATION_PROVIDER ?? (parsed.KIOSQUE_DEMO === 'on' ? 'builtin' : 'none');
+  if (provider === 'deepl') {
+    if (!parsed.KIOSQUE_DEEPL_KEY)
+      throw new ConfigError(
+        'KIOSQUE_DEEPL_KEY is not set: expected a DeepL API key with KIOSQUE_TRANSLATION_PROVIDER=deepl.',
+      );
+    return { provider, key: parsed.KIOSQUE_DEEPL_KEY, url: parsed.KIOSQUE_DEEPL_URL ?? null };
+  }
+  if (provider === 'libretranslate') {
+    if (!parsed.KIOSQUE_LIBRETRANSLATE_URL)
+      throw new ConfigError(
+        'KIOSQUE_LIBRETRANSLATE_URL is not set: expected the server’s URL with KIOSQUE_TRANSLATION_PROVIDER=libretranslate.',
+      );
+    return { provider, url: parsed.KIOSQUE_LIBRETRANSLATE_URL, key: parsed.KIOSQUE_LIBRETRANSLATE_KEY ?? null };
+  }
+  return { provider };
 }
 
 /** The public URL's host name, or `localhost` for an IP address (which is no mail domain). */

@@ -1,5 +1,6 @@
 import { diffSequences } from '../articles/revision-diff.js';
 import { paragraphsOf } from '../preflight/preflight.js';
+import type { AlignedPair } from './fidelity-gate.js';
 
 /** The words of a story a translator works from. */
 export interface SourceText {
@@ -43,8 +44,10 @@ export function sourceChanges(then: SourceText, now: SourceText): SourceChanges 
 /** One row of the side by side: the source's words and the translation's, at the same place. */
 export interface SideBySideRow {
   kind: 'headline' | 'standfirst' | 'paragraph';
-  /** 1-based, for paragraphs. */
+  /** 1-based, for paragraphs: the source's paragraph (absent on a row the source has not). */
   number?: number;
+  /** 1-based: the translation's paragraph on this row, when it is not the source's number. */
+  translationNumber?: number;
   source: string;
   translation: string;
   /** True when the source changed here since the translation was last saved. */
@@ -56,6 +59,8 @@ export function sideBySide(
   source: SourceText,
   translation: SourceText,
   changes: SourceChanges | null,
+  /** Rows laid out by the fidelity gate's alignment (machine translations): a lost paragraph faces an empty cell. */
+  alignment: AlignedPair[] | null = null,
 ): SideBySideRow[] {
   const sourceParagraphs = paragraphsOf(source.bodyMarkdown);
   const translated = paragraphsOf(translation.bodyMarkdown);
@@ -73,6 +78,19 @@ export function sideBySide(
       changed: changes?.standfirst ?? false,
     },
   ];
+  if (alignment) {
+    for (const pair of alignment) {
+      rows.push({
+        kind: 'paragraph',
+        ...(pair.source !== null ? { number: pair.source + 1 } : {}),
+        ...(pair.target !== null ? { translationNumber: pair.target + 1 } : {}),
+        source: pair.source !== null ? (sourceParagraphs[pair.source] ?? '') : '',
+        translation: pair.target !== null ? (translated[pair.target] ?? '') : '',
+        changed: pair.source !== null ? (changes?.paragraphs[pair.source] ?? false) : false,
+      });
+    }
+    return rows;
+  }
   for (let i = 0; i < Math.max(sourceParagraphs.length, translated.length); i++) {
     rows.push({
       kind: 'paragraph',

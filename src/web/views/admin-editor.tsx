@@ -7,6 +7,8 @@ import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
 import { languageAutonym } from '../../domain/i18n/translator.js';
 import type { Finding } from '../../domain/preflight/preflight.js';
 import { hasPermission } from '../../domain/staff/roles.js';
+import type { AlignedPair } from '../../domain/translations/fidelity-gate.js';
+import { languageNameIn, type PublicationFinding } from '../../domain/translations/machine-translation.js';
 import { sideBySide } from '../../domain/translations/translation-status.js';
 import { type AdminContext, AdminLayout, Csrf, Notice } from './admin-views.js';
 import { imageUrl } from './components.js';
@@ -63,31 +65,46 @@ export function draftTexts(draft: StoryDraft, choices: EditorChoices): Record<Dr
   };
 }
 
-/** A preflight finding as the staff member reads it, in their language. */
+/** A preflight or fidelity-gate finding as the staff member reads it, in their language. */
 export interface FindingView {
-  code: Finding['code'];
+  code: Finding['code'] | PublicationFinding['code'];
   severity: Finding['severity'];
-  /** "Paragraph 3", when the finding is in the body. */
+  /** "Paragraph 3", when the finding is in the body ("Source paragraph 3" for one the translation lost). */
   where: string | null;
+  /** The translation's paragraph it is about, and the source's (the side by side marks the row). */
+  paragraph: number | null;
+  sourceParagraph: number | null;
   text: string;
   /** The words in question, quoted from the story. */
   excerpt: string | null;
 }
 
-export function findingViews(findings: Finding[], t: Translator): FindingView[] {
+export function findingViews(findings: (Finding | PublicationFinding)[], t: Translator): FindingView[] {
   // Blocking findings first: they are what stands between the story and publication.
   return [...findings]
     .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'blocking' ? -1 : 1))
-    .map((finding) => ({
-      code: finding.code,
-      severity: finding.severity,
-      where: finding.paragraph ? t.t('admin.preflight.paragraph', { paragraph: finding.paragraph }) : null,
-      text: t.t(`admin.preflight.${finding.code}` as MessageKey, {
-        number: (finding.excerpt ?? '').replace(/^#/, ''),
-      }),
-      // An image finding's excerpt is its number, already in the text.
-      excerpt: finding.code.startsWith('IMAGE_') ? null : (finding.excerpt ?? null),
-    }));
+    .map((finding) => {
+      const paragraph = 'paragraph' in finding ? finding.paragraph : undefined;
+      const source = 'sourceParagraph' in finding ? finding.sourceParagraph : undefined;
+      const excerpt = 'excerpt' in finding ? finding.excerpt : undefined;
+      return {
+        code: finding.code,
+        severity: finding.severity,
+        where: paragraph
+          ? t.t('admin.preflight.paragraph', { paragraph })
+          : source
+            ? t.t('admin.preflight.sourceParagraph', { paragraph: source })
+            : null,
+        paragraph: paragraph ?? null,
+        sourceParagraph: source ?? null,
+        text: t.t(`admin.preflight.${finding.code}` as MessageKey, {
+          number: (excerpt ?? '').replace(/^#/, ''),
+          source: source ?? 0,
+        }),
+        // An image finding's excerpt is its number, already in the text.
+        excerpt: finding.code.startsWith('IMAGE_') ? null : (excerpt ?? null),
+      };
+    });
 }
 
 /** The findings as one line of text (an error message that lists what blocks). */
@@ -199,6 +216,19 @@ export interface EditorProps {
   translations: TranslationState | null;
   /** The stored story's words, for the side by side with its source. */
   stored: { headline: string; standfirst: string; bodyMarkdown: string; language: string } | null;
+  /** How the text was made when a machine made it (decision 0039); null for people's text. */
+  machine: {
+    provider: string;
+    sourceLanguage: string;
+    reviewedBy: string | null;
+    reviewedAt: Date | null;
+    /** The person may press "Mark as reviewed" (whoever may publish the story). */
+    canReview: boolean;
+    /** What stops publication: no review yet, the fidelity gate's findings. */
+    findings: FindingView[];
+    /** The side by side's rows as the gate paired the paragraphs; null without a source. */
+    alignment: AlignedPair[] | null;
+  } | null;
 }
 
 function statusKey(story: EditorProps['story']): MessageKey {
@@ -462,18 +492,25 @@ function SideBySide({
   t,
   translations,
   stored,
+  findings = [],
+  alignment = null,
 }: {
   t: Translator;
   translations: TranslationState;
   stored: NonNullable<EditorProps['stored']>;
+  /** The fidelity gate's findings, shown on the row of the paragraph they are about. */
+  findings?: FindingView[];
+  alignment?: AlignedPair[] | null;
 }) {
   const source = translations.source;
   if (!source) return null;
-  const rows = sideBySide(source.record, stored, source.changes);
+  const rows = sideBySide(source.record, stored, source.changes, alignment);
   const fromLanguage = source.record.language;
   const label = (row: (typeof rows)[number]) =>
     row.kind === 'paragraph'
-      ? t.t('admin.preflight.paragraph', { paragraph: row.number ?? 0 })
+      ? row.number === undefined
+        ? '—'
+        : t.t('admin.preflight.paragraph', { paragraph: row.number })
       : t.t(row.kind === 'headline' ? 'admin.story.headline' : 'admin.story.standfirst');
   return (
     <section id="side-by-side" class="side-by-side" aria-labelledby="side-by-side-title">
@@ -523,6 +560,29 @@ function SideBySide({
                     <span class="badge badge--changed">{t.t('admin.translations.changed')}</span>
                   </>
                 ) : null}
+                {row.kind === 'paragraph'
+                  ? findings
+                      .filter((finding) =>
+                        finding.paragraph !== null
+                          ? finding.paragraph === (row.translationNumber ?? row.number)
+                          : finding.sourceParagraph === row.number,
+                      )
+                      .map((finding) => (
+                        <span
+                          class={`finding finding--${finding.severity} side-by-side__finding`}
+                          data-code={finding.code}
+                        >
+                          {' '}
+                          {finding.where} {finding.text}
+                          {finding.excerpt ? (
+                            <>
+                              {' '}
+                              <q>{finding.excerpt}</q>
+                            </>
+                          ) : null}
+                        </span>
+                      ))
+                  : null}
               </th>
               <td lang={fromLanguage} dir={languageDirection(fromLanguage)} class="side-by-side__source">
                 {row.source}
@@ -534,6 +594,58 @@ function SideBySide({
           ))}
         </tbody>
       </table>
+    </section>
+  );
+}
+
+/**
+ * How the text was made, and "Mark as reviewed": a submit button of the editor form, so what the
+ * person fixed is saved before the review is recorded.
+ */
+function MachineTranslationBox({
+  t,
+  machine,
+  storyId,
+}: {
+  t: Translator;
+  machine: NonNullable<EditorProps['machine']>;
+  storyId: string;
+}) {
+  const values = {
+    provider: t.t('admin.machine.provider', { provider: machine.provider }),
+    ...languageNameIn(t.language, machine.sourceLanguage),
+  };
+  return (
+    <section id="machine-translation" class="notice machine-translation" aria-labelledby="machine-translation-title">
+      <h2 id="machine-translation-title">{t.t('admin.machine.title')}</h2>
+      {machine.reviewedBy ? (
+        <p id="machine-translation-state" data-state="reviewed">
+          {t.t('admin.machine.reviewed', {
+            ...values,
+            name: machine.reviewedBy,
+            date: machine.reviewedAt ? t.dateTime(machine.reviewedAt) : '',
+          })}
+        </p>
+      ) : (
+        <>
+          <p id="machine-translation-state" data-state="unreviewed">
+            {t.t('admin.machine.unreviewed', values)}
+          </p>
+          {machine.canReview ? (
+            <p>
+              <button
+                type="submit"
+                formaction={`/admin/stories/${storyId}/review`}
+                data-action="review"
+                id="review-button"
+              >
+                {t.t('admin.machine.markReviewed')}
+              </button>{' '}
+              <small>{t.t('admin.machine.reviewHelp')}</small>
+            </p>
+          ) : null}
+        </>
+      )}
     </section>
   );
 }
@@ -796,8 +908,15 @@ export function EditorPage(props: EditorProps) {
               {...aria('slug')}
             />
             <small id="f-slug-help">{t.t('admin.editor.slugHelp')}</small>
+            {story && props.machine ? <MachineTranslationBox t={t} machine={props.machine} storyId={story.id} /> : null}
             {props.translations && props.stored ? (
-              <SideBySide t={t} translations={props.translations} stored={props.stored} />
+              <SideBySide
+                t={t}
+                translations={props.translations}
+                stored={props.stored}
+                findings={props.machine?.findings}
+                alignment={props.machine?.alignment ?? null}
+              />
             ) : null}
             <div class="editor-body">
               <div class="editor-body__source stack">
