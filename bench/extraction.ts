@@ -11,8 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { blocksToText } from '../src/domain/wire/wire-item.js';
-import { extractArticle } from '../src/ingest/html-extractor.js';
+import { articleText, extractArticle } from '../src/ingest/html-extractor.js';
 import { type PageScore, pageF1, type Score, scorePage, summarize } from './extraction-score.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -47,7 +46,7 @@ function main(): void {
   for (const id of ids) {
     const bytes = gunzipSync(readFileSync(path.join(data, 'html', `${id}.html.gz`)));
     try {
-      extracted[id] = blocksToText(extractArticle(bytes, { url: truth[id]!.url }).body);
+      extracted[id] = articleText(extractArticle(bytes, { url: truth[id]!.url }).body);
     } catch (error) {
       console.error(`${id}: ${(error as Error).message}`);
       extracted[id] = '';

@@ -51,4 +51,19 @@ export function removeBoilerplate(document: Document): void {
   for (const element of [...document.querySelectorAll('*')]) {
     if (element.isConnected && isBoilerplate(element)) element.remove();
   }
+  for (const element of [...document.querySelectorAll('p span, p div')]) {
+    if (element.isConnected && isLinkCluster(element)) element.remove();
+  }
+}
+
+/**
+ * A pop-up card hidden inside a sentence (a person's name that opens "their latest stories"):
+ * several links and next to no other text. The sentence reads on without it.
+ */
+function isLinkCluster(element: Element): boolean {
+  const links = element.querySelectorAll('a');
+  if (links.length < 3) return false;
+  const text = (element.textContent ?? '').replace(/\s+/g, '');
+  const linked = [...links].reduce((sum, link) => sum + (link.textContent ?? '').replace(/\s+/g, '').length, 0);
+  return linked >= text.length * 0.9;
 }

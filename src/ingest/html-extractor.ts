@@ -5,10 +5,11 @@
  */
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
-import type { Block, ParsedWireItem } from '../domain/wire/wire-item.js';
-import { collapse, toBlocks } from './html-extractor-blocks.js';
+import { type Block, blocksToText, type ParsedWireItem } from '../domain/wire/wire-item.js';
+import { collapse, toPieces } from './html-extractor-blocks.js';
 import { removeBoilerplate } from './html-extractor-cleanup.js';
 import { decodePage } from './html-extractor-decode.js';
+import { keepStory } from './html-extractor-filters.js';
 import { readMetadata } from './html-extractor-metadata.js';
 
 export interface ExtractOptions {
@@ -45,11 +46,11 @@ export function parseDocument(html: string): Document {
   return fixed;
 }
 
-function body(document: Document, base: string | undefined): Block[] {
+function body(document: Document, base: string | undefined, bylines: string[]): Block[] {
   removeBoilerplate(document);
   const article = new Readability<Element>(document, { serializer: (node) => node as Element }).parse();
   if (!article?.content) return [];
-  return toBlocks(article.content, base);
+  return keepStory(toPieces(article.content, base), bylines);
 }
 
 const comparable = (text: string) =>
@@ -74,7 +75,7 @@ export function extractArticle(page: string | Uint8Array, options: ExtractOption
   const metadata = readMetadata(document, options.url);
   const base = metadata.canonicalUrl ?? options.url;
   const titles = [metadata.headline, document.querySelector('h1')?.textContent ?? '', document.title];
-  const blocks = withoutHeadline(body(document, base), titles);
+  const blocks = withoutHeadline(body(document, base, metadata.bylines), titles);
   return {
     format: 'html',
     wireId: null,
@@ -93,4 +94,12 @@ export function extractArticle(page: string | Uint8Array, options: ExtractOption
     body: blocks,
     bodyIsTeaser: false,
   };
+}
+
+/**
+ * The body as plain text, blocks separated by a blank line and list items on their own lines;
+ * figures are left out (their captions are not part of the story's text).
+ */
+export function articleText(blocks: Block[]): string {
+  return blocksToText(blocks.filter((block) => block.kind !== 'figure'));
 }
