@@ -43,11 +43,29 @@ function holdsProse(element: Element): boolean {
   return false;
 }
 
+/** Puts an element's children in its place. */
+function unwrap(element: Element): void {
+  const parent = element.parentNode;
+  if (!parent) return;
+  for (const child of [...element.childNodes]) parent.insertBefore(child, element);
+  element.remove();
+}
+
 /**
  * Removes page furniture from `document`, in place. A container holding real paragraphs stays,
  * whatever its name ("has-ads", "paywall" wrap whole stories on some pages).
  */
 export function removeBoilerplate(document: Document): void {
+  // An embedded post (a tweet, an Instagram caption) quoted by the story is part of it, but
+  // Readability drops a container whose class says "social" or that is mostly links: the
+  // container goes, its quote stays.
+  for (const element of [...document.body.querySelectorAll('[class*="embed" i], [class*="tweet" i]')]) {
+    if (element.tagName === 'BLOCKQUOTE') {
+      element.removeAttribute('class');
+    } else if (element.isConnected && element.querySelector('blockquote')) {
+      unwrap(element);
+    }
+  }
   for (const element of [...document.querySelectorAll('*')]) {
     if (element.isConnected && isBoilerplate(element)) element.remove();
   }

@@ -8,24 +8,32 @@ import type { Block } from '../domain/wire/wire-item.js';
 import type { Piece } from './html-extractor-blocks.js';
 
 const TAIL_START = 0.7;
+const CAPTION_WORDS = 40;
 const words = (text: string) => text.match(/[\p{L}\p{N}_]+/gu)?.length ?? 0;
 
 const MONTH =
   /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}|\b\d{1,2}:\d{2}\b/i;
 const DATE_WORDS = /\b(published|updated|posted|last modified|modified|mis à jour|publié|actualizado|aggiornato)\b/i;
-const GALLERY_COUNTER = /^\s*(image|photo|picture|slide|foto)?\s*\d+\s*(of|\/|de|di|sur)\s*\d+\s*$/i;
+const GALLERY_COUNTER = /^\s*(image|photo|picture|slide|foto)?\s*\d+\s*(of|\/|de|di|sur)\s*\/?\s*\d+\s*$/i;
 const LEADS_TO_LINKS =
   /^\s*(related|read more|see more|see also|more|also read|read also|watch|don'?t miss|recommended|lire aussi|à lire aussi|voir aussi|leia também|leggi anche)\b\s*[:|-]?/i;
 const AD_LABEL = /^\s*(advert|advertisement|advertising|ad|sponsored|publicité|anzeige|publicidad|pubblicità)\s*$/i;
 /** A caption written as a paragraph: "Protesters gather (Image: GETTY)". */
 const CAPTION_PARAGRAPH = /\((image|images|photo|photos|picture|pic|credit|source|foto)\s*:[^)]*\)\s*$/i;
+/** A photo credit line, or a caption that ends with its agency credit. */
+const CREDIT_LINE =
+  /^\s*(photo|photos|image|picture|credit|foto|file photo)\s*:|\bgetty images\b|\b(ap|afp|reuters|epa|aap)\s*(photo)?\s*\/\s*\p{Lu}|\bphoto\s*(by|:)|\bimage\s*(by|credit)/iu;
 const SIGN_OFF =
-  /\b(follow (us|him|her|me|them)|on twitter|on facebook|on instagram|newsletter|subscribe|sign up|signup|get the latest|may be reached at|can be reached at|email (him|her|us|me)|contact (him|her|us)|have a tip|news tip|click here|tell us what you think|want more stories)\b/i;
+  /\b(follow (us|him|her|me|them)|on twitter|on facebook|on instagram|newsletter|subscribe|sign up|signup|get the latest|may be reached at|can be reached at|email (him|her|us|me)|contact (him|her|us)|have a tip|news tip|click here|tell us what you think|want more stories|reporting by|editing by|writing by)\b/i;
 
 function textOf(block: Block): string {
   if (block.kind === 'list') return block.items.join(' ');
   if (block.kind === 'figure') return block.caption;
   return block.text;
+}
+
+function isCaption(text: string): boolean {
+  return CAPTION_PARAGRAPH.test(text) || (words(text) <= CAPTION_WORDS && CREDIT_LINE.test(text));
 }
 
 /** "Published 10:48, Tue, Nov 19, 2019 | UPDATED: 11:05" — a line that is only a date. */
@@ -61,7 +69,7 @@ export function keepStory(pieces: Piece[], bylines: string[]): Block[] {
     const text = textOf(piece.block);
     if (piece.block.kind === 'figure') return true;
     if (GALLERY_COUNTER.test(text) || AD_LABEL.test(text)) return false;
-    if (piece.block.kind === 'paragraph' && CAPTION_PARAGRAPH.test(text)) return false;
+    if (piece.block.kind === 'paragraph' && isCaption(text)) return false;
     if (index < 6 && (isDateLine(text) || isBylineLine(text, bylines))) return false;
     return !isLinkFurniture(piece);
   });
