@@ -69,7 +69,8 @@ export function removeBoilerplate(document: Document): void {
   for (const element of [...document.querySelectorAll('*')]) {
     if (element.isConnected && isBoilerplate(element)) element.remove();
   }
-  for (const element of [...document.querySelectorAll('p span, p div')]) {
+  // Innermost first: the card goes, the name it hangs on (a link in the sentence) stays.
+  for (const element of [...document.querySelectorAll('p span, p div')].reverse()) {
     if (element.isConnected && isLinkCluster(element)) element.remove();
   }
 }

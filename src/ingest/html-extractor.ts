@@ -62,12 +62,22 @@ function narrowToMarkedBody(document: Document): void {
   document.body.replaceChildren(element);
 }
 
+/** Readability's pick of the story's element, or null when it finds none (or trips on the page). */
+function readableContent(document: Document): Element | null {
+  // Readability works on a copy: on failure the page is still whole for the fallback.
+  const copy = document.cloneNode(true) as Document;
+  try {
+    return new Readability<Element>(copy, { serializer: (node) => node as Element }).parse()?.content ?? null;
+  } catch {
+    return null;
+  }
+}
+
 function body(document: Document, base: string | undefined, bylines: string[]): Block[] {
   removeBoilerplate(document);
   narrowToMarkedBody(document);
-  const article = new Readability<Element>(document, { serializer: (node) => node as Element }).parse();
-  if (!article?.content) return [];
-  return keepStory(toPieces(article.content, base), bylines);
+  const content = readableContent(document) ?? document.body;
+  return keepStory(toPieces(content, base), bylines);
 }
 
 const comparable = (text: string) =>
