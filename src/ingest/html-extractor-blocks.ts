@@ -162,8 +162,21 @@ function quote(element: Element): Block | null {
   const citeElement = element.querySelector('cite, footer');
   const cite = citeElement ? plainText(citeElement) : '';
   citeElement?.remove();
-  const parts = [...element.querySelectorAll('p')].map((p) => plainText(p)).filter(Boolean);
-  const text = parts.length > 0 ? parts.join('\n\n') : plainText(element);
+  // Its paragraphs and the loose text between them (an embedded post's "— Name (@handle) date").
+  const parts: string[] = [];
+  let loose = '';
+  const flushLoose = () => {
+    if (collapse(loose)) parts.push(collapse(loose));
+    loose = '';
+  };
+  for (const child of element.childNodes) {
+    if (child.nodeType === 1 && BLOCK_TAGS.has((child as Element).tagName)) {
+      flushLoose();
+      parts.push(plainText(child));
+    } else loose += plainText(child) ? ` ${plainText(child)}` : child.nodeType === 3 ? ' ' : '';
+  }
+  flushLoose();
+  const text = parts.filter(Boolean).join('\n\n');
   if (!text) return null;
   return cite ? { kind: 'quote', text, cite } : { kind: 'quote', text };
 }

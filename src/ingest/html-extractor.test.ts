@@ -148,7 +148,10 @@ ${paragraph(1)}${paragraph(2)}${paragraph(3)}${paragraph(4)}
       ),
     );
     expect(body.map((block) => block.kind)).toEqual(['paragraph', 'quote', 'paragraph']);
-    expect(body[1]).toMatchObject({ text: 'The bridge is closed again, third time this year.' });
+    expect(body[1]).toEqual({
+      kind: 'quote',
+      text: 'The bridge is closed again, third time this year.\n\n— A commuter (@commuter) November 18, 2019',
+    });
   });
 
   it('keeps a sentence whole when a pop-up card of links sits inside it', () => {
