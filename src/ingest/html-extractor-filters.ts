@@ -81,6 +81,17 @@ const isSignOff = (block: Block) => {
   return block.kind !== 'figure' && words(text) < 40 && SIGN_OFF.test(text);
 };
 
+/** Lines after which a page has only furniture left: a newsletter or "more stories" prompt. */
+const END_OF_STORY =
+  /\b(newsletter|subscribe|sign up|signup|get the latest|want more stories|more stories like this|follow us|reporting by|editing by|may be reached at|can be reached at|have a tip|tell us what you think)\b/i;
+/** "Follow Newsbeat on Instagram, Facebook and YouTube": a list of networks, not "she said on Twitter". */
+const NETWORKS =
+  /\b(facebook|twitter|instagram|youtube|tiktok|linkedin)\s*(,|and|&)\s*(facebook|twitter|instagram|youtube|tiktok|linkedin)\b/i;
+const isEndOfStory = (block: Block) => {
+  const text = textOf(block);
+  return block.kind !== 'figure' && words(text) < 40 && (END_OF_STORY.test(text) || NETWORKS.test(text));
+};
+
 /**
  * Sign-off furniture sits at the end: past the first sign-off line in the last part of the story
  * ("Want more stories like this?", a newsletter box), what follows is teasers, not the story; then
@@ -91,7 +102,7 @@ function withoutSignOff(pieces: Piece[]): Piece[] {
   let seen = 0;
   let end = pieces.length;
   for (const [index, piece] of pieces.entries()) {
-    if (seen > total * TAIL_START && isSignOff(piece.block)) {
+    if (seen > total * TAIL_START && isEndOfStory(piece.block)) {
       end = index;
       break;
     }

@@ -141,6 +141,12 @@ ${paragraph(1)}${paragraph(2)}${paragraph(3)}${paragraph(4)}
     expect(body).toEqual([1, 2, 3, 4].map((n) => ({ kind: 'paragraph', text: `${sentence(n)} ${sentence(n + 100)}` })));
   });
 
+  it('keeps the end of a story that quotes what someone said on Twitter', () => {
+    const ending = 'The mayor said on Twitter that the vote was a relief.';
+    const body = texts(page(`${paragraph(1)}${paragraph(2)}${paragraph(3)}<p>${ending}</p>${paragraph(4)}`));
+    expect(blocksToText(body)).toContain(`${ending}\n\n${sentence(4)}`);
+  });
+
   it('keeps the tweets a story quotes, even in a container named "social"', () => {
     const body = texts(
       page(
