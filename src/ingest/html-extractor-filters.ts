@@ -50,7 +50,8 @@ function isDateLine(text: string): boolean {
 /** "By Jane Doe - 11/18/19 11:04 PM EST", or a line that only names the author. */
 function isBylineLine(text: string, bylines: string[]): boolean {
   if (words(text) > 14) return false;
-  if (/^\s*(by|par|por|di|von)\s+\p{Lu}/iu.test(text)) return true;
+  // "By", "Par", "Por" and a capitalised name ("di", "von" begin surnames too: not taken).
+  if (/^\s*(?:[Bb][Yy]|[Pp]ar|[Pp]or)\s+\p{Lu}/u.test(text)) return true;
   return bylines.some((name) => name && text.trim() === name.trim());
 }
 
