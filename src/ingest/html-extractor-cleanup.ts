@@ -21,6 +21,8 @@ function classAndId(element: Element): string {
 
 function isBoilerplate(element: Element): boolean {
   if (element.tagName === 'BODY' || element.tagName === 'HTML' || element.tagName === 'ARTICLE') return false;
+  // Words inside a sentence are the sentence's, whatever a link is called ("auto-tag_…").
+  if (element.tagName === 'A' || element.closest('p')) return false;
   const role = element.getAttribute('role');
   if (role && ROLES.has(role)) return true;
   if (element.hasAttribute('hidden')) return true;

@@ -22,7 +22,10 @@ const AD_LABEL = /^\s*(advert|advertisement|advertising|ad|sponsored|publicité|
 const CAPTION_PARAGRAPH = /\((image|images|photo|photos|picture|pic|credit|source|foto)\s*:[^)]*\)\s*$/i;
 /** A photo credit line, or a caption that ends with its agency credit. */
 const CREDIT_LINE =
-  /^\s*(photo|photos|image|picture|credit|foto|file photo)\s*:|\bgetty images\b|\b(ap|afp|reuters|epa|aap)\s*(photo)?\s*\/\s*\p{Lu}|\bphoto\s*(by|:)|\bimage\s*(by|credit)/iu;
+  /^\s*[©ⓒ](?!\s*\d{4})|^\s*(photo|photos|image|picture|credit|foto|file photo)\s*:|\bgetty images\b|\b(ap|afp|reuters|epa|aap)\s*(photo)?\s*\/\s*\p{Lu}|\bphoto\s*(by|:)|\bimage\s*(by|credit)/iu;
+/** "Tempo de leitura: 1 minuto", "4 min read". */
+const READING_TIME =
+  /\b(reading time|min read|minutes? read|tempo de leitura|temps de lecture|lesezeit|tiempo de lectura)\b/i;
 const SIGN_OFF =
   /\b(follow (us|him|her|me|them)|on twitter|on facebook|on instagram|newsletter|subscribe|sign up|signup|get the latest|may be reached at|can be reached at|email (him|her|us|me)|contact (him|her|us)|have a tip|news tip|click here|tell us what you think|want more stories|reporting by|editing by|writing by)\b/i;
 
@@ -52,7 +55,8 @@ function isBylineLine(text: string, bylines: string[]): boolean {
   if (words(text) > 14) return false;
   // "By", "Par", "Por" and a capitalised name ("di", "von" begin surnames too: not taken).
   if (/^\s*(?:[Bb][Yy]|[Pp]ar|[Pp]or)\s+\p{Lu}/u.test(text)) return true;
-  return bylines.some((name) => name && text.trim() === name.trim());
+  const line = text.trim().toLowerCase();
+  return bylines.some((name) => name && line === name.trim().toLowerCase());
 }
 
 function isLinkFurniture(piece: Piece): boolean {
@@ -72,19 +76,24 @@ export function keepStory(pieces: Piece[], bylines: string[]): Block[] {
     if (GALLERY_COUNTER.test(text) || AD_LABEL.test(text)) return false;
     if (piece.block.kind === 'paragraph' && isCaption(text)) return false;
     if (index < 6 && (isDateLine(text) || isBylineLine(text, bylines))) return false;
+    if (index < 6 && words(text) <= 8 && READING_TIME.test(text)) return false;
+    if (piece.block.kind === 'list' && piece.block.items.every(isCaption)) return false;
     return !isLinkFurniture(piece);
   });
   return withoutSignOff(kept).map((piece) => piece.block);
 }
 
+/** An address to write to or a link to follow, alone on a short line. */
+const CONTACT = /https?:\/\/|\S+@\S+\.\w+/;
 const isSignOff = (block: Block) => {
   const text = textOf(block);
-  return block.kind !== 'figure' && words(text) < 40 && SIGN_OFF.test(text);
+  if (block.kind === 'figure') return false;
+  return (words(text) < 40 && SIGN_OFF.test(text)) || (words(text) < 20 && CONTACT.test(text));
 };
 
 /** Lines after which a page has only furniture left: a newsletter or "more stories" prompt. */
 const END_OF_STORY =
-  /\b(newsletter|subscribe|sign up|signup|get the latest|want more stories|more stories like this|follow us|reporting by|editing by|may be reached at|can be reached at|have a tip|tell us what you think)\b/i;
+  /\b(newsletter|subscribe|sign up|signup|get the latest|want more stories|more stories like this|follow us|reporting by|editing by|may be reached at|can be reached at|have a tip|tell us what you think|if you enjoyed this article|support our journalism|become a member)\b/i;
 /** "Follow Newsbeat on Instagram, Facebook and YouTube": a list of networks, not "she said on Twitter". */
 const NETWORKS =
   /\b(facebook|twitter|instagram|youtube|tiktok|linkedin)\s*(,|and|&)\s*(facebook|twitter|instagram|youtube|tiktok|linkedin)\b/i;

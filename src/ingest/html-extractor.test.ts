@@ -133,12 +133,26 @@ ${paragraph(4)}`),
 
   it('drops date, byline, gallery-counter, credit and sign-off lines around the story', () => {
     const body = texts(
-      page(`<p>By Jane Doe</p><p>Published 10:48, Tue, Nov 19, 2019 | Updated 11:05</p>
+      page(`<p>By Jane Doe</p><p>Published 10:48, Tue, Nov 19, 2019 | Updated 11:05</p><p>4 min read</p>
 <p>Image 2 of 5</p><p>Photo: Hau Dinh, AP</p>
 ${paragraph(1)}${paragraph(2)}${paragraph(3)}${paragraph(4)}
-<p>Reporting by Jane Doe; Editing by Ali Ben</p><p>Follow us on Twitter @courier and on Facebook.</p>`),
+<p>© Lucy Nicholson Commuters wait for the ferry below the closed bridge.</p>
+<p>Reporting by Jane Doe; Editing by Ali Ben</p><p>Follow us on Twitter @courier and on Facebook.</p><p>Write to Jane Doe at jane@courier.example</p>`),
     );
     expect(body).toEqual([1, 2, 3, 4].map((n) => ({ kind: 'paragraph', text: `${sentence(n)} ${sentence(n + 100)}` })));
+  });
+
+  it('keeps a wire copyright line and the links inside sentences, whatever their ids say', () => {
+    const body = texts(
+      page(
+        `<p>The <a id="auto-tag_bridges" href="/t/bridges">river bridge</a> closes on Monday for the last time, the council said.</p>${paragraph(1)}${paragraph(2)}<p>© 2026 Associated Press. All Rights Reserved. This material may not be published, broadcast, rewritten, or redistributed.</p>`,
+      ),
+    );
+    expect(body[0]).toEqual({
+      kind: 'paragraph',
+      text: 'The river bridge closes on Monday for the last time, the council said.',
+    });
+    expect(blocksToText(body)).toContain('© 2026 Associated Press. All Rights Reserved.');
   });
 
   it('keeps the end of a story that quotes what someone said on Twitter', () => {
