@@ -181,6 +181,13 @@ function quote(element: Element): Block | null {
   return cite ? { kind: 'quote', text, cite } : { kind: 'quote', text };
 }
 
+/** A block's own words: list items joined, a figure's caption (what filters and evidence read). */
+export function blockText(block: Block): string {
+  if (block.kind === 'list') return block.items.join(' ');
+  if (block.kind === 'figure') return block.caption;
+  return block.text;
+}
+
 /** A block and the share of its text that sits in links (page furniture is mostly links). */
 export interface Piece {
   block: Block;

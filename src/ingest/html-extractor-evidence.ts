@@ -5,6 +5,7 @@
  * `articleBody`, a different story) nothing is dropped: the DOM reading stands.
  */
 import type { Block } from '../domain/wire/wire-item.js';
+import { blockText } from './html-extractor-blocks.js';
 
 const SHINGLE = 3;
 const MIN_EVIDENCE_WORDS = 50;
@@ -19,19 +20,13 @@ function shingles(words: string[]): string[] {
   return found;
 }
 
-function textOf(block: Block): string {
-  if (block.kind === 'list') return block.items.join(' ');
-  if (block.kind === 'figure') return '';
-  return block.text;
-}
-
 /** `blocks` less those the page's `articleBody` disowns, when it speaks for the story. */
 export function agreeWithArticleBody(blocks: Block[], articleBody: string): Block[] {
   const evidenceWords = wordsOf(articleBody);
   if (evidenceWords.length < MIN_EVIDENCE_WORDS) return blocks;
   const evidence = new Set(shingles(evidenceWords));
   const shares = blocks.map((block) => {
-    const own = shingles(wordsOf(textOf(block)));
+    const own = block.kind === 'figure' ? [] : shingles(wordsOf(blockText(block)));
     return { total: own.length, found: own.filter((s) => evidence.has(s)).length };
   });
   const total = shares.reduce((sum, s) => sum + s.total, 0);

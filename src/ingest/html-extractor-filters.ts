@@ -5,7 +5,7 @@
  * newsletter"). Shape and wording rules, no site names.
  */
 import type { Block } from '../domain/wire/wire-item.js';
-import type { Piece } from './html-extractor-blocks.js';
+import { type Piece, blockText as textOf } from './html-extractor-blocks.js';
 
 const TAIL_START = 0.7;
 const CAPTION_WORDS = 40;
@@ -28,12 +28,6 @@ const READING_TIME =
   /\b(reading time|min read|minutes? read|tempo de leitura|temps de lecture|lesezeit|tiempo de lectura)\b/i;
 const SIGN_OFF =
   /\b(follow (us|him|her|me|them)|on twitter|on facebook|on instagram|newsletter|subscribe|sign up|signup|get the latest|may be reached at|can be reached at|email (him|her|us|me)|contact (him|her|us)|have a tip|news tip|click here|tell us what you think|want more stories|reporting by|editing by|writing by)\b/i;
-
-function textOf(block: Block): string {
-  if (block.kind === 'list') return block.items.join(' ');
-  if (block.kind === 'figure') return block.caption;
-  return block.text;
-}
 
 function isCaption(text: string): boolean {
   return CAPTION_PARAGRAPH.test(text) || (words(text) <= CAPTION_WORDS && CREDIT_LINE.test(text));

@@ -6,7 +6,7 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { type Block, blocksToText, type ParsedWireItem } from '../domain/wire/wire-item.js';
-import { collapse, toPieces } from './html-extractor-blocks.js';
+import { blockText, collapse, toPieces } from './html-extractor-blocks.js';
 import { removeBoilerplate } from './html-extractor-cleanup.js';
 import { decodePage } from './html-extractor-decode.js';
 import { agreeWithArticleBody } from './html-extractor-evidence.js';
@@ -98,7 +98,7 @@ function withoutHeadline(blocks: Block[], titles: string[]): Block[] {
   let before = 0;
   for (const [index, block] of blocks.entries()) {
     if (block.kind === 'heading' && known.has(comparable(block.text))) return blocks.slice(index + 1);
-    if (block.kind !== 'figure') before += wordCount(blocksToText([block]));
+    if (block.kind !== 'figure') before += wordCount(blockText(block));
     if (before > BEFORE_HEADLINE_WORDS) break;
   }
   return blocks;
