@@ -70,11 +70,12 @@ export function keepStory(pieces: Piece[], bylines: string[]): Block[] {
     if (GALLERY_COUNTER.test(text) || AD_LABEL.test(text)) return false;
     if (piece.block.kind === 'paragraph' && isCaption(text)) return false;
     if (index < 6 && (isDateLine(text) || isBylineLine(text, bylines))) return false;
+    if (words(text) <= 8 && DATE_WORDS.test(text) && isDateLine(text)) return false;
     if (index < 6 && words(text) <= 8 && READING_TIME.test(text)) return false;
     if (piece.block.kind === 'list' && piece.block.items.every(isCaption)) return false;
     return !isLinkFurniture(piece);
   });
-  return withoutSignOff(kept).map((piece) => piece.block);
+  return withoutSignOff(kept, bylines).map((piece) => piece.block);
 }
 
 /** An address to write to or a link to follow, alone on a short line. */
@@ -93,15 +94,25 @@ const NETWORKS =
   /\b(facebook|twitter|instagram|youtube|tiktok|linkedin)\s*(,|and|&)\s*(facebook|twitter|instagram|youtube|tiktok|linkedin)\b/i;
 const isEndOfStory = (block: Block) => {
   const text = textOf(block);
-  return block.kind !== 'figure' && words(text) < 40 && (END_OF_STORY.test(text) || NETWORKS.test(text));
+  return block.kind !== 'figure' && words(text) < 60 && (END_OF_STORY.test(text) || NETWORKS.test(text));
 };
+
+/** "Jane Doe is a freelance writer living in…", "Jeff Foust (jeff@…) is the editor…": the author's note. */
+function isAuthorNote(text: string, bylines: string[]): boolean {
+  if (words(text) > 80) return false;
+  const line = text.trim().toLowerCase();
+  return bylines.some((name) => {
+    const lower = name.toLowerCase().split(',')[0]!.trim();
+    return lower.length > 2 && line.startsWith(lower) && /^\s*(\(|is\b|was\b|has\b|,)/.test(line.slice(lower.length));
+  });
+}
 
 /**
  * Sign-off furniture sits at the end: past the first sign-off line in the last part of the story
  * ("Want more stories like this?", a newsletter box), what follows is teasers, not the story; then
  * headings with nothing after them, figures and scraps of a word or three go from the tail.
  */
-function withoutSignOff(pieces: Piece[]): Piece[] {
+function withoutSignOff(pieces: Piece[], bylines: string[]): Piece[] {
   const total = pieces.reduce((sum, piece) => sum + words(textOf(piece.block)), 0);
   let seen = 0;
   let end = pieces.length;
@@ -114,7 +125,9 @@ function withoutSignOff(pieces: Piece[]): Piece[] {
   }
   while (end > 0) {
     const { block } = pieces[end - 1]!;
-    if (block.kind === 'figure' || block.kind === 'heading' || words(textOf(block)) <= 3 || isSignOff(block)) end--;
+    const text = textOf(block);
+    const scrap = block.kind === 'figure' || block.kind === 'heading' || words(text) <= 3;
+    if (scrap || isSignOff(block) || isAuthorNote(text, bylines)) end--;
     else break;
   }
   return pieces.slice(0, end);

@@ -133,11 +133,15 @@ ${paragraph(4)}`),
 
   it('drops date, byline, gallery-counter, credit and sign-off lines around the story', () => {
     const body = texts(
-      page(`<p>By Jane Doe</p><p>Published 10:48, Tue, Nov 19, 2019 | Updated 11:05</p><p>4 min read</p>
+      page(
+        `<p>By Jane Doe</p><p>Published 10:48, Tue, Nov 19, 2019 | Updated 11:05</p><p>4 min read</p>
 <p>Image 2 of 5</p><p>Photo: Hau Dinh, AP</p>
 ${paragraph(1)}${paragraph(2)}${paragraph(3)}${paragraph(4)}
 <p>© Lucy Nicholson Commuters wait for the ferry below the closed bridge.</p>
-<p>Reporting by Jane Doe; Editing by Ali Ben</p><p>Follow us on Twitter @courier and on Facebook.</p><p>Write to Jane Doe at jane@courier.example</p>`),
+<p>Reporting by Jane Doe; Editing by Ali Ben</p><p>Follow us on Twitter @courier and on Facebook.</p><p>Write to Jane Doe at jane@courier.example</p>
+<p>Jane Doe is a freelance writer living in the valley, where she has covered the council since 2015.</p>`,
+        '<meta name="author" content="Jane Doe">',
+      ),
     );
     expect(body).toEqual([1, 2, 3, 4].map((n) => ({ kind: 'paragraph', text: `${sentence(n)} ${sentence(n + 100)}` })));
   });

@@ -90,14 +90,16 @@ const wordCount = (text: string) => text.match(/[\p{L}\p{N}_]+/gu)?.length ?? 0;
 const BEFORE_HEADLINE_WORDS = 30;
 
 /**
- * The headline is the item's, not the body's: a heading that repeats it near the top goes, and
- * with it the scraps above it ("Sign in", a section name), which are not the story either.
+ * The headline is the item's, not the body's: a heading that repeats it (or the standfirst) near
+ * the top goes, and with it the scraps above it ("Sign in", a section name), not the story either.
  */
 function withoutHeadline(blocks: Block[], titles: string[]): Block[] {
   const known = new Set(titles.map(comparable).filter(Boolean));
   let before = 0;
   for (const [index, block] of blocks.entries()) {
-    if (block.kind === 'heading' && known.has(comparable(block.text))) return blocks.slice(index + 1);
+    if (block.kind === 'heading' && known.has(comparable(block.text))) {
+      return withoutHeadline(blocks.slice(index + 1), titles);
+    }
     if (block.kind !== 'figure') before += wordCount(blockText(block));
     if (before > BEFORE_HEADLINE_WORDS) break;
   }
@@ -109,7 +111,12 @@ export function extractArticle(page: string | Uint8Array, options: ExtractOption
   const document = parseDocument(decodePage(page, options.contentType));
   const metadata = readMetadata(document, options.url);
   const base = metadata.canonicalUrl ?? options.url;
-  const titles = [metadata.headline, document.querySelector('h1')?.textContent ?? '', document.title];
+  const titles = [
+    metadata.headline,
+    document.querySelector('h1')?.textContent ?? '',
+    document.title,
+    metadata.standfirst,
+  ];
   const blocks = agreeWithArticleBody(
     withoutHeadline(body(document, base, metadata.bylines), titles),
     metadata.articleBody,
