@@ -237,15 +237,18 @@ export function readMetadata(document: Doc, url: string | undefined): PageMetada
     ),
   ];
 
-  const base = canonical ? (absolute(canonical, url) ?? url) : url;
+  // Only http(s) addresses leave here (a "javascript:" canonical or image is dropped).
+  const given = url ? absolute(url, undefined) : null;
+  const base = (canonical ? absolute(canonical, given ?? undefined) : null) ?? given;
+  const leadSrc = leadImage ? absolute(leadImage.src, base ?? undefined) : null;
   return {
     headline,
     standfirst: text(article.description) || meta(document, 'og:description', 'description', 'twitter:description'),
     bylines: [...new Set(authorList.map(cleanByline).filter((name) => name.length > 1 && name.length <= 80))],
     publishedAt: published,
     language,
-    canonicalUrl: base ?? null,
-    leadImage: leadImage ? { ...leadImage, src: absolute(leadImage.src, base) ?? leadImage.src } : null,
+    canonicalUrl: base,
+    leadImage: leadImage && leadSrc ? { ...leadImage, src: leadSrc } : null,
     topics,
     rights: text(article.copyrightNotice ?? article.license) || meta(document, 'copyright', 'dc.rights'),
     articleBody: typeof article.articleBody === 'string' ? decodeEntities(article.articleBody) : '',

@@ -288,6 +288,40 @@ describe('extractArticle: metadata', () => {
       'Council votes to rebuild the river bridge',
     );
   });
+
+  it("takes the site's name off the headline and 'By' and dates off bylines; a year-1 date is no date", () => {
+    const jsonLd = {
+      '@type': 'NewsArticle',
+      headline: 'Council votes to rebuild the river bridge | The Courier',
+      author: ['By JANE DOE, Courier City Writer', 'by Ali Ben | November 18, 2019 12:01 PM'],
+      datePublished: '0001-01-01T00:00:00Z',
+    };
+    const item = extractArticle(
+      page(
+        paragraph(1) + paragraph(2),
+        `<script type="application/ld+json">${JSON.stringify(jsonLd)}</script><meta property="og:site_name" content="The Courier">`,
+      ),
+    );
+    expect(item).toMatchObject({
+      headline: 'Council votes to rebuild the river bridge',
+      bylines: ['JANE DOE, Courier City Writer', 'Ali Ben'],
+      publishedAt: null,
+    });
+  });
+
+  it('lets only http(s) addresses through: a javascript: canonical, image or figure is dropped', () => {
+    const item = extractArticle(
+      page(
+        `${paragraph(1)}<figure><img src="javascript:alert(1)" alt="x"><figcaption>A caption</figcaption></figure>${paragraph(2)}`,
+        '<link rel="canonical" href="javascript:alert(1)"><meta property="og:image" content="javascript:alert(2)">',
+      ),
+      { url: 'https://courier.example/news/bridge' },
+    );
+    expect(item.originalUrl).toBe('https://courier.example/news/bridge');
+    expect(item.leadImage).toBeNull();
+    expect(item.body.find((block) => block.kind === 'figure')).toMatchObject({ src: '', caption: 'A caption' });
+    expect(extractArticle(page(paragraph(1)), { url: 'file:///etc/passwd' }).originalUrl).toBeNull();
+  });
 });
 
 describe('extractArticle: decoding bytes', () => {
