@@ -215,6 +215,15 @@ ${paragraph(1)}${paragraph(2)}${paragraph(3)}${paragraph(4)}
     expect(blocksToText(body)).not.toContain('Our reporters');
   });
 
+  it('takes the JSON-LD articleBody, line by line, when the page itself holds next to no text', () => {
+    const story = [1, 2, 3].map((n) => `${sentence(n)} ${sentence(n + 100)}`);
+    const jsonLd = { '@type': 'NewsArticle', headline: 'Bridge', articleBody: story.join('\n') };
+    const html = `<!doctype html><html lang="en"><head><title>Bridge</title>
+<script type="application/ld+json">${JSON.stringify(jsonLd)}</script></head>
+<body><div id="app">Loading…</div><script src="/app.js"></script></body></html>`;
+    expect(texts(html)).toEqual(story.map((text) => ({ kind: 'paragraph', text })));
+  });
+
   it('gives an empty body, not an error, for an empty file, plain text or a fragment', () => {
     expect(extractArticle('').body).toEqual([]);
     expect(extractArticle(new Uint8Array()).headline).toBe('');
