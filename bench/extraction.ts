@@ -4,7 +4,9 @@
  * data's README defines it (bench/extraction-score.ts), beside every anchor extractor scored the
  * same way. The pages are split by a fixed hash of their id into a tuning part (the only failures
  * looked at while improving the extractor) and a held-out part; all three figures are reported.
- * Writes bench/EXTRACTION.md, which bench/results.ts folds into bench/RESULTS.md.
+ * Writes bench/EXTRACTION.md, which bench/results.ts folds into bench/RESULTS.md (and updates that
+ * section of RESULTS.md in place). EXTRACTION_WORST=N also lists the N worst *tuning* pages (never
+ * held-out ones); EXTRACTION_DUMP=file writes Kiosque's texts as JSON.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,7 +20,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const data = path.resolve(root, process.env.KIOSQUE_EXTRACTION_DATA ?? '../shared/extraction');
 
 /** Fixed split: the first byte of sha256("kiosque-extraction-split:" + id); a third goes to held-out. */
-export function isHeldOut(id: string): boolean {
+function isHeldOut(id: string): boolean {
   return createHash('sha256').update(`kiosque-extraction-split:${id}`).digest()[0]! < 86;
 }
 
