@@ -23,6 +23,8 @@ const CAPTION_PARAGRAPH = /\((image|images|photo|photos|picture|pic|credit|sourc
 /** A photo credit line, or a caption that ends with its agency credit. */
 const CREDIT_LINE =
   /^\s*[©ⓒ](?!\s*\d{4})|^\s*(photo|photos|image|picture|credit|foto|file photo)\s*:|\bgetty images\b|\b(ap|afp|reuters|epa|aap)\s*(photo)?\s*\/\s*\p{Lu}|\bphoto\s*(by|:)|\bimage\s*(by|credit)/iu;
+/** "This post may contain affiliate links. Please see my disclosure page." */
+const DISCLOSURE = /\b(affiliate (and\/or referral |or referral )?links?|disclosure (page|policy))\b/i;
 /** "Tempo de leitura: 1 minuto", "4 min read". */
 const READING_TIME =
   /\b(reading time|min read|minutes? read|tempo de leitura|temps de lecture|lesezeit|tiempo de lectura)\b/i;
@@ -68,6 +70,7 @@ export function keepStory(pieces: Piece[], bylines: string[]): Block[] {
     const text = textOf(piece.block);
     if (piece.block.kind === 'figure') return true;
     if (GALLERY_COUNTER.test(text) || AD_LABEL.test(text)) return false;
+    if (words(text) <= 30 && DISCLOSURE.test(text)) return false;
     if (piece.block.kind === 'paragraph' && isCaption(text)) return false;
     if (index < 6 && (isDateLine(text) || isBylineLine(text, bylines))) return false;
     if (words(text) <= 8 && DATE_WORDS.test(text) && isDateLine(text)) return false;

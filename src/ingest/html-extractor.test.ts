@@ -131,11 +131,11 @@ ${paragraph(4)}`),
     expect(blocksToText(item.body)).not.toContain(marker);
   });
 
-  it('drops date, byline, gallery-counter, credit and sign-off lines around the story', () => {
+  it('drops date, byline, gallery-counter, credit, disclosure and sign-off lines around the story', () => {
     const body = texts(
       page(
         `<p>By Jane Doe</p><p>Published 10:48, Tue, Nov 19, 2019 | Updated 11:05</p><p>4 min read</p>
-<p>Image 2 of 5</p><p>Photo: Hau Dinh, AP</p>
+<p>Image 2 of 5</p><p>Photo: Hau Dinh, AP</p><p>This post may contain affiliate links. Please see my disclosure page.</p>
 ${paragraph(1)}${paragraph(2)}${paragraph(3)}${paragraph(4)}
 <p>© Lucy Nicholson Commuters wait for the ferry below the closed bridge.</p>
 <p>Reporting by Jane Doe; Editing by Ali Ben</p><p>Follow us on Twitter @courier and on Facebook.</p><p>Write to Jane Doe at jane@courier.example</p>
