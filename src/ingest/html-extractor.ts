@@ -47,6 +47,7 @@ export function parseDocument(html: string): Document {
   return fixed;
 }
 
+const wordCount = (text: string) => text.match(/[\p{L}\p{N}_]+/gu)?.length ?? 0;
 const MIN_MARKED_WORDS = 80;
 
 /**
@@ -57,8 +58,7 @@ function narrowToMarkedBody(document: Document): void {
   const marked = document.body.querySelectorAll('[itemprop~="articleBody" i]');
   if (marked.length !== 1) return;
   const element = marked[0]!;
-  const words = (element.textContent ?? '').match(/[\p{L}\p{N}_]+/gu)?.length ?? 0;
-  if (words < MIN_MARKED_WORDS) return;
+  if (wordCount(element.textContent ?? '') < MIN_MARKED_WORDS) return;
   document.body.replaceChildren(element);
 }
 
@@ -86,7 +86,6 @@ const comparable = (text: string) =>
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 
-const wordCount = (text: string) => text.match(/[\p{L}\p{N}_]+/gu)?.length ?? 0;
 const BEFORE_HEADLINE_WORDS = 30;
 
 /**
