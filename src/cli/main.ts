@@ -3,6 +3,7 @@ import { runMigrate } from './migrate.js';
 import { runPreflight } from './preflight.js';
 import { runServe } from './serve.js';
 import { runUser } from './user.js';
+import { runWire } from './wire.js';
 
 const commands: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
   serve: {
@@ -18,6 +19,7 @@ const commands: Record<string, { summary: string; run: (args: string[]) => Promi
     summary: 'user add --email … --name … [--role …]: create a staff account, print its one-time link',
     run: runUser,
   },
+  wire: { summary: 'wire extract FILE.html …: print the article of saved HTML pages as JSON lines', run: runWire },
 };
 
 function usage(): string {
