@@ -16,6 +16,7 @@ import * as searchDocumentsInline from './migrations/0014-search-documents-inlin
 import * as searchDocumentCount from './migrations/0015-search-document-count.js';
 import * as pendingVersions from './migrations/0016-pending-versions.js';
 import * as mailCapsAndPasswordReset from './migrations/0017-mail-caps-and-password-reset.js';
+import * as wireDesk from './migrations/0018-wire-desk.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -39,6 +40,7 @@ const migrations: Record<string, MigrationModule> = {
   '0015-search-document-count': searchDocumentCount,
   '0016-pending-versions': pendingVersions,
   '0017-mail-caps-and-password-reset': mailCapsAndPasswordReset,
+  '0018-wire-desk': wireDesk,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -582,6 +582,8 @@ export function createStoryEditor(deps: {
         gallery: source.gallery,
         source: source.source,
         syndicated: source.syndicated,
+        dateline: source.dateline,
+        licenceNote: source.licenceNote,
       };
       try {
         return await articles.create(input, actor.id);
