@@ -231,6 +231,16 @@ export function createWireRepository(db: Kysely<Database>, ids: IdGenerator) {
     async markUsed(id, articleId) {
       await db.updateTable('wire_items').set({ article_id: articleId }).where('id', '=', id).execute();
     },
+
+    async supersededBy(id) {
+      const row = await db
+        .selectFrom('wire_items')
+        .select('id')
+        .where('supersedes_id', '=', id)
+        .orderBy('version', 'desc')
+        .executeTakeFirst();
+      return row?.id ?? null;
+    },
   };
 
   const sources: WireSourceStore = {

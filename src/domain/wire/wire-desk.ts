@@ -56,6 +56,8 @@ export interface WireQueueStore {
   find(id: string): Promise<WireItem | null>;
   /** Records the story made from the item. */
   markUsed(id: string, articleId: string): Promise<void>;
+  /** The id of the version that replaced the item, if one did. */
+  supersededBy(id: string): Promise<string | null>;
 }
 
 /** The sources and what their last poll said. */
@@ -524,7 +526,7 @@ export function createWireDesk(deps: {
         const previous = await queue.find(item.supersedesId);
         if (previous) changes = { previous: summaryOf(previous), ...changesBetween(previous, item) };
       }
-      return { item, source, changes };
+      return { item, source, changes, newerId: await queue.supersededBy(item.id) };
     },
 
     /**
