@@ -523,6 +523,11 @@ export function writeResults(results: BenchResults, baseline: BenchResults | nul
     out.push('## The test suite’s time (issue 11)', '', readFileSync(suite, 'utf8').trim(), '');
   }
 
+  const extraction = path.join(root, 'bench/EXTRACTION.md');
+  if (existsSync(extraction)) {
+    out.push('## Article extraction from HTML pages (issue 12)', '', readFileSync(extraction, 'utf8').trim(), '');
+  }
+
   const analysis = path.join(root, 'bench/ANALYSIS.md');
   if (existsSync(analysis)) {
     out.push(

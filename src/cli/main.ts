@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { runMigrate } from './migrate.js';
 import { runServe } from './serve.js';
 import { runUser } from './user.js';
+import { runWire } from './wire.js';
 
 const commands: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
   serve: {
@@ -13,6 +14,7 @@ const commands: Record<string, { summary: string; run: (args: string[]) => Promi
     summary: 'user add --email … --name … [--role …]: create a staff account, print its one-time link',
     run: runUser,
   },
+  wire: { summary: 'wire extract FILE.html …: print the article of saved HTML pages as JSON lines', run: runWire },
 };
 
 function usage(): string {
