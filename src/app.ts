@@ -18,7 +18,7 @@ import { KiosqueError } from './domain/errors.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
 import { createFeedService } from './domain/feeds/feed-service.js';
 import { type Catalog, createTranslator, type Translator } from './domain/i18n/translator.js';
-import { createJobWorker, type JobWorker } from './domain/jobs/job-worker.js';
+import { createJobWorker, type JobHandler, type JobWorker } from './domain/jobs/job-worker.js';
 import { createFormMailLimiter, type FormMailLimiter } from './domain/limits/form-mail-limiter.js';
 import { createMediaLibrary } from './domain/media/media-library.js';
 import { createMemberService, type Mailer } from './domain/members/member-service.js';
@@ -40,6 +40,8 @@ import { createSitemapService } from './domain/sitemaps/sitemap-service.js';
 import { createPasswordReset } from './domain/staff/password-reset.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
 import type { TranslationProvider } from './domain/translations/translation-provider.js';
+import { createWireDesk, type WireDesk } from './domain/wire/wire-desk.js';
+import { extractArticle } from './ingest/html-extractor.js';
 import { createEmailComposer } from './mail/email-composer.js';
 import { createOutboxTransport } from './mail/outbox-transport.js';
 import { createSmtpTransport } from './mail/smtp-transport.js';
@@ -82,6 +84,7 @@ import {
   createStaffRepository,
 } from './storage/staff-repository.js';
 import { createTaxonomyRenameStore, createTaxonomyRepository } from './storage/taxonomy-repository.js';
+import { createWireRepository } from './storage/wire-repository.js';
 import { dependenciesChangedBy } from './web/cache-invalidation.js';
 import { createPageCache, type PageCache } from './web/page-cache.js';
 import type { AudienceDependencies } from './web/routes/member-routes.js';
@@ -124,6 +127,8 @@ export interface App {
   newsletter: NewsletterService;
   /** The durable job worker (newsletter sends); `kiosque serve` starts it, `close()` stops it. */
   jobs: JobWorker;
+  /** The wire desk: sources, polls, the queue, "Use as draft". */
+  wire: WireDesk;
   close(): Promise<void>;
 }
 
@@ -336,6 +341,18 @@ export async function createApp(options: AppOptions): Promise<App> {
       intervalMs: config.schedulerIntervalMs,
     });
 
+    // The wire desk (issue 12): its feed polls are jobs of the same durable queue as newsletters.
+    let nudgeJobs = () => {};
+    const wire = buildWireDesk({
+      config,
+      database,
+      articles,
+      articleService,
+      clock,
+      ids,
+      logger,
+      onQueued: () => nudgeJobs(),
+    });
     const newsletters = await buildNewsletters({
       config,
       database,
@@ -345,7 +362,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       clock,
       ids,
       logger,
+      handlers: wire.handlers,
     });
+    nudgeJobs = () => newsletters.worker.nudge();
+    await wire.ensurePollJobs();
     const passwordReset = createPasswordReset({
       staff: createStaffRepository(database.db, ids),
       tokens: createResetTokenRepository(database.db),
@@ -437,6 +457,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         editor,
         timeZone: config.timeZone,
         taxonomy: taxonomyEditor,
+        wire,
       },
       clock,
       logger,
@@ -458,6 +479,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       mediaJobs,
       newsletter: newsletters.service,
       jobs: newsletters.worker,
+      wire,
       async close() {
         await scheduler.stop();
         await newsletters.close();
@@ -478,6 +500,46 @@ export async function createApp(options: AppOptions): Promise<App> {
 }
 
 /**
+ * The wire desk: sources and items on the database, feeds fetched through the SSRF-safe fetcher,
+ * documents read by the wire parsers and the HTML extractor, drafts made by the article service.
+ */
+function buildWireDesk(deps: {
+  config: Config;
+  database: DatabaseHandle;
+  articles: ReturnType<typeof createArticleRepository>;
+  articleService: ArticleService;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Logger;
+  onQueued: () => void;
+}) {
+  const { config, database, clock, ids, logger } = deps;
+  const repository = createWireRepository(database.db, ids);
+  return createWireDesk({
+    ...repository,
+    reader: {
+      parse: () => {
+        throw new Error('wire parsers not merged yet');
+      },
+      extract: (bytes, hints) => extractArticle(bytes, hints),
+    },
+    fetcher: {
+      fetch: async () => {
+        throw new Error('safe fetcher not merged yet');
+      },
+    },
+    drafts: { create: deps.articleService.create, findRecord: deps.articles.findRecord },
+    jobs: createSqlJobQueue(database.db, database.dialect, ids),
+    onQueued: deps.onQueued,
+    hash: (text) => createHash('sha256').update(text).digest('hex'),
+    languages: config.languages,
+    clock,
+    ids,
+    log: logger,
+  });
+}
+
+/**
  * Newsletters: the service behind the forms and the admin, and the job worker that sends
  * (confirmations, stories, digests) through SMTP_URL or, without it, into the outbox folder.
  */
@@ -490,6 +552,8 @@ async function buildNewsletters(deps: {
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
+  /** Handlers of other durable jobs the worker runs (the wire desk's feed polls). */
+  handlers: Record<string, JobHandler>;
 }) {
   const { config, database, articles, translators, formMail, clock, ids, logger } = deps;
   const repository = createNewsletterRepository(database.db);
@@ -583,7 +647,7 @@ async function buildNewsletters(deps: {
   await sender.resumeUnfinished();
   worker = createJobWorker({
     queue,
-    handlers: sender.handlers,
+    handlers: { ...deps.handlers, ...sender.handlers },
     clock,
     workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     leaseMs: config.jobLeaseMs,

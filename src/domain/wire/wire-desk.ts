@@ -497,7 +497,12 @@ export function createWireDesk(deps: {
         throw new KiosqueError('WIRE_PASTED_URL_INVALID');
       }
       const source = await builtIn('url');
-      const page = await fetcher.fetch(address);
+      const page = await fetcher.fetch(address).catch((error: unknown) => {
+        if (isKiosqueError(error)) throw error;
+        throw new KiosqueError('WIRE_PASTED_URL_INVALID', {
+          reason: String((error as Error)?.message ?? error).slice(0, 200),
+        });
+      });
       if (page.status !== 200) throw new KiosqueError('WIRE_PASTED_URL_INVALID');
       const type = (page.contentType ?? '').toLowerCase();
       const html =

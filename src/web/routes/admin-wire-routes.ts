@@ -8,15 +8,15 @@ import type { ReceiveReport, WireDesk } from '../../domain/wire/wire-desk.js';
 import { staffCookie } from '../admin-guard.js';
 import { errorOf } from '../error-status.js';
 import { sessionCookie } from '../request-identity.js';
-import type { AdminPages } from './admin-media-routes.js';
 import {
   type WireFilters,
-  type WireNotice,
   WireItemPage,
+  type WireNotice,
   WireQueuePage,
   WireSourcePage,
   WireSourcesPage,
 } from '../views/admin-wire.js';
+import type { AdminPages } from './admin-media-routes.js';
 
 const pageSize = 50;
 /** At most this many files, of at most `maxFileBytes` each, in one upload. */
@@ -197,8 +197,10 @@ export function registerAdminWireRoutes(
     });
     uploads.setErrorHandler(async (error) => {
       const code = (error as FastifyError).code;
-      if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_ERR_CTP_BODY_TOO_LARGE') throw new KiosqueError('FORM_TOO_LARGE');
-      if (typeof code === 'string' && code.startsWith('FST_') && !isKiosqueError(error)) throw new KiosqueError('FORM_INVALID');
+      if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+        throw new KiosqueError('FORM_TOO_LARGE');
+      if (typeof code === 'string' && code.startsWith('FST_') && !isKiosqueError(error))
+        throw new KiosqueError('FORM_INVALID');
       throw error;
     });
     uploads.route({

@@ -115,12 +115,7 @@ export function WireQueuePage({
             <input id="wire-url" type="url" name="url" required maxlength={2000} inputmode="url" />{' '}
             <button type="submit">{t.t('admin.wire.pasteButton')}</button>
           </form>
-          <form
-            method="post"
-            action="/admin/wire/upload"
-            enctype="multipart/form-data"
-            class="wire-upload"
-          >
+          <form method="post" action="/admin/wire/upload" enctype="multipart/form-data" class="wire-upload">
             <Csrf admin={admin} />
             <label for="wire-files">{t.t('admin.wire.upload')}</label>{' '}
             <input
@@ -219,7 +214,9 @@ export function WireQueuePage({
       )}
       {pageCount > 1 ? (
         <nav class="pagination" aria-label={t.t('admin.wire.page', { page, count: pageCount })}>
-          {page > 1 ? <a href={`/admin/wire${wireFilterQuery(filters, page - 1)}`}>{t.t('admin.wire.previous')}</a> : null}{' '}
+          {page > 1 ? (
+            <a href={`/admin/wire${wireFilterQuery(filters, page - 1)}`}>{t.t('admin.wire.previous')}</a>
+          ) : null}{' '}
           <span>{t.t('admin.wire.page', { page, count: pageCount })}</span>{' '}
           {page < pageCount ? (
             <a href={`/admin/wire${wireFilterQuery(filters, page + 1)}`}>{t.t('admin.wire.next')}</a>
@@ -233,8 +230,7 @@ export function WireQueuePage({
 function SourceStatus({ admin, source }: { admin: AdminContext; source: WireSource }) {
   const { t } = admin;
   if (!source.enabled) return <>{t.t('admin.wire.status.disabled')}</>;
-  if (source.consecutiveErrors > 0)
-    return <>{t.t('admin.wire.status.failing', { count: source.consecutiveErrors })}</>;
+  if (source.consecutiveErrors > 0) return <>{t.t('admin.wire.status.failing', { count: source.consecutiveErrors })}</>;
   return <>{t.t('admin.wire.status.ok')}</>;
 }
 
@@ -342,9 +338,7 @@ export function WireSourcesPage({
                   <LastError admin={admin} source={source} />
                 </td>
                 <td>
-                  {source.kind === 'feed' && source.enabled && source.nextPollAt
-                    ? t.dateTime(source.nextPollAt)
-                    : '—'}
+                  {source.kind === 'feed' && source.enabled && source.nextPollAt ? t.dateTime(source.nextPollAt) : '—'}
                 </td>
               </tr>
             ))}
@@ -507,9 +501,7 @@ export function WireItemPage({
         <h1>{item.headline || t.t('admin.wire.noHeadline')}</h1>
         {item.standfirst ? <p class="wire-standfirst">{item.standfirst}</p> : null}
         {item.dateline ? <p class="wire-dateline">{item.dateline}</p> : null}
-        {item.leadImage ? (
-          <BlockView admin={admin} block={{ kind: 'figure', ...item.leadImage }} />
-        ) : null}
+        {item.leadImage ? <BlockView admin={admin} block={{ kind: 'figure', ...item.leadImage }} /> : null}
         <div class="wire-body">
           {item.body.map((block) => (
             <BlockView admin={admin} block={block} />
