@@ -44,6 +44,10 @@ export interface Config {
   jobLeaseMs: number;
   /** Whether feeds carry public stories whole or their standfirst only (gated stories: always the standfirst). */
   feedContent: 'full' | 'excerpt';
+  wire: {
+    /** Host names the wire desk may fetch even on a private or local address (tests, an agency's VPN host). */
+    allowHosts: string[];
+  };
 }
 
 export interface SubscriptionConfig {
@@ -197,6 +201,13 @@ const variables = {
     .string()
     .regex(/^price_[A-Za-z0-9]+$/, 'a Stripe price id (price_…)')
     .optional(),
+  KIOSQUE_WIRE_ALLOW_HOSTS: z
+    .string()
+    .regex(
+      /^\s*[A-Za-z0-9.:[\]-]+\s*(,\s*[A-Za-z0-9.:[\]-]+\s*)*$/,
+      'comma-separated host names such as wire.example.org,127.0.0.1 (no scheme, no port)',
+    )
+    .optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -283,6 +294,12 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     },
     jobLeaseMs: parsed.KIOSQUE_JOB_LEASE_SECONDS * 1000,
     feedContent: parsed.KIOSQUE_FEED_CONTENT,
+    wire: {
+      allowHosts: (parsed.KIOSQUE_WIRE_ALLOW_HOSTS ?? '')
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter((host) => host !== ''),
+    },
     followLinks: (parsed.KIOSQUE_FOLLOW_LINKS ?? '')
       .split(',')
       .filter((pair) => pair.includes('='))

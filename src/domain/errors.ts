@@ -122,6 +122,23 @@ export const errorCatalog = {
     'This is not an http(s) address the desk can read, or the page did not answer with a document. Paste the full address of the article or feed, starting with https://, and try again.',
   WIRE_POLL_FAILED:
     'The last poll of this source failed ({reason}). Check the feed’s address and that its server answers; the desk tries again later, waiting longer after each failure (at most an hour).',
+  // Wire desk: documents and fetching (src/ingest/).
+  WIRE_DOCUMENT_INVALID:
+    'This file cannot be read as wire copy: it is broken or cut short, its characters do not match its encoding, or it declares entities, which are refused for safety. Nothing was imported; ask the provider for a complete, well-formed copy, or check that the whole file was received.',
+  WIRE_FORMAT_UNKNOWN:
+    'This file is not in a wire format Kiosque reads (ninjs JSON, NewsML-G2, NITF, RSS or Atom); its content was checked, not its name. If it is a web page, paste its address instead; otherwise ask the provider for one of these formats.',
+  WIRE_DOCUMENT_TOO_LARGE:
+    'This file is larger than 20 MB or holds more than 5000 items, more than one wire document may. Split it into smaller files and import them one by one.',
+  WIRE_FETCH_REFUSED:
+    'Kiosque does not fetch this address: only http and https addresses of the public internet are fetched, and this one uses another scheme or leads to a private, local or reserved network, so that a link cannot reach the server’s own network. Use a public http(s) address; if this host is yours and trusted, an admin can name it in KIOSQUE_WIRE_ALLOW_HOSTS.',
+  WIRE_FETCH_TOO_LARGE:
+    'The answer from this address is larger than Kiosque reads from one address (20 MB after decompression), so reading stopped there. Check that the address is a feed or an article; for a large file, download it and import it instead.',
+  WIRE_FETCH_TIMEOUT:
+    'This address did not answer completely in time (30 seconds unless configured), so Kiosque stopped waiting. Try again later; if it keeps happening, the site is slow or down.',
+  WIRE_FETCH_TOO_MANY_REDIRECTS:
+    'This address redirected more than 5 times, so Kiosque stopped following it. Open it in a browser to find its final address, and use that one.',
+  WIRE_FETCH_FAILED:
+    'This address could not be fetched: the site answered with an error or could not be reached. Check the address, then try again later; the site may be down or refuse the request.',
   INTERNAL: 'Something went wrong on our side. Try again in a moment; the error has been logged.',
 } as const;
 
