@@ -8,6 +8,7 @@ import type { Config } from './config/config.js';
 import { createHmacSigner, loadOrCreateSecret } from './crypto/hmac-signer.js';
 import { createArgon2Hasher, randomSecret } from './crypto/password-hasher.js';
 import { loadDemoContent } from './demo/demo-loader.js';
+import { loadDemoWire } from './demo/demo-wire.js';
 import { type ArticleService, createArticleService } from './domain/articles/article-service.js';
 import { createReadingService } from './domain/articles/reading-service.js';
 import { createScheduler, type Scheduler } from './domain/articles/scheduler.js';
@@ -41,7 +42,11 @@ import { createPasswordReset } from './domain/staff/password-reset.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
 import type { TranslationProvider } from './domain/translations/translation-provider.js';
 import { createWireDesk, type WireDesk } from './domain/wire/wire-desk.js';
+import { contentHash } from './domain/wire/wire-identity.js';
 import { extractArticle } from './ingest/html-extractor.js';
+import { fetchSafely } from './ingest/safe-fetch.js';
+import { createWireFolderWatcher, type WireFolderWatcher } from './ingest/wire-folder.js';
+import { parseWireDocument } from './ingest/wire-formats.js';
 import { createEmailComposer } from './mail/email-composer.js';
 import { createOutboxTransport } from './mail/outbox-transport.js';
 import { createSmtpTransport } from './mail/smtp-transport.js';
@@ -129,6 +134,8 @@ export interface App {
   jobs: JobWorker;
   /** The wire desk: sources, polls, the queue, "Use as draft". */
   wire: WireDesk;
+  /** The watched folder (KIOSQUE_WIRE_FOLDER), null when off; `kiosque serve` starts it. */
+  wireFolder: WireFolderWatcher | null;
   close(): Promise<void>;
 }
 
@@ -224,9 +231,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     const images = createImageRepository(database.db);
     const store = createDiskMediaStore(path.join(config.dataDir, 'media'));
 
-    if (config.demoContent) {
-      await loadDemoContent({ articles, taxonomy, images, store, clock, ids, logger });
-    }
+    // The demo's wire desk is filled when its stories are (below, once the desk exists).
+    const demoLoaded = config.demoContent
+      ? await loadDemoContent({ articles, taxonomy, images, store, clock, ids, logger })
+      : 0;
 
     const pageCache = createPageCache({ maxBytes: config.pageCacheBytes });
     const searchCache = createSearchCache(clock, readerSearchCache);
@@ -366,6 +374,17 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
     nudgeJobs = () => newsletters.worker.nudge();
     await wire.ensurePollJobs();
+    if (demoLoaded > 0)
+      await loadDemoWire({ desk: wire, sources: createWireRepository(database.db, ids).sources, clock });
+    const wireFolder = config.wire.folder
+      ? createWireFolderWatcher({
+          folder: path.resolve(config.wire.folder),
+          desk: wire,
+          instanceId,
+          intervalMs: config.schedulerIntervalMs,
+          log: logger,
+        })
+      : null;
     const passwordReset = createPasswordReset({
       staff: createStaffRepository(database.db, ids),
       tokens: createResetTokenRepository(database.db),
@@ -480,7 +499,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       newsletter: newsletters.service,
       jobs: newsletters.worker,
       wire,
+      wireFolder,
       async close() {
+        await wireFolder?.stop();
         await scheduler.stop();
         await newsletters.close();
         await server.close();
@@ -518,20 +539,24 @@ function buildWireDesk(deps: {
   return createWireDesk({
     ...repository,
     reader: {
-      parse: () => {
-        throw new Error('wire parsers not merged yet');
-      },
+      parse: (bytes, hints) => parseWireDocument(bytes, hints),
       extract: (bytes, hints) => extractArticle(bytes, hints),
     },
     fetcher: {
-      fetch: async () => {
-        throw new Error('safe fetcher not merged yet');
+      async fetch(url, conditions) {
+        const answer = await fetchSafely(url, {
+          allowedHosts: config.wire.allowHosts,
+          etag: conditions?.etag,
+          lastModified: conditions?.lastModified,
+        });
+        if (answer.status === 304) return { status: 304 };
+        return { ...answer, status: 200 };
       },
     },
     drafts: { create: deps.articleService.create, findRecord: deps.articles.findRecord },
     jobs: createSqlJobQueue(database.db, database.dialect, ids),
     onQueued: deps.onQueued,
-    hash: (text) => createHash('sha256').update(text).digest('hex'),
+    fingerprint: contentHash,
     languages: config.languages,
     clock,
     ids,

@@ -47,6 +47,8 @@ export interface Config {
   wire: {
     /** Host names the wire desk may fetch even on a private or local address (tests, an agency's VPN host). */
     allowHosts: string[];
+    /** The watched folder (KIOSQUE_WIRE_FOLDER): files dropped there are read on each tick; null: off. */
+    folder: string | null;
   };
 }
 
@@ -208,6 +210,7 @@ const variables = {
       'comma-separated host names such as wire.example.org,127.0.0.1 (no scheme, no port)',
     )
     .optional(),
+  KIOSQUE_WIRE_FOLDER: z.string().trim().max(4000).optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -299,6 +302,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         .split(',')
         .map((host) => host.trim().toLowerCase())
         .filter((host) => host !== ''),
+      folder: parsed.KIOSQUE_WIRE_FOLDER || null,
     },
     followLinks: (parsed.KIOSQUE_FOLLOW_LINKS ?? '')
       .split(',')

@@ -1,5 +1,10 @@
+import { mkdtemp, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedWireItem } from '../../src/domain/wire/wire-item.js';
+import { createWireFolderWatcher } from '../../src/ingest/wire-folder.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { decodeEntities, textOf } from '../support/html.js';
 import { addMember, type StaffAgent, setupOwner, staffClient } from '../support/staff.js';
@@ -33,6 +38,72 @@ function parsed(overrides: Partial<ParsedWireItem> = {}): ParsedWireItem {
 }
 
 const bytesOf = (text: string) => new TextEncoder().encode(text);
+const fixture = (name: string) => readFile(new URL(`../fixtures/wire/${name}`, import.meta.url));
+
+/** A multipart body with `files` in the field `files`, and the CSRF token, as a browser sends it. */
+function multipart(csrf: string, files: { name: string; type: string; bytes: Buffer }[]) {
+  const boundary = '----kiosque-wire-test';
+  const parts: Buffer[] = [
+    Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n`),
+  ];
+  for (const file of files) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\ncontent-disposition: form-data; name="files"; filename="${file.name}"\r\ncontent-type: ${file.type}\r\n\r\n`,
+      ),
+      file.bytes,
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/**
+ * A wire provider on 127.0.0.1: an RSS feed with an ETag (304 when the client sends it back), a
+ * teaser item whose page is served too, and a switch to answer 500.
+ */
+async function startProvider() {
+  const state = { failing: false, requests: [] as { url: string; ifNoneMatch: string | null }[] };
+  let base = '';
+  const server: Server = createServer((request: IncomingMessage, response) => {
+    state.requests.push({ url: request.url ?? '', ifNoneMatch: (request.headers['if-none-match'] as string) ?? null });
+    if (state.failing) {
+      response.writeHead(500, { 'content-type': 'text/plain' }).end('down');
+      return;
+    }
+    if (request.url === '/feed.xml') {
+      if (request.headers['if-none-match'] === '"v1"') {
+        response.writeHead(304, { etag: '"v1"' }).end();
+        return;
+      }
+      response
+        .writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag: '"v1"' })
+        .end(`<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Local wire</title><link>${base}/</link><description>Test</description><language>en</language>
+<item><title>Tide record at the old port</title><link>${base}/stories/tide</link><guid isPermaLink="false">local-tide-1</guid><pubDate>Thu, 03 Dec 2026 07:30:00 +0000</pubDate>
+<content:encoded><![CDATA[<p>The tide reached a record height at the old port on Thursday morning.</p><p>No damage was reported.</p>]]></content:encoded></item>
+<item><title>Night ferry returns next spring</title><link>${base}/stories/ferry</link><guid isPermaLink="false">local-ferry-1</guid><pubDate>Thu, 03 Dec 2026 06:00:00 +0000</pubDate>
+<description>The night ferry returns in April. Read more</description></item>
+</channel></rss>`);
+      return;
+    }
+    if (request.url === '/stories/ferry') {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
+        `<!doctype html><html lang="en"><head><title>Night ferry returns next spring</title></head><body><nav>Home · World · Subscribe now</nav><article><h1>Night ferry returns next spring</h1>
+<p>The night ferry between the two islands returns in April, the operator announced on Thursday, after a winter of repairs.</p>
+<p>Tickets go on sale in February, at the same prices as last year, and cabins can be booked online or at the harbour office.</p>
+<p>The crossing takes nine hours and leaves at ten in the evening, three times a week until June, then every night.</p></article></body></html>`,
+      );
+      return;
+    }
+    response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return { state, base, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
 
 describeEachDatabase('the wire desk on $kind', ({ kind }) => {
   let site: TestSite;
@@ -52,6 +123,17 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
       ).n,
     );
 
+  /** Uploads files through the queue page's form, as `agent`. */
+  async function upload(agent: StaffAgent, files: { name: string; type: string; bytes: Buffer }[]) {
+    const body = multipart(agent.csrf, files);
+    return site.app.server.inject({
+      method: 'POST',
+      url: '/admin/wire/upload',
+      headers: { cookie: agent.cookie, 'content-type': body.contentType },
+      payload: body.payload,
+    });
+  }
+
   /** Receives one item from a built-in source, as a parser would hand it over; its id. */
   async function receiveOne(source: 'upload' | 'url', overrides: Partial<ParsedWireItem>): Promise<string> {
     const report = await site.app.wire.receive(
@@ -62,8 +144,16 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
     return report.stored[0]!;
   }
 
+  let provider: Awaited<ReturnType<typeof startProvider>>;
+  let folder: string;
+
   beforeAll(async () => {
-    site = await startTestSite(kind, { demo: false });
+    provider = await startProvider();
+    folder = await mkdtemp(path.join(tmpdir(), 'kiosque-wire-folder-'));
+    site = await startTestSite(kind, {
+      demo: false,
+      env: { KIOSQUE_WIRE_ALLOW_HOSTS: '127.0.0.1', KIOSQUE_WIRE_FOLDER: folder },
+    });
     http = staffClient(site);
     owner = await setupOwner(site);
     editor = await addMember(site, 'editor', 'wire-editor@example.org', undefined, 'Edna Editor', 'en');
@@ -72,6 +162,7 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
   }, 120_000);
   afterAll(async () => {
     await site?.close();
+    await provider?.close();
   });
 
   describe('dedupe and versions', () => {
@@ -88,8 +179,8 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
           parsed({ headline: 'Storm closes the northern ports (resent)' }),
           // Another wire id, same original URL.
           parsed({ wireId: 'other-id', headline: 'Another headline' }),
-          // No wire id, no URL, the same text with other spacing and case.
-          parsed({ wireId: null, originalUrl: null, headline: 'STORM closes  the northern ports' }),
+          // No wire id, no URL, the same text with other spacing.
+          parsed({ wireId: null, originalUrl: null, headline: '  Storm closes  the northern\nports' }),
         ],
         bytesOf('<again>'),
       );
@@ -291,6 +382,16 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
   });
 
   describe('feed sources', () => {
+    let sourceId: string;
+    const source = () => db().selectFrom('wire_sources').selectAll().where('id', '=', sourceId).executeTakeFirst();
+    const feedItems = async () =>
+      await db()
+        .selectFrom('wire_items')
+        .select(['headline', 'standfirst', 'body'])
+        .where('source_id', '=', sourceId)
+        .orderBy('headline')
+        .execute();
+
     it('lets an editor add a feed, refusing a non-http address with a clear error', async () => {
       const bad = await http.form(editor, '/admin/wire/sources', {
         name: 'Bad',
@@ -302,7 +403,210 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
       expect(bad.statusCode).toBe(400);
       expect(textOf(bad.body)).toContain('This wire source is incomplete or malformed');
       expect(await db().selectFrom('wire_sources').select('id').where('kind', '=', 'feed').execute()).toEqual([]);
+
+      const added = await http.form(editor, '/admin/wire/sources', {
+        name: 'Local wire',
+        feedUrl: `${provider.base}/feed.xml`,
+        language: 'en',
+        creditName: 'Local Wire',
+        pollMinutes: '1',
+        enabled: '1',
+      });
+      expect(added.statusCode).toBe(303);
+      sourceId = String(added.headers.location).split('/')[4]!.split('?')[0]!;
+    });
+
+    it('polls the feed as a durable job: its items appear in the queue, a teaser read from its page', async () => {
+      await site.app.jobs.runUntilIdle();
+      const items = await feedItems();
+      expect(items.map((item) => item.headline)).toEqual([
+        'Night ferry returns next spring',
+        'Tide record at the old port',
+      ]);
+      // The teaser's page was fetched and its article read (the site's menu left out).
+      const ferry = JSON.parse(items[0]!.body) as { text?: string }[];
+      expect(ferry.map((block) => block.text)).toEqual([
+        expect.stringMatching(/^The night ferry between the two islands returns in April/),
+        expect.stringMatching(/^Tickets go on sale in February/),
+        expect.stringMatching(/^The crossing takes nine hours/),
+      ]);
+      const queue = await http.get(`/admin/wire?source=${sourceId}`, editor);
+      expect(queue.body).toContain('Tide record at the old port');
+      const row = await source();
+      expect(row?.etag).toBe('"v1"');
+      expect(row?.consecutive_errors).toBe(0);
+      // The job stays queued for the next poll, a minute later.
+      const job = await db()
+        .selectFrom('jobs')
+        .selectAll()
+        .where('kind', '=', 'wire.poll')
+        .where('status', '=', 'queued')
+        .executeTakeFirstOrThrow();
+      expect(new Date(job.run_at).getTime() - Date.now()).toBeGreaterThan(30_000);
+    });
+
+    it('sends the ETag on the next poll and stores nothing on a 304', async () => {
+      const before = await itemsCount();
+      const poll = await http.form(editor, `/admin/wire/sources/${sourceId}/poll`, {});
+      expect(poll.statusCode).toBe(303);
+      provider.state.requests.length = 0;
+      await site.app.jobs.runUntilIdle();
+      expect(provider.state.requests).toEqual([{ url: '/feed.xml', ifNoneMatch: '"v1"' }]);
+      expect(await itemsCount()).toBe(before);
+      expect((await source())?.last_success_at).not.toBeNull();
+    });
+
+    it('backs off after a server error and shows the error on the source, in the admin’s language', async () => {
+      provider.state.failing = true;
+      try {
+        await http.form(editor, `/admin/wire/sources/${sourceId}/poll`, {});
+        const started = Date.now();
+        await site.app.jobs.runUntilIdle();
+        let row = await source();
+        expect(row?.consecutive_errors).toBe(1);
+        expect(row?.last_error_code).toBe('WIRE_FETCH_FAILED');
+        const wait = new Date(row!.next_poll_at as string).getTime() - started;
+        expect(wait).toBeGreaterThanOrEqual(59_000);
+        // A second failure waits twice as long.
+        await site.app.wire.pollNow(sourceId);
+        row = await source();
+        expect(row?.consecutive_errors).toBe(2);
+        expect(new Date(row!.next_poll_at as string).getTime() - Date.now()).toBeGreaterThan(110_000);
+
+        const french = await http.get('/admin/wire/sources', contributor);
+        const cell = textOf(french.body.split(`data-wire-source="${sourceId}"`)[1]?.split('</tr>')[0] ?? '');
+        expect(cell).toContain('2 échecs de suite');
+        expect(cell).toContain('Cette adresse n’a pas pu être récupérée');
+      } finally {
+        provider.state.failing = false;
+      }
+      await site.app.wire.pollNow(sourceId);
+      expect((await source())?.consecutive_errors).toBe(0);
+    });
+  });
+
+  describe('files', () => {
+    it('takes an uploaded ninjs file into the queue', async () => {
+      const response = await upload(author, [
+        { name: 'rates.json', type: 'application/json', bytes: await fixture('ninjs-1x-body-html-embargo.json') },
+      ]);
+      expect(response.statusCode, response.body.slice(0, 300)).toBe(303);
+      expect(response.headers.location).toBe('/admin/wire?stored=1&versions=0&duplicates=0');
+      const stored = await db()
+        .selectFrom('wire_items')
+        .select(['id', 'embargo_until', 'version'])
+        .where('format', '=', 'ninjs')
+        .where('version', '=', 4)
+        .executeTakeFirstOrThrow();
+      expect(new Date(stored.embargo_until as string).toISOString()).toBe('2026-12-03T17:00:00.000Z');
+      const page = await http.get(`/admin/wire/items/${stored.id}`, author);
+      expect(page.body).toContain('The bank kept its main rate at 2.5% on Thursday.');
+    });
+
+    it('refuses a hostile file with a clear error and stores nothing of the upload', async () => {
+      const before = await itemsCount();
+      const response = await upload(author, [
+        { name: 'good.xml', type: 'application/xml', bytes: await fixture('nitf-story.xml') },
+        { name: 'laughs.xml', type: 'application/xml', bytes: await fixture('hostile/billion-laughs.xml') },
+      ]);
+      expect(response.statusCode).toBeGreaterThanOrEqual(400);
+      expect(response.statusCode).toBeLessThan(500);
+      expect(textOf(response.body)).toContain('This file cannot be read as wire copy');
+      expect(await itemsCount()).toBe(before);
+    });
+
+    it('reads files dropped in the watched folder, moving them to done/ or failed/ with the reason', async () => {
+      const past = new Date(Date.now() - 60_000);
+      await writeFile(path.join(folder, 'story.xml'), await fixture('newsml-g2-news-item.xml'));
+      await writeFile(path.join(folder, 'broken.json'), await fixture('hostile/truncated.json'));
+      await writeFile(path.join(folder, '.still-copying.xml'), 'partial');
+      for (const name of ['story.xml', 'broken.json']) await utimes(path.join(folder, name), past, past);
+      const tick = await site.app.wireFolder!.tick();
+      expect(tick.done.map((entry) => entry.file)).toEqual(['story.xml']);
+      expect(tick.failed).toEqual([{ file: 'broken.json', code: 'WIRE_DOCUMENT_INVALID' }]);
+      expect(await readdir(path.join(folder, 'done'))).toEqual(['story.xml']);
+      expect((await readdir(path.join(folder, 'failed'))).sort()).toEqual(['broken.json', 'broken.json.error.txt']);
+      expect(await readFile(path.join(folder, 'failed', 'broken.json.error.txt'), 'utf8')).toMatch(
+        /^WIRE_DOCUMENT_INVALID\n/,
+      );
+      expect((await readdir(folder)).sort()).toEqual(['.claimed', '.still-copying.xml', 'done', 'failed']);
+      const item = await db()
+        .selectFrom('wire_items')
+        .select('headline')
+        .where('source_id', '=', 'src_wire_folder')
+        .executeTakeFirstOrThrow();
+      expect(item.headline).toBe('Mediterranean fishing fleet ties up over new quotas');
+      expect(await site.app.wireFolder!.tick()).toEqual({ done: [], failed: [] });
       void owner;
     });
+
+    it('lets two instances watch one folder: each file is read once', async () => {
+      const past = new Date(Date.now() - 60_000);
+      const names = ['a.xml', 'b.xml', 'c.xml', 'd.json'];
+      await writeFile(path.join(folder, 'a.xml'), await fixture('atom-feed.xml'));
+      await writeFile(path.join(folder, 'b.xml'), await fixture('rss-feed.xml'));
+      await writeFile(path.join(folder, 'c.xml'), await fixture('newsml-g2-news-message.xml'));
+      await writeFile(path.join(folder, 'd.json'), await fixture('ninjs/examples_2.1_dpa_text.json'));
+      for (const name of names) await utimes(path.join(folder, name), past, past);
+      const log = { info() {}, error() {} };
+      const other = createWireFolderWatcher({
+        folder,
+        desk: site.app.wire,
+        instanceId: 'other',
+        intervalMs: 60_000,
+        log,
+      });
+      const before = await itemsCount();
+      const [first, second] = await Promise.all([site.app.wireFolder!.tick(), other.tick()]);
+      const read = [...first.done, ...second.done].map((entry) => entry.file).sort();
+      expect(read).toEqual(names);
+      const stored = [...first.done, ...second.done].reduce((sum, entry) => sum + entry.report.stored.length, 0);
+      expect(await itemsCount()).toBe(before + stored);
+      expect((await readdir(path.join(folder, 'done'))).sort()).toEqual([...names, 'story.xml'].sort());
+    });
+  });
+});
+
+describeEachDatabase('the demo’s wire desk on $kind', ({ kind }) => {
+  let site: TestSite;
+  let editor: StaffAgent;
+  const http = staffClient(() => site);
+  beforeAll(async () => {
+    site = await startTestSite(kind);
+    editor = await addMember(site, 'editor', 'demo-wire@example.org', undefined, 'Demo Editor', 'en');
+  }, 120_000);
+  afterAll(async () => {
+    await site?.close();
+  });
+
+  it('shows a new user a full desk from the shipped files: both languages, an embargo, two versions', async () => {
+    const queue = await http.get('/admin/wire', editor);
+    expect(queue.statusCode).toBe(200);
+    const text = decodeEntities(queue.body);
+    for (const headline of [
+      'Central bank of Valbrune holds rates for a fifth month',
+      'Fishing fleet ties up in Port-Aubel over new quotas; talks set for Friday',
+      'Fishing fleet ties up in Port-Aubel over new quotas',
+      'Les vendanges commencent tôt dans les coteaux de Valbrune',
+      'Le tramway fluvial de Valbrune transporte son millionième passager',
+    ]) {
+      expect(text).toContain(`>${headline}</a>`);
+    }
+    expect(text).toContain('Embargoed until');
+    const sources = await http.get('/admin/wire/sources', editor);
+    expect(sources.body).toContain('Example Partner');
+    expect(textOf(sources.body)).toContain('Disabled');
+
+    const v2 = await site.app.database.db
+      .selectFrom('wire_items')
+      .select('id')
+      .where('version', '=', 2)
+      .where('wire_id', '=', 'urn:newsml:wire.example.org:20261203:fleet-ties-up')
+      .executeTakeFirstOrThrow();
+    const page = decodeEntities((await http.get(`/admin/wire/items/${v2.id}`, editor)).body);
+    expect(page).toContain('What changed since version 1');
+    expect(page).toMatch(
+      /<ins>[\s\S]*The fisheries ministry invited the skippers' committee to talks on Friday morning\.<\/ins>/,
+    );
   });
 });

@@ -7,9 +7,16 @@ import type { Clock, IdGenerator } from '../clock.js';
 import { isKiosqueError, KiosqueError, messageValues } from '../errors.js';
 import { RetryLater } from '../jobs/job-queue.js';
 import { hasPermission } from '../staff/roles.js';
-import { type Block, blocksToText, type ParsedWireItem } from './wire-item.js';
+import type { Block, ParsedWireItem } from './wire-item.js';
 import { blockLines, blocksToMarkdown } from './wire-markdown.js';
-import { backoffMs, builtInSourceIds, type FeedSourceInput, feedSourceSchema, type WireSource } from './wire-source.js';
+import {
+  backoffMs,
+  builtInSourceIds,
+  type FeedSourceInput,
+  feedSourceSchema,
+  freshPollState,
+  type WireSource,
+} from './wire-source.js';
 
 /** A wire item as the desk keeps it: what was parsed, where it came from, and what became of it. */
 export interface WireItem extends Omit<ParsedWireItem, 'bodyIsTeaser'> {
@@ -134,11 +141,6 @@ export interface WireChanges {
 
 export const pollJobKind = 'wire.poll';
 
-/** A whitespace-insensitive fingerprint of what an item says: the same story from two doors is one. */
-export function contentFingerprint(item: Pick<ParsedWireItem, 'headline' | 'body'>): string {
-  return `${item.headline}\n\n${blocksToText(item.body)}`.replace(/\s+/g, ' ').trim().toLowerCase();
-}
-
 /** The item's language as a site language, when it is one ("en-GB" → "en" on an "en" site). */
 export function siteLanguageOf(language: string | null, languages: readonly string[]): string | null {
   if (!language) return null;
@@ -182,8 +184,8 @@ export function createWireDesk(deps: {
   jobs: { enqueue(job: { kind: string; payload: unknown; key?: string; runAt?: Date }, now: Date): Promise<boolean> };
   /** A job was queued: look at the queue now. */
   onQueued?: () => void;
-  /** Hex digest of a text (sha-256 in production). */
-  hash: (text: string) => string;
+  /** The fingerprint of an item's words (`wire-identity.ts#contentHash`): equal words, equal hash. */
+  fingerprint: (item: Pick<ParsedWireItem, 'headline' | 'body'>) => string;
   languages: readonly string[];
   clock: Clock;
   ids: IdGenerator;
@@ -199,7 +201,7 @@ export function createWireDesk(deps: {
     const report: ReceiveReport = { stored: [], versions: 0, duplicates: 0, outdated: 0 };
     for (const entry of parsed) {
       const { bodyIsTeaser: _teaser, ...fields } = entry;
-      const hash = deps.hash(contentFingerprint(entry));
+      const hash = deps.fingerprint(entry);
       let supersedesId: string | null = null;
       const versions = entry.wireId ? await items.versionsOf(entry.wireId) : [];
       if (versions.length > 0) {
@@ -595,20 +597,6 @@ export function createWireDesk(deps: {
       if (!existing || existing.deletedAt !== null) await queue.markUsed(item.id, record.id);
       return record;
     },
-  };
-}
-
-/** A new source's poll state: never polled, nothing went wrong. */
-function freshPollState(now: Date) {
-  return {
-    etag: null,
-    lastModified: null,
-    nextPollAt: null,
-    pollKey: null,
-    consecutiveErrors: 0,
-    lastError: null,
-    lastSuccessAt: null,
-    createdAt: now,
   };
 }
 

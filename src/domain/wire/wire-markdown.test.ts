@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { markdownToText, renderMarkdown } from '../articles/markdown.js';
-import { changesBetween, contentFingerprint, siteLanguageOf, type WireItem } from './wire-desk.js';
+import { changesBetween, siteLanguageOf, type WireItem } from './wire-desk.js';
 import type { Block } from './wire-item.js';
 import { blocksToMarkdown, escapeMarkdown } from './wire-markdown.js';
 import { backoffMs, maxBackoffMs } from './wire-source.js';
@@ -62,13 +62,6 @@ describe('the desk’s pure rules', () => {
       { op: 'same', text: 'Three.' },
       { op: 'added', text: 'Four.' },
     ]);
-  });
-
-  it('fingerprints what an item says, not its spacing or case', () => {
-    expect(contentFingerprint(item(['One  two.']))).toBe(
-      contentFingerprint(item(['one two.'], 'STORM hits  the coast')),
-    );
-    expect(contentFingerprint(item(['One two.']))).not.toBe(contentFingerprint(item(['One three.'])));
   });
 
   it('maps a regional tag onto the site language', () => {

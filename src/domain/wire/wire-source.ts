@@ -78,3 +78,17 @@ export function backoffMs(consecutiveErrors: number, pollMinutes: number): numbe
   const doubled = 60_000 * 2 ** Math.max(0, Math.min(consecutiveErrors - 1, 20));
   return Math.min(Math.max(doubled, Math.min(pollMinutes * 60_000, maxBackoffMs)), maxBackoffMs);
 }
+
+/** A new source's poll state: never polled, nothing went wrong. */
+export function freshPollState(now: Date) {
+  return {
+    etag: null,
+    lastModified: null,
+    nextPollAt: null,
+    pollKey: null,
+    consecutiveErrors: 0,
+    lastError: null,
+    lastSuccessAt: null,
+    createdAt: now,
+  };
+}
