@@ -40,6 +40,7 @@ import {
 import { createSitemapService } from './domain/sitemaps/sitemap-service.js';
 import { createPasswordReset } from './domain/staff/password-reset.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
+import { createMachineTranslation, type MachineTranslation } from './domain/translations/machine-translation.js';
 import type { TranslationProvider } from './domain/translations/translation-provider.js';
 import { createWireDesk, type WireDesk } from './domain/wire/wire-desk.js';
 import { contentHash } from './domain/wire/wire-identity.js';
@@ -64,6 +65,7 @@ import {
 } from './storage/billing-repository.js';
 import { type DatabaseHandle, openDatabase } from './storage/database.js';
 import { createImageRepository } from './storage/image-repository.js';
+import { createMachineTranslationRepository } from './storage/machine-translation-repository.js';
 import { createMailGrantRepository } from './storage/mail-grant-repository.js';
 import {
   createMemberAuditLog,
@@ -90,6 +92,7 @@ import {
 } from './storage/staff-repository.js';
 import { createTaxonomyRenameStore, createTaxonomyRepository } from './storage/taxonomy-repository.js';
 import { createWireRepository } from './storage/wire-repository.js';
+import { translationProviderFrom } from './translation/provider-from-config.js';
 import { dependenciesChangedBy } from './web/cache-invalidation.js';
 import { createPageCache, type PageCache } from './web/page-cache.js';
 import type { AudienceDependencies } from './web/routes/member-routes.js';
@@ -136,6 +139,11 @@ export interface App {
   wire: WireDesk;
   /** The watched folder (KIOSQUE_WIRE_FOLDER), null when off; `kiosque serve` starts it. */
   wireFolder: WireFolderWatcher | null;
+  /**
+   * Machine translation with the configured provider and its fidelity gate (`translateStory`,
+   * `translateBlocks`), and each article's machine-translation status (`recordDraft`, `status`).
+   */
+  machineTranslation: MachineTranslation;
   close(): Promise<void>;
 }
 
@@ -152,8 +160,8 @@ export interface AppOptions {
   /** URLs per sitemap file (50,000, the protocol's limit, unless a test needs a split on a small site). */
   sitemapUrlLimit?: number;
   /**
-   * Machine translation that prefills "Translate into…" drafts. None is shipped and none is used
-   * unless one is passed here (a test passes a fake to show the seam works).
+   * Machine translation in place of the one the settings name (KIOSQUE_TRANSLATION_PROVIDER):
+   * tests pass a provider that loses or merges paragraphs, to show the fidelity gate catches it.
    */
   translationProvider?: TranslationProvider;
 }
@@ -327,6 +335,13 @@ export async function createApp(options: AppOptions): Promise<App> {
       .catch((error) => logger.error({ err: error }, 'could not resume image variants'));
 
     const articleService = createArticleService({ store: articles, events, clock, ids });
+    // Machine translation (decisions 0038, 0039): the provider the settings name, the statuses in the database.
+    const machineTranslations = createMachineTranslationRepository(database.db);
+    const machineTranslation = createMachineTranslation({
+      provider: options.translationProvider ?? translationProviderFrom(config.translation),
+      store: machineTranslations,
+      clock,
+    });
     const taxonomyEditor = createTaxonomyEditor({ store: createTaxonomyRenameStore(database.db), events });
     const editor = createStoryEditor({
       articles: articleService,
@@ -337,7 +352,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       secret: randomSecret,
       ids,
       clock,
-      translator: options.translationProvider ?? null,
+      machine: machineTranslation,
     });
     // The schedule is each article's stored scheduled_at, so a restart or a second instance loses
     // nothing and publishes nothing twice (see scheduler.ts). Started by `kiosque serve`.
@@ -435,6 +450,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       translators,
       assets,
       reading: createReadingService({ articles, taxonomy, related: relatedLists, clock }),
+      machineTranslations,
       search,
       feeds: createFeedService({
         stories: articles,
@@ -500,6 +516,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       jobs: newsletters.worker,
       wire,
       wireFolder,
+      machineTranslation,
       async close() {
         await wireFolder?.stop();
         await scheduler.stop();

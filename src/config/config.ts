@@ -50,7 +50,16 @@ export interface Config {
     /** The watched folder (KIOSQUE_WIRE_FOLDER): files dropped there are read on each tick; null: off. */
     folder: string | null;
   };
+  /** Machine translation for "Translate into…" and the wire desk (decision 0038). */
+  translation: TranslationConfig;
 }
+
+/** Which machine translation service prefills translations; `builtin` is a word-for-word demo. */
+export type TranslationConfig =
+  | { provider: 'none' }
+  | { provider: 'builtin' }
+  | { provider: 'deepl'; key: string; url: string | null }
+  | { provider: 'libretranslate'; url: string; key: string | null };
 
 export interface SubscriptionConfig {
   /** ISO 4217 code prices are shown in (and charged in, by the Stripe prices). */
@@ -211,6 +220,23 @@ const variables = {
     )
     .optional(),
   KIOSQUE_WIRE_FOLDER: z.string().trim().max(4000).optional(),
+  // Machine translation (decision 0038); the demo uses the built-in one unless told otherwise.
+  KIOSQUE_TRANSLATION_PROVIDER: z
+    .enum(['none', 'builtin', 'deepl', 'libretranslate'], { message: 'none, builtin, deepl or libretranslate' })
+    .optional(),
+  KIOSQUE_DEEPL_KEY: z
+    .string()
+    .regex(/^[\w-]{8,}(:fx)?$/, 'a DeepL API key (the free plan’s end in :fx)')
+    .optional(),
+  KIOSQUE_DEEPL_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/?#]+\/?$/, 'the DeepL API’s base URL such as https://api.deepl.com')
+    .optional(),
+  KIOSQUE_LIBRETRANSLATE_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s?#]+$/, 'the LibreTranslate server’s base URL such as https://translate.example.org')
+    .optional(),
+  KIOSQUE_LIBRETRANSLATE_KEY: z.string().min(1).max(200, 'at most 200 characters').optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -226,6 +252,8 @@ const secretVariables = new Set<string>([
   'KIOSQUE_MAIL_WEBHOOK_SECRET',
   'STRIPE_SECRET_KEY',
   'STRIPE_WEBHOOK_SECRET',
+  'KIOSQUE_DEEPL_KEY',
+  'KIOSQUE_LIBRETRANSLATE_KEY',
 ]);
 
 /**
@@ -304,6 +332,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         .filter((host) => host !== ''),
       folder: parsed.KIOSQUE_WIRE_FOLDER || null,
     },
+    translation: translationConfig(parsed),
     followLinks: (parsed.KIOSQUE_FOLLOW_LINKS ?? '')
       .split(',')
       .filter((pair) => pair.includes('='))
@@ -312,6 +341,25 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         return { network: network.trim(), url: url.join('=').trim() };
       }),
   };
+}
+
+function translationConfig(parsed: { [K in VariableName]: z.output<(typeof variables)[K]> }): TranslationConfig {
+  const provider = parsed.KIOSQUE_TRANSLATION_PROVIDER ?? (parsed.KIOSQUE_DEMO === 'on' ? 'builtin' : 'none');
+  if (provider === 'deepl') {
+    if (!parsed.KIOSQUE_DEEPL_KEY)
+      throw new ConfigError(
+        'KIOSQUE_DEEPL_KEY is not set: expected a DeepL API key with KIOSQUE_TRANSLATION_PROVIDER=deepl.',
+      );
+    return { provider, key: parsed.KIOSQUE_DEEPL_KEY, url: parsed.KIOSQUE_DEEPL_URL ?? null };
+  }
+  if (provider === 'libretranslate') {
+    if (!parsed.KIOSQUE_LIBRETRANSLATE_URL)
+      throw new ConfigError(
+        'KIOSQUE_LIBRETRANSLATE_URL is not set: expected the server’s URL with KIOSQUE_TRANSLATION_PROVIDER=libretranslate.',
+      );
+    return { provider, url: parsed.KIOSQUE_LIBRETRANSLATE_URL, key: parsed.KIOSQUE_LIBRETRANSLATE_KEY ?? null };
+  }
+  return { provider };
 }
 
 /** The public URL's host name, or `localhost` for an IP address (which is no mail domain). */

@@ -26,6 +26,16 @@ export const errorCatalog = {
     'These translations already have a story in this language, and a story has one translation per language. Unlink that story first, or link to another group.',
   TRANSLATION_LINK_INVALID:
     'There is no other story with this identifier to link to. Paste the identifier or the editor address of the story whose translations this one joins.',
+  TRANSLATION_PROVIDER_KEY_REFUSED:
+    'The machine translation service refused the key Kiosque sent (it is wrong, revoked or for another plan). Check KIOSQUE_DEEPL_KEY or KIOSQUE_LIBRETRANSLATE_KEY with the service, restart Kiosque, then translate again; meanwhile, write the translation by hand.',
+  TRANSLATION_PROVIDER_QUOTA:
+    'The machine translation service’s character allowance for this period is used up. Wait for the next period or raise the plan’s allowance with the service; meanwhile, write the translation by hand.',
+  TRANSLATION_PROVIDER_BUSY:
+    'The machine translation service received too many requests and asked Kiosque to slow down. Wait a minute, then translate again.',
+  TRANSLATION_PROVIDER_FAILED:
+    'The machine translation service did not answer, or answered something Kiosque cannot use; nothing was saved. Try again in a few minutes; if it keeps failing, check KIOSQUE_TRANSLATION_PROVIDER and the service’s URL, or write the translation by hand.',
+  TRANSLATION_NOT_MACHINE_MADE:
+    'This story was not machine-translated, so there is no machine text to mark as reviewed. Reload the editor: a story written by people needs no review mark.',
   ARTICLE_NOTHING_PENDING:
     'This story has no unpublished changes: readers already see what is saved. Reload the editor to see the story as it is.',
   TAXON_CREATE_DENIED:

@@ -17,6 +17,7 @@ import * as searchDocumentCount from './migrations/0015-search-document-count.js
 import * as pendingVersions from './migrations/0016-pending-versions.js';
 import * as mailCapsAndPasswordReset from './migrations/0017-mail-caps-and-password-reset.js';
 import * as wireDesk from './migrations/0018-wire-desk.js';
+import * as machineTranslation from './migrations/0019-machine-translation.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -41,6 +42,7 @@ const migrations: Record<string, MigrationModule> = {
   '0016-pending-versions': pendingVersions,
   '0017-mail-caps-and-password-reset': mailCapsAndPasswordReset,
   '0018-wire-desk': wireDesk,
+  '0019-machine-translation': machineTranslation,
 };
 
 class ListedMigrations implements MigrationProvider {

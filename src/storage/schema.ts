@@ -436,6 +436,17 @@ export interface WireItemsTable {
   article_id: string | null;
 }
 
+/** Added by 0019: machine-made text, its provider and its review (one row per article). */
+export interface ArticleMachineTranslationsTable {
+  article_id: string;
+  provider: string;
+  source_language: string;
+  translated_at: Timestamp;
+  reviewed_by: string | null;
+  reviewer_name: string | null;
+  reviewed_at: NullableTimestamp;
+}
+
 export interface Database {
   authors: AuthorsTable;
   sections: TaxaTable;
@@ -462,6 +473,7 @@ export interface Database {
   login_failures: LoginFailuresTable;
   form_mail_grants: FormMailGrantsTable;
   staff_reset_tokens: StaffResetTokensTable;
+  article_machine_translations: ArticleMachineTranslationsTable;
   members: MembersTable;
   member_signin_links: MemberSigninLinksTable;
   member_sessions: MemberSessionsTable;

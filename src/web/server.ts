@@ -17,6 +17,7 @@ import { negotiateLanguage, type Translator } from '../domain/i18n/translator.js
 import type { NewsletterService } from '../domain/newsletter/newsletter-service.js';
 import type { SearchService } from '../domain/search/search-service.js';
 import type { SitemapService } from '../domain/sitemaps/sitemap-service.js';
+import type { ReaderMachineTranslations } from '../domain/translations/machine-translation.js';
 import type { ImageVariants } from '../media/image-variants.js';
 import type { AdminAccess } from './admin-guard.js';
 import { errorOf } from './error-status.js';
@@ -50,6 +51,8 @@ export interface WebDependencies {
   translators: Map<string, Translator>;
   assets: Map<string, StaticAsset>;
   reading: ReadingService;
+  /** What readers are told of machine-translated stories: page label, JSON-LD, feeds (decision 0040). */
+  machineTranslations: ReaderMachineTranslations;
   search: SearchService;
   feeds: FeedService;
   sitemaps: SitemapService;

@@ -21,6 +21,7 @@ const expectedAdminAccess: Record<string, string> = {
   'POST /admin/stories/:id/delete': 'story.publishOwn',
   'POST /admin/stories/:id/update-live': 'story.publishOwn',
   'POST /admin/stories/:id/discard-pending': 'story.publishOwn',
+  'POST /admin/stories/:id/review': 'story.publishOwn',
   'POST /admin/stories/:id/restore': 'story.publishOwn',
   'GET /admin/stories/:id/revisions': 'story.create',
   'POST /admin/stories/:id/revisions/:revision/revert': 'story.create',

@@ -257,6 +257,7 @@ describeEachDatabase('a translation provider plugged into the composition root o
   const calls: { paragraphs: string[]; from: string; to: string }[] = [];
   // A stand-in: no machine translation service runs here. It marks each paragraph it "translates".
   const provider: TranslationProvider = {
+    name: 'stand-in',
     async translate(paragraphs, from, to) {
       calls.push({ paragraphs, from, to });
       return paragraphs.map((paragraph) => (paragraph === '' ? '' : `[${to}] ${paragraph}`));
@@ -281,7 +282,8 @@ describeEachDatabase('a translation provider plugged into the composition root o
     const response = await http.form(owner, `/admin/stories/${id}/translate`, { language: 'en' });
     expect(response.statusCode, response.body.slice(0, 300)).toBe(303);
     expect(calls).toEqual([
-      { paragraphs: ['Le marché couvert rouvre', '', 'Premier.', 'Second.'], from: 'fr', to: 'en' },
+      // Headline, then the body block by block; an empty standfirst is not sent.
+      { paragraphs: ['Le marché couvert rouvre', 'Premier.', 'Second.'], from: 'fr', to: 'en' },
     ]);
     const draftId = String(response.headers.location).split('/')[3]!.split('?')[0]!;
     expect(await site.app.articles.get(draftId)).toMatchObject({

@@ -46,6 +46,8 @@ export async function startTestSite(
   const env: Record<string, string> = {
     KIOSQUE_DATA_DIR: database.dataDir,
     KIOSQUE_DEMO: options.demo === false ? 'off' : 'on',
+    // Suites that translate say with which provider; the demo's built-in one is off by default.
+    KIOSQUE_TRANSLATION_PROVIDER: 'none',
     LOG_LEVEL: 'silent',
     // Suites send many sign-in links and signups from one address; the caps themselves are tested
     // in form-mail-caps.test.ts, which sets its own.

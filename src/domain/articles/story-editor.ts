@@ -2,9 +2,16 @@ import { z } from 'zod';
 import type { Clock, IdGenerator } from '../clock.js';
 import { isKiosqueError, KiosqueError } from '../errors.js';
 import type { EventBus } from '../events.js';
-import { type Finding, paragraphsOf } from '../preflight/preflight.js';
+import type { Finding } from '../preflight/preflight.js';
 import { hasPermission, type Role, type StoryAction, type StoryRights, storyRights } from '../staff/roles.js';
-import type { TranslationProvider } from '../translations/translation-provider.js';
+import type { FidelityFinding } from '../translations/fidelity-gate.js';
+import {
+  gateOf,
+  type MachineTranslation,
+  type MachineTranslationStatus,
+  type PublicationFinding,
+  publicationFindings,
+} from '../translations/machine-translation.js';
 import { type SourceChanges, sourceChanges } from '../translations/translation-status.js';
 import type { Article, Author, Taxon } from './article.js';
 import { accessLevels, isPublic } from './article.js';
@@ -195,8 +202,11 @@ export function createStoryEditor(deps: {
   ids: IdGenerator;
   /** "Now", for what readers can see (a story's group may be joined when it is public). */
   clock: Clock;
-  /** Prefills "Translate into…" drafts when one is configured; none by default. */
-  translator?: TranslationProvider | null;
+  /**
+   * Machine translation: prefills "Translate into…" drafts when a provider is configured, and
+   * keeps machine text unpublished until reviewed and through the fidelity gate (decision 0039).
+   */
+  machine?: MachineTranslation | null;
 }) {
   const { articles, records, library } = deps;
 
@@ -210,6 +220,36 @@ export function createStoryEditor(deps: {
   /** The group a story can be found in, for telling what `language` may still be added. */
   async function groupOf(record: ArticleRecord): Promise<ArticleRecord[]> {
     return records.listGroup(record.translationGroup);
+  }
+
+  /** The source's words as readers saw them at `basedOn` (a pending version there was not what was translated). */
+  async function sourceWordsAt(source: ArticleRecord, basedOn: number): Promise<ArticleRecord | null> {
+    if (source.textRevision <= basedOn) return source;
+    let then = await records.findRevision(source.id, basedOn);
+    if (then?.action === 'pending') {
+      then =
+        (await records.listRevisions(source.id)).find(
+          (entry) => entry.revision <= basedOn && entry.action !== 'pending',
+        ) ?? null;
+    }
+    return then?.snapshot ?? null;
+  }
+
+  /** What the machine-translation rules say of `record` (its working copy): status and findings. */
+  async function machineState(
+    record: ArticleRecord,
+  ): Promise<{ status: MachineTranslationStatus | null; findings: PublicationFinding[] }> {
+    const status = deps.machine ? await deps.machine.status(record.id) : null;
+    if (!status) return { status: null, findings: [] };
+    const source = await sourceOf(record);
+    const words = source && record.translationOf ? await sourceWordsAt(source, record.translationOf.revision) : null;
+    return { status, findings: publicationFindings(status, words, record) };
+  }
+
+  /** Unreviewed machine text, or a translation the gate blocks, is not for readers (ARTICLE_NOT_PUBLISHABLE). */
+  async function assertMachineTextReady(record: ArticleRecord): Promise<void> {
+    const blocking = (await machineState(record)).findings.filter((finding) => finding.severity === 'blocking');
+    if (blocking.length > 0) throw new KiosqueError('ARTICLE_NOT_PUBLISHABLE', { id: record.id, findings: blocking });
   }
 
   async function load(id: string): Promise<ArticleRecord> {
@@ -396,12 +436,14 @@ export function createStoryEditor(deps: {
 
     /** Publishes what staff wrote: the pending version, if any, checked by preflight. */
     async publish(actor: StaffActor, id: string, expectedRevision: number) {
-      await loadFor(actor, id, 'publish');
+      const { record } = await loadFor(actor, id, 'publish');
+      await assertMachineTextReady(record);
       return articles.publish(id, { expectedRevision, actor: actor.id, withPending: true });
     },
 
     async schedule(actor: StaffActor, id: string, at: Date, expectedRevision: number) {
-      await loadFor(actor, id, 'schedule');
+      const { record } = await loadFor(actor, id, 'schedule');
+      await assertMachineTextReady(record);
       return articles.schedule(id, at, { expectedRevision, actor: actor.id, withPending: true });
     },
 
@@ -413,7 +455,8 @@ export function createStoryEditor(deps: {
 
     /** "Update the live story": the pending version, checked by preflight, goes live. */
     async updateLive(actor: StaffActor, id: string, expectedRevision: number) {
-      await loadFor(actor, id, 'updateLive');
+      const { record } = await loadFor(actor, id, 'updateLive');
+      await assertMachineTextReady(record);
       return articles.updateLive(id, { expectedRevision, actor: actor.id });
     },
 
@@ -478,6 +521,28 @@ export function createStoryEditor(deps: {
       return preflightOf(record);
     },
 
+    /**
+     * How the story's text was made (null: by people) and, for machine text, what stops its
+     * publication: no review yet, and the fidelity gate's findings against its source.
+     */
+    machineTranslation: machineState,
+
+    /** The gate's findings on a translation and its source, for the side by side. */
+    fidelity(source: ArticleRecord, translation: ArticleRecord): FidelityFinding[] {
+      return gateOf(source, translation);
+    },
+
+    /**
+     * "Mark as reviewed": the person read the machine text against its source and answers for it.
+     * Whoever may publish the story may review it; later edits keep the review (decision 0039).
+     */
+    async markReviewed(actor: StaffActor & { name: string }, id: string): Promise<MachineTranslationStatus> {
+      await loadFor(actor, id, 'review');
+      const reviewed = deps.machine ? await deps.machine.markReviewed(id, { id: actor.id, name: actor.name }) : null;
+      if (!reviewed) throw new KiosqueError('TRANSLATION_NOT_MACHINE_MADE', { id });
+      return reviewed;
+    },
+
     /** The story's translations, the languages it lacks, and how its source changed since. */
     async translations(record: ArticleRecord): Promise<TranslationState> {
       const group = await groupOf(record);
@@ -504,16 +569,8 @@ export function createStoryEditor(deps: {
         const upToDate = isUpToDate(record.translationOf, source);
         let changes: SourceChanges | null = null;
         if (!upToDate) {
-          // The words readers saw then: a pending version the source had is not what was translated.
-          const basedOn = record.translationOf.revision;
-          let then = await records.findRevision(source.id, basedOn);
-          if (then?.action === 'pending') {
-            then =
-              (await records.listRevisions(source.id)).find(
-                (entry) => entry.revision <= basedOn && entry.action !== 'pending',
-              ) ?? null;
-          }
-          changes = then ? sourceChanges(then.snapshot, source) : null;
+          const then = await sourceWordsAt(source, record.translationOf.revision);
+          changes = then ? sourceChanges(then, source) : null;
         }
         state = { record: source, basedOn: record.translationOf.revision, upToDate, changes };
       }
@@ -556,15 +613,12 @@ export function createStoryEditor(deps: {
       let headline = source.headline;
       let standfirst = '';
       let bodyMarkdown = '';
-      if (deps.translator) {
-        const paragraphs = paragraphsOf(source.bodyMarkdown);
-        const texts = [source.headline, source.standfirst, ...paragraphs];
-        const translated = await deps.translator.translate(texts, source.language, language);
-        if (translated.length === texts.length) {
-          headline = translated[0]?.trim() || source.headline;
-          standfirst = translated[1] ?? '';
-          bodyMarkdown = translated.slice(2).join('\n\n');
-        }
+      // Block by block: each translated block stands where its source block stood; what the
+      // provider lost or merged is kept as it came back, for the gate to flag and a person to fix.
+      const machine = deps.machine?.provider ? deps.machine : null;
+      if (machine) {
+        const translated = await machine.translateStory(source, source.language, language);
+        ({ headline, standfirst, bodyMarkdown } = translated);
       }
       const input: ArticleInput = {
         language,
@@ -585,14 +639,17 @@ export function createStoryEditor(deps: {
         dateline: source.dateline,
         licenceNote: source.licenceNote,
       };
+      let created: ArticleRecord;
       try {
-        return await articles.create(input, actor.id);
+        created = await articles.create(input, actor.id);
       } catch (error) {
         // Another story of that language already uses the headline's address.
-        if (isKiosqueError(error) && error.code === 'ARTICLE_SLUG_TAKEN')
-          return articles.create({ ...input, slug: `${slugify(headline)}-${language}` }, actor.id);
-        throw error;
+        if (!isKiosqueError(error) || error.code !== 'ARTICLE_SLUG_TAKEN') throw error;
+        created = await articles.create({ ...input, slug: `${slugify(headline)}-${language}` }, actor.id);
       }
+      // Machine text, unreviewed: it cannot be published until a person marks it reviewed.
+      if (machine) await machine.recordDraft(created.id, source.language);
+      return created;
     },
 
     /**

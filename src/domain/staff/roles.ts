@@ -128,6 +128,8 @@ export const storyActions = [
   'restore',
   /** Send it to a newsletter (also needs `newsletter.manage`). */
   'newsletter',
+  /** "Mark as reviewed": answer for machine-translated text, which then may be published. */
+  'review',
 ] as const;
 export type StoryAction = (typeof storyActions)[number];
 
@@ -146,6 +148,8 @@ const publishingActions: ReadonlySet<StoryAction> = new Set<StoryAction>([
   'delete',
   'restore',
   'newsletter',
+  // Reviewing machine text is what lets it reach readers: the people who may publish the story.
+  'review',
 ]);
 
 /**

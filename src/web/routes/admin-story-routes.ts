@@ -66,6 +66,7 @@ const doneNotices = {
   restored: 'admin.done.restored',
   reverted: 'admin.done.reverted',
   translated: 'admin.done.translated',
+  reviewed: 'admin.done.reviewed',
   linked: 'admin.done.linked',
   unlinked: 'admin.done.unlinked',
   updated: 'admin.done.updated',
@@ -87,6 +88,7 @@ const formErrors = new Set<ErrorCode>([
   'TRANSLATION_LINK_INVALID',
   'TAXON_CREATE_DENIED',
   'ARTICLE_NOTHING_PENDING',
+  'TRANSLATION_NOT_MACHINE_MADE',
 ]);
 
 function one(fields: FormFields, name: string): string {
@@ -345,13 +347,14 @@ export function registerStoryRoutes(
   ) {
     const actor = actorOf(request);
     const access = editor.accessTo(actor, record);
-    const [choices, token, stored, translations, pending, names] = await Promise.all([
+    const [choices, token, stored, translations, pending, names, machine] = await Promise.all([
       editor.choices(),
       editor.previewToken(actor, record.id),
       extra.draft ? Promise.resolve(extra.draft) : editor.draftOf(record),
       editor.translations(record),
       editor.pendingOf(record.id),
       staffNames(),
+      editor.machineTranslation(record),
     ]);
     const draft = extra.draft ?? stored;
     const admin = pages.context(request, reply);
@@ -359,7 +362,18 @@ export function registerStoryRoutes(
       reply,
       EditorPage({
         admin,
-        findings: findingViews(editor.findings(record), admin.t),
+        // The fidelity gate's findings beside preflight's, in one list (decision 0040).
+        findings: findingViews([...editor.findings(record), ...machine.findings], admin.t),
+        machine: machine.status
+          ? {
+              provider: machine.status.provider,
+              sourceLanguage: machine.status.sourceLanguage,
+              reviewedBy: machine.status.reviewedBy?.name ?? null,
+              reviewedAt: machine.status.reviewedAt,
+              canReview: access.review,
+              findings: findingViews(machine.findings, admin.t),
+            }
+          : null,
         translations,
         stored: {
           headline: record.headline,
@@ -433,6 +447,7 @@ export function registerStoryRoutes(
         scheduleValue: '',
         error,
         findings: [],
+        machine: null,
         translations: null,
         stored: null,
       }),
@@ -574,6 +589,8 @@ export function registerStoryRoutes(
     restore: 'restored',
     'update-live': 'updated',
     'discard-pending': 'discarded',
+    // "Mark as reviewed" on machine-translated text (decision 0039): the fixes typed are saved first.
+    review: 'reviewed',
   } as const;
 
   for (const [action, done] of Object.entries(actions) as [keyof typeof actions, string][]) {
@@ -606,6 +623,7 @@ export function registerStoryRoutes(
           else if (action === 'restore') await editor.restore(actor, id, revision);
           else if (action === 'update-live') await editor.updateLive(actor, id, revision);
           else if (action === 'discard-pending') await editor.discardPending(actor, id, revision);
+          else if (action === 'review') await editor.markReviewed(actor, id);
           else {
             const iso = one(fields, 'scheduleAtIso');
             const at =
@@ -806,7 +824,10 @@ export function registerStoryRoutes(
         status: record.status,
         savedAt: record.updatedAt.toISOString(),
         // The editor shows the findings of what was just saved, as the person types.
-        preflight: findingViews(editor.findings(record), pages.context(request, reply).t),
+        preflight: findingViews(
+          [...editor.findings(record), ...(await editor.machineTranslation(record)).findings],
+          pages.context(request, reply).t,
+        ),
       });
     } catch (error) {
       const t = pages.context(request, reply).t;

@@ -1,10 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Author, Taxon } from '../../domain/articles/article.js';
 import type { Feed, FeedEntry, FeedScope } from '../../domain/feeds/feed-service.js';
+import { providerNames } from '../../domain/translations/machine-translation.js';
 import { dependency, namesShownBy } from '../cache-invalidation.js';
 import type { PageRenderer, WebDependencies } from '../server.js';
 import { largestWidth } from '../views/components.js';
-import { type FeedDocument, type FeedItem, feedContentTypes, feedItemId, renderFeed } from '../views/feed-formats.js';
+import {
+  type FeedDocument,
+  type FeedItem,
+  type FeedMachineTranslation,
+  feedContentTypes,
+  feedItemId,
+  renderFeed,
+} from '../views/feed-formats.js';
 import { absoluteUrl, type FeedFile, feedFiles, paths } from '../views/site-context.js';
 
 type ListingKind = 'section' | 'tag' | 'author';
@@ -69,6 +77,20 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDependencies, 
 
   async function documentOf(feed: Feed): Promise<FeedDocument> {
     const described = describe(feed);
+    const machine = await deps.machineTranslations.forReaders(
+      feed.entries.map((entry) => entry.id),
+      deps.clock.now(),
+    );
+    const machineOf = (id: string): FeedMachineTranslation | null => {
+      const facts = machine.get(id);
+      if (!facts) return null;
+      return {
+        sourceLanguage: facts.sourceLanguage,
+        sourceUrl: facts.source ? absoluteUrl(site, paths.article(facts.source.language, facts.source.slug)) : null,
+        provider: providerNames[facts.provider] ?? facts.provider,
+        reviewer: facts.reviewerName,
+      };
+    };
     const items = await Promise.all(
       feed.entries.map(
         async (entry): Promise<FeedItem> => ({
@@ -86,6 +108,7 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDependencies, 
           })),
           categories: entry.categories,
           image: await enclosure(entry),
+          machineTranslation: machineOf(entry.id),
         }),
       ),
     );

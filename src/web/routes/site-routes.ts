@@ -67,14 +67,20 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
       if ('movedTo' in story) throw new Redirect(paths.article(lang, story.movedTo), 301);
       const { article } = story;
       // Server-side paywall: a reader without access receives the beginning only (see paywall-routes.ts).
-      const view = await readerView(request, deps, page, article);
+      const [view, machine] = await Promise.all([
+        readerView(request, deps, page, article),
+        deps.machineTranslations.forReaders([article.id], deps.clock.now()),
+      ]);
+      const machineTranslation = machine.get(article.id) ?? null;
       return {
-        body: ArticlePage({ site: page, ...story, article: view.article, paywall: view.paywall }),
+        body: ArticlePage({ site: page, ...story, article: view.article, paywall: view.paywall, machineTranslation }),
         dependencies: [
           dependency.article(article.id),
           dependency.latest(lang),
           dependency.menu(lang),
           dependency.group(article.translationGroup),
+          // The machine-translation label names its source story and links to it.
+          ...(machineTranslation?.source ? [dependency.article(machineTranslation.source.id)] : []),
           // "You might also enjoy": the stored list (changed by `related.changed`), topped up from the
           // stories sharing its tags, then its section.
           dependency.related(article.id),

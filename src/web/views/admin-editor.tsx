@@ -7,6 +7,7 @@ import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
 import { languageAutonym } from '../../domain/i18n/translator.js';
 import type { Finding } from '../../domain/preflight/preflight.js';
 import { hasPermission } from '../../domain/staff/roles.js';
+import type { PublicationFinding } from '../../domain/translations/machine-translation.js';
 import { sideBySide } from '../../domain/translations/translation-status.js';
 import { type AdminContext, AdminLayout, Csrf, Notice } from './admin-views.js';
 import { imageUrl } from './components.js';
@@ -61,30 +62,43 @@ export function draftTexts(draft: StoryDraft, choices: EditorChoices): Record<Dr
   };
 }
 
-/** A preflight finding as the staff member reads it, in their language. */
+/** A preflight or fidelity-gate finding as the staff member reads it, in their language. */
 export interface FindingView {
-  code: Finding['code'];
+  code: Finding['code'] | PublicationFinding['code'];
   severity: Finding['severity'];
-  /** "Paragraph 3", when the finding is in the body. */
+  /** "Paragraph 3", when the finding is in the body ("Source paragraph 3" for one the translation lost). */
   where: string | null;
+  /** The translation's paragraph (or the source's, for a lost one) the side by side marks. */
+  row: number | null;
   text: string;
   /** The words in question, quoted from the story. */
   excerpt: string | null;
 }
 
-export function findingViews(findings: Finding[], t: Translator): FindingView[] {
+export function findingViews(findings: (Finding | PublicationFinding)[], t: Translator): FindingView[] {
   // Blocking findings first: they are what stands between the story and publication.
   return [...findings]
     .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'blocking' ? -1 : 1))
-    .map((finding) => ({
-      code: finding.code,
-      severity: finding.severity,
-      where: finding.paragraph ? t.t('admin.preflight.paragraph', { paragraph: finding.paragraph }) : null,
-      text: t.t(`admin.preflight.${finding.code}` as MessageKey, {
-        number: (finding.excerpt ?? '').replace(/^#/, ''),
-      }),
-      excerpt: finding.code === 'IMAGE_WITHOUT_ALT' ? null : (finding.excerpt ?? null),
-    }));
+    .map((finding) => {
+      const paragraph = 'paragraph' in finding ? finding.paragraph : undefined;
+      const source = 'sourceParagraph' in finding ? finding.sourceParagraph : undefined;
+      const excerpt = 'excerpt' in finding ? finding.excerpt : undefined;
+      return {
+        code: finding.code,
+        severity: finding.severity,
+        where: paragraph
+          ? t.t('admin.preflight.paragraph', { paragraph })
+          : source
+            ? t.t('admin.preflight.sourceParagraph', { paragraph: source })
+            : null,
+        row: paragraph ?? source ?? null,
+        text: t.t(`admin.preflight.${finding.code}` as MessageKey, {
+          number: (excerpt ?? '').replace(/^#/, ''),
+          source: source ?? 0,
+        }),
+        excerpt: finding.code === 'IMAGE_WITHOUT_ALT' ? null : (excerpt ?? null),
+      };
+    });
 }
 
 /** The findings as one line of text (an error message that lists what blocks). */
@@ -191,6 +205,17 @@ export interface EditorProps {
   translations: TranslationState | null;
   /** The stored story's words, for the side by side with its source. */
   stored: { headline: string; standfirst: string; bodyMarkdown: string; language: string } | null;
+  /** How the text was made when a machine made it (decision 0039); null for people's text. */
+  machine: {
+    provider: string;
+    sourceLanguage: string;
+    reviewedBy: string | null;
+    reviewedAt: Date | null;
+    /** The person may press "Mark as reviewed" (whoever may publish the story). */
+    canReview: boolean;
+    /** What stops publication: no review yet, the fidelity gate's findings. */
+    findings: FindingView[];
+  } | null;
 }
 
 function statusKey(story: EditorProps['story']): MessageKey {
@@ -454,10 +479,13 @@ function SideBySide({
   t,
   translations,
   stored,
+  findings = [],
 }: {
   t: Translator;
   translations: TranslationState;
   stored: NonNullable<EditorProps['stored']>;
+  /** The fidelity gate's findings, shown on the row of the paragraph they are about. */
+  findings?: FindingView[];
 }) {
   const source = translations.source;
   if (!source) return null;
@@ -515,6 +543,25 @@ function SideBySide({
                     <span class="badge badge--changed">{t.t('admin.translations.changed')}</span>
                   </>
                 ) : null}
+                {row.kind === 'paragraph'
+                  ? findings
+                      .filter((finding) => finding.row === row.number)
+                      .map((finding) => (
+                        <span
+                          class={`finding finding--${finding.severity} side-by-side__finding`}
+                          data-code={finding.code}
+                        >
+                          {' '}
+                          {finding.where} {finding.text}
+                          {finding.excerpt ? (
+                            <>
+                              {' '}
+                              <q>{finding.excerpt}</q>
+                            </>
+                          ) : null}
+                        </span>
+                      ))
+                  : null}
               </th>
               <td lang={fromLanguage} dir={languageDirection(fromLanguage)} class="side-by-side__source">
                 {row.source}
@@ -526,6 +573,58 @@ function SideBySide({
           ))}
         </tbody>
       </table>
+    </section>
+  );
+}
+
+/**
+ * How the text was made, and "Mark as reviewed": a submit button of the editor form, so what the
+ * person fixed is saved before the review is recorded.
+ */
+function MachineTranslationBox({
+  t,
+  machine,
+  storyId,
+}: {
+  t: Translator;
+  machine: NonNullable<EditorProps['machine']>;
+  storyId: string;
+}) {
+  const values = {
+    provider: t.t('admin.machine.provider', { provider: machine.provider }),
+    language: languageAutonym(machine.sourceLanguage),
+  };
+  return (
+    <section id="machine-translation" class="notice machine-translation" aria-labelledby="machine-translation-title">
+      <h2 id="machine-translation-title">{t.t('admin.machine.title')}</h2>
+      {machine.reviewedBy ? (
+        <p id="machine-translation-state" data-state="reviewed">
+          {t.t('admin.machine.reviewed', {
+            ...values,
+            name: machine.reviewedBy,
+            date: machine.reviewedAt ? t.dateTime(machine.reviewedAt) : '',
+          })}
+        </p>
+      ) : (
+        <>
+          <p id="machine-translation-state" data-state="unreviewed">
+            {t.t('admin.machine.unreviewed', values)}
+          </p>
+          {machine.canReview ? (
+            <p>
+              <button
+                type="submit"
+                formaction={`/admin/stories/${storyId}/review`}
+                data-action="review"
+                id="review-button"
+              >
+                {t.t('admin.machine.markReviewed')}
+              </button>{' '}
+              <small>{t.t('admin.machine.reviewHelp')}</small>
+            </p>
+          ) : null}
+        </>
+      )}
     </section>
   );
 }
@@ -788,8 +887,14 @@ export function EditorPage(props: EditorProps) {
               {...aria('slug')}
             />
             <small id="f-slug-help">{t.t('admin.editor.slugHelp')}</small>
+            {story && props.machine ? <MachineTranslationBox t={t} machine={props.machine} storyId={story.id} /> : null}
             {props.translations && props.stored ? (
-              <SideBySide t={t} translations={props.translations} stored={props.stored} />
+              <SideBySide
+                t={t}
+                translations={props.translations}
+                stored={props.stored}
+                findings={props.machine?.findings}
+              />
             ) : null}
             <div class="editor-body">
               <div class="editor-body__source stack">

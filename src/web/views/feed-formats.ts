@@ -39,6 +39,32 @@ export interface FeedItem {
   categories: string[];
   /** The hero image as one file: what RSS enclosures, Atom enclosure links and JSON Feed attachments point to. */
   image: { url: string; type: string; length: number; alt: string } | null;
+  /** When a machine translated the story (decision 0040): from what, by which service, reviewed by whom. */
+  machineTranslation?: FeedMachineTranslation | null;
+}
+
+export interface FeedMachineTranslation {
+  sourceLanguage: string;
+  /** The source story's address, when readers can see it. */
+  sourceUrl: string | null;
+  /** The service's name ("DeepL"). */
+  provider: string;
+  reviewer: string | null;
+}
+
+/** The namespace of Kiosque's feed extension elements (RSS and Atom). */
+export const kiosqueNamespace = 'urn:kiosque:feed-extensions:1';
+
+/** `<kiosque:machineTranslation from="en" provider="DeepL" reviewedBy="…" source="…"/>`, or nothing. */
+function machineTranslationElement(item: FeedItem): string {
+  const machine = item.machineTranslation;
+  if (!machine) return '';
+  return emptyElement('kiosque:machineTranslation', {
+    from: machine.sourceLanguage,
+    provider: machine.provider,
+    ...(machine.reviewer ? { reviewedBy: machine.reviewer } : {}),
+    ...(machine.sourceUrl ? { source: machine.sourceUrl } : {}),
+  });
 }
 
 export const feedContentTypes: Record<FeedFile, string> = {
@@ -104,12 +130,14 @@ export function renderRss(feed: FeedDocument): string {
       item.image
         ? emptyElement('enclosure', { url: item.image.url, length: item.image.length, type: item.image.type })
         : '',
+      machineTranslationElement(item),
       '</item>',
     ].join(''),
   );
   return [
     '<?xml version="1.0" encoding="UTF-8"?>\n',
-    '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/">',
+    '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/"',
+    ` xmlns:kiosque="${kiosqueNamespace}">`,
     '<channel>',
     element('title', feed.title),
     element('link', feed.homeUrl),
@@ -146,12 +174,13 @@ export function renderAtom(feed: FeedDocument): string {
             href: item.image.url,
           })
         : '',
+      machineTranslationElement(item),
       '</entry>',
     ].join(''),
   );
   return [
     '<?xml version="1.0" encoding="UTF-8"?>\n',
-    `<feed xmlns="http://www.w3.org/2005/Atom"${feed.language === null ? '' : ` xml:lang="${xml(feed.language)}"`}>`,
+    `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:kiosque="${kiosqueNamespace}"${feed.language === null ? '' : ` xml:lang="${xml(feed.language)}"`}>`,
     element('id', feed.urls['atom.xml']),
     element('title', feed.title, { type: 'text' }),
     element('subtitle', feed.description, { type: 'text' }),
@@ -202,6 +231,19 @@ export function renderJsonFeed(feed: FeedDocument): string {
                 title: item.image.alt,
               },
             ],
+          }
+        : {}),
+      // JSON Feed 1.1 extensions are objects under a key starting with an underscore.
+      ...(item.machineTranslation
+        ? {
+            _kiosque: {
+              machine_translation: {
+                translated_from: item.machineTranslation.sourceLanguage,
+                provider: item.machineTranslation.provider,
+                reviewed_by: item.machineTranslation.reviewer,
+                source_url: item.machineTranslation.sourceUrl,
+              },
+            },
           }
         : {}),
     })),

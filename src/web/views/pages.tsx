@@ -3,6 +3,7 @@ import { wasUpdatedAfterPublishing } from '../../domain/articles/article.js';
 import type { ListingPage } from '../../domain/articles/reading-service.js';
 import type { MessageKey } from '../../domain/i18n/translator.js';
 import { paywalledParts } from '../../domain/paywall/story-text.js';
+import type { ReaderMachineFacts } from '../../domain/translations/machine-translation.js';
 import {
   ArticleCard,
   ArticleList,
@@ -94,6 +95,7 @@ export function ArticlePage({
   latest,
   related,
   paywall = null,
+  machineTranslation = null,
 }: {
   site: SiteContext;
   article: Article;
@@ -102,6 +104,8 @@ export function ArticlePage({
   related: ArticleSummary[];
   /** The paywall after a gated story's beginning, or the meter's notice (paywall-routes.ts decides). */
   paywall?: preact.ComponentChildren;
+  /** How the text was made, when a machine translated it (decision 0040). */
+  machineTranslation?: ReaderMachineFacts | null;
 }) {
   const { t } = site;
   const path = paths.article(article.language, article.slug);
@@ -138,7 +142,7 @@ export function ArticlePage({
             image={shareImage(site, article)}
             article={article}
           />
-          <JsonLd data={newsArticleData(site, article)} />
+          <JsonLd data={newsArticleData(site, article, machineTranslation)} />
         </>
       }
     >
@@ -153,6 +157,7 @@ export function ArticlePage({
           {article.standfirst ? <p class="story__standfirst">{article.standfirst}</p> : null}
           <div class="story__meta">
             <Byline site={site} authors={article.authors} />
+            {machineTranslation ? <MachineTranslationLabel site={site} facts={machineTranslation} /> : null}
             <p class="dates">
               <Time date={published} site={site} messageKey="article.published" />
               {wasUpdatedAfterPublishing(article) ? (
@@ -359,4 +364,46 @@ export function NewsletterPage({ site, error }: { site: SiteContext; error?: str
       <NewsletterForm site={site} sourcePath={paths.newsletter(t.language)} headingLevel={error ? 2 : 1} />
     </Layout>
   );
+}
+
+/**
+ * "Traduit automatiquement de l’anglais, relu par Marie Dupont": in the page's language, the
+ * source language named by Intl.DisplayNames in it, and the source story linked when public.
+ */
+function MachineTranslationLabel({ site, facts }: { site: SiteContext; facts: ReaderMachineFacts }) {
+  const { t } = site;
+  const name = languageName(t.language, facts.sourceLanguage);
+  const text = t.t('article.machineTranslated', {
+    reviewed: facts.reviewerName ? 'yes' : 'no',
+    language: name,
+    name: facts.reviewerName ?? '',
+    // French elides before a vowel or a mute h: "de l’anglais", "du français".
+    elision: /^[aeiouyàâéèêëîïôöûüh]/i.test(name) ? 'vowel' : 'other',
+  });
+  return (
+    <p class="machine-translation" id="machine-translation-label">
+      {text}
+      {facts.source ? (
+        <>
+          {' · '}
+          <a
+            href={paths.article(facts.source.language, facts.source.slug)}
+            hreflang={facts.source.language}
+            lang={facts.source.language}
+          >
+            {facts.source.headline}
+          </a>
+        </>
+      ) : null}
+    </p>
+  );
+}
+
+/** A language's name in the page's language ("anglais" on a French page). */
+function languageName(pageLanguage: string, language: string): string {
+  try {
+    return new Intl.DisplayNames([pageLanguage], { type: 'language' }).of(language) ?? language;
+  } catch {
+    return language;
+  }
 }

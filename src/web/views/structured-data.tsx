@@ -1,5 +1,6 @@
 import type { Article, ArticleSummary, Author, Taxon } from '../../domain/articles/article.js';
 import { storyPartFor } from '../../domain/paywall/story-text.js';
+import { providerNames, type ReaderMachineFacts } from '../../domain/translations/machine-translation.js';
 import { type CropRatio, cropRatios, cropWidth } from '../../media/image-variants.js';
 import { publisherLogoSize } from '../../media/publisher-logo.js';
 import { gatedStructuredData } from './paywall.js';
@@ -60,7 +61,7 @@ export function modifiedAt(article: Pick<Article, 'publishedAt' | 'updatedAt' | 
  * NewsArticle for a story page. Built from the story as this reader receives it (a gated story has
  * lost its body already), and it never carries the body anyway: headline, standfirst and facts.
  */
-export function newsArticleData(site: SiteContext, article: Article) {
+export function newsArticleData(site: SiteContext, article: Article, machine: ReaderMachineFacts | null = null) {
   const url = absoluteUrl(site, paths.article(article.language, article.slug));
   return {
     '@context': 'https://schema.org',
@@ -76,6 +77,7 @@ export function newsArticleData(site: SiteContext, article: Article) {
     author: article.authors.map((author) => person(site, article.language, author)),
     publisher: publisher(site),
     inLanguage: article.language,
+    ...(machine ? machineTranslationData(site, machine) : {}),
     ...(article.section ? { articleSection: article.section.name } : {}),
     ...(article.tags.length > 0 ? { keywords: article.tags.map((tag) => tag.name) } : {}),
     // Members-only and paid stories say so, and name the element that stands where the rest would be.
@@ -89,6 +91,30 @@ export function newsArticleData(site: SiteContext, article: Article) {
           },
         }
       : {}),
+  };
+}
+
+/**
+ * A machine translation's facts (decision 0040): the work it translates, when readers can see it,
+ * and as `translator` the person who reviewed it and the service that translated it — both
+ * types schema.org's validators accept for `translator`.
+ */
+function machineTranslationData(site: SiteContext, machine: ReaderMachineFacts) {
+  return {
+    ...(machine.source
+      ? {
+          translationOfWork: {
+            '@type': 'NewsArticle',
+            url: absoluteUrl(site, paths.article(machine.source.language, machine.source.slug)),
+            headline: machine.source.headline,
+            inLanguage: machine.source.language,
+          },
+        }
+      : {}),
+    translator: [
+      ...(machine.reviewerName ? [{ '@type': 'Person', name: machine.reviewerName }] : []),
+      { '@type': 'Organization', name: providerNames[machine.provider] ?? machine.provider },
+    ],
   };
 }
 
