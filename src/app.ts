@@ -42,7 +42,7 @@ import { createPasswordReset } from './domain/staff/password-reset.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
 import { createMachineTranslation, type MachineTranslation } from './domain/translations/machine-translation.js';
 import type { TranslationProvider } from './domain/translations/translation-provider.js';
-import { createWireDesk, type WireDesk } from './domain/wire/wire-desk.js';
+import { createWireDesk, type WireDesk, type WireTranslator } from './domain/wire/wire-desk.js';
 import { contentHash } from './domain/wire/wire-identity.js';
 import { extractArticle } from './ingest/html-extractor.js';
 import { fetchSafely } from './ingest/safe-fetch.js';
@@ -371,6 +371,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       database,
       articles,
       articleService,
+      // "Translate into…" goes through the same provider and fidelity gate as the editor's.
+      translator: machineTranslation.provider ? machineTranslation : null,
       clock,
       ids,
       logger,
@@ -546,6 +548,7 @@ function buildWireDesk(deps: {
   database: DatabaseHandle;
   articles: ReturnType<typeof createArticleRepository>;
   articleService: ArticleService;
+  translator: WireTranslator | null;
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
@@ -571,6 +574,7 @@ function buildWireDesk(deps: {
       },
     },
     drafts: { create: deps.articleService.create, findRecord: deps.articles.findRecord },
+    translator: deps.translator,
     jobs: createSqlJobQueue(database.db, database.dialect, ids),
     onQueued: deps.onQueued,
     fingerprint: contentHash,

@@ -130,6 +130,8 @@ export const errorCatalog = {
     'The upload contained no file, or an empty one. Choose one or more wire files (ninjs, NewsML-G2, NITF, RSS or Atom) and upload them again.',
   WIRE_PASTED_URL_INVALID:
     'This is not an http(s) address the desk can read, or the page did not answer with a document. Paste the full address of the article or feed, starting with https://, and try again.',
+  WIRE_TRANSLATION_UNAVAILABLE:
+    'No machine translation service is configured, so the desk cannot make this story in {language}. Use as draft in the item’s language and translate it there, or ask an admin to set KIOSQUE_TRANSLATION_PROVIDER.',
   WIRE_POLL_FAILED:
     'The last poll of this source failed ({reason}). Check the feed’s address and that its server answers; the desk tries again later, waiting longer after each failure (at most an hour).',
   // Wire desk: documents and fetching (src/ingest/).

@@ -357,6 +357,13 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
       expect(reader.body).toContain('Example Wire');
     });
 
+    it('says so when “Translate into…” has no machine translation configured, and makes nothing', async () => {
+      const response = await http.form(editor, `/admin/wire/items/${itemId}/draft`, { language: 'fr' });
+      expect(response.statusCode).toBe(409);
+      expect(textOf(response.body)).toContain('No machine translation service is configured');
+      expect(await db().selectFrom('articles').select('id').where('language', '=', 'fr').execute()).toEqual([]);
+    });
+
     it('lets an author use wire copy, signing beside the wire, and preflight still wants a credit', async () => {
       const id = await receiveOne('url', {
         wireId: 'draft-2',
@@ -572,7 +579,8 @@ describeEachDatabase('the demo’s wire desk on $kind', ({ kind }) => {
   let editor: StaffAgent;
   const http = staffClient(() => site);
   beforeAll(async () => {
-    site = await startTestSite(kind);
+    // The demo's own machine translation (the test sites turn it off unless asked).
+    site = await startTestSite(kind, { env: { KIOSQUE_TRANSLATION_PROVIDER: 'builtin' } });
     editor = await addMember(site, 'editor', 'demo-wire@example.org', undefined, 'Demo Editor', 'en');
   }, 120_000);
   afterAll(async () => {
@@ -608,5 +616,23 @@ describeEachDatabase('the demo’s wire desk on $kind', ({ kind }) => {
     expect(page).toMatch(
       /<ins>[\s\S]*The fisheries ministry invited the skippers' committee to talks on Friday morning\.<\/ins>/,
     );
+
+    // "Translate into French": a French draft, machine-made, kept from readers until reviewed.
+    const translate = await http.form(editor, `/admin/wire/items/${v2.id}/draft`, { language: 'fr' });
+    expect(translate.statusCode, translate.body.slice(0, 300)).toBe(303);
+    const storyId = String(translate.headers.location).split('/')[3]!;
+    const draft = await site.app.articles.get(storyId);
+    expect(draft).toMatchObject({
+      language: 'fr',
+      syndicated: true,
+      dateline: 'PORT-AUBEL, Dec. 3',
+      wireItemId: v2.id,
+    });
+    expect(draft.source?.name).toBe('Example Wire');
+    expect(draft.bodyMarkdown.split('\n\n')).toHaveLength(5);
+    expect(draft.bodyMarkdown).toContain('vendredi');
+    expect(await site.app.machineTranslation.status(storyId)).toMatchObject({ provider: 'builtin', reviewedBy: null });
+    // The editor offers "Mark as reviewed": the machine text waits for a person.
+    expect((await http.get(`/admin/stories/${storyId}`, editor)).body).toContain('id="review-button"');
   });
 });

@@ -112,6 +112,15 @@ export interface WireAuthors {
   findOrCreate(names: string[], now: Date): Promise<string[]>;
 }
 
+/**
+ * Machine translation for "Translate into…" (`translations/machine-translation.ts`): the blocks in
+ * another language, one per source block, and the mark that keeps unreviewed machine text unpublished.
+ */
+export interface WireTranslator {
+  translateBlocks(blocks: Block[], from: string, to: string): Promise<{ blocks: Block[]; provider: string }>;
+  recordDraft(articleId: string, sourceLanguage: string, provider: string): Promise<void>;
+}
+
 /** Creates the story (the article service's `create`: a revision, preflight, an event). */
 export interface DraftWriter {
   create(input: ArticleInput, actor: string | null): Promise<ArticleRecord>;
@@ -180,6 +189,8 @@ export function createWireDesk(deps: {
   fetcher: WireFetcher;
   authors: WireAuthors;
   drafts: DraftWriter;
+  /** Machine translation, when a provider is configured; "Translate into…" needs it. */
+  translator?: WireTranslator | null;
   /** The durable job queue the polls run from. */
   jobs: { enqueue(job: { kind: string; payload: unknown; key?: string; runAt?: Date }, now: Date): Promise<boolean> };
   /** A job was queued: look at the queue now. */
@@ -554,6 +565,31 @@ export function createWireDesk(deps: {
       if (existing && existing.deletedAt === null && existing.language === target) {
         throw new KiosqueError('WIRE_ITEM_USED', { articleId: existing.id });
       }
+      // "Translate into…": the item's words in the other language, machine-made and unreviewed.
+      const from = (item.language ?? source?.language ?? '').toLowerCase().split('-')[0] ?? '';
+      let words = { headline: item.headline, standfirst: item.standfirst, body: item.body as Block[] };
+      let machine: string | null = null;
+      if (siteLanguageOf(item.language, deps.languages) !== target) {
+        if (!from) throw new KiosqueError('WIRE_LANGUAGE_UNSUPPORTED', { language: '' });
+        if (!deps.translator) throw new KiosqueError('WIRE_TRANSLATION_UNAVAILABLE', { language: target });
+        const text = (value: string): Block[] => (value.trim() ? [{ kind: 'paragraph', text: value }] : []);
+        const lead = [...text(item.headline), ...text(item.standfirst)];
+        const result = await deps.translator.translateBlocks([...lead, ...words.body], from, target);
+        // The headline and standfirst travel first, as paragraphs; when the provider lost or merged
+        // blocks they cannot be told apart from the body, which then gets everything it returned.
+        const tied = result.blocks.length === lead.length + words.body.length;
+        const translatedLead = tied ? result.blocks.slice(0, lead.length) : [];
+        const leadText = (index: number) => {
+          const block = translatedLead[index];
+          return block && block.kind === 'paragraph' ? block.text : '';
+        };
+        words = {
+          headline: (item.headline.trim() && leadText(0)) || item.headline,
+          standfirst: item.standfirst.trim() ? leadText(item.headline.trim() ? 1 : 0) : '',
+          body: tied ? result.blocks.slice(lead.length) : result.blocks,
+        };
+        machine = result.provider;
+      }
       const now = clock.now();
       const names = item.bylines.map((name) => name.trim()).filter((name) => name !== '');
       const credit = source?.creditName.trim() ?? '';
@@ -568,9 +604,9 @@ export function createWireDesk(deps: {
       const licence = [item.rights.trim(), source?.licenceNote.trim() ?? ''].filter(Boolean);
       const input: ArticleInput = {
         language: target,
-        headline: item.headline.trim().slice(0, 300) || item.wireId?.slice(0, 300) || '—',
-        standfirst: item.standfirst.trim().slice(0, 1000),
-        bodyMarkdown: blocksToMarkdown(item.body as Block[]),
+        headline: words.headline.trim().slice(0, 300) || item.wireId?.slice(0, 300) || '—',
+        standfirst: words.standfirst.trim().slice(0, 1000),
+        bodyMarkdown: blocksToMarkdown(words.body),
         status: 'draft',
         authorIds,
         source: credit ? { name: credit.slice(0, 300), url } : null,
@@ -594,6 +630,7 @@ export function createWireDesk(deps: {
         if (!isKiosqueError(error) || error.code !== 'ARTICLE_SLUG_TAKEN') throw error;
         record = await deps.drafts.create({ ...input, slug: `${slugify(input.headline)}-${target}-wire` }, actor.id);
       }
+      if (machine) await deps.translator?.recordDraft(record.id, from, machine);
       if (!existing || existing.deletedAt !== null) await queue.markUsed(item.id, record.id);
       return record;
     },
