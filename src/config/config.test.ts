@@ -78,6 +78,18 @@ describe('loadConfig', () => {
     expect(loadConfig({ KIOSQUE_FEED_CONTENT: 'excerpt' }, cwd).feedContent).toBe('excerpt');
   });
 
+  it('lets the wire desk fetch no private host unless KIOSQUE_WIRE_ALLOW_HOSTS names it', () => {
+    expect(loadConfig({}, cwd).wire.allowHosts).toEqual([]);
+    expect(loadConfig({ KIOSQUE_WIRE_ALLOW_HOSTS: 'Wire.Example.org, 127.0.0.1,[::1]' }, cwd).wire.allowHosts).toEqual([
+      'wire.example.org',
+      '127.0.0.1',
+      '[::1]',
+    ]);
+    expect(() => loadConfig({ KIOSQUE_WIRE_ALLOW_HOSTS: 'http://wire.example.org/' }, cwd)).toThrowError(
+      /^KIOSQUE_WIRE_ALLOW_HOSTS="http:\/\/wire\.example\.org\/" is not valid: expected comma-separated host names/,
+    );
+  });
+
   it('keeps subscriptions closed without Stripe, with prices in EUR and three free stories a month', () => {
     expect(loadConfig({}, cwd).subscriptions).toEqual({
       currency: 'EUR',

@@ -22,6 +22,8 @@ export interface BlockOptions {
   headline?: string;
   /** Relative image addresses are resolved against it; without it they are dropped. */
   baseUrl?: string | null;
+  /** An element already read elsewhere (a quote's citation). */
+  skip?: XmlElement;
 }
 
 /** Elements whose content is never copy. */
@@ -115,24 +117,19 @@ function hasClass(element: XmlElement, pattern: RegExp): boolean {
   return pattern.test(element.attrs.class ?? '');
 }
 
-function findAll(element: XmlElement, test: (element: XmlElement) => boolean): XmlElement[] {
+/**
+ * Descendants matching a test, breadth first, looking at no more than `budget` elements: figures
+ * and quotes are small, and a bounded search keeps a hostile nesting of them linear.
+ */
+function findAll(element: XmlElement, test: (element: XmlElement) => boolean, budget = 400): XmlElement[] {
   const found: XmlElement[] = [];
-  const stack: XmlElement[] = [element];
-  while (stack.length > 0) {
-    const current = stack.shift()!;
+  const queue: XmlElement[] = [element];
+  for (let index = 0; index < queue.length && index < budget; index++) {
+    const current = queue[index]!;
     if (current !== element && test(current)) found.push(current);
-    for (const node of current.children) if (isElement(node)) stack.push(node);
+    for (const node of current.children) if (isElement(node) && queue.length < budget) queue.push(node);
   }
   return found;
-}
-
-function without(element: XmlElement, skip: (element: XmlElement) => boolean): XmlElement {
-  return {
-    ...element,
-    children: element.children
-      .filter((node) => !(isElement(node) && skip(node)))
-      .map((node) => (isElement(node) ? without(node, skip) : node)),
-  };
 }
 
 const creditPattern = /\b(byline|credit|copyright|photographer|source)\b/i;
@@ -153,7 +150,7 @@ function figureOf(element: XmlElement, options: BlockOptions): Block | null {
   const captionElement = findAll(element, (node) => lower(node) === 'figcaption')[0];
   const creditElement = findAll(element, (node) => hasClass(node, creditPattern) || lower(node) === 'credit')[0];
   const credit = textOf(creditElement);
-  let caption = captionElement ? textOf(without(captionElement, (node) => node === creditElement)) : '';
+  let caption = textOf(captionElement);
   if (credit && caption.endsWith(credit)) caption = caption.slice(0, -credit.length).trim();
   return { kind: 'figure', src, alt: collapse(image.attrs.alt ?? '') || caption, caption, credit };
 }
@@ -162,11 +159,14 @@ function figureOf(element: XmlElement, options: BlockOptions): Block | null {
 export function treeToBlocks(nodes: XmlNode[], options: BlockOptions = {}): Block[] {
   const blocks: Block[] = [];
   let inline = '';
+  // Feeds often separate paragraphs with <br><br> instead of <p>: two breaks in a row end one.
+  let breaks = 0;
   let pendingFigures: Block[] = [];
   const flush = () => {
     const text = collapse(inline);
     if (text) blocks.push({ kind: 'paragraph', text });
     inline = '';
+    breaks = 0;
     blocks.push(...pendingFigures);
     pendingFigures = [];
   };
@@ -174,17 +174,25 @@ export function treeToBlocks(nodes: XmlNode[], options: BlockOptions = {}): Bloc
   const visit = (node: XmlNode): void => {
     if (typeof node === 'string') {
       inline += node;
+      if (/\S/.test(node)) breaks = 0;
       return;
     }
     const tag = lower(node);
-    if (dropped.has(tag)) return;
+    if (dropped.has(tag) || node === options.skip) return;
     if (tag === 'br') {
-      inline += ' ';
+      breaks += 1;
+      if (breaks >= 2) flush();
+      else inline += ' ';
       return;
     }
     if (tag === 'img' || tag === 'media') {
       const figure = figureOf(node, options);
       if (figure) pendingFigures.push(figure);
+      else if (tag === 'media') {
+        // A NITF media element without a usable image still has a caption worth keeping.
+        const caption = textOf(findAll(node, (element) => lower(element) === 'media-caption')[0]);
+        if (caption) pendingFigures.push({ kind: 'paragraph', text: caption });
+      }
       return;
     }
     const level = headingLevels[tag];
@@ -214,8 +222,8 @@ export function treeToBlocks(nodes: XmlNode[], options: BlockOptions = {}): Bloc
     if (tag === 'blockquote' || tag === 'bq') {
       flush();
       const isCite = (element: XmlElement) => ['cite', 'credit', 'footer'].includes(lower(element));
-      const citeElement = findAll(node, isCite)[0];
-      const inner = treeToBlocks(without(node, isCite).children, { baseUrl: options.baseUrl });
+      const citeElement = findAll(node, isCite, 40)[0];
+      const inner = treeToBlocks(node.children, { baseUrl: options.baseUrl, skip: citeElement });
       const text = inner
         .map((block) => (block.kind === 'list' ? block.items.join('\n') : block.kind === 'figure' ? '' : block.text))
         .filter((part) => part !== '')
@@ -237,7 +245,13 @@ export function treeToBlocks(nodes: XmlNode[], options: BlockOptions = {}): Bloc
     }
     if (tag === 'table') {
       flush();
-      for (const row of findAll(node, (element) => lower(element) === 'tr')) {
+      const sections = node.children.filter(
+        (child): child is XmlElement => isElement(child) && ['thead', 'tbody', 'tfoot'].includes(lower(child)),
+      );
+      const rows = [node, ...sections].flatMap((parent) =>
+        parent.children.filter((child): child is XmlElement => isElement(child) && lower(child) === 'tr'),
+      );
+      for (const row of rows) {
         const cells = row.children
           .filter((cell): cell is XmlElement => isElement(cell) && ['td', 'th'].includes(lower(cell)))
           .map((cell) => textOf(cell))

@@ -19,10 +19,11 @@ function isObject(value: unknown): value is Json {
 
 /** The object with its keys lower-cased (3.x camelCase and 2.x lowercase read alike). */
 function lowerKeys(value: Json): Json {
-  const out: Json = {};
+  // No prototype: a "__proto__" key in the JSON stays a plain (ignored) key.
+  const out: Json = Object.create(null);
   for (const [key, entry] of Object.entries(value)) {
     const lowered = key.toLowerCase();
-    if (!(lowered in out)) out[lowered] = entry;
+    if (!Object.hasOwn(out, lowered)) out[lowered] = entry;
   }
   return out;
 }

@@ -6,7 +6,8 @@ import { child, childElements, descendant, textOf, type XmlElement } from './xml
 
 /**
  * NITF 3.x (`nitf/head` + `nitf/body`). NITF has no embargo element: `docdata/date.release` is the
- * time the item may be released, so it is the embargo (the desk compares it with its clock).
+ * time the item may be released, so a release later than `date.issue` is the embargo (the desk
+ * compares it with its clock); a release equal to the issue time is no embargo.
  * Elements are matched by local name whatever their namespace (NITF 3.5+ may declare one).
  */
 
@@ -43,8 +44,11 @@ export function nitfItem(nitf: XmlElement): ParsedWireItem {
     }),
   );
   parsed.dateline = textOf(child(bodyHead, 'dateline'));
-  parsed.embargoUntil = norm(child(docdata, 'date.release'));
-  parsed.publishedAt = norm(child(docdata, 'date.issue')) ?? parsed.embargoUntil;
+  const issued = norm(child(docdata, 'date.issue'));
+  const release = norm(child(docdata, 'date.release'));
+  // A release time after the issue time holds the story back; one equal to it (or earlier) does not.
+  parsed.embargoUntil = release && (!issued || release > issued) ? release : null;
+  parsed.publishedAt = issued ?? release;
   const copyright = child(docdata, 'doc.copyright');
   const docRights = child(docdata, 'doc.rights');
   parsed.rights = rightsText([

@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KiosqueError } from '../domain/errors.js';
 import { fetchSafely, isPublicAddress } from './safe-fetch.js';
+import { parseWireDocument } from './wire-formats.js';
 
 /** Real HTTP servers on 127.0.0.1: each route is one behaviour a feed host may show. */
 let server: http.Server;
@@ -63,6 +64,26 @@ beforeAll(async () => {
       case '/br':
         response.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'br' });
         return response.end(zlib.brotliCompressSync(feed));
+      case '/deflate':
+        response.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'deflate' });
+        return response.end(zlib.deflateSync(feed));
+      case '/compress':
+        response.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'compress' });
+        return response.end('?');
+      case '/latin1-feed':
+        // No XML declaration: the charset of the Content-Type is all that says how to read it.
+        response.writeHead(200, { 'content-type': 'text/xml; charset=ISO-8859-1', 'content-encoding': 'gzip' });
+        return response.end(
+          zlib.gzipSync(
+            Buffer.from('<rss version="2.0"><channel><item><title>Café crème</title></item></channel></rss>', 'latin1'),
+          ),
+        );
+      case '/cut':
+        // Promises 1,000 bytes, sends 10, hangs up.
+        response.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' });
+        response.write('0123456789');
+        setTimeout(() => request.socket.destroy(), 20);
+        return;
       case '/slow':
         response.writeHead(200, { 'content-type': 'text/plain' });
         response.write('a');
@@ -202,7 +223,7 @@ describe('fetchSafely', () => {
   it('stops a gzip bomb at the cap on the inflated size, and inflates gzip and brotli', async () => {
     const bomb = await errorOf(fetchSafely(`${base}/gzip-bomb`, { ...allowLocal, maxBytes: 100 * 1024 }));
     expect(bomb.code).toBe('WIRE_FETCH_TOO_LARGE');
-    for (const path of ['/gzip', '/br']) {
+    for (const path of ['/gzip', '/br', '/deflate']) {
       const result = await fetchSafely(`${base}${path}`, allowLocal);
       expect(Buffer.from(result.bytes).toString('utf8'), path).toBe(feed);
     }
@@ -215,6 +236,17 @@ describe('fetchSafely', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it('refuses a content encoding it cannot undo', async () => {
+    const error = await errorOf(fetchSafely(`${base}/compress`, allowLocal));
+    expect(error.code).toBe('WIRE_FETCH_FAILED');
+    expect(error.details.reason).toMatch(/content-encoding compress/);
+  });
+
+  it('reports a body cut short as a failed fetch, never as the whole answer', async () => {
+    const error = await errorOf(fetchSafely(`${base}/cut`, allowLocal));
+    expect(error.code).toBe('WIRE_FETCH_FAILED');
+  });
+
   it('reports an HTTP error status and a refused connection as a failed fetch', async () => {
     const missing = await errorOf(fetchSafely(`${base}/missing`, allowLocal));
     expect(missing.code).toBe('WIRE_FETCH_FAILED');
@@ -222,6 +254,14 @@ describe('fetchSafely', () => {
     const closed = await errorOf(fetchSafely('http://127.0.0.1:1/feed.xml', allowLocal));
     expect(closed.code).toBe('WIRE_FETCH_FAILED');
     expect(closed.details.reason).toBe('ECONNREFUSED');
+  });
+});
+
+describe('fetching then parsing', () => {
+  it('reads a gzipped Latin-1 feed with the charset its server declared', async () => {
+    const result = await fetchSafely(`${base}/latin1-feed`, allowLocal);
+    const items = parseWireDocument(result.bytes, { contentType: result.contentType ?? undefined });
+    expect(items.map((item) => item.headline)).toEqual(['Café crème']);
   });
 });
 

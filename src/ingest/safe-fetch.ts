@@ -183,7 +183,7 @@ export function fetchSafely(url: string, options: SafeFetchOptions): Promise<Saf
       if (!isAllowed && net.isIP(host) && !isPublicAddress(host)) return finish(refused(host, 'private-address'));
       const client = target.protocol === 'https:' ? https : http;
       const headers: Record<string, string> = {
-        'user-agent': 'Kiosque wire desk (+https://github.com/kiosque)',
+        'user-agent': 'Kiosque wire desk',
         accept:
           options.accept ??
           'application/rss+xml, application/atom+xml, application/xml, text/xml, application/json, text/html;q=0.9, */*;q=0.5',
@@ -198,16 +198,20 @@ export function fetchSafely(url: string, options: SafeFetchOptions): Promise<Saf
         lookup: isAllowed ? undefined : (publicLookup as unknown as net.LookupFunction),
       });
       current = request;
+      // A request left behind by a redirect may still report its teardown: only the live one counts.
+      const live = () => current === request && !settled;
       // Checked again on the socket: whatever resolved the name, this is the address in use.
       request.on('socket', (socket) => {
         socket.on('connect', () => {
           const remote = socket.remoteAddress ?? '';
-          if (!isAllowed && !isPublicAddress(remote)) finish(refused(host, 'private-address'));
+          if (live() && !isAllowed && !isPublicAddress(remote)) finish(refused(host, 'private-address'));
         });
       });
-      request.on('error', (error) => finish(error));
+      request.on('error', (error) => {
+        if (current === request) finish(error);
+      });
       request.on('response', (response) => {
-        if (settled) return response.destroy();
+        if (!live()) return response.destroy();
         const status = response.statusCode ?? 0;
         const location = header(response.headers.location);
         if ([301, 302, 303, 307, 308].includes(status) && location) {

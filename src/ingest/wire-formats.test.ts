@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KiosqueError } from '../domain/errors.js';
+import en from '../domain/i18n/catalogs/en.json' with { type: 'json' };
 import type { Block, ParsedWireItem } from '../domain/wire/wire-item.js';
-import { maxWireDocumentBytes, parseWireDocument } from './wire-formats.js';
+import {
+  invalidDocumentMessageKeys,
+  maxWireDocumentBytes,
+  parseWireDocument,
+  wireInvalidReasons,
+} from './wire-formats.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../test/fixtures/wire/${name}`, import.meta.url));
 const parseFixture = (name: string, hint?: { filename?: string; contentType?: string }) =>
@@ -248,6 +254,14 @@ describe('NITF', () => {
     });
   });
 
+  it('sees no embargo when the release time is the issue time', () => {
+    const nitf = `<nitf><head><docdata><doc-id id-string="X-1"/><date.issue norm="20260903T0900Z"/><date.release norm="20260903T0900Z"/></docdata></head>
+      <body><body.head><hedline><hl1>Now</hl1></hedline></body.head><body.content><p>Text.</p></body.content></body></nitf>`;
+    const [item] = parseWireDocument(bytes(nitf));
+    expect(item?.embargoUntil).toBeNull();
+    expect(item?.publishedAt?.toISOString()).toBe('2026-09-03T09:00:00.000Z');
+  });
+
   it('ignores the external DTD a NITF file names, and never fetches it', () => {
     const text = fixture('nitf-story.xml').toString('latin1');
     expect(text).toContain('<!DOCTYPE nitf SYSTEM "http://www.iptc.org/');
@@ -290,6 +304,69 @@ describe('RSS 2.0', () => {
     expect(teaser.publishedAt?.toISOString()).toBe('2026-12-02T18:05:00.000Z');
     expect(teaser.leadImage?.src).toBe('https://partner.example.org/images/tram.jpg');
     expect(texts(teaser.body)[0]).toMatch(/^The line links Belém to Cais do Sodré/);
+  });
+});
+
+describe('bodies given as HTML', () => {
+  const body = (html: string) => {
+    const json = JSON.stringify({ uri: 'urn:x', headline: 'Title', body_html: html });
+    return parseWireDocument(bytes(json))[0]?.body;
+  };
+
+  it('takes two line breaks in a row as a paragraph break, one as a space', () => {
+    expect(body('First line<br>same paragraph.<br><br>Second paragraph.<br/>\n<br/>Third.')).toEqual([
+      { kind: 'paragraph', text: 'First line same paragraph.' },
+      { kind: 'paragraph', text: 'Second paragraph.' },
+      { kind: 'paragraph', text: 'Third.' },
+    ]);
+  });
+
+  it('reads divs as paragraphs, tables as rows, and drops a leading heading that repeats the headline', () => {
+    expect(
+      body('<h1>Title</h1><div>One</div><div><span>Two</span></div><table><tr><th>City</th><td>Rain</td></tr></table>'),
+    ).toEqual([
+      { kind: 'paragraph', text: 'One' },
+      { kind: 'paragraph', text: 'Two' },
+      { kind: 'paragraph', text: 'City | Rain' },
+    ]);
+  });
+
+  it('keeps the caption of a figure whose image has no usable address', () => {
+    expect(body('<figure><img src="javascript:x"><figcaption>The caption</figcaption></figure>')).toEqual([
+      { kind: 'paragraph', text: 'The caption' },
+    ]);
+    const media =
+      '<media media-type="image"><media-reference source="ftp://x/y.jpg"/><media-caption>Cap</media-caption></media>';
+    expect(body(media)).toEqual([{ kind: 'paragraph', text: 'Cap' }]);
+  });
+
+  it('drops scripts, styles, forms and frames with their content', () => {
+    expect(
+      body(
+        '<p>Kept</p><script>evil()</script><style>p{}</style><form><input value="x">Sign up</form><iframe>f</iframe>',
+      ),
+    ).toEqual([{ kind: 'paragraph', text: 'Kept' }]);
+  });
+});
+
+describe('RSS 1.0', () => {
+  it('reads the items of an RDF feed', () => {
+    const feed = `<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <channel rdf:about="https://old.example.org/"><title>Old</title><dc:language>it</dc:language></channel>
+  <item rdf:about="https://old.example.org/1"><title>Primo</title><link>https://old.example.org/1</link>
+    <description>Breve.</description><dc:creator>Luca Rossi</dc:creator><dc:date>2026-12-01T08:00:00+01:00</dc:date></item>
+</rdf:RDF>`;
+    const [item] = parseWireDocument(bytes(feed));
+    expect(item).toMatchObject({
+      format: 'rss',
+      wireId: 'https://old.example.org/1',
+      headline: 'Primo',
+      bylines: ['Luca Rossi'],
+      language: 'it',
+      bodyIsTeaser: true,
+    });
+    expect(item?.publishedAt?.toISOString()).toBe('2026-12-01T07:00:00.000Z');
   });
 });
 
@@ -384,6 +461,17 @@ describe('hostile and broken documents', () => {
     expect(errorOf(() => parseWireDocument(bytes(deepJson))).code).toBe('WIRE_FORMAT_UNKNOWN');
   });
 
+  it('stays linear on quotes nested 90 deep around 200,000 elements', { timeout: 15_000 }, () => {
+    const nested = `<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>x</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">${'<blockquote><figure>'.repeat(45)}${'<b>w</b>'.repeat(200_000)}${'</figure></blockquote>'.repeat(45)}</div></content></entry></feed>`;
+    const [item] = parseWireDocument(bytes(nested));
+    expect(item?.body[0]?.kind).toBe('quote');
+  });
+
+  it('refuses a document of more than a million elements', { timeout: 15_000 }, () => {
+    const many = `<rss version="2.0"><channel>${'<x/>'.repeat(1_000_001)}</channel></rss>`;
+    expect(errorOf(() => parseWireDocument(bytes(many))).details.reason).toBe('too-many-elements');
+  });
+
   it('refuses mismatched tags and truncated files, with the line', () => {
     expect(invalid('mismatched-tags.xml')).toMatchObject({ reason: 'not-well-formed', line: 2 });
     expect(invalid('truncated.xml')).toMatchObject({ reason: 'truncated' });
@@ -404,6 +492,20 @@ describe('hostile and broken documents', () => {
     expect(parseWireDocument(utf16)[0]?.headline).toBe('Ça marche');
     const lying = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(feed.replace('UTF-16', 'UTF-8'), 'utf16le')]);
     expect(errorOf(() => parseWireDocument(lying)).details.reason).toBe('encoding-conflict');
+  });
+
+  it('refuses a declaration of UTF-16 on single-byte text', () => {
+    const lie = bytes('<?xml version="1.0" encoding="UTF-16"?><rss version="2.0"><channel/></rss>');
+    expect(errorOf(() => parseWireDocument(lie)).details.reason).toBe('encoding-conflict');
+  });
+
+  it('reads a ninjs "__proto__" key as plain data, changing no object', () => {
+    const json = '{"uri":"urn:x","headline":"Safe","__proto__":{"language":"xx","embargoed":"2030-01-01T00:00:00Z"}}';
+    const [item] = parseWireDocument(bytes(json));
+    expect(item?.headline).toBe('Safe');
+    expect(item?.language).toBeNull();
+    expect(item?.embargoUntil).toBeNull();
+    expect(({} as Record<string, unknown>).language).toBeUndefined();
   });
 
   it('uses the transport charset when the document declares none', () => {
@@ -445,5 +547,15 @@ describe('hostile and broken documents', () => {
     expect(item?.publishedAt).toBeNull();
     expect(item?.embargoUntil).toBeNull();
     expect(item?.version).toBe(1);
+  });
+});
+
+describe("reasons in the reader's language", () => {
+  it('has a catalog message for every reason a document is refused, and for its line', () => {
+    const catalog = en as Record<string, string>;
+    for (const reason of wireInvalidReasons) expect(catalog[`wire.invalidReason.${reason}`], reason).toBeTruthy();
+    const details = errorOf(() => parseFixture('hostile/mismatched-tags.xml')).details;
+    expect(invalidDocumentMessageKeys(details)).toEqual(['wire.invalidReason.not-well-formed', 'wire.invalidLine']);
+    expect(invalidDocumentMessageKeys({ reason: 'something else' })).toEqual([]);
   });
 });

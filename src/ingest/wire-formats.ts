@@ -1,4 +1,5 @@
 import { KiosqueError } from '../domain/errors.js';
+import type { MessageKey } from '../domain/i18n/translator.js';
 import type { ParsedWireItem } from '../domain/wire/wire-item.js';
 import { atomEntries, atomNs, rdfNs, rssItems } from './feeds.js';
 import { g2Ns, newsmlG2Items } from './newsml-g2.js';
@@ -100,4 +101,29 @@ export function parseWireDocument(bytes: Uint8Array, hint: WireDocumentHint = {}
   if (items === null) throw unknownFormat('unknown');
   if (items.length > maxWireItems) throw documentTooLarge();
   return items;
+}
+
+/** Every `details.reason` of `WIRE_DOCUMENT_INVALID`, each with a message in the catalogs. */
+export const wireInvalidReasons = [
+  'empty',
+  'not-well-formed',
+  'truncated',
+  'entity-declaration',
+  'undefined-entity',
+  'too-deep',
+  'too-many-elements',
+  'encoding-invalid',
+  'encoding-unsupported',
+  'encoding-conflict',
+] as const;
+
+/**
+ * The catalog keys that say, in the reader's language, why a document was refused and where:
+ * shown after the error's own message (`wire.invalidLine` takes `{line}`).
+ */
+export function invalidDocumentMessageKeys(details: Record<string, unknown>): MessageKey[] {
+  const reason = wireInvalidReasons.find((known) => known === details.reason);
+  const keys: MessageKey[] = reason ? [`wire.invalidReason.${reason}` as MessageKey] : [];
+  if (typeof details.line === 'number') keys.push('wire.invalidLine');
+  return keys;
 }

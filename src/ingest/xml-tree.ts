@@ -22,8 +22,8 @@ export interface XmlElement {
 export type XmlNode = XmlElement | string;
 
 /** Deeper than this, a wire document is an attack or a bug, not copy. */
-export const maxXmlDepth = 256;
-const maxElements = 2_000_000;
+export const maxXmlDepth = 100;
+const maxElements = 1_000_000;
 const xmlBuiltins = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 
 export function invalidDocument(reason: string, extra: { line?: number; detail?: string } = {}): KiosqueError {
@@ -82,6 +82,10 @@ export function decodeXml(bytes: Uint8Array, contentType?: string): string {
   if (bom && declared && utf16(bom) !== utf16(declared)) {
     throw invalidDocument('encoding-conflict', { detail: `byte-order mark ${bom}, declaration ${declared}` });
   }
+  // A declaration read as single bytes cannot truthfully name a two-byte encoding.
+  if (!bom && declared && utf16(declared)) {
+    throw invalidDocument('encoding-conflict', { detail: `declaration ${declared} in single-byte text` });
+  }
   const encoding = bom ?? declared?.toLowerCase() ?? charsetOf(contentType) ?? 'utf-8';
   const text = decodeWith(bytes, encoding);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -100,7 +104,9 @@ function htmlEntity(name: string): string | undefined {
   if (!/^[A-Za-z][A-Za-z0-9]{1,31}$/.test(name)) return undefined;
   if (!htmlEntityCache.has(name)) {
     const text = parseHTML(`<p>&${name};</p>`).document.querySelector('p')?.textContent ?? '';
-    htmlEntityCache.set(name, text === `&${name};` || text === '' ? undefined : text);
+    // HTML also reads legacy prefixes ("&notit;" as "¬it;"): only a whole-name match of one or two characters counts.
+    const isWholeName = text !== '' && [...text].length <= 2 && !text.includes(';');
+    htmlEntityCache.set(name, isWholeName ? text : undefined);
   }
   return htmlEntityCache.get(name);
 }
@@ -214,11 +220,11 @@ export function textOf(node: XmlNode | null | undefined): string {
 /** The nearest descendant (breadth first) with this local name. */
 export function descendant(element: XmlElement | null | undefined, name: string): XmlElement | null {
   if (!element) return null;
-  const stack: XmlElement[] = [element];
-  while (stack.length > 0) {
-    const current = stack.shift()!;
+  const queue: XmlElement[] = [element];
+  for (let index = 0; index < queue.length; index++) {
+    const current = queue[index]!;
     if (current !== element && current.name === name) return current;
-    for (const node of current.children) if (isElement(node)) stack.push(node);
+    for (const node of current.children) if (isElement(node)) queue.push(node);
   }
   return null;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentHash } from './wire-identity.js';
+import { canonicalUrlKey, contentHash } from './wire-identity.js';
 import type { Block } from './wire-item.js';
 
 const body: Block[] = [
@@ -33,5 +33,33 @@ describe('contentHash', () => {
     expect(contentHash({ headline: 'A B', body: [{ kind: 'paragraph', text: 'C' }] })).not.toBe(
       contentHash({ headline: 'A', body: [{ kind: 'paragraph', text: 'B C' }] }),
     );
+  });
+});
+
+describe('canonicalUrlKey', () => {
+  it('gives the same key to the addresses of one story', () => {
+    const key = canonicalUrlKey('https://partner.example.org/world/sahel-rains');
+    expect(key).toBe('https://partner.example.org/world/sahel-rains');
+    for (const address of [
+      'http://partner.example.org/world/sahel-rains',
+      'https://WWW.Partner.Example.org:443/world/sahel-rains/',
+      'https://partner.example.org/world/sahel-rains?utm_source=rss&utm_medium=feed#comments',
+      'https://partner.example.org/world/sahel-rains?fbclid=abc',
+    ]) {
+      expect(canonicalUrlKey(address), address).toBe(key);
+    }
+  });
+
+  it('keeps what tells stories apart: path, meaningful parameters (sorted), a non-default port', () => {
+    expect(canonicalUrlKey('https://a.example/story?id=2&page=1')).toBe('https://a.example/story?id=2&page=1');
+    expect(canonicalUrlKey('https://a.example/story?page=1&id=2')).toBe('https://a.example/story?id=2&page=1');
+    expect(canonicalUrlKey('https://a.example/story?id=3')).not.toBe(canonicalUrlKey('https://a.example/story?id=2'));
+    expect(canonicalUrlKey('https://a.example:8443/story')).toBe('https://a.example:8443/story');
+  });
+
+  it('has no key for what is not an http(s) address', () => {
+    for (const address of [null, '', 'not a url', 'javascript:alert(1)', 'urn:newsml:x', 'ftp://a.example/x']) {
+      expect(canonicalUrlKey(address)).toBeNull();
+    }
   });
 });
