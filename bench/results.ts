@@ -525,6 +525,7 @@ export function writeResults(results: BenchResults, baseline: BenchResults | nul
 
   const extraction = path.join(root, 'bench/EXTRACTION.md');
   if (existsSync(extraction)) {
+    // The heading is also bench/extraction.ts's, which updates this section in place between runs.
     out.push('## Article extraction from HTML pages (issue 12)', '', readFileSync(extraction, 'utf8').trim(), '');
   }
 

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { blocksToText } from '../domain/wire/wire-item.js';
-import { extractArticle } from '../ingest/html-extractor.js';
+import { articleText, extractArticle } from '../ingest/html-extractor.js';
 
 const usage = `Usage: kiosque wire extract FILE.html [FILE.html …]
 
@@ -21,7 +20,7 @@ async function extractFile(file: string): Promise<string> {
     }
   }
   const item = extractArticle(bytes);
-  const articleBody = blocksToText(item.body);
+  const articleBody = articleText(item.body);
   if (articleBody === '') throw new Error('no article text was found in it (is it an HTML page?)');
   return JSON.stringify({ file, headline: item.headline, articleBody, language: item.language });
 }

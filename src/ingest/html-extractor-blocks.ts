@@ -162,26 +162,71 @@ function quote(element: Element): Block | null {
   const citeElement = element.querySelector('cite, footer');
   const cite = citeElement ? plainText(citeElement) : '';
   citeElement?.remove();
-  const parts = [...element.querySelectorAll('p')].map((p) => plainText(p)).filter(Boolean);
-  const text = parts.length > 0 ? parts.join('\n\n') : plainText(element);
+  // Its paragraphs and the loose text between them (an embedded post's "— Name (@handle) date").
+  const parts: string[] = [];
+  let loose = '';
+  const flushLoose = () => {
+    if (collapse(loose)) parts.push(collapse(loose));
+    loose = '';
+  };
+  for (const child of element.childNodes) {
+    if (child.nodeType === 1 && BLOCK_TAGS.has((child as Element).tagName)) {
+      flushLoose();
+      parts.push(plainText(child));
+    } else loose += plainText(child) ? ` ${plainText(child)}` : child.nodeType === 3 ? ' ' : '';
+  }
+  flushLoose();
+  const text = parts.filter(Boolean).join('\n\n');
   if (!text) return null;
   return cite ? { kind: 'quote', text, cite } : { kind: 'quote', text };
 }
 
-/** The blocks of `root`, in document order. */
-export function toBlocks(root: Element, base: string | undefined): Block[] {
-  const blocks: Block[] = [];
+/** A block and the share of its text that sits in links (page furniture is mostly links). */
+export interface Piece {
+  block: Block;
+  linkDensity: number;
+}
+
+function linkedLength(element: Element): number {
+  if (element.tagName === 'A') return plainText(element).length;
+  return [...element.querySelectorAll('a')].reduce((sum, link) => sum + plainText(link).length, 0);
+}
+
+const TEXT_BLOCK_BREAKERS = new Set([...BLOCK_TAGS].filter((tag) => tag !== 'P'));
+
+/** A `<p>` holding only inline content (images inside a sentence do not break it). */
+function isInlineParagraph(element: Element): boolean {
+  return (
+    element.tagName === 'P' &&
+    (plainText(element) !== '' || !element.querySelector('img')) &&
+    !element.querySelector([...TEXT_BLOCK_BREAKERS].join(','))
+  );
+}
+
+/** The blocks of `root` in document order, each with its link density. */
+export function toPieces(root: Element, base: string | undefined): Piece[] {
+  const pieces: Piece[] = [];
   let pending = '';
+  let pendingLinked = 0;
   const flush = () => {
-    for (const part of pending.split(new RegExp(`\\s*${BREAK}\\s*${BREAK}[\\s${BREAK}]*`))) {
+    const parts = pending.split(new RegExp(`\\s*${BREAK}\\s*${BREAK}[\\s${BREAK}]*`));
+    const total = collapse(pending.replaceAll(BREAK, ' ')).length;
+    for (const part of parts) {
       const text = collapse(part.replaceAll(BREAK, ' '));
-      if (text) blocks.push({ kind: 'paragraph', text });
+      if (text) pieces.push({ block: { kind: 'paragraph', text }, linkDensity: total ? pendingLinked / total : 0 });
     }
     pending = '';
+    pendingLinked = 0;
   };
-  const push = (block: Block | null) => {
+  const push = (block: Block | null, element: Element) => {
     flush();
-    if (block) blocks.push(block);
+    if (!block) return;
+    const length = collapse(element.textContent ?? '').length;
+    pieces.push({ block, linkDensity: length ? Math.min(1, linkedLength(element) / length) : 0 });
+  };
+  const inline = (element: Element) => {
+    pending += inlineText(element);
+    pendingLinked += linkedLength(element);
   };
 
   const walk = (node: Node) => {
@@ -196,27 +241,33 @@ export function toBlocks(root: Element, base: string | undefined): Block[] {
       if (SKIPPED.has(tag)) continue;
       if (/^H[1-6]$/.test(tag)) {
         const text = plainText(element);
-        push(text ? { kind: 'heading', level: headingLevel(tag), text } : null);
-      } else if (tag === 'BLOCKQUOTE') push(quote(element));
+        push(text ? { kind: 'heading', level: headingLevel(tag), text } : null, element);
+      } else if (tag === 'BLOCKQUOTE') push(quote(element), element);
       else if (tag === 'UL' || tag === 'OL') {
         const items = listItems(element);
-        push(items.length ? { kind: 'list', ordered: tag === 'OL', items } : null);
-      } else if (tag === 'FIGURE' || tag === 'IMG' || tag === 'PICTURE') push(figure(element, base));
-      else if (tag === 'PRE') push(plainText(element) ? { kind: 'paragraph', text: plainText(element) } : null);
-      else if (tag === 'TR') push(plainText(element) ? { kind: 'paragraph', text: plainText(element) } : null);
-      else if (tag === 'HR') flush();
-      else if (tag === 'P' && !hasBlockChild(element)) {
+        push(items.length ? { kind: 'list', ordered: tag === 'OL', items } : null, element);
+      } else if (tag === 'FIGURE' || tag === 'IMG' || tag === 'PICTURE') push(figure(element, base), element);
+      else if (tag === 'PRE' || tag === 'TR') {
+        const text = plainText(element);
+        push(text ? { kind: 'paragraph', text } : null, element);
+      } else if (tag === 'HR') flush();
+      else if (isInlineParagraph(element)) {
         flush();
-        pending = inlineText(element);
+        inline(element);
         flush();
       } else if (BLOCK_TAGS.has(tag) || hasBlockChild(element)) {
         flush();
         walk(element);
         flush();
-      } else pending += inlineText(element);
+      } else inline(element);
     }
   };
   walk(root);
   flush();
-  return blocks;
+  return pieces;
+}
+
+/** The blocks of `root`, in document order. */
+export function toBlocks(root: Element, base: string | undefined): Block[] {
+  return toPieces(root, base).map((piece) => piece.block);
 }

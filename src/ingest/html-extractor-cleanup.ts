@@ -43,12 +43,46 @@ function holdsProse(element: Element): boolean {
   return false;
 }
 
+/** Puts an element's children in its place. */
+function unwrap(element: Element): void {
+  const parent = element.parentNode;
+  if (!parent) return;
+  for (const child of [...element.childNodes]) parent.insertBefore(child, element);
+  element.remove();
+}
+
 /**
  * Removes page furniture from `document`, in place. A container holding real paragraphs stays,
  * whatever its name ("has-ads", "paywall" wrap whole stories on some pages).
  */
 export function removeBoilerplate(document: Document): void {
+  // An embedded post (a tweet, an Instagram caption) quoted by the story is part of it, but
+  // Readability drops a container whose class says "social" or that is mostly links: the
+  // container goes, its quote stays.
+  for (const element of [...document.body.querySelectorAll('[class*="embed" i], [class*="tweet" i]')]) {
+    if (element.tagName === 'BLOCKQUOTE') {
+      element.removeAttribute('class');
+    } else if (element.isConnected && element.querySelector('blockquote')) {
+      unwrap(element);
+    }
+  }
   for (const element of [...document.querySelectorAll('*')]) {
     if (element.isConnected && isBoilerplate(element)) element.remove();
   }
+  // Innermost first: the card goes, the name it hangs on (a link in the sentence) stays.
+  for (const element of [...document.querySelectorAll('p span, p div')].reverse()) {
+    if (element.isConnected && isLinkCluster(element)) element.remove();
+  }
+}
+
+/**
+ * A pop-up card hidden inside a sentence (a person's name that opens "their latest stories"):
+ * several links and next to no other text. The sentence reads on without it.
+ */
+function isLinkCluster(element: Element): boolean {
+  const links = element.querySelectorAll('a');
+  if (links.length < 3) return false;
+  const text = (element.textContent ?? '').replace(/\s+/g, '');
+  const linked = [...links].reduce((sum, link) => sum + (link.textContent ?? '').replace(/\s+/g, '').length, 0);
+  return linked >= text.length * 0.9;
 }

@@ -117,10 +117,50 @@ function metaAll(document: Doc, key: string): string[] {
     .filter(Boolean);
 }
 
+/** Pages write "0001-01-01" for "no date": anything before the web is taken as absent. */
+const EARLIEST_YEAR = 1990;
+
 function date(value: string): Date | null {
   if (!value) return null;
   const parsed = new Date(value);
-  return Number.isNaN(parsed.getTime()) ? null : parsed;
+  return Number.isNaN(parsed.getTime()) || parsed.getUTCFullYear() < EARLIEST_YEAR ? null : parsed;
+}
+
+const SEPARATOR = /\s+[|–—-]\s+/;
+
+/**
+ * The headline without the site's name that titles often carry ("… | TheHill", "… - IGN"): the
+ * trailing part goes when it is the site's name or when another source gives the title without it.
+ */
+function headlineOf(candidates: string[], siteName: string): string {
+  const [first, ...others] = candidates.filter(Boolean);
+  if (!first) return '';
+  const parts = first.split(SEPARATOR);
+  if (parts.length < 2) return first;
+  const last = parts.at(-1)!.toLowerCase().replace(/\s+/g, '');
+  const site = siteName.toLowerCase().replace(/\s+/g, '');
+  const without = first
+    .slice(0, first.lastIndexOf(parts.at(-1)!))
+    .replace(/\s+[|–—-]\s*$/, '')
+    .trim();
+  if ((site && (last === site || site.includes(last) || last.includes(site))) || others.includes(without)) {
+    return without;
+  }
+  return first;
+}
+
+const BY = /^\s*(?:(?:analysis|reporting|words|text|written)\s+)?(?:by|par|por|von|di|de)\s+/i;
+const DATE_IN_BYLINE =
+  /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b.*$|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b.*$/i;
+
+/** "By ROBERT BURNS, AP National Security Writer" stays a name with its role; the "By", a date or "| Print" go. */
+function cleanByline(name: string): string {
+  const cleaned = name
+    .replace(BY, '')
+    .split(/\s+\|\s+|;/)[0]!
+    .replace(DATE_IN_BYLINE, '')
+    .trim();
+  return cleaned.replace(/[,;|-]+$/, '').trim();
 }
 
 /** "en_US", "EN-gb" → "en-us", "en-gb"; anything that does not look like a tag → null. */
@@ -144,7 +184,11 @@ export function readMetadata(document: Doc, url: string | undefined): PageMetada
   const article = objects.find((o) => typesOf(o).some((t) => ARTICLE_TYPE.test(t))) ?? {};
   const h1 = clean(document.querySelector('h1')?.textContent);
 
-  const headline = text(article.headline) || meta(document, 'og:title', 'twitter:title') || h1 || clean(document.title);
+  const siteName = meta(document, 'og:site_name') || text(article.publisher);
+  const headline = headlineOf(
+    [text(article.headline), meta(document, 'og:title'), meta(document, 'twitter:title'), h1, clean(document.title)],
+    siteName,
+  );
 
   const bylines = names(article.author);
   const metaAuthors = metaAll(document, 'author').filter((name) => !/^https?:\/\//i.test(name));
@@ -197,7 +241,7 @@ export function readMetadata(document: Doc, url: string | undefined): PageMetada
   return {
     headline,
     standfirst: text(article.description) || meta(document, 'og:description', 'description', 'twitter:description'),
-    bylines: [...new Set(authorList)],
+    bylines: [...new Set(authorList.map(cleanByline).filter((name) => name.length > 1 && name.length <= 80))],
     publishedAt: published,
     language,
     canonicalUrl: base ?? null,
@@ -205,7 +249,7 @@ export function readMetadata(document: Doc, url: string | undefined): PageMetada
     topics,
     rights: text(article.copyrightNotice ?? article.license) || meta(document, 'copyright', 'dc.rights'),
     articleBody: typeof article.articleBody === 'string' ? decodeEntities(article.articleBody) : '',
-    siteName: meta(document, 'og:site_name') || text(article.publisher),
+    siteName,
   };
 }
 

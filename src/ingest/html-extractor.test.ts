@@ -130,6 +130,82 @@ ${paragraph(4)}`),
     expect(blocksToText(item.body)).not.toContain('Injected by a script');
     expect(blocksToText(item.body)).not.toContain(marker);
   });
+
+  it('drops date, byline, gallery-counter, credit and sign-off lines around the story', () => {
+    const body = texts(
+      page(`<p>By Jane Doe</p><p>Published 10:48, Tue, Nov 19, 2019 | Updated 11:05</p>
+<p>Image 2 of 5</p><p>Photo: Hau Dinh, AP</p>
+${paragraph(1)}${paragraph(2)}${paragraph(3)}${paragraph(4)}
+<p>Reporting by Jane Doe; Editing by Ali Ben</p><p>Follow us on Twitter @courier and on Facebook.</p>`),
+    );
+    expect(body).toEqual([1, 2, 3, 4].map((n) => ({ kind: 'paragraph', text: `${sentence(n)} ${sentence(n + 100)}` })));
+  });
+
+  it('keeps the end of a story that quotes what someone said on Twitter', () => {
+    const ending = 'The mayor said on Twitter that the vote was a relief.';
+    const body = texts(page(`${paragraph(1)}${paragraph(2)}${paragraph(3)}<p>${ending}</p>${paragraph(4)}`));
+    expect(blocksToText(body)).toContain(`${ending}\n\n${sentence(4)}`);
+  });
+
+  it('keeps the tweets a story quotes, even in a container named "social"', () => {
+    const body = texts(
+      page(
+        `${paragraph(1)}<div class="social-media-embed"><blockquote class="twitter-tweet"><p>The bridge is closed again, third time this year.</p>— A commuter (@commuter) <a href="https://twitter.com/commuter/status/1">November 18, 2019</a></blockquote></div>${paragraph(2)}`,
+      ),
+    );
+    expect(body.map((block) => block.kind)).toEqual(['paragraph', 'quote', 'paragraph']);
+    expect(body[1]).toEqual({
+      kind: 'quote',
+      text: 'The bridge is closed again, third time this year.\n\n— A commuter (@commuter) November 18, 2019',
+    });
+  });
+
+  it('keeps a sentence whole when a pop-up card of links sits inside it', () => {
+    const body = texts(
+      page(
+        `<p>The motion was tabled by councillor <span class="card"><a href="/p/ruiz">Ana Ruiz</a><span><a href="/a">Her latest: ferry prices</a> <a href="/b">Her latest: floods</a> <a href="/c">More</a></span></span> (Greens), who chairs the transport committee and has pushed for a new bridge since 2019.</p>${paragraph(1)}${paragraph(2)}`,
+      ),
+    );
+    expect(body[0]).toEqual({
+      kind: 'paragraph',
+      text: 'The motion was tabled by councillor Ana Ruiz (Greens), who chairs the transport committee and has pushed for a new bridge since 2019.',
+    });
+  });
+
+  it('searches only inside the element microdata marks as the article body', () => {
+    const html = page('').replace(
+      '</article>',
+      `<div class="teasers">${paragraph(7)}${paragraph(8)}${paragraph(9)}${paragraph(10)}</div>
+<div itemprop="articleBody">${paragraph(1)}${paragraph(2)}</div>`,
+    );
+    expect(blocksToText(texts(html))).toBe(`${sentence(1)} ${sentence(101)}\n\n${sentence(2)} ${sentence(102)}`);
+  });
+
+  it('drops a block the JSON-LD articleBody does not contain when the two otherwise agree', () => {
+    const jsonLd = {
+      '@type': 'NewsArticle',
+      headline: 'Council votes to rebuild the river bridge',
+      articleBody: [1, 2, 3].map((n) => `${sentence(n)} ${sentence(n + 100)}`).join(' '),
+    };
+    const body = texts(
+      page(
+        `${paragraph(1)}${paragraph(2)}<p>Our reporters cover every council meeting in the valley so that you never miss a decision that matters.</p>${paragraph(3)}`,
+        `<script type="application/ld+json">${JSON.stringify(jsonLd)}</script>`,
+      ),
+    );
+    expect(body).toHaveLength(3);
+    expect(blocksToText(body)).not.toContain('Our reporters');
+  });
+
+  it('gives an empty body, not an error, for an empty file, plain text or a fragment', () => {
+    expect(extractArticle('').body).toEqual([]);
+    expect(extractArticle(new Uint8Array()).headline).toBe('');
+    expect(extractArticle('just a line of text').body).toEqual([{ kind: 'paragraph', text: 'just a line of text' }]);
+    expect(extractArticle('<title>T</title><p>Only one paragraph of text.</p>')).toMatchObject({
+      headline: 'T',
+      body: [{ kind: 'paragraph', text: 'Only one paragraph of text.' }],
+    });
+  });
 });
 
 describe('extractArticle: metadata', () => {

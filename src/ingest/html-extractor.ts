@@ -5,10 +5,12 @@
  */
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
-import type { Block, ParsedWireItem } from '../domain/wire/wire-item.js';
-import { collapse, toBlocks } from './html-extractor-blocks.js';
+import { type Block, blocksToText, type ParsedWireItem } from '../domain/wire/wire-item.js';
+import { collapse, toPieces } from './html-extractor-blocks.js';
 import { removeBoilerplate } from './html-extractor-cleanup.js';
 import { decodePage } from './html-extractor-decode.js';
+import { agreeWithArticleBody } from './html-extractor-evidence.js';
+import { keepStory } from './html-extractor-filters.js';
 import { readMetadata } from './html-extractor-metadata.js';
 
 export interface ExtractOptions {
@@ -45,11 +47,37 @@ export function parseDocument(html: string): Document {
   return fixed;
 }
 
-function body(document: Document, base: string | undefined): Block[] {
+const MIN_MARKED_WORDS = 80;
+
+/**
+ * A page that marks its body with schema.org microdata (`itemprop="articleBody"`) has said where
+ * the story is: when it marks one element with enough text, the search is kept inside it.
+ */
+function narrowToMarkedBody(document: Document): void {
+  const marked = document.body.querySelectorAll('[itemprop~="articleBody" i]');
+  if (marked.length !== 1) return;
+  const element = marked[0]!;
+  const words = (element.textContent ?? '').match(/[\p{L}\p{N}_]+/gu)?.length ?? 0;
+  if (words < MIN_MARKED_WORDS) return;
+  document.body.replaceChildren(element);
+}
+
+/** Readability's pick of the story's element, or null when it finds none (or trips on the page). */
+function readableContent(document: Document): Element | null {
+  // Readability works on a copy: on failure the page is still whole for the fallback.
+  const copy = document.cloneNode(true) as Document;
+  try {
+    return new Readability<Element>(copy, { serializer: (node) => node as Element }).parse()?.content ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function body(document: Document, base: string | undefined, bylines: string[]): Block[] {
   removeBoilerplate(document);
-  const article = new Readability<Element>(document, { serializer: (node) => node as Element }).parse();
-  if (!article?.content) return [];
-  return toBlocks(article.content, base);
+  narrowToMarkedBody(document);
+  const content = readableContent(document) ?? document.body;
+  return keepStory(toPieces(content, base), bylines);
 }
 
 const comparable = (text: string) =>
@@ -58,14 +86,22 @@ const comparable = (text: string) =>
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 
-/** The headline is the item's, not the body's: a heading that repeats it before the text goes. */
+const wordCount = (text: string) => text.match(/[\p{L}\p{N}_]+/gu)?.length ?? 0;
+const BEFORE_HEADLINE_WORDS = 30;
+
+/**
+ * The headline is the item's, not the body's: a heading that repeats it near the top goes, and
+ * with it the scraps above it ("Sign in", a section name), which are not the story either.
+ */
 function withoutHeadline(blocks: Block[], titles: string[]): Block[] {
   const known = new Set(titles.map(comparable).filter(Boolean));
-  const first = blocks.findIndex((block) => block.kind !== 'heading');
-  return blocks.filter(
-    (block, index) =>
-      !(block.kind === 'heading' && (first === -1 || index < first) && known.has(comparable(block.text))),
-  );
+  let before = 0;
+  for (const [index, block] of blocks.entries()) {
+    if (block.kind === 'heading' && known.has(comparable(block.text))) return blocks.slice(index + 1);
+    if (block.kind !== 'figure') before += wordCount(blocksToText([block]));
+    if (before > BEFORE_HEADLINE_WORDS) break;
+  }
+  return blocks;
 }
 
 /** The article of one HTML page. */
@@ -74,7 +110,10 @@ export function extractArticle(page: string | Uint8Array, options: ExtractOption
   const metadata = readMetadata(document, options.url);
   const base = metadata.canonicalUrl ?? options.url;
   const titles = [metadata.headline, document.querySelector('h1')?.textContent ?? '', document.title];
-  const blocks = withoutHeadline(body(document, base), titles);
+  const blocks = agreeWithArticleBody(
+    withoutHeadline(body(document, base, metadata.bylines), titles),
+    metadata.articleBody,
+  );
   return {
     format: 'html',
     wireId: null,
@@ -93,4 +132,12 @@ export function extractArticle(page: string | Uint8Array, options: ExtractOption
     body: blocks,
     bodyIsTeaser: false,
   };
+}
+
+/**
+ * The body as plain text, blocks separated by a blank line and list items on their own lines;
+ * figures are left out (their captions are not part of the story's text).
+ */
+export function articleText(blocks: Block[]): string {
+  return blocksToText(blocks.filter((block) => block.kind !== 'figure'));
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { runKiosque } from '../support/kiosque-process.js';
 
 const folder = mkdtempSync(path.join(tmpdir(), 'kiosque-wire-extract-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -68,6 +69,18 @@ describe('kiosque wire extract', () => {
       ),
       `kiosque wire extract: ${empty}: no article text was found in it (is it an HTML page?)`,
     ]);
+  });
+
+  it('is a command of the shipped kiosque binary', { timeout: 90_000 }, async () => {
+    const plain = file('shipped.html', english);
+    const child = runKiosque(['wire', 'extract', plain], {});
+    let stdout = '';
+    child.stdout?.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ file: plain, headline: 'The bridge will be rebuilt', language: 'en' });
   });
 
   it('explains its use when no file is named', async () => {
