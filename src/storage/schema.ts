@@ -418,6 +418,7 @@ export interface WireItemsTable {
   wire_id: string | null;
   version: number;
   original_url: string | null;
+  url_key: string | null;
   language: string | null;
   headline: string;
   standfirst: string;

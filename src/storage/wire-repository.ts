@@ -9,6 +9,7 @@ import type {
   WireQueueStore,
   WireSourceStore,
 } from '../domain/wire/wire-desk.js';
+import { canonicalUrlKey } from '../domain/wire/wire-identity.js';
 import type { Block, WireFormat } from '../domain/wire/wire-item.js';
 import type { WireSource, WireSourceKind } from '../domain/wire/wire-source.js';
 import { isUniqueViolation } from './article-repository.js';
@@ -141,12 +142,12 @@ export function createWireRepository(db: Kysely<Database>, ids: IdGenerator) {
       return rows.map((row) => ({ id: row.id, version: Number(row.version) }));
     },
 
-    async findDuplicate({ url, hash }) {
+    async findDuplicate({ urlKey: url, hash }) {
       const row = await db
         .selectFrom('wire_items')
         .select('id')
         .where((eb) =>
-          url ? eb.or([eb('original_url', '=', url), eb('content_hash', '=', hash)]) : eb('content_hash', '=', hash),
+          url ? eb.or([eb('url_key', '=', url), eb('content_hash', '=', hash)]) : eb('content_hash', '=', hash),
         )
         .limit(1)
         .executeTakeFirst();
@@ -164,6 +165,7 @@ export function createWireRepository(db: Kysely<Database>, ids: IdGenerator) {
             wire_id: item.wireId,
             version: item.version,
             original_url: item.originalUrl,
+            url_key: canonicalUrlKey(item.originalUrl),
             language: item.language,
             headline: item.headline,
             standfirst: item.standfirst,

@@ -177,8 +177,12 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
         [
           // Same wire id and version, other words: the provider sent it twice.
           parsed({ headline: 'Storm closes the northern ports (resent)' }),
-          // Another wire id, same original URL.
-          parsed({ wireId: 'other-id', headline: 'Another headline' }),
+          // Another wire id, the same original address with tracking parameters and www.
+          parsed({
+            wireId: 'other-id',
+            headline: 'Another headline',
+            originalUrl: 'https://www.wire.example.org/2026/12/03/storm?utm_source=feed',
+          }),
           // No wire id, no URL, the same text with other spacing.
           parsed({ wireId: null, originalUrl: null, headline: '  Storm closes  the northern\nports' }),
         ],
@@ -519,6 +523,8 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
       expect(response.statusCode).toBeGreaterThanOrEqual(400);
       expect(response.statusCode).toBeLessThan(500);
       expect(textOf(response.body)).toContain('This file cannot be read as wire copy');
+      // Why, in the reader's words: the reason the parser gave.
+      expect(textOf(response.body)).toContain('in a DOCTYPE');
       expect(await itemsCount()).toBe(before);
     });
 

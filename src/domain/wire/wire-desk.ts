@@ -7,6 +7,7 @@ import type { Clock, IdGenerator } from '../clock.js';
 import { isKiosqueError, KiosqueError, messageValues } from '../errors.js';
 import { RetryLater } from '../jobs/job-queue.js';
 import { hasPermission } from '../staff/roles.js';
+import { canonicalUrlKey } from './wire-identity.js';
 import type { Block, ParsedWireItem } from './wire-item.js';
 import { blockLines, blocksToMarkdown } from './wire-markdown.js';
 import {
@@ -51,8 +52,8 @@ export interface WireQueueQuery {
 export interface WireItemStore {
   /** Every stored version of a wire id: id and version. */
   versionsOf(wireId: string): Promise<{ id: string; version: number }[]>;
-  /** An item already holding this original URL or content hash, if any. */
-  findDuplicate(match: { url: string | null; hash: string }): Promise<string | null>;
+  /** An item already holding this address (its `canonicalUrlKey`) or content hash, if any. */
+  findDuplicate(match: { urlKey: string | null; hash: string }): Promise<string | null>;
   /** False when the wire id and version are already stored (another instance was faster). */
   insert(item: WireItem): Promise<boolean>;
 }
@@ -226,7 +227,7 @@ export function createWireDesk(deps: {
           continue;
         }
         supersedesId = latest.id;
-      } else if (await items.findDuplicate({ url: entry.originalUrl, hash })) {
+      } else if (await items.findDuplicate({ urlKey: canonicalUrlKey(entry.originalUrl), hash })) {
         report.duplicates++;
         continue;
       }

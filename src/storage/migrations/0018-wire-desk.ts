@@ -42,6 +42,8 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('wire_id', 'text')
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('original_url', 'text')
+    // The address as dedupe compares it (`wire-identity.ts#canonicalUrlKey`): no tracking, no www.
+    .addColumn('url_key', 'text')
     .addColumn('language', 'text')
     .addColumn('headline', 'text', (c) => c.notNull())
     .addColumn('standfirst', 'text', (c) => c.notNull().defaultTo(''))
@@ -66,7 +68,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .columns(['wire_id', 'version'])
     .unique()
     .execute();
-  await db.schema.createIndex('wire_items_url_idx').on('wire_items').column('original_url').execute();
+  await db.schema.createIndex('wire_items_url_idx').on('wire_items').column('url_key').execute();
   await db.schema.createIndex('wire_items_hash_idx').on('wire_items').column('content_hash').execute();
   await db.schema.createIndex('wire_items_received_idx').on('wire_items').columns(['received_at', 'id']).execute();
 

@@ -5,6 +5,7 @@ import { isKiosqueError, KiosqueError, messageValues } from '../../domain/errors
 import { hasPermission } from '../../domain/staff/roles.js';
 import type { StaffService, StaffUser } from '../../domain/staff/staff-service.js';
 import type { ReceiveReport, WireDesk } from '../../domain/wire/wire-desk.js';
+import { invalidDocumentMessageKeys } from '../../ingest/wire-formats.js';
 import { staffCookie } from '../admin-guard.js';
 import { errorOf } from '../error-status.js';
 import { sessionCookie } from '../request-identity.js';
@@ -144,7 +145,12 @@ export function registerAdminWireRoutes(
   /** A refusal the person can act on shows on the page they came from, in their language. */
   const refusal = (error: unknown): WireNotice | null =>
     isKiosqueError(error) && (error.code.startsWith('WIRE_') || error.code === 'FORM_INVALID')
-      ? { kind: 'error', code: error.code, values: messageValues(error) }
+      ? {
+          kind: 'error',
+          code: error.code,
+          values: messageValues(error),
+          more: error.code === 'WIRE_DOCUMENT_INVALID' ? invalidDocumentMessageKeys(error.details) : [],
+        }
       : null;
 
   scope.route({

@@ -11,7 +11,13 @@ import { type AdminContext, AdminLayout, Csrf, Notice } from './admin-views.js';
 /** A notice at the top of a wire page: a catalog message, or an error code with its values. */
 export type WireNotice =
   | { kind: 'success'; key: MessageKey; values?: Record<string, string | number> }
-  | { kind: 'error'; code: ErrorCode | string; values?: Record<string, string | number> };
+  | {
+      kind: 'error';
+      code: ErrorCode | string;
+      values?: Record<string, string | number>;
+      /** Messages that say more (why a wire document was refused, and where). */
+      more?: MessageKey[];
+    };
 
 export interface WireFilters {
   source?: string;
@@ -53,7 +59,10 @@ function WireNoticeBox({ admin, notice }: { admin: AdminContext; notice?: WireNo
   const text =
     notice.kind === 'success'
       ? admin.t.t(notice.key, notice.values)
-      : admin.t.t(`error.${notice.code}` as MessageKey, notice.values);
+      : [
+          admin.t.t(`error.${notice.code}` as MessageKey, notice.values),
+          ...(notice.more ?? []).map((key) => admin.t.t(key, notice.values)),
+        ].join(' ');
   return <Notice kind={notice.kind}>{text}</Notice>;
 }
 
