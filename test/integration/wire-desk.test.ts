@@ -385,6 +385,11 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
       expect(record.authorIds).toHaveLength(3);
       const editorPage = await http.get(`/admin/stories/${storyId}`, author);
       expect(editorPage.statusCode).toBe(200);
+      // The editor names the wire item the story came from, its dateline and its rights.
+      const origin = decodeEntities(editorPage.body.split('class="wire-origin"')[1]?.split('</dl>')[0] ?? '');
+      expect(origin).toContain(`/admin/wire/items/${id}`);
+      expect(origin).toContain('BREST, Dec. 3');
+      expect(origin).toContain('For subscribers of Example Wire only.');
       await expect(site.app.articles.publish(storyId, { expectedRevision: record.revision })).rejects.toMatchObject({
         code: 'ARTICLE_NOT_PUBLISHABLE',
         details: { findings: [expect.objectContaining({ code: 'NO_SOURCE_CREDIT' })] },

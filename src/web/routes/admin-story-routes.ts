@@ -390,6 +390,7 @@ export function registerStoryRoutes(
           scheduledAt: record.scheduledAt,
           updatedAt: record.updatedAt,
           url: paths.article(record.language, record.slug),
+          wire: { itemId: record.wireItemId, dateline: record.dateline, licenceNote: record.licenceNote },
           pending: pending
             ? {
                 savedAt: pending.savedAt,
