@@ -18,6 +18,7 @@ import * as pendingVersions from './migrations/0016-pending-versions.js';
 import * as mailCapsAndPasswordReset from './migrations/0017-mail-caps-and-password-reset.js';
 import * as wireDesk from './migrations/0018-wire-desk.js';
 import * as machineTranslation from './migrations/0019-machine-translation.js';
+import * as embargo from './migrations/0020-embargo.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -43,6 +44,7 @@ const migrations: Record<string, MigrationModule> = {
   '0017-mail-caps-and-password-reset': mailCapsAndPasswordReset,
   '0018-wire-desk': wireDesk,
   '0019-machine-translation': machineTranslation,
+  '0020-embargo': embargo,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder, SqlBool } from 'kysely';
 import type { RelatedReader } from '../domain/articles/reading-service.js';
 import type { RelatedEntry, RelatedLists, RelatedQueue } from '../domain/related/related-service.js';
 import type { Database } from './schema.js';
@@ -91,13 +91,20 @@ export function createRelatedRepository(db: Kysely<Database>): RelatedLists & Re
  * Leaves only the newest `count` public stories' related lists due; the others are computed
  * when they are next written (their pages top up from tags and section meanwhile). Used where an
  * archive is indexed in bulk, which would otherwise give the server hours of background work.
- * `now` defaults to the wall clock: the migration that calls it has no other.
+ * `now` defaults to the wall clock: the migration that calls it has no other. `visible` is
+ * `visibleToReaders(now)`, except for a migration, which passes the rule as its schema stood
+ * (migration 0011 ran before the embargo column of 0020 existed).
  */
-export async function limitRelatedBacklog(db: Kysely<Database>, count: number, now = new Date()): Promise<void> {
+export async function limitRelatedBacklog(
+  db: Kysely<Database>,
+  count: number,
+  now = new Date(),
+  visible: RawBuilder<SqlBool> = visibleToReaders(now),
+): Promise<void> {
   const newest = await db
     .selectFrom('articles')
     .select('id')
-    .where(visibleToReaders(now))
+    .where(visible)
     .orderBy('published_at', 'desc')
     .limit(count)
     .execute();

@@ -75,6 +75,8 @@ export interface ArticlesTable {
   dateline: ColumnType<string, string | undefined, string>;
   licence_note: ColumnType<string, string | undefined, string>;
   wire_item_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Added by 0020: readers see the story on no channel before this time; null: no embargo. */
+  embargo_until: ColumnType<string | Date | null, string | null | undefined, string | null>;
 }
 
 export interface ArticleAuthorsTable {

@@ -21,6 +21,7 @@ export function createSimilarityIndex(db: Kysely<Database>): SimilarityIndex {
           'a.published_at',
           'a.updated_at',
           'a.deleted_at',
+          'a.embargo_until',
           's.term_counts',
           's.blended_terms',
         ])
@@ -36,7 +37,12 @@ export function createSimilarityIndex(db: Kysely<Database>): SimilarityIndex {
         termCounts: parseTermCounts(row.term_counts),
         blended: row.blended_terms ? parseTermCounts(row.blended_terms) : null,
         visible: isPublic(
-          { status: row.status as ArticleStatus, publishedAt, deletedAt: toDateOrNull(row.deleted_at) },
+          {
+            status: row.status as ArticleStatus,
+            publishedAt,
+            deletedAt: toDateOrNull(row.deleted_at),
+            embargoUntil: toDateOrNull(row.embargo_until),
+          },
           now,
         ),
       };

@@ -145,43 +145,67 @@ export function createSessionRepository(db: Kysely<Database>): SessionStore {
   };
 }
 
-export function createSetupTokenRepository(db: Kysely<Database>): SetupTokenStore {
+/** The tables of one-time links kept as hashes: setup and invitation links, password reset links. */
+type OneTimeTokenTable = 'staff_setup_tokens' | 'staff_reset_tokens';
+
+/**
+ * A store of one-time links in `table`: each stored as the hash of its secret, usable once, before
+ * it expires. `UserId` is whom a link is for (a setup link made before any staff exists is for
+ * no one yet).
+ */
+function oneTimeTokenStore<UserId extends string | null>(db: Kysely<Database>, table: OneTimeTokenTable) {
   const usable = (tokenHash: string, now: Date) =>
     db
-      .selectFrom('staff_setup_tokens')
+      .selectFrom(table)
       .select('user_id')
       .where('token_hash', '=', tokenHash)
       .where('used_at', 'is', null)
       .where('expires_at', '>', now.toISOString());
   return {
-    async create(tokenHash, userId, createdAt, expiresAt) {
-      await db
-        .insertInto('staff_setup_tokens')
+    /** Stores a link through `executor` (the database, or the transaction it belongs to). */
+    async insert(
+      executor: Kysely<Database>,
+      tokenHash: string,
+      userId: UserId,
+      createdAt: Date,
+      expiresAt: Date,
+    ): Promise<void> {
+      await executor
+        .insertInto(table)
         .values({
           token_hash: tokenHash,
-          user_id: userId,
+          user_id: userId as string,
           created_at: createdAt.toISOString(),
           expires_at: expiresAt.toISOString(),
           used_at: null,
         })
         .execute();
     },
-    async peek(tokenHash, now) {
+    async peek(tokenHash: string, now: Date): Promise<{ userId: UserId } | null> {
       const row = await usable(tokenHash, now).executeTakeFirst();
-      return row ? { userId: row.user_id } : null;
+      return row ? { userId: row.user_id as UserId } : null;
     },
-    async consume(tokenHash, now) {
+    async consume(tokenHash: string, now: Date): Promise<{ userId: UserId } | null> {
       // The conditional update is the lock: of two concurrent uses, one updates a row, one none.
       const row = await usable(tokenHash, now).executeTakeFirst();
       if (!row) return null;
       const result = await db
-        .updateTable('staff_setup_tokens')
+        .updateTable(table)
         .set({ used_at: now.toISOString() })
         .where('token_hash', '=', tokenHash)
         .where('used_at', 'is', null)
         .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1 ? { userId: row.user_id } : null;
+      return Number(result.numUpdatedRows) === 1 ? { userId: row.user_id as UserId } : null;
     },
+  };
+}
+
+export function createSetupTokenRepository(db: Kysely<Database>): SetupTokenStore {
+  const tokens = oneTimeTokenStore<string | null>(db, 'staff_setup_tokens');
+  return {
+    create: (tokenHash, userId, createdAt, expiresAt) => tokens.insert(db, tokenHash, userId, createdAt, expiresAt),
+    peek: tokens.peek,
+    consume: tokens.consume,
   };
 }
 
@@ -219,58 +243,25 @@ export function createLoginFailureRepository(db: Kysely<Database>): LoginFailure
 
 /** Staff password reset links (hashes), apart from setup and invitation links. */
 export function createResetTokenRepository(db: Kysely<Database>): ResetTokenStore {
-  const usable = (tokenHash: string, now: Date) =>
-    db
-      .selectFrom('staff_reset_tokens')
-      .select('user_id')
-      .where('token_hash', '=', tokenHash)
+  const tokens = oneTimeTokenStore<string>(db, 'staff_reset_tokens');
+  const voidAll = async (executor: Kysely<Database>, userId: string, at: Date) => {
+    await executor
+      .updateTable('staff_reset_tokens')
+      .set({ used_at: at.toISOString() })
+      .where('user_id', '=', userId)
       .where('used_at', 'is', null)
-      .where('expires_at', '>', now.toISOString());
+      .execute();
+  };
   return {
     async create(tokenHash, userId, createdAt, expiresAt) {
       await db.transaction().execute(async (trx) => {
         // A newer link voids the earlier ones: only the latest email works.
-        await trx
-          .updateTable('staff_reset_tokens')
-          .set({ used_at: createdAt.toISOString() })
-          .where('user_id', '=', userId)
-          .where('used_at', 'is', null)
-          .execute();
-        await trx
-          .insertInto('staff_reset_tokens')
-          .values({
-            token_hash: tokenHash,
-            user_id: userId,
-            created_at: createdAt.toISOString(),
-            expires_at: expiresAt.toISOString(),
-            used_at: null,
-          })
-          .execute();
+        await voidAll(trx, userId, createdAt);
+        await tokens.insert(trx, tokenHash, userId, createdAt, expiresAt);
       });
     },
-    async peek(tokenHash, now) {
-      const row = await usable(tokenHash, now).executeTakeFirst();
-      return row ? { userId: row.user_id } : null;
-    },
-    async consume(tokenHash, now) {
-      // The conditional update is the lock: of two concurrent uses, one updates a row, one none.
-      const row = await usable(tokenHash, now).executeTakeFirst();
-      if (!row) return null;
-      const result = await db
-        .updateTable('staff_reset_tokens')
-        .set({ used_at: now.toISOString() })
-        .where('token_hash', '=', tokenHash)
-        .where('used_at', 'is', null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1 ? { userId: row.user_id } : null;
-    },
-    async voidAll(userId, now) {
-      await db
-        .updateTable('staff_reset_tokens')
-        .set({ used_at: now.toISOString() })
-        .where('user_id', '=', userId)
-        .where('used_at', 'is', null)
-        .execute();
-    },
+    peek: tokens.peek,
+    consume: tokens.consume,
+    voidAll: (userId, now) => voidAll(db, userId, now),
   };
 }

@@ -69,4 +69,28 @@ describe('one error mapping for every path', () => {
     expect(seen).toHaveLength(cases.length);
     await app.close();
   });
+
+  it('names a request a route could not read in the route’s own terms when it declares them', async () => {
+    const app = Fastify({ bodyLimit: 100 });
+    app.setErrorHandler((error, request, reply) => {
+      const { code, status } = errorOf(error, request);
+      return reply.status(status).send({ code });
+    });
+    const unreadable = { tooLarge: 'BILLING_EVENT_TOO_LARGE', invalid: 'BILLING_EVENT_INVALID' } as const;
+    app.post('/hook', { config: { unreadable } }, async () => {
+      throw new KiosqueError('BILLING_SIGNATURE_INVALID');
+    });
+    await app.ready();
+    const post = (headers: Record<string, string>, payload: string) =>
+      app.inject({ method: 'POST', url: '/hook', headers, payload });
+    const json = { 'content-type': 'application/json' };
+    const large = await post(json, JSON.stringify({ a: 'x'.repeat(500) }));
+    expect([large.statusCode, large.json()]).toEqual([413, { code: 'BILLING_EVENT_TOO_LARGE' }]);
+    const broken = await post(json, '{"a": ');
+    expect([broken.statusCode, broken.json()]).toEqual([400, { code: 'BILLING_EVENT_INVALID' }]);
+    // The route's own refusals keep their code.
+    const own = await post(json, '{}');
+    expect([own.statusCode, own.json()]).toEqual([400, { code: 'BILLING_SIGNATURE_INVALID' }]);
+    await app.close();
+  });
 });

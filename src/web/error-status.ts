@@ -3,6 +3,17 @@ import { ZodError } from 'zod';
 import { type ErrorCode, isKiosqueError } from '../domain/errors.js';
 import { failedReadingBody } from './request-guard.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * How this route names a request it could not read — one that is not its own refusal (a
+     * body over its limit, unparseable bytes, Fastify's validation): by default `FORM_TOO_LARGE`
+     * and `FORM_INVALID`. A webhook whose caller reads codes names them in its own terms.
+     */
+    unreadable?: { tooLarge: ErrorCode; invalid: ErrorCode };
+  }
+}
+
 /** The one place where an error code becomes an HTTP status. */
 export const errorStatus: Record<ErrorCode, number> = {
   ARTICLE_NOT_FOUND: 404,
@@ -122,6 +133,10 @@ const fastifyCodes: Record<string, ErrorCode> = {
 export function errorOf(error: unknown, request?: FastifyRequest): { code: ErrorCode; status: number } {
   let code = codeOf(error);
   if (code === 'INTERNAL' && request && failedReadingBody(request)) code = 'FORM_INVALID';
+  const unreadable = request?.routeOptions?.config?.unreadable;
+  if (unreadable && !isKiosqueError(error) && errorStatus[code] >= 400 && errorStatus[code] < 500) {
+    code = code === 'FORM_TOO_LARGE' ? unreadable.tooLarge : unreadable.invalid;
+  }
   return { code, status: errorStatus[code] };
 }
 

@@ -58,7 +58,19 @@ function htmlErrors(files: string[]): Promise<string[]> {
   });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The site's clock: the wall clock, until a test stops it at an instant (`clock.stopAt`) to move
+ * time itself — the scheduling test publishes "when the time comes" without waiting for it.
+ */
+const clock = (() => {
+  let stopped: Date | null = null;
+  return {
+    now: () => stopped ?? new Date(),
+    stopAt(at: Date | null) {
+      stopped = at;
+    },
+  };
+})();
 
 describeEachDatabase('the story editor on $kind', ({ kind }) => {
   let site: TestSite;
@@ -71,7 +83,7 @@ describeEachDatabase('the story editor on $kind', ({ kind }) => {
   let monde: { id: string };
 
   beforeAll(async () => {
-    site = await startTestSite(kind);
+    site = await startTestSite(kind, { clock });
     owner = await setupOwner(site);
     editor = await addMember(site, 'editor', 'editor@example.org');
     author = await addMember(site, 'author', 'author@example.org');
@@ -504,7 +516,11 @@ describeEachDatabase('the story editor on $kind', ({ kind }) => {
     });
 
     it('publishes on time exactly once when two instances race, and keeps the schedule over a restart', async () => {
-      const second: App = await createApp({ config: site.config, logger: pino({ level: 'silent' }) });
+      // Both instances read the same stopped clock; the test moves it, and ticks the schedulers
+      // by hand: a story is published by the first pass at or after its time, never before.
+      const start = new Date();
+      clock.stopAt(start);
+      const second: App = await createApp({ config: site.config, logger: pino({ level: 'silent' }), clock });
       let secondOpen = true;
       try {
         const stories = [];
@@ -515,23 +531,26 @@ describeEachDatabase('the story editor on $kind', ({ kind }) => {
           });
           stories.push(id);
         }
-        // One time for the three, far enough ahead that a loaded machine schedules them all before it.
-        const at = new Date(Date.now() + 6000);
+        const at = new Date(start.getTime() + 60_000);
         for (const id of stories) {
           const response = await form(author, `/admin/stories/${id}/schedule`, { scheduleAtIso: at.toISOString() });
           expect(response.statusCode).toBe(303);
         }
-        // Before the time, nothing is published, whoever looks.
-        await Promise.all([site.app.scheduler.tick(), second.scheduler.tick()]);
-        expect(Date.now()).toBeLessThan(at.getTime());
-        expect((await get('/fr/')).body).not.toContain(`Programmée 0 ${kind}`);
-        await sleep(at.getTime() - Date.now() + 200);
+        // Before the time — up to its last millisecond — nothing is published, whoever looks.
+        for (const moment of [start, new Date(at.getTime() - 1)]) {
+          clock.stopAt(moment);
+          expect(await Promise.all([site.app.scheduler.tick(), second.scheduler.tick()])).toEqual([0, 0]);
+          expect((await get('/fr/')).body).not.toContain(`Programmée 0 ${kind}`);
+          for (const id of stories) expect((await story(id)).status).toBe('scheduled');
+        }
+        clock.stopAt(at);
         // Both instances find the same due stories at the same moment, several times over.
         const [here, there] = await Promise.all([site.app.scheduler.tick(), second.scheduler.tick()]);
         expect(here + there).toBe(3);
         expect(await Promise.all([site.app.scheduler.tick(), second.scheduler.tick()])).toEqual([0, 0]);
         for (const id of stories) {
           expect((await story(id)).status).toBe('published');
+          expect((await story(id)).publishedAt?.toISOString()).toBe(at.toISOString());
           const actions = (await revisionsOf(id)).map((r) => r.action);
           expect(actions.filter((action) => action === 'publish')).toHaveLength(1);
         }
@@ -539,24 +558,21 @@ describeEachDatabase('the story editor on $kind', ({ kind }) => {
 
         // A story whose time comes while no instance runs is published by the next one to start.
         const { id } = await draft(author, { headline: `Pendant la panne ${kind}` });
-        await form(author, `/admin/stories/${id}/schedule`, {
-          scheduleAtIso: new Date(Date.now() + 500).toISOString(),
-        });
+        const due = new Date(at.getTime() + 500);
+        await form(author, `/admin/stories/${id}/schedule`, { scheduleAtIso: due.toISOString() });
         await second.close();
         secondOpen = false;
-        await sleep(700);
-        const restarted = await createApp({
-          config: { ...site.config, schedulerIntervalMs: 100 },
-          logger: pino({ level: 'silent' }),
-        });
+        clock.stopAt(new Date(due.getTime() + 200));
+        const restarted = await createApp({ config: site.config, logger: pino({ level: 'silent' }), clock });
         try {
-          restarted.scheduler.start();
-          for (let i = 0; i < 50 && (await story(id)).status !== 'published'; i++) await sleep(100);
+          expect((await story(id)).status).toBe('scheduled');
+          expect(await restarted.scheduler.tick()).toBe(1);
           expect((await story(id)).status).toBe('published');
         } finally {
           await restarted.close();
         }
       } finally {
+        clock.stopAt(null);
         if (secondOpen) await second.close();
       }
     });

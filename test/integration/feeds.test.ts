@@ -10,7 +10,9 @@ import { attributesOf, decodeEntities, elements } from '../support/html.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
 const now = new Date('2026-05-04T08:00:00.000Z');
-const clock = { now: () => now };
+/** The sites' clock: `now`, unless a test moves it (`later`). */
+let later: Date | null = null;
+const clock = { now: () => later ?? now };
 /** Found only past the second paragraph of the paid demo story and the members-only one. */
 const heldBack = ['tannery quarter', 'Marguerite Oyelaran', 'settling basin'];
 /** A headline no XML or JSON writer may break on: markup, an entity, a CDATA end, a control character. */
@@ -487,6 +489,35 @@ describeEachDatabase('feeds on $kind', ({ kind }) => {
       }
     } finally {
       await editStory(id, { standfirst: original });
+    }
+  });
+
+  it('renders an empty feed as the same bytes, and the same ETag, whenever it is rendered (issue 11)', async () => {
+    const { taxonomy } = newsroom(site.app.database.db, clock);
+    const author = await taxonomy.ensureAuthor({ slug: 'sans-article', name: 'Sans article', bio: '' }, now);
+    const urls = ['rss.xml', 'atom.xml', 'feed.json'].map((file) => `/fr/author/${author.slug}/${file}`);
+    const render = async () => {
+      // Each render is a fresh one: the page cache would otherwise answer the second.
+      site.app.pageCache.clear();
+      return Promise.all(urls.map((url) => get(site, url)));
+    };
+    try {
+      const first = await render();
+      later = new Date(now.getTime() + 86_400_000 + 1234);
+      const second = await render();
+      first.forEach((response, index) => {
+        const url = urls[index]!;
+        expect(response.statusCode, url).toBe(200);
+        expect(response.body, url).not.toMatch(/<item|<entry|"url":/);
+        expect(second[index]!.body, url).toBe(response.body);
+        expect(second[index]!.headers.etag, url).toBe(response.headers.etag);
+      });
+      // The date it gives is none of the two requests' times.
+      expect(first[0]!.body).toContain('<lastBuildDate>Thu, 01 Jan 1970 00:00:00 GMT</lastBuildDate>');
+      expect(first[1]!.body).toContain('<updated>1970-01-01T00:00:00.000Z</updated>');
+    } finally {
+      later = null;
+      site.app.pageCache.clear();
     }
   });
 

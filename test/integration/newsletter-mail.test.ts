@@ -6,6 +6,7 @@ import { createNewsletterRepository } from '../../src/storage/newsletter-reposit
 import { newsroom } from '../support/articles.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { textOf } from '../support/html.js';
+import { confirmedMembers, sendNewStory } from '../support/newsletter.js';
 import { linksOf, type ReceivedMail, type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import { formHeaders, type StaffAgent, setupOwner } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
@@ -440,47 +441,8 @@ describe('newsletter sending rate', () => {
       env: { SMTP_URL: smtp.url, KIOSQUE_MAIL_RATE_PER_MINUTE: '120' },
     });
     try {
-      const repo = createNewsletterRepository(site.app.database.db);
-      const when = new Date();
-      for (let i = 0; i < 3; i++) {
-        const id = `sub_rate_${i}`;
-        await repo.subscribers.insertIfAbsent({
-          id,
-          email: `rythme-${i}@example.org`,
-          language: 'fr',
-          sourcePath: '/fr/',
-          createdAt: when,
-          suppressedAt: null,
-          suppressionReason: null,
-        });
-        await repo.subscriptions.save(
-          {
-            subscriberId: id,
-            listId: 'nll_fr_default',
-            status: 'confirmed',
-            requestId: `req_rate_${i}`,
-            requestedAt: when,
-            confirmationQueuedAt: when,
-            confirmedAt: when,
-            unsubscribedAt: null,
-          },
-          when,
-        );
-      }
-      const desk = newsroom(site.app.database.db, { now: () => new Date(Date.now() - 60_000) });
-      const story = await desk.insert(
-        desk.prepare({
-          language: 'fr',
-          slug: 'au-rythme',
-          headline: 'Au rythme',
-          bodyMarkdown: 'Texte.',
-          status: 'published',
-        }),
-      );
-      await site.app.newsletter.sendStory(
-        { articleId: story.id, listId: 'nll_fr_default', mode: 'now' },
-        { id: 'staff_test', role: 'owner', authorId: null },
-      );
+      await confirmedMembers(site.app.database.db, { prefix: 'rythme', count: 3 });
+      await sendNewStory(site, { slug: 'au-rythme', headline: 'Au rythme' });
       const started = performance.now();
       await site.app.jobs.runUntilIdle();
       const elapsed = performance.now() - started;

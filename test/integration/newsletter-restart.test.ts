@@ -1,10 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createNewsletterRepository } from '../../src/storage/newsletter-repository.js';
-import { newsroom } from '../support/articles.js';
+import { openDatabase } from '../../src/storage/database.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { databaseEnv, exited, runKiosque } from '../support/kiosque-process.js';
-import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
+import { confirmedMembers, sendNewStory, startKillingSmtpSink } from '../support/newsletter.js';
+import type { SmtpSink } from '../support/smtp-sink.js';
 import { freePort, startTestSite, type TestSite } from '../support/test-app.js';
 
 const members = 50;
@@ -19,11 +19,8 @@ const killedAt = 20;
 describeEachDatabase('a newsletter send killed midway on $kind', ({ kind }) => {
   let site: TestSite;
   let smtp: SmtpSink;
+  let wasKilled: Promise<void>;
   let child: ChildProcess | null = null;
-  let killed: () => void = () => {};
-  const wasKilled = new Promise<void>((resolve) => {
-    killed = resolve;
-  });
 
   async function serve(): Promise<ChildProcess> {
     const process_ = runKiosque(
@@ -43,60 +40,27 @@ describeEachDatabase('a newsletter send killed midway on $kind', ({ kind }) => {
     return process_;
   }
 
-  beforeAll(async () => {
-    smtp = await startSmtpSink({
-      beforeAnswer: async () => {
-        if (smtp.received.length === killedAt && child) {
-          child.kill('SIGKILL');
-          await exited(child);
-          killed();
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 40));
-      },
-    });
-    site = await startTestSite(kind, { demo: false });
-    const repo = createNewsletterRepository(site.app.database.db);
-    const now = new Date();
-    for (let i = 0; i < members; i++) {
-      const id = `sub_${String(i).padStart(3, '0')}`;
-      await repo.subscribers.insertIfAbsent({
-        id,
-        email: `membre-${i}@example.org`,
-        language: 'fr',
-        sourcePath: '/fr/',
-        createdAt: now,
-        suppressedAt: null,
-        suppressionReason: null,
-      });
-      await repo.subscriptions.save(
-        {
-          subscriberId: id,
-          listId: 'nll_fr_default',
-          status: 'confirmed',
-          requestId: `req_${i}`,
-          requestedAt: now,
-          confirmationQueuedAt: now,
-          confirmedAt: now,
-          unsubscribedAt: null,
-        },
-        now,
-      );
+  /** Resolves once the send is finished: its run went through every member, so no more mail can come of it. */
+  async function sendFinished(within = 60_000): Promise<void> {
+    const handle = await openDatabase(site.database.config);
+    try {
+      const deadline = Date.now() + within;
+      for (;;) {
+        const send = await handle.db.selectFrom('newsletter_sends').select('status').executeTakeFirstOrThrow();
+        if (send.status === 'done') return;
+        if (Date.now() > deadline) throw new Error(`the send is still ${send.status}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    } finally {
+      await handle.close();
     }
-    const desk = newsroom(site.app.database.db, { now: () => new Date(Date.now() - 60_000) });
-    const story = await desk.insert(
-      desk.prepare({
-        language: 'fr',
-        slug: 'une-lettre',
-        headline: 'Une lettre',
-        bodyMarkdown: 'Texte.',
-        status: 'published',
-      }),
-    );
-    await site.app.newsletter.sendStory(
-      { articleId: story.id, listId: 'nll_fr_default', mode: 'now' },
-      { id: 'staff_test', role: 'owner', authorId: null },
-    );
+  }
+
+  beforeAll(async () => {
+    ({ smtp, killed: wasKilled } = await startKillingSmtpSink({ killAt: killedAt, delayMs: 40, target: () => child }));
+    site = await startTestSite(kind, { demo: false });
+    await confirmedMembers(site.app.database.db, { prefix: 'membre', count: members });
+    await sendNewStory(site, { slug: 'une-lettre', headline: 'Une lettre' });
     // The in-process app queued the send but runs no worker: the child processes send it.
     await site.app.close();
   }, 120_000);
@@ -118,8 +82,8 @@ describeEachDatabase('a newsletter send killed midway on $kind', ({ kind }) => {
 
     const second = await serve();
     await smtp.waitFor(members, 240_000);
-    // A little longer: a duplicate would arrive now.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // A duplicate would be sent before the send is marked done; after that, none can come.
+    await sendFinished();
     second.kill('SIGTERM');
     await exited(second);
 

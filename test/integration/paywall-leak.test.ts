@@ -5,6 +5,7 @@ import { newsroom, testByline } from '../support/articles.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { byClass, elements, textOf } from '../support/html.js';
 import { type MemberAgent, signInMember } from '../support/members.js';
+import { type ChannelStory, channelOf, pathsOf as channelPaths, listingsOf } from '../support/public-channels.js';
 import { linksOf, type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import { formHeaders, post, type StaffAgent, setupOwner } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
@@ -56,85 +57,6 @@ function decodedBody(response: LightMyRequestResponse): string {
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 const sendsBody = (method: Method) => !['GET', 'HEAD'].includes(method);
-
-/** What a route carries, for the paywall: each kind says which requests stand for it. */
-type Channel =
-  | 'story page'
-  | 'meter route'
-  | 'listing page'
-  | 'feed'
-  | 'sitemap'
-  | 'search'
-  | 'reader account or form'
-  | 'static file'
-  | 'staff preview'
-  | 'site health'
-  | 'staff only';
-
-/**
- * Every public route of the server, classified. A route added to the server and missing here
- * fails the first test below until someone says what it carries, so that it is walked by the rest.
- */
-const publicRoutes: Record<string, Channel> = {
-  '/': 'listing page',
-  '/:lang': 'listing page',
-  '/:lang/': 'listing page',
-  '/:lang/:slug': 'story page',
-  '/:lang/read/:slug': 'meter route',
-  '/:lang/section/:slug': 'listing page',
-  '/:lang/tag/:slug': 'listing page',
-  '/:lang/author/:slug': 'listing page',
-  '/rss.xml': 'feed',
-  '/atom.xml': 'feed',
-  '/feed.json': 'feed',
-  '/:lang/rss.xml': 'feed',
-  '/:lang/atom.xml': 'feed',
-  '/:lang/feed.json': 'feed',
-  '/:lang/section/:slug/rss.xml': 'feed',
-  '/:lang/section/:slug/atom.xml': 'feed',
-  '/:lang/section/:slug/feed.json': 'feed',
-  '/:lang/tag/:slug/rss.xml': 'feed',
-  '/:lang/tag/:slug/atom.xml': 'feed',
-  '/:lang/tag/:slug/feed.json': 'feed',
-  '/:lang/author/:slug/rss.xml': 'feed',
-  '/:lang/author/:slug/atom.xml': 'feed',
-  '/:lang/author/:slug/feed.json': 'feed',
-  '/sitemap.xml': 'sitemap',
-  '/sitemaps/:file': 'sitemap',
-  '/robots.txt': 'sitemap',
-  '/:lang/search': 'search',
-  '/:lang/account': 'reader account or form',
-  '/:lang/account/export': 'reader account or form',
-  '/:lang/account/signin': 'reader account or form',
-  '/:lang/account/signin/sent': 'reader account or form',
-  '/:lang/account/verify': 'reader account or form',
-  '/:lang/account/billing': 'reader account or form',
-  '/:lang/account/delete': 'reader account or form',
-  '/:lang/account/newsletters': 'reader account or form',
-  '/:lang/account/signout': 'reader account or form',
-  '/:lang/account/subscription/cancel': 'reader account or form',
-  '/:lang/newsletter': 'reader account or form',
-  '/:lang/newsletter/confirm': 'reader account or form',
-  '/:lang/newsletter/data': 'reader account or form',
-  '/:lang/newsletter/thanks': 'reader account or form',
-  '/:lang/newsletter/unsubscribe': 'reader account or form',
-  '/:lang/subscribe': 'reader account or form',
-  '/:lang/subscribe/checkout': 'reader account or form',
-  '/:lang/subscribe/welcome': 'reader account or form',
-  '/stripe/webhook': 'reader account or form',
-  '/webhooks/mail': 'reader account or form',
-  '/assets/:file': 'static file',
-  '/favicon.ico': 'static file',
-  '/media/:id/:file': 'static file',
-  '/preview/:token': 'staff preview',
-  '/health': 'site health',
-};
-
-/** The channel of a route: staff routes by their prefix, the others by the table above. */
-function channelOf(url: string): Channel | undefined {
-  if (url === '/admin' || url.startsWith('/admin/')) return 'staff only';
-  return publicRoutes[url];
-}
 
 /**
  * The paywall leak test of issues 6 and 11: a reader without access to a paid story — anonymous,
@@ -212,29 +134,8 @@ describeEachDatabase('no paywall leak on $kind', ({ kind }) => {
       owner.cookie,
     );
     expect(granted.statusCode).toBe(200);
-    const section = await db
-      .selectFrom('articles')
-      .innerJoin('sections', 'sections.id', 'articles.section_id')
-      .select('sections.slug')
-      .where('articles.id', '=', articleId)
-      .executeTakeFirstOrThrow();
-    const tags = await db
-      .selectFrom('article_tags')
-      .innerJoin('tags', 'tags.id', 'article_tags.tag_id')
-      .select('tags.slug')
-      .where('article_tags.article_id', '=', articleId)
-      .execute();
-    const authors = await db
-      .selectFrom('article_authors')
-      .innerJoin('authors', 'authors.id', 'article_authors.author_id')
-      .select('authors.slug')
-      .where('article_authors.article_id', '=', articleId)
-      .execute();
-    listings = {
-      section: section.slug,
-      tags: tags.map((tag) => tag.slug),
-      authors: authors.map((author) => author.slug),
-    };
+    const found = await listingsOf(db, articleId);
+    listings = { ...found, section: found.section ?? '' };
     site.app.pageCache.clear();
   });
   afterAll(async () => {
@@ -282,27 +183,11 @@ describeEachDatabase('no paywall leak on $kind', ({ kind }) => {
 
   /** The requests that stand for a route: its parameters filled with the paid story's values. */
   async function pathsOf(url: string): Promise<string[]> {
-    const lang = 'en';
-    const fill = (template: string, values: Record<string, string>) =>
-      template.replace(/:(\w+)/g, (_m, name: string) => values[name] ?? `unknown-${name}`);
-    if (url.includes(':slug')) {
-      const slugs = url.startsWith('/:lang/section/')
-        ? [listings.section]
-        : url.startsWith('/:lang/tag/')
-          ? listings.tags
-          : url.startsWith('/:lang/author/')
-            ? listings.authors
-            : [slug];
-      return slugs.map((value) => fill(url, { lang, slug: value }));
-    }
-    if (url === '/sitemaps/:file') {
-      const index = (await get('/sitemap.xml', '')).body;
-      const files = [...index.matchAll(/<loc>[^<]*\/sitemaps\/([^<]+)<\/loc>/g)].map((m) => m[1] as string);
-      expect(files).toContain('news-en.xml');
-      return files.map((file) => `/sitemaps/${file}`);
-    }
-    if (url === '/:lang/search') return queries.map((q) => `/en/search?q=${encodeURIComponent(q)}`);
-    return [fill(url, { lang, id: articleId, token: 'not-a-preview-token', file: 'nothing-here.css' })];
+    const story: ChannelStory = { id: articleId, lang: 'en', slug, ...listings, queries };
+    const index = url === '/sitemaps/:file' ? (await get('/sitemap.xml', '')).body : '';
+    const paths = channelPaths(url, story, index);
+    if (url === '/sitemaps/:file') expect(paths).toContain('/sitemaps/news-en.xml');
+    return paths;
   }
 
   it('knows what every route of the server carries (a new route fails here until classified)', () => {

@@ -1,6 +1,7 @@
 import type { InjectOptions } from 'fastify';
 import type { ArticleRecord } from '../../src/domain/articles/article-input.js';
 import type { Role } from '../../src/domain/staff/roles.js';
+import { dateToZonedTime } from '../../src/web/routes/admin-story-routes.js';
 import type { TestSite } from './test-app.js';
 
 export const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -116,6 +117,7 @@ export async function editorFormOf(
     sourceUrl: record.source?.url ?? '',
     seoTitle: record.seoTitle ?? '',
     seoDescription: record.seoDescription ?? '',
+    embargoUntil: record.embargoUntil ? dateToZonedTime(record.embargoUntil, site.config.timeZone) : '',
   };
   if (record.hero) {
     for (const part of ['imageId', 'alt', 'caption', 'credit'] as const) fields[`hero.${part}`] = record.hero[part];

@@ -46,6 +46,8 @@ export const articleInputSchema = z.object({
   seoDescription: text().pipe(z.string().max(1000)).nullable().default(null),
   publishedAt: z.date().nullable().default(null),
   scheduledAt: z.date().nullable().default(null),
+  /** Readers see the story on no channel before this time; publishing waits for it (decision 0042). */
+  embargoUntil: z.date().nullable().default(null),
   /** Wire or partner copy: it cannot be published without a source credit. */
   syndicated: z.boolean().default(false),
   /**
@@ -91,6 +93,8 @@ export interface ArticleRecord {
   updatedAt: Date;
   publishedAt: Date | null;
   scheduledAt: Date | null;
+  /** Under embargo until then: published no earlier, visible to readers no earlier; null: none. */
+  embargoUntil: Date | null;
   /** Set when the article was deleted (soft delete: it can be restored). */
   deletedAt: Date | null;
   /** Wire or partner copy: publication needs a source credit. */
@@ -158,6 +162,7 @@ export function prepareNewArticle(input: ArticleInput, deps: { clock: Clock; ids
     updatedAt: publishedAt && publishedAt < now ? publishedAt : now,
     publishedAt,
     scheduledAt: data.scheduledAt,
+    embargoUntil: data.embargoUntil,
     deletedAt: null,
     syndicated: data.syndicated,
     textRevision: 1,

@@ -2,7 +2,7 @@ import type { Clock, IdGenerator } from '../clock.js';
 import { KiosqueError } from '../errors.js';
 import type { ArticleFacts, EventBus } from '../events.js';
 import { type Finding, isPublishable, preflight } from '../preflight/preflight.js';
-import { isPublic, type Taxon } from './article.js';
+import { isEmbargoed, isPublic, type Taxon } from './article.js';
 import { type ArticleInput, type ArticleRecord, prepareNewArticle } from './article-input.js';
 
 /** One saved state of an article: who saved it, when, doing what, and the whole article then. */
@@ -198,6 +198,26 @@ export function inputOf(record: ArticleRecord): ArticleInput {
   return input;
 }
 
+/**
+ * An embargo is a floor on the publication time (issue 12, decision 0042): a story published
+ * while its embargo holds is scheduled at the embargo instead (publishing it "now" keeps the
+ * publication date it had before, none for a story never published), and a schedule set before
+ * the embargo moves to it. The scheduler then publishes it when the embargo passes, through the
+ * same `publish` as any scheduled story, so every cache, feed, sitemap, search result, related
+ * list and newsletter hears of it by the same event.
+ */
+export function heldByEmbargo(next: ArticleRecord, before: ArticleRecord | null, now: Date): ArticleRecord {
+  const embargo = next.embargoUntil;
+  if (embargo === null || !isEmbargoed(embargo, now)) return next;
+  if (next.status === 'published') {
+    return { ...next, status: 'scheduled', scheduledAt: embargo, publishedAt: before?.publishedAt ?? null };
+  }
+  if (next.status === 'scheduled' && (next.scheduledAt === null || next.scheduledAt < embargo)) {
+    return { ...next, scheduledAt: embargo };
+  }
+  return next;
+}
+
 /** Whether two versions differ in the words a translator translates. */
 function textChanged(a: ArticleRecord, b: ArticleRecord): boolean {
   return a.headline !== b.headline || a.standfirst !== b.standfirst || a.bodyMarkdown !== b.bodyMarkdown;
@@ -250,7 +270,11 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
     const pending =
       options.withPending || action === 'edit' || action === 'revert' ? await store.findPending(id) : null;
     const clearPending = pending !== null;
-    const changed = change(options.withPending ? workingCopy(current, pending) : current, now);
+    const changed = heldByEmbargo(
+      change(options.withPending ? workingCopy(current, pending) : current, now),
+      current,
+      now,
+    );
     const revision = current.revision + 1;
     const next: ArticleRecord = {
       ...changed,
@@ -355,9 +379,9 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
     get: load,
 
     async create(input: ArticleInput, actor: string | null = null, taxa?: NewTaxa): Promise<ArticleRecord> {
-      const record = prepareNewArticle(input, deps);
-      if (record.status !== 'draft') assertPublishable(record);
       const now = clock.now();
+      const record = heldByEmbargo(prepareNewArticle(input, deps), null, now);
+      if (record.status !== 'draft') assertPublishable(record);
       await store.insert(record, initialRevision(record, actor), { taxa });
       announceTaxa(record.language, taxa);
       events.publish({ type: 'article.changed', articleId: record.id, before: null, after: factsOf(record, now) });

@@ -106,18 +106,27 @@ export interface Visibility {
   publishedAt: Date | null;
   /** When it was put in the trash; null when it is not there. */
   deletedAt: Date | null;
+  /** Readers see the story on no channel before this time (issue 12); null: no embargo. */
+  embargoUntil: Date | null;
+}
+
+/** Whether an embargo still holds the story back at `now` (null: there is none). */
+export function isEmbargoed(embargoUntil: Date | null, now: Date): boolean {
+  return embargoUntil !== null && embargoUntil.getTime() > now.getTime();
 }
 
 /**
- * Whether readers may see the story now: published, its publication time reached, and not in
- * the trash. Every in-memory check calls this; every query calls `visibleToReaders()`.
+ * Whether readers may see the story now: published, its publication time reached, not in the
+ * trash, and its embargo (if any) passed. Every in-memory check calls this; every query calls
+ * `visibleToReaders()`.
  */
 export function isPublic(article: Visibility, now: Date): boolean {
   return (
     article.status === publicStatus &&
     article.deletedAt === null &&
     article.publishedAt !== null &&
-    article.publishedAt.getTime() <= now.getTime()
+    article.publishedAt.getTime() <= now.getTime() &&
+    !isEmbargoed(article.embargoUntil, now)
   );
 }
 

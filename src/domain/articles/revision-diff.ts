@@ -203,6 +203,7 @@ export const diffFields = [
   'translationGroup',
   'publishedAt',
   'scheduledAt',
+  'embargoUntil',
   'deletedAt',
 ] as const;
 export type DiffField = (typeof diffFields)[number];
@@ -250,6 +251,7 @@ export function readableFields(record: ArticleRecord, names: DiffNames): Record<
     translationGroup: record.translationGroup,
     publishedAt: date(record.publishedAt),
     scheduledAt: date(record.scheduledAt),
+    embargoUntil: date(record.embargoUntil),
     deletedAt: date(record.deletedAt),
   };
 }

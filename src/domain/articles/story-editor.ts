@@ -67,6 +67,8 @@ export const storyDraftSchema = z.object({
   seoDescription: z.string().trim().max(3000).default(''),
   /** Wire or partner copy: publishing it needs a source credit. */
   syndicated: z.boolean().default(false),
+  /** The end of the embargo as an instant (ISO 8601, UTC); empty: no embargo. */
+  embargoUntil: z.string().trim().max(100).default(''),
 });
 export type StoryDraft = z.output<typeof storyDraftSchema>;
 
@@ -139,6 +141,7 @@ function contentOf(record: ArticleRecord) {
     record.seoDescription,
     record.syndicated,
     record.translationOf,
+    record.embargoUntil?.toISOString() ?? null,
   ]);
 }
 
@@ -169,6 +172,13 @@ export interface TranslationState {
     /** What changed since, when out of date (null when that revision is gone). */
     changes: SourceChanges | null;
   } | null;
+}
+
+/** An ISO 8601 UTC instant as the draft holds it; undefined when it is not one. */
+function instantOf(text: string): Date | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/.test(text)) return undefined;
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 /** A story's editor address or its bare identifier, as a person pastes it. */
@@ -347,6 +357,8 @@ export function createStoryEditor(deps: {
     });
 
     if (draft.sourceUrl !== '' && draft.sourceName === '') invalid(['source.name']);
+    const embargoUntil = draft.embargoUntil === '' ? null : instantOf(draft.embargoUntil);
+    if (embargoUntil === undefined) invalid(['embargoUntil']);
 
     const input: ArticleInput = {
       language,
@@ -365,6 +377,7 @@ export function createStoryEditor(deps: {
       seoTitle: draft.seoTitle || null,
       seoDescription: draft.seoDescription || null,
       syndicated: draft.syndicated,
+      embargoUntil,
     };
     return { input, taxa };
   }
@@ -638,6 +651,8 @@ export function createStoryEditor(deps: {
         syndicated: source.syndicated,
         dateline: source.dateline,
         licenceNote: source.licenceNote,
+        // A translation tells the same story: it is no more public than its source before the embargo.
+        embargoUntil: source.embargoUntil,
       };
       let created: ArticleRecord;
       try {
@@ -700,6 +715,7 @@ export function createStoryEditor(deps: {
         seoTitle: record.seoTitle ?? '',
         seoDescription: record.seoDescription ?? '',
         syndicated: record.syndicated,
+        embargoUntil: record.embargoUntil?.toISOString() ?? '',
       };
     },
   };

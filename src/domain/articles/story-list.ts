@@ -28,6 +28,8 @@ export interface NewsroomRow {
   updatedAt: Date;
   publishedAt: Date | null;
   scheduledAt: Date | null;
+  /** Readers see the story nowhere before then; null: no embargo. */
+  embargoUntil: Date | null;
   deleted: boolean;
   revision: number;
   /** A live story with edits kept aside, not yet put live ("Update the live story"). */

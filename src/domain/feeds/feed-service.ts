@@ -62,9 +62,19 @@ export interface Feed {
   /** The section, tag or author the feed follows; null for the site's and a language's feed. */
   subject: Taxon | Author | null;
   entries: FeedEntry[];
-  /** The latest change among the entries (the time of the request when there is none). */
+  /**
+   * The latest change among the entries; for a feed without entries, `emptyFeedUpdatedAt`: a
+   * fixed date, so two renders of an empty feed are the same bytes (and the same ETag).
+   */
   updatedAt: Date;
 }
+
+/**
+ * The date an empty feed (an author with no public story yet) gives as its last change: nothing
+ * in it ever changed, and a fixed date keeps its bytes, and so its ETag, the same from one render
+ * to the next (it used to be the time of the request: decision 0021, point 4).
+ */
+export const emptyFeedUpdatedAt = new Date(0);
 
 /**
  * The site's feeds: which stories, and how much of each. A story readers must sign in or pay for
@@ -136,7 +146,7 @@ export function createFeedService(deps: {
         throw new KiosqueError(code, { language: scope.language, slug: scope.slug });
       }
       const latest = Math.max(...entries.map((entry) => entry.updatedAt.getTime()));
-      return { scope, subject, entries, updatedAt: entries.length > 0 ? new Date(latest) : now };
+      return { scope, subject, entries, updatedAt: entries.length > 0 ? new Date(latest) : emptyFeedUpdatedAt };
     },
   };
 }

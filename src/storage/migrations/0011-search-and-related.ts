@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type SqlBool, sql } from 'kysely';
+import { publicStatus } from '../../domain/articles/article.js';
 import { limitRelatedBacklog } from '../related-repository.js';
 import type { Database, Dialect } from '../schema.js';
 import { writeSearchDocument } from '../search-index.js';
@@ -67,7 +68,11 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   const typed = db as unknown as Kysely<Database>;
   const articles = await typed.selectFrom('articles').select('id').orderBy('id').execute();
   for (const { id } of articles) await writeSearchDocument(typed, id);
-  await limitRelatedBacklog(typed, relatedOnUpgrade);
+  // Visible to readers as this schema knew it: `visibleToReaders()` reads columns that later
+  // migrations add (the embargo, 0020), which a database migrating from here does not have yet.
+  const now = new Date();
+  const visibleThen = sql<SqlBool>`(status = ${publicStatus} and deleted_at is null and published_at <= ${now.toISOString()})`;
+  await limitRelatedBacklog(typed, relatedOnUpgrade, now, visibleThen);
 }
 
 /** How many of the newest stories get their related list computed right after the upgrade. */

@@ -151,6 +151,27 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
   const message = (request: FastifyRequest, reply: FastifyReply, code: ErrorCode, error?: unknown) =>
     context(request, reply).t.t(`error.${code}`, messageValues(error));
 
+  /**
+   * A form refused for one of `codes` (what the person can fix: a weak password, a taken
+   * address, a wait) is shown again by `page`, with the message in their language and the
+   * status `errorOf` gives the code (a 429 says when to come back, as every other 429 does);
+   * anything else goes on to the error handler.
+   */
+  function refusedForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    error: unknown,
+    codes: readonly ErrorCode[],
+    page: (ctx: AdminContext, message: string) => VNode,
+  ) {
+    if (!isKiosqueError(error) || !codes.includes(error.code)) throw error;
+    const { status } = errorOf(error);
+    const values = messageValues(error);
+    if (status === 429 && typeof values.seconds === 'number') reply.header('retry-after', String(values.seconds));
+    const ctx = context(request, reply);
+    return send(reply, page(ctx, ctx.t.t(`error.${error.code}`, values)), status);
+  }
+
   app.register(async (scope) => {
     scope.addHook('preHandler', createAdminGuard(admin.staff));
 
@@ -231,6 +252,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
           },
           sections: choices.sections,
           authors: choices.authors,
+          now: deps.clock.now(),
         }),
       );
     });
@@ -256,21 +278,9 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
         startSession(reply, session.token);
         return reply.redirect('/admin/stories', 303);
       } catch (error) {
-        if (isKiosqueError(error) && (error.code === 'STAFF_PASSWORD_WEAK' || error.code === 'STAFF_INPUT_INVALID')) {
-          const ctx = context(request, reply);
-          return send(
-            reply,
-            PasswordSetupPage({
-              admin: ctx,
-              mode: 'setup',
-              token: form.data.token,
-              error: ctx.t.t(`error.${error.code}`),
-              values: form.data,
-            }),
-            400,
-          );
-        }
-        throw error;
+        return refusedForm(request, reply, error, ['STAFF_PASSWORD_WEAK', 'STAFF_INPUT_INVALID'], (ctx, text) =>
+          PasswordSetupPage({ admin: ctx, mode: 'setup', token: form.data.token, error: text, values: form.data }),
+        );
       }
     });
 
@@ -292,20 +302,9 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
         startSession(reply, session.token);
         return reply.redirect('/admin/stories', 303);
       } catch (error) {
-        if (isKiosqueError(error) && error.code === 'STAFF_PASSWORD_WEAK') {
-          const ctx = context(request, reply);
-          return send(
-            reply,
-            PasswordSetupPage({
-              admin: ctx,
-              mode: 'invitation',
-              token: form.data.token,
-              error: ctx.t.t('error.STAFF_PASSWORD_WEAK'),
-            }),
-            400,
-          );
-        }
-        throw error;
+        return refusedForm(request, reply, error, ['STAFF_PASSWORD_WEAK'], (ctx, text) =>
+          PasswordSetupPage({ admin: ctx, mode: 'invitation', token: form.data.token, error: text }),
+        );
       }
     });
 
@@ -322,21 +321,9 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
         startSession(reply, session.token);
         return reply.redirect(safeNext(form.data.next) || '/admin/stories', 303);
       } catch (error) {
-        if (isKiosqueError(error) && (error.code === 'LOGIN_FAILED' || error.code === 'LOGIN_THROTTLED')) {
-          const ctx = context(request, reply);
-          const status = errorOf(error).status;
-          return send(
-            reply,
-            LoginPage({
-              admin: ctx,
-              error: ctx.t.t(`error.${error.code}`, messageValues(error)),
-              email: form.data.email,
-              next: safeNext(form.data.next),
-            }),
-            status,
-          );
-        }
-        throw error;
+        return refusedForm(request, reply, error, ['LOGIN_FAILED', 'LOGIN_THROTTLED'], (ctx, text) =>
+          LoginPage({ admin: ctx, error: text, email: form.data.email, next: safeNext(form.data.next) }),
+        );
       }
     });
 
@@ -351,21 +338,9 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
       try {
         await admin.passwordReset.request({ email: form.data.email, ip: request.ip });
       } catch (error) {
-        if (isKiosqueError(error) && (error.code === 'MEMBER_EMAIL_INVALID' || error.code === 'MAIL_RATE_LIMITED')) {
-          const ctx = context(request, reply);
-          const values = messageValues(error);
-          if (typeof values.seconds === 'number') reply.header('retry-after', String(values.seconds));
-          return send(
-            reply,
-            ForgotPasswordPage({
-              admin: ctx,
-              error: ctx.t.t(`error.${error.code}`, values),
-              email: form.data.email.slice(0, 254),
-            }),
-            errorOf(error).status,
-          );
-        }
-        throw error;
+        return refusedForm(request, reply, error, ['MEMBER_EMAIL_INVALID', 'MAIL_RATE_LIMITED'], (ctx, text) =>
+          ForgotPasswordPage({ admin: ctx, error: text, email: form.data.email.slice(0, 254) }),
+        );
       }
       return reply.redirect('/admin/password/forgot?sent=1', 303);
     });
@@ -384,20 +359,9 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
       try {
         await admin.passwordReset.reset(form.data.token, form.data.password);
       } catch (error) {
-        if (isKiosqueError(error) && error.code === 'STAFF_PASSWORD_WEAK') {
-          const ctx = context(request, reply);
-          return send(
-            reply,
-            PasswordSetupPage({
-              admin: ctx,
-              mode: 'reset',
-              token: form.data.token,
-              error: ctx.t.t('error.STAFF_PASSWORD_WEAK'),
-            }),
-            400,
-          );
-        }
-        throw error;
+        return refusedForm(request, reply, error, ['STAFF_PASSWORD_WEAK'], (ctx, text) =>
+          PasswordSetupPage({ admin: ctx, mode: 'reset', token: form.data.token, error: text }),
+        );
       }
       // Every session ended, this browser's included.
       reply.clearCookie(staffCookie, { path: '/' });
@@ -468,15 +432,13 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
           invitationLink: `${site.publicUrl}/admin/invitation?token=${token}`,
         });
       } catch (error) {
-        if (isKiosqueError(error) && ['STAFF_EMAIL_TAKEN', 'STAFF_INPUT_INVALID'].includes(error.code)) {
-          return staffPage(
-            request,
-            reply,
-            { notice: { kind: 'error', text: ctx.t.t(`error.${error.code}`) } },
-            errorOf(error).status,
-          );
-        }
-        throw error;
+        if (!isKiosqueError(error) || !['STAFF_EMAIL_TAKEN', 'STAFF_INPUT_INVALID'].includes(error.code)) throw error;
+        return staffPage(
+          request,
+          reply,
+          { notice: { kind: 'error', text: message(request, reply, error.code) } },
+          errorOf(error).status,
+        );
       }
     });
 

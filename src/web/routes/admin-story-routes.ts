@@ -71,6 +71,7 @@ const doneNotices = {
   unlinked: 'admin.done.unlinked',
   updated: 'admin.done.updated',
   discarded: 'admin.done.discarded',
+  embargoed: 'admin.done.embargoed',
 } as const satisfies Record<string, MessageKey>;
 
 // A Markdown body may hold 500,000 characters, up to three bytes each once encoded, plus the rest.
@@ -114,7 +115,7 @@ function imageUseOf(fields: FormFields, prefix: string) {
  * The editor form's flat fields as a draft. Gallery rows are ordered by their position field (how
  * one reorders without the script), then by their place in the form; empty and removed rows drop.
  */
-export function draftFromForm(fields: FormFields): Record<string, unknown> {
+export function draftFromForm(fields: FormFields, timeZone: string): Record<string, unknown> {
   const rows = Object.keys(fields)
     .map((name) => /^gallery\.(\d{1,3})\.imageId$/.exec(name)?.[1])
     .filter((index): index is string => index !== undefined)
@@ -151,11 +152,28 @@ export function draftFromForm(fields: FormFields): Record<string, unknown> {
     seoTitle: one(fields, 'seoTitle'),
     seoDescription: one(fields, 'seoDescription'),
     syndicated: one(fields, 'syndicated') !== '',
+    embargoUntil: embargoInstant(one(fields, 'embargoUntil').trim(), timeZone),
   };
 }
 
+/**
+ * The embargo field is a wall-clock time in the site's time zone, as scheduling without the
+ * script; the draft holds the instant. Text that names no time is passed on as typed, for the
+ * editor to refuse with the field named.
+ */
+function embargoInstant(local: string, timeZone: string): string {
+  if (local === '' || local.endsWith('Z')) return local;
+  return zonedTimeToDate(local, timeZone)?.toISOString() ?? local;
+}
+
+/** The draft's embargo as the form's `datetime-local` shows it, in the site's time zone. */
+export function embargoValue(draft: Pick<StoryDraft, 'embargoUntil'>, timeZone: string): string {
+  const date = draft.embargoUntil === '' ? null : new Date(draft.embargoUntil);
+  return date && !Number.isNaN(date.getTime()) ? dateToZonedTime(date, timeZone) : draft.embargoUntil;
+}
+
 /** A draft as the form's flat fields: what the editor script puts back into the form. */
-export function formFields(draft: StoryDraft): FormFields {
+export function formFields(draft: StoryDraft, timeZone: string): FormFields {
   const fields: FormFields = {
     language: draft.language,
     headline: draft.headline,
@@ -176,6 +194,7 @@ export function formFields(draft: StoryDraft): FormFields {
     seoTitle: draft.seoTitle,
     seoDescription: draft.seoDescription,
     syndicated: draft.syndicated ? '1' : '',
+    embargoUntil: embargoValue(draft, timeZone),
   };
   draft.gallery.forEach((use, index) => {
     fields[`gallery.${index}.imageId`] = use.imageId;
@@ -280,6 +299,7 @@ function fieldLabel(t: Translator, field: string): string {
     'seoTitle',
     'seoDescription',
     'syndicated',
+    'embargoUntil',
   ];
   const name = labelledFields[field] ?? field;
   return known.includes(name) ? t.t(storyFieldKey(name)) : field;
@@ -388,6 +408,7 @@ export function registerStoryRoutes(
           deleted: record.deletedAt !== null,
           publishedAt: record.publishedAt,
           scheduledAt: record.scheduledAt,
+          embargoUntil: record.embargoUntil,
           updatedAt: record.updatedAt,
           url: paths.article(record.language, record.slug),
           wire: { itemId: record.wireItemId, dateline: record.dateline, licenceNote: record.licenceNote },
@@ -410,6 +431,8 @@ export function registerStoryRoutes(
         },
         previewUrl: previewUrl(token),
         scheduleValue: record.scheduledAt ? dateToZonedTime(record.scheduledAt, story.timeZone) : '',
+        embargoValue: embargoValue(draft, story.timeZone),
+        timeZone: story.timeZone,
         notice: extra.notice,
         error: extra.error,
         conflict: extra.conflict,
@@ -446,6 +469,8 @@ export function registerStoryRoutes(
         },
         previewUrl: null,
         scheduleValue: '',
+        embargoValue: embargoValue(draft, story.timeZone),
+        timeZone: story.timeZone,
         error,
         findings: [],
         machine: null,
@@ -466,7 +491,7 @@ export function registerStoryRoutes(
     const { record, revisions } = await editor.revisions(actor, id);
     const [theirs, choices, names] = await Promise.all([editor.draftOf(record), editor.choices(), staffNames()]);
     const latest = revisions[0];
-    const theirFields = formFields(theirs);
+    const theirFields = formFields(theirs, story.timeZone);
     return {
       record,
       theirs,
@@ -483,7 +508,7 @@ export function registerStoryRoutes(
   }
 
   function normalizedDraft(fields: FormFields): StoryDraft {
-    const parsed = storyDraftSchema.safeParse(draftFromForm(fields));
+    const parsed = storyDraftSchema.safeParse(draftFromForm(fields, story.timeZone));
     if (!parsed.success) throw new KiosqueError('FORM_INVALID');
     return parsed.data;
   }
@@ -548,7 +573,7 @@ export function registerStoryRoutes(
   route('POST', '/admin/stories', 'story.create', async (request, reply) => {
     const fields = formBody(request.body);
     try {
-      const record = await editor.create(actorOf(request), draftFromForm(fields));
+      const record = await editor.create(actorOf(request), draftFromForm(fields, story.timeZone));
       return reply.redirect(`/admin/stories/${record.id}?done=created`, 303);
     } catch (error) {
       if (isKiosqueError(error) && formErrors.has(error.code)) {
@@ -575,7 +600,7 @@ export function registerStoryRoutes(
     const fields = formBody(request.body);
     const id = request.params.id;
     try {
-      await editor.save(actorOf(request), id, draftFromForm(fields), revisionOf(fields));
+      await editor.save(actorOf(request), id, draftFromForm(fields, story.timeZone), revisionOf(fields));
       return reply.redirect(`/admin/stories/${id}?done=saved`, 303);
     } catch (error) {
       return refusedSave(request, reply, id, fields, error);
@@ -612,14 +637,17 @@ export function registerStoryRoutes(
         // Discarding throws away what was typed: nothing is saved first.
         if (fields.headline !== undefined && action !== 'discard-pending') {
           try {
-            revision = (await editor.save(actor, id, draftFromForm(fields), revision)).record.revision;
+            revision = (await editor.save(actor, id, draftFromForm(fields, story.timeZone), revision)).record.revision;
           } catch (error) {
             return refusedSave(request, reply, id, fields, error);
           }
         }
+        let outcome: string = done;
         try {
-          if (action === 'publish') await editor.publish(actor, id, revision);
-          else if (action === 'unpublish') await editor.unpublish(actor, id, revision);
+          if (action === 'publish') {
+            // Publishing under embargo schedules the story at its end: the person is told so.
+            if ((await editor.publish(actor, id, revision)).status === 'scheduled') outcome = 'embargoed';
+          } else if (action === 'unpublish') await editor.unpublish(actor, id, revision);
           else if (action === 'delete') await editor.remove(actor, id, revision);
           else if (action === 'restore') await editor.restore(actor, id, revision);
           else if (action === 'update-live') await editor.updateLive(actor, id, revision);
@@ -633,7 +661,9 @@ export function registerStoryRoutes(
                 : zonedTimeToDate(one(fields, 'scheduleAt'), story.timeZone);
             if (!at || Number.isNaN(at.getTime()))
               throw new KiosqueError('ARTICLE_INVALID', { fields: ['scheduledAt'] });
-            await editor.schedule(actor, id, at, revision);
+            const scheduled = await editor.schedule(actor, id, at, revision);
+            // A time before the embargo moved to its end.
+            if (scheduled.scheduledAt && scheduled.scheduledAt.getTime() !== at.getTime()) outcome = 'embargoed';
           }
         } catch (error) {
           if (isKiosqueError(error) && (formErrors.has(error.code) || error.code === 'ARTICLE_REVISION_CONFLICT')) {
@@ -643,7 +673,7 @@ export function registerStoryRoutes(
           }
           throw error;
         }
-        return reply.redirect(`/admin/stories/${id}?done=${done}`, 303);
+        return reply.redirect(`/admin/stories/${id}?done=${outcome}`, 303);
       },
     );
   }
@@ -788,7 +818,7 @@ export function registerStoryRoutes(
     if (!body.success) throw new KiosqueError('FORM_INVALID');
     const actor = actorOf(request);
     try {
-      const record = await editor.create(actor, draftFromForm(body.data.fields));
+      const record = await editor.create(actor, draftFromForm(body.data.fields, story.timeZone));
       const token = await editor.previewToken(actor, record.id);
       return reply
         .status(201)
@@ -815,7 +845,12 @@ export function registerStoryRoutes(
     const id = request.params.id;
     const { fields, expectedRevision } = body.data;
     try {
-      const { record, changed, pending } = await editor.save(actor, id, draftFromForm(fields), expectedRevision);
+      const { record, changed, pending } = await editor.save(
+        actor,
+        id,
+        draftFromForm(fields, story.timeZone),
+        expectedRevision,
+      );
       return reply.header('cache-control', 'no-store').send({
         revision: record.revision,
         changed,
@@ -847,9 +882,9 @@ export function registerStoryRoutes(
               savedBy: conflict.savedBy,
               savedAt: conflict.savedAt.toISOString(),
               savedAtText: t.dateTime(conflict.savedAt),
-              fields: formFields(theirs),
+              fields: formFields(theirs, story.timeZone),
             },
-            yours: formFields(mine),
+            yours: formFields(mine, story.timeZone),
             differences: conflict.differences,
           });
       }

@@ -2,12 +2,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import { z } from 'zod';
 import type { Article } from '../../domain/articles/article.js';
-import { isKiosqueError, KiosqueError } from '../../domain/errors.js';
+import { KiosqueError } from '../../domain/errors.js';
 import { plans } from '../../domain/members/member.js';
 import { anonymousMeterCookie } from '../../domain/paywall/anonymous-meter.js';
 import { gateArticle } from '../../domain/paywall/paywall-service.js';
 import { dependency } from '../cache-invalidation.js';
-import { errorOf, errorStatus } from '../error-status.js';
+import { errorOf } from '../error-status.js';
 import { assertMemberCsrf, currentMember } from '../member-session.js';
 import type { PageRenderer, WebDependencies } from '../server.js';
 import { accountPaths, PricingPage, WelcomePage } from '../views/member-pages.js';
@@ -149,19 +149,16 @@ export function registerPaywallRoutes(app: FastifyInstance, deps: WebDependencie
     );
     scope.setErrorHandler(async (error, request, reply) => {
       // Stripe retries a 5xx for days: a request that can never succeed (too large, unreadable)
-      // answers a 4xx, and only a failure of ours (the database) a 500 worth retrying (issue 11).
-      const mapped = errorOf(error, request);
-      const code =
-        mapped.code === 'FORM_TOO_LARGE'
-          ? 'BILLING_EVENT_TOO_LARGE'
-          : mapped.status >= 400 && mapped.status < 500 && !isKiosqueError(error)
-            ? 'BILLING_EVENT_INVALID'
-            : mapped.code;
-      const status = errorStatus[code];
+      // answers a 4xx in the webhook's terms (the route's `unreadable`), and only a failure of
+      // ours (the database) a 500 worth retrying (issue 11).
+      const { code, status } = errorOf(error, request);
       if (status >= 500) request.log.error({ err: error }, 'stripe webhook failed');
       return reply.status(status).header('cache-control', 'no-store').send({ code });
     });
-    const fromStripe = { crossOrigin: 'called by Stripe’s servers, authenticated by its signature' };
+    const fromStripe = {
+      crossOrigin: 'called by Stripe’s servers, authenticated by its signature',
+      unreadable: { tooLarge: 'BILLING_EVENT_TOO_LARGE', invalid: 'BILLING_EVENT_INVALID' },
+    } as const;
     scope.post('/stripe/webhook', { config: fromStripe }, async (request, reply) => {
       const verify = deps.audience.webhook;
       if (!verify) throw new KiosqueError('SUBSCRIPTIONS_CLOSED');

@@ -33,6 +33,7 @@ export const draftGroups = [
   'seoTitle',
   'seoDescription',
   'syndicated',
+  'embargoUntil',
 ] as const;
 export type DraftGroup = (typeof draftGroups)[number];
 
@@ -59,6 +60,7 @@ export function draftTexts(draft: StoryDraft, choices: EditorChoices): Record<Dr
     seoTitle: draft.seoTitle,
     seoDescription: draft.seoDescription,
     syndicated: draft.syndicated ? '✓' : '',
+    embargoUntil: draft.embargoUntil,
   };
 }
 
@@ -181,6 +183,8 @@ export interface EditorProps {
     deleted: boolean;
     publishedAt: Date | null;
     scheduledAt: Date | null;
+    /** Readers see the story nowhere before then; null: no embargo. */
+    embargoUntil: Date | null;
     updatedAt: Date;
     url: string;
     /** Edits kept aside on a live story, not yet seen by readers; null when there are none. */
@@ -198,6 +202,9 @@ export interface EditorProps {
   previewUrl: string | null;
   /** The scheduled time as `datetime-local` wants it, in the site's time zone. */
   scheduleValue: string;
+  /** The draft's embargo as `datetime-local` wants it, in the site's time zone (`timeZone`). */
+  embargoValue: string;
+  timeZone: string;
   notice?: string;
   error?: { message: string; fields: string[] };
   conflict?: ConflictProps;
@@ -939,6 +946,24 @@ export function EditorPage(props: EditorProps) {
                   {story.deleted ? null : <a href={story.url}>{t.t('admin.editor.viewPublished')}</a>}
                 </p>
               ) : null}
+              {story?.embargoUntil && story.status !== 'published' ? (
+                <p id="embargo-note">{t.t('admin.editor.embargoedUntil', { time: t.dateTime(story.embargoUntil) })}</p>
+              ) : null}
+              <div class="stack">
+                <label for="f-embargo">{t.t('admin.story.embargoUntil')}</label>
+                <input
+                  id="f-embargo"
+                  name="embargoUntil"
+                  type="datetime-local"
+                  step={1}
+                  value={props.embargoValue}
+                  aria-describedby="f-embargo-help"
+                  {...aria('embargoUntil')}
+                />
+                <p id="f-embargo-help" class="editor-help">
+                  {t.t('admin.editor.embargoHelp', { zone: props.timeZone })}
+                </p>
+              </div>
               {live ? (
                 <p id="live-note" class="editor-help" hidden={story?.pending !== null}>
                   {t.t('admin.pending.live')}

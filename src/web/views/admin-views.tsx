@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { Author, Taxon } from '../../domain/articles/article.js';
+import { isEmbargoed } from '../../domain/articles/article.js';
 import type { NewsroomRow } from '../../domain/articles/story-list.js';
 import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
 import { languageAutonym } from '../../domain/i18n/translator.js';
@@ -137,7 +138,76 @@ export function Notice({ kind, children }: { kind: 'error' | 'success'; children
   );
 }
 
-/** The owner setup form and the invitation form share their shape. */
+/**
+ * The card of every page on the signing-in side (setup, invitation, sign-in, forgotten and new
+ * password): a title, what went right or wrong, a short text, one form, and a link below.
+ */
+function AccountFormPage({
+  admin,
+  title,
+  success,
+  error,
+  intro,
+  action,
+  submit,
+  link,
+  children,
+}: {
+  admin: AdminContext;
+  title: string;
+  success?: string;
+  error?: string;
+  intro?: string;
+  action: string;
+  submit: string;
+  link?: { href: string; text: string };
+  children: ComponentChildren;
+}) {
+  return (
+    <AdminLayout admin={admin} title={title}>
+      <section class="admin-card">
+        <h1>{title}</h1>
+        {success ? <Notice kind="success">{success}</Notice> : null}
+        {error ? <Notice kind="error">{error}</Notice> : null}
+        {intro ? <p>{intro}</p> : null}
+        <form method="post" action={action} class="stack">
+          <Csrf admin={admin} />
+          {children}
+          <button type="submit" class="primary">
+            {submit}
+          </button>
+        </form>
+        {link ? (
+          <p>
+            <a href={link.href}>{link.text}</a>
+          </p>
+        ) : null}
+      </section>
+    </AdminLayout>
+  );
+}
+
+/** An email address field; `autocomplete` says whether it names an account or a new person. */
+function EmailField({
+  admin,
+  id,
+  value,
+  autocomplete,
+}: {
+  admin: AdminContext;
+  id: string;
+  value: string;
+  autocomplete: 'username' | 'email';
+}) {
+  return (
+    <>
+      <label for={id}>{admin.t.t('admin.field.email')}</label>
+      <input id={id} name="email" type="email" required maxlength={254} autocomplete={autocomplete} value={value} />
+    </>
+  );
+}
+
+/** The owner setup form, the invitation form and the new password form share their shape. */
 export function PasswordSetupPage({
   admin,
   mode,
@@ -152,65 +222,40 @@ export function PasswordSetupPage({
   values?: { email?: string; name?: string };
 }) {
   const { t } = admin;
-  const title = t.t(
-    mode === 'setup' ? 'admin.setup.title' : mode === 'reset' ? 'admin.reset.title' : 'admin.invitation.title',
-  );
+  const keys = {
+    setup: { title: 'admin.setup.title', intro: 'admin.setup.intro', action: '/admin/setup' },
+    invitation: { title: 'admin.invitation.title', intro: 'admin.invitation.intro', action: '/admin/invitation' },
+    reset: { title: 'admin.reset.title', intro: 'admin.reset.intro', action: '/admin/password/reset' },
+  } as const;
+  const { title, intro, action } = keys[mode];
   return (
-    <AdminLayout admin={admin} title={title}>
-      <section class="admin-card">
-        <h1>{title}</h1>
-        <p>
-          {t.t(
-            mode === 'setup' ? 'admin.setup.intro' : mode === 'reset' ? 'admin.reset.intro' : 'admin.invitation.intro',
-          )}
-        </p>
-        {error ? <Notice kind="error">{error}</Notice> : null}
-        <form
-          method="post"
-          action={mode === 'setup' ? '/admin/setup' : mode === 'reset' ? '/admin/password/reset' : '/admin/invitation'}
-          class="stack"
-        >
-          <Csrf admin={admin} />
-          <input type="hidden" name="token" value={token} />
-          {mode === 'setup' ? (
-            <>
-              <label for="setup-name">{t.t('admin.field.name')}</label>
-              <input
-                id="setup-name"
-                name="name"
-                required
-                maxlength={120}
-                autocomplete="name"
-                value={values.name ?? ''}
-              />
-              <label for="setup-email">{t.t('admin.field.email')}</label>
-              <input
-                id="setup-email"
-                name="email"
-                type="email"
-                required
-                maxlength={254}
-                autocomplete="email"
-                value={values.email ?? ''}
-              />
-            </>
-          ) : null}
-          <label for="setup-password">{t.t('admin.field.password')}</label>
-          <input
-            id="setup-password"
-            name="password"
-            type="password"
-            required
-            minlength={10}
-            maxlength={256}
-            autocomplete="new-password"
-          />
-          <button type="submit" class="primary">
-            {t.t(mode === 'setup' ? 'admin.setup.submit' : 'admin.save')}
-          </button>
-        </form>
-      </section>
-    </AdminLayout>
+    <AccountFormPage
+      admin={admin}
+      title={t.t(title)}
+      error={error}
+      intro={t.t(intro)}
+      action={action}
+      submit={t.t(mode === 'setup' ? 'admin.setup.submit' : 'admin.save')}
+    >
+      <input type="hidden" name="token" value={token} />
+      {mode === 'setup' ? (
+        <>
+          <label for="setup-name">{t.t('admin.field.name')}</label>
+          <input id="setup-name" name="name" required maxlength={120} autocomplete="name" value={values.name ?? ''} />
+          <EmailField admin={admin} id="setup-email" value={values.email ?? ''} autocomplete="email" />
+        </>
+      ) : null}
+      <label for="setup-password">{t.t('admin.field.password')}</label>
+      <input
+        id="setup-password"
+        name="password"
+        type="password"
+        required
+        minlength={10}
+        maxlength={256}
+        autocomplete="new-password"
+      />
+    </AccountFormPage>
   );
 }
 
@@ -227,41 +272,26 @@ export function LoginPage({
 }) {
   const { t } = admin;
   return (
-    <AdminLayout admin={admin} title={t.t('admin.login.title')}>
-      <section class="admin-card">
-        <h1>{t.t('admin.login.title')}</h1>
-        {error ? <Notice kind="error">{error}</Notice> : null}
-        <form method="post" action="/admin/login" class="stack">
-          <Csrf admin={admin} />
-          <input type="hidden" name="next" value={next} />
-          <label for="login-email">{t.t('admin.field.email')}</label>
-          <input
-            id="login-email"
-            name="email"
-            type="email"
-            required
-            maxlength={254}
-            autocomplete="username"
-            value={email}
-          />
-          <label for="login-password">{t.t('admin.field.password')}</label>
-          <input
-            id="login-password"
-            name="password"
-            type="password"
-            required
-            maxlength={256}
-            autocomplete="current-password"
-          />
-          <button type="submit" class="primary">
-            {t.t('admin.login.submit')}
-          </button>
-        </form>
-        <p>
-          <a href="/admin/password/forgot">{t.t('admin.login.forgot')}</a>
-        </p>
-      </section>
-    </AdminLayout>
+    <AccountFormPage
+      admin={admin}
+      title={t.t('admin.login.title')}
+      error={error}
+      action="/admin/login"
+      submit={t.t('admin.login.submit')}
+      link={{ href: '/admin/password/forgot', text: t.t('admin.login.forgot') }}
+    >
+      <input type="hidden" name="next" value={next} />
+      <EmailField admin={admin} id="login-email" value={email} autocomplete="username" />
+      <label for="login-password">{t.t('admin.field.password')}</label>
+      <input
+        id="login-password"
+        name="password"
+        type="password"
+        required
+        maxlength={256}
+        autocomplete="current-password"
+      />
+    </AccountFormPage>
   );
 }
 
@@ -279,33 +309,18 @@ export function ForgotPasswordPage({
 }) {
   const { t } = admin;
   return (
-    <AdminLayout admin={admin} title={t.t('admin.forgot.title')}>
-      <section class="admin-card">
-        <h1>{t.t('admin.forgot.title')}</h1>
-        {sent ? <Notice kind="success">{t.t('admin.forgot.sent')}</Notice> : null}
-        {error ? <Notice kind="error">{error}</Notice> : null}
-        <p>{t.t('admin.forgot.intro')}</p>
-        <form method="post" action="/admin/password/forgot" class="stack">
-          <Csrf admin={admin} />
-          <label for="forgot-email">{t.t('admin.field.email')}</label>
-          <input
-            id="forgot-email"
-            name="email"
-            type="email"
-            required
-            maxlength={254}
-            autocomplete="username"
-            value={email}
-          />
-          <button type="submit" class="primary">
-            {t.t('admin.forgot.submit')}
-          </button>
-        </form>
-        <p>
-          <a href="/admin/login">{t.t('admin.login.title')}</a>
-        </p>
-      </section>
-    </AdminLayout>
+    <AccountFormPage
+      admin={admin}
+      title={t.t('admin.forgot.title')}
+      success={sent ? t.t('admin.forgot.sent') : undefined}
+      error={error}
+      intro={t.t('admin.forgot.intro')}
+      action="/admin/password/forgot"
+      submit={t.t('admin.forgot.submit')}
+      link={{ href: '/admin/login', text: t.t('admin.login.title') }}
+    >
+      <EmailField admin={admin} id="forgot-email" value={email} autocomplete="username" />
+    </AccountFormPage>
   );
 }
 
@@ -443,13 +458,25 @@ export interface StoryListProps {
   /** Sections of every language and every byline, for the filters. */
   sections: Taxon[];
   authors: Author[];
+  /** The time the list was read at: an embargo that passed is no longer badged. */
+  now: Date;
 }
 
 const statusKey = (row: { status: string; deleted: boolean }) =>
   (row.deleted ? 'admin.status.deleted' : `admin.status.${row.status}`) as MessageKey;
 
 /** The newsroom's story list: filters in a GET form, so a filtered list is a link one can share. */
-export function StoryListPage({ admin, rows, total, page, pageCount, filters, sections, authors }: StoryListProps) {
+export function StoryListPage({
+  admin,
+  rows,
+  total,
+  page,
+  pageCount,
+  filters,
+  sections,
+  authors,
+  now,
+}: StoryListProps) {
   const { t } = admin;
   const query = (n: number) => {
     const params = new URLSearchParams(
@@ -562,6 +589,14 @@ export function StoryListPage({ admin, rows, total, page, pageCount, filters, se
                     <>
                       {' '}
                       <span class="badge badge--pending">{t.t('admin.pending.title')}</span>
+                    </>
+                  ) : null}
+                  {row.embargoUntil && isEmbargoed(row.embargoUntil, now) && !row.deleted ? (
+                    <>
+                      {' '}
+                      <span class="badge badge--embargo">
+                        {t.t('admin.stories.embargoed', { time: t.dateTime(row.embargoUntil) })}
+                      </span>
                     </>
                   ) : null}
                   {row.translationOutOfDate ? (
