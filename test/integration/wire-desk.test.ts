@@ -517,6 +517,11 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
       expect(new Date(stored.embargo_until as string).toISOString()).toBe('2026-12-03T17:00:00.000Z');
       const page = await http.get(`/admin/wire/items/${stored.id}`, author);
       expect(page.body).toContain('The bank kept its main rate at 2.5% on Thursday.');
+      // The story made from it carries the embargo.
+      const draft = await http.form(author, `/admin/wire/items/${stored.id}/draft`, {});
+      expect(draft.statusCode, draft.body.slice(0, 300)).toBe(303);
+      const record = await site.app.articles.get(String(draft.headers.location).split('/')[3]!);
+      expect(record.embargoUntil?.toISOString()).toBe('2026-12-03T17:00:00.000Z');
     });
 
     it('refuses a hostile file with a clear error and stores nothing of the upload', async () => {

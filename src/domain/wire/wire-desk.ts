@@ -612,6 +612,8 @@ export function createWireDesk(deps: {
         authorIds,
         source: credit ? { name: credit.slice(0, 300), url } : null,
         syndicated: true,
+        // Not on any public channel before the provider's time (decision 0042).
+        embargoUntil: item.embargoUntil,
         dateline: item.dateline.trim().slice(0, 200),
         licenceNote: [...new Set(licence)].join('\n').slice(0, 2000),
         wireItemId: item.id,
