@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedWireItem } from '../../src/domain/wire/wire-item.js';
 import { createWireFolderWatcher } from '../../src/ingest/wire-folder.js';
@@ -648,6 +650,28 @@ describeEachDatabase('the demo’s wire desk on $kind', ({ kind }) => {
     expect(draft.bodyMarkdown.split('\n\n')).toHaveLength(5);
     expect(draft.bodyMarkdown).toContain('vendredi');
     expect(await site.app.machineTranslation.status(storyId)).toMatchObject({ provider: 'builtin', reviewedBy: null });
+    // Every page of the desk is valid HTML (the W3C Nu checker, as the reading site's suite runs it).
+    const dir = await mkdtemp(path.join(tmpdir(), 'kiosque-wire-html-'));
+    const pages = [
+      '/admin/wire',
+      '/admin/wire/sources',
+      '/admin/wire/sources/src_demo_partner',
+      `/admin/wire/items/${v2.id}`,
+    ];
+    const files: string[] = [];
+    for (const [index, url] of pages.entries()) {
+      const file = path.join(dir, `page-${index}.html`);
+      await writeFile(file, (await http.get(url, editor)).body);
+      files.push(file);
+    }
+    const validator = fileURLToPath(new URL('../../node_modules/vnu-jar/build/dist/vnu.jar', import.meta.url));
+    const report = await new Promise<string>((resolve) =>
+      execFile('java', ['-jar', validator, '--errors-only', '--format', 'json', ...files], (_error, _out, stderr) =>
+        resolve(stderr),
+      ),
+    );
+    expect((JSON.parse(report) as { messages: unknown[] }).messages).toEqual([]);
+
     // The editor offers "Mark as reviewed": the machine text waits for a person.
     expect((await http.get(`/admin/stories/${storyId}`, editor)).body).toContain('id="review-button"');
   });
