@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorCatalog, isKiosqueError } from '../domain/errors.js';
 import type { ReceiveReport, WireDesk } from '../domain/wire/wire-desk.js';
@@ -16,6 +16,8 @@ export interface FolderTick {
  * watch the same folder exactly one of them gets each file (the others' rename finds nothing).
  * Names starting with a dot are left alone, so a writer can copy into `.name` and rename into
  * place; a file modified less than `settleMs` ago is left for the next tick (still being copied).
+ * A claim is dated when it is taken: one older than `staleClaimMs` belongs to an instance that
+ * stopped mid-file, and goes back to the folder to be claimed again.
  */
 export function createWireFolderWatcher(deps: {
   folder: string;
@@ -24,11 +26,14 @@ export function createWireFolderWatcher(deps: {
   instanceId: string;
   intervalMs: number;
   settleMs?: number;
+  /** How old a claim may get before it is taken back (10 minutes). */
+  staleClaimMs?: number;
   now?: () => number;
   log: { info(object: object, message: string): void; error(object: object, message: string): void };
 }) {
   const { folder, desk, log } = deps;
   const settleMs = deps.settleMs ?? 2000;
+  const staleClaimMs = deps.staleClaimMs ?? 600_000;
   const now = deps.now ?? Date.now;
   const claimed = path.join(folder, '.claimed');
   const doneDir = path.join(folder, 'done');
@@ -47,9 +52,30 @@ export function createWireFolderWatcher(deps: {
     return path.join(dir, `${new Date(now()).toISOString().replace(/[:.]/g, '-')}-${name}`);
   }
 
+  /** Claims left by an instance that stopped mid-file go back to the folder (under their own name). */
+  async function releaseStaleClaims(): Promise<void> {
+    for (const entry of await readdir(claimed, { withFileTypes: true })) {
+      const separator = entry.name.indexOf('--');
+      if (!entry.isFile() || separator < 0) continue;
+      const file = path.join(claimed, entry.name);
+      try {
+        if (now() - (await stat(file)).mtimeMs < staleClaimMs) continue;
+        const back = path.join(folder, entry.name.slice(separator + 2));
+        await rename(file, back);
+        // Due at once: the file is not being copied any more.
+        const past = new Date(now() - settleMs - 1000);
+        await utimes(back, past, past);
+        log.info({ file: entry.name }, 'wire folder claim released');
+      } catch {
+        // Another instance released it first.
+      }
+    }
+  }
+
   async function look(): Promise<FolderTick> {
     const result: FolderTick = { done: [], failed: [] };
     await Promise.all([claimed, doneDir, failedDir].map((dir) => mkdir(dir, { recursive: true })));
+    await releaseStaleClaims();
     const entries = await readdir(folder, { withFileTypes: true });
     for (const entry of entries) {
       if (!entry.isFile() || entry.name.startsWith('.')) continue;
@@ -65,6 +91,9 @@ export function createWireFolderWatcher(deps: {
       } catch {
         continue; // Another instance claimed it first.
       }
+      // The claim's date: a rename keeps the file's own times.
+      const at = new Date(now());
+      await utimes(mine, at, at).catch(() => undefined);
       try {
         const bytes = await readFile(mine);
         const source = await desk.builtIn('folder');

@@ -589,6 +589,18 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
       expect(await itemsCount()).toBe(before + stored);
       expect((await readdir(path.join(folder, 'done'))).sort()).toEqual([...names, 'story.xml'].sort());
     });
+
+    it('takes back a file an instance claimed and never finished, once its claim is old', async () => {
+      const stale = path.join(folder, '.claimed', 'stopped-instance--late.xml');
+      await writeFile(stale, await fixture('nitf-story.xml'));
+      const fresh = path.join(folder, '.claimed', 'busy-instance--busy.xml');
+      await writeFile(fresh, await fixture('nitf-story.xml'));
+      const old = new Date(Date.now() - 3_600_000);
+      await utimes(stale, old, old);
+      const tick = await site.app.wireFolder!.tick();
+      expect(tick.done.map((entry) => entry.file)).toEqual(['late.xml']);
+      expect(await readdir(path.join(folder, '.claimed'))).toEqual(['busy-instance--busy.xml']);
+    });
   });
 });
 
