@@ -66,12 +66,18 @@ function multipart(csrf: string, files: { name: string; type: string; bytes: Buf
  * teaser item whose page is served too, and a switch to answer 500.
  */
 async function startProvider() {
-  const state = { failing: false, requests: [] as { url: string; ifNoneMatch: string | null }[] };
+  const state = { failing: false, broken: false, requests: [] as { url: string; ifNoneMatch: string | null }[] };
   let base = '';
   const server: Server = createServer((request: IncomingMessage, response) => {
     state.requests.push({ url: request.url ?? '', ifNoneMatch: (request.headers['if-none-match'] as string) ?? null });
     if (state.failing) {
       response.writeHead(500, { 'content-type': 'text/plain' }).end('down');
+      return;
+    }
+    if (request.url === '/feed.xml' && state.broken) {
+      response
+        .writeHead(200, { 'content-type': 'application/rss+xml' })
+        .end('<?xml version="1.0"?><rss version="2.0"><channel><title>Cut');
       return;
     }
     if (request.url === '/feed.xml') {
@@ -495,8 +501,19 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
         const cell = textOf(french.body.split(`data-wire-source="${sourceId}"`)[1]?.split('</tr>')[0] ?? '');
         expect(cell).toContain('2 échecs de suite');
         expect(cell).toContain('Cette adresse n’a pas pu être récupérée');
+
+        // A feed cut short: the source says why, in the reader's words, and stores nothing.
+        provider.state.failing = false;
+        provider.state.broken = true;
+        const before = await itemsCount();
+        await site.app.wire.pollNow(sourceId);
+        expect((await source())?.last_error_code).toBe('WIRE_DOCUMENT_INVALID');
+        expect(await itemsCount()).toBe(before);
+        const page = textOf((await http.get(`/admin/wire/sources/${sourceId}`, contributor)).body);
+        expect(page).toContain('Il s’arrête avant sa fin');
       } finally {
         provider.state.failing = false;
+        provider.state.broken = false;
       }
       await site.app.wire.pollNow(sourceId);
       expect((await source())?.consecutive_errors).toBe(0);

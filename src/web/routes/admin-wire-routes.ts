@@ -142,6 +142,10 @@ export function registerAdminWireRoutes(
     );
   }
 
+  /** Why a wire document was refused, and where, after the error's own message. */
+  const more = (code: string, values: Record<string, unknown>) =>
+    code === 'WIRE_DOCUMENT_INVALID' ? invalidDocumentMessageKeys(values) : [];
+
   /** A refusal the person can act on shows on the page they came from, in their language. */
   const refusal = (error: unknown): WireNotice | null =>
     isKiosqueError(error) && (error.code.startsWith('WIRE_') || error.code === 'FORM_INVALID')
@@ -149,7 +153,7 @@ export function registerAdminWireRoutes(
           kind: 'error',
           code: error.code,
           values: messageValues(error),
-          more: error.code === 'WIRE_DOCUMENT_INVALID' ? invalidDocumentMessageKeys(error.details) : [],
+          more: more(error.code, error.details),
         }
       : null;
 
@@ -237,7 +241,7 @@ export function registerAdminWireRoutes(
 
   async function sourcesPage(request: FastifyRequest, reply: FastifyReply, notice?: WireNotice, status = 200) {
     const sources = await desk.listSources(actorOf(request));
-    return pages.send(reply, WireSourcesPage({ admin: pages.context(request, reply), sources, notice }), status);
+    return pages.send(reply, WireSourcesPage({ admin: pages.context(request, reply), sources, notice, more }), status);
   }
 
   const feedInput = (body: unknown) => {
@@ -287,7 +291,7 @@ export function registerAdminWireRoutes(
           : undefined;
     return pages.send(
       reply,
-      WireSourcePage({ admin: pages.context(request, reply), source, notice: notice ?? done }),
+      WireSourcePage({ admin: pages.context(request, reply), source, notice: notice ?? done, more }),
       status,
     );
   }

@@ -243,12 +243,20 @@ function SourceStatus({ admin, source }: { admin: AdminContext; source: WireSour
   return <>{t.t('admin.wire.status.ok')}</>;
 }
 
-function LastError({ admin, source }: { admin: AdminContext; source: WireSource }) {
+/** What says more about an error than its message (why a document was refused, and where). */
+export type ErrorDetails = (code: string, values: Record<string, string | number>) => MessageKey[];
+
+function LastError({ admin, source, more }: { admin: AdminContext; source: WireSource; more?: ErrorDetails }) {
   if (!source.lastError) return <>—</>;
   const { t } = admin;
+  const { code, values, at } = source.lastError;
+  const text = [
+    t.t(`error.${code}` as MessageKey, values),
+    ...(more?.(code, values) ?? []).map((key) => t.t(key, values)),
+  ];
   return (
-    <span class="wire-error" data-code={source.lastError.code}>
-      {t.dateTime(source.lastError.at)} — {t.t(`error.${source.lastError.code}` as MessageKey, source.lastError.values)}
+    <span class="wire-error" data-code={code}>
+      {t.dateTime(at)} — {text.join(' ')}
     </span>
   );
 }
@@ -308,10 +316,12 @@ export function WireSourcesPage({
   admin,
   sources,
   notice,
+  more,
 }: {
   admin: AdminContext;
   sources: WireSource[];
   notice?: WireNotice;
+  more?: ErrorDetails;
 }) {
   const { t, user } = admin;
   const mayManage = user ? hasPermission(user.role, 'wire.manage') : false;
@@ -344,7 +354,7 @@ export function WireSourcesPage({
                 <td>{source.kind === 'feed' ? <SourceStatus admin={admin} source={source} /> : '—'}</td>
                 <td>{source.lastSuccessAt ? t.dateTime(source.lastSuccessAt) : t.t('admin.wire.never')}</td>
                 <td>
-                  <LastError admin={admin} source={source} />
+                  <LastError admin={admin} source={source} more={more} />
                 </td>
                 <td>
                   {source.kind === 'feed' && source.enabled && source.nextPollAt ? t.dateTime(source.nextPollAt) : '—'}
@@ -371,10 +381,12 @@ export function WireSourcePage({
   admin,
   source,
   notice,
+  more,
 }: {
   admin: AdminContext;
   source: WireSource;
   notice?: WireNotice;
+  more?: ErrorDetails;
 }) {
   const { t, user } = admin;
   const mayManage = user ? hasPermission(user.role, 'wire.manage') : false;
@@ -397,7 +409,7 @@ export function WireSourcePage({
             <dd>{source.lastSuccessAt ? t.dateTime(source.lastSuccessAt) : t.t('admin.wire.never')}</dd>
             <dt>{t.t('admin.wire.col.lastError')}</dt>
             <dd>
-              <LastError admin={admin} source={source} />
+              <LastError admin={admin} source={source} more={more} />
             </dd>
             <dt>{t.t('admin.wire.col.nextPoll')}</dt>
             <dd>{source.enabled && source.nextPollAt ? t.dateTime(source.nextPollAt) : '—'}</dd>
