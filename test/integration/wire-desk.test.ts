@@ -96,7 +96,7 @@ async function startProvider() {
 </channel></rss>`);
       return;
     }
-    if (request.url === '/stories/ferry') {
+    if (request.url?.split('?')[0] === '/stories/ferry') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
         `<!doctype html><html lang="en"><head><title>Night ferry returns next spring</title></head><body><nav>Home · World · Subscribe now</nav><article><h1>Night ferry returns next spring</h1>
 <p>The night ferry between the two islands returns in April, the operator announced on Thursday, after a winter of repairs.</p>
@@ -517,6 +517,32 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
       }
       await site.app.wire.pollNow(sourceId);
       expect((await source())?.consecutive_errors).toBe(0);
+    });
+  });
+
+  describe('pasted links', () => {
+    it('reads the article at a pasted address into the queue, and refuses what it must not fetch', async () => {
+      const pasted = await http.form(author, '/admin/wire/url', {
+        url: `${provider.base}/stories/ferry?utm_source=mail`,
+      });
+      expect(pasted.statusCode, pasted.body.slice(0, 300)).toBe(303);
+      // The feed's poll above already brought this story (same address but for tracking): nothing new.
+      expect(pasted.headers.location).toBe('/admin/wire?stored=0&versions=0&duplicates=1');
+
+      const before = await itemsCount();
+      for (const [url, message] of [
+        ['javascript:alert(1)', 'This is not an http(s) address the desk can read'],
+        ['http://10.0.0.1/private', 'Kiosque does not fetch this address'],
+      ] as const) {
+        const refused = await http.form(author, '/admin/wire/url', { url });
+        expect(refused.statusCode, url).toBeGreaterThanOrEqual(400);
+        expect(refused.statusCode, url).toBeLessThan(500);
+        expect(textOf(refused.body), url).toContain(message);
+      }
+      expect(await itemsCount()).toBe(before);
+      expect(
+        (await http.form(contributor, '/admin/wire/url', { url: `${provider.base}/stories/ferry` })).statusCode,
+      ).toBe(403);
     });
   });
 
