@@ -8,6 +8,7 @@ import type { Config } from './config/config.js';
 import { createHmacSigner, loadOrCreateSecret } from './crypto/hmac-signer.js';
 import { createArgon2Hasher, randomSecret } from './crypto/password-hasher.js';
 import { loadDemoContent } from './demo/demo-loader.js';
+import { loadDemoWire } from './demo/demo-wire.js';
 import { type ArticleService, createArticleService } from './domain/articles/article-service.js';
 import { createReadingService } from './domain/articles/reading-service.js';
 import { createScheduler, type Scheduler } from './domain/articles/scheduler.js';
@@ -18,7 +19,7 @@ import { KiosqueError } from './domain/errors.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
 import { createFeedService } from './domain/feeds/feed-service.js';
 import { type Catalog, createTranslator, type Translator } from './domain/i18n/translator.js';
-import { createJobWorker, type JobWorker } from './domain/jobs/job-worker.js';
+import { createJobWorker, type JobHandler, type JobWorker } from './domain/jobs/job-worker.js';
 import { createFormMailLimiter, type FormMailLimiter } from './domain/limits/form-mail-limiter.js';
 import { createMediaLibrary } from './domain/media/media-library.js';
 import { createMemberService, type Mailer } from './domain/members/member-service.js';
@@ -41,6 +42,12 @@ import { createPasswordReset } from './domain/staff/password-reset.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
 import { createMachineTranslation, type MachineTranslation } from './domain/translations/machine-translation.js';
 import type { TranslationProvider } from './domain/translations/translation-provider.js';
+import { createWireDesk, type WireDesk, type WireTranslator } from './domain/wire/wire-desk.js';
+import { contentHash } from './domain/wire/wire-identity.js';
+import { extractArticle } from './ingest/html-extractor.js';
+import { fetchSafely } from './ingest/safe-fetch.js';
+import { createWireFolderWatcher, type WireFolderWatcher } from './ingest/wire-folder.js';
+import { parseWireDocument } from './ingest/wire-formats.js';
 import { createEmailComposer } from './mail/email-composer.js';
 import { createOutboxTransport } from './mail/outbox-transport.js';
 import { createSmtpTransport } from './mail/smtp-transport.js';
@@ -84,6 +91,7 @@ import {
   createStaffRepository,
 } from './storage/staff-repository.js';
 import { createTaxonomyRenameStore, createTaxonomyRepository } from './storage/taxonomy-repository.js';
+import { createWireRepository } from './storage/wire-repository.js';
 import { translationProviderFrom } from './translation/provider-from-config.js';
 import { dependenciesChangedBy } from './web/cache-invalidation.js';
 import { createPageCache, type PageCache } from './web/page-cache.js';
@@ -127,6 +135,10 @@ export interface App {
   newsletter: NewsletterService;
   /** The durable job worker (newsletter sends); `kiosque serve` starts it, `close()` stops it. */
   jobs: JobWorker;
+  /** The wire desk: sources, polls, the queue, "Use as draft". */
+  wire: WireDesk;
+  /** The watched folder (KIOSQUE_WIRE_FOLDER), null when off; `kiosque serve` starts it. */
+  wireFolder: WireFolderWatcher | null;
   /**
    * Machine translation with the configured provider and its fidelity gate (`translateStory`,
    * `translateBlocks`), and each article's machine-translation status (`recordDraft`, `status`).
@@ -227,9 +239,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     const images = createImageRepository(database.db);
     const store = createDiskMediaStore(path.join(config.dataDir, 'media'));
 
-    if (config.demoContent) {
-      await loadDemoContent({ articles, taxonomy, images, store, clock, ids, logger });
-    }
+    // The demo's wire desk is filled when its stories are (below, once the desk exists).
+    const demoLoaded = config.demoContent
+      ? await loadDemoContent({ articles, taxonomy, images, store, clock, ids, logger })
+      : 0;
 
     const pageCache = createPageCache({ maxBytes: config.pageCacheBytes });
     const searchCache = createSearchCache(clock, readerSearchCache);
@@ -351,6 +364,20 @@ export async function createApp(options: AppOptions): Promise<App> {
       intervalMs: config.schedulerIntervalMs,
     });
 
+    // The wire desk (issue 12): its feed polls are jobs of the same durable queue as newsletters.
+    let nudgeJobs = () => {};
+    const wire = buildWireDesk({
+      config,
+      database,
+      articles,
+      articleService,
+      // "Translate into…" goes through the same provider and fidelity gate as the editor's.
+      translator: machineTranslation.provider ? machineTranslation : null,
+      clock,
+      ids,
+      logger,
+      onQueued: () => nudgeJobs(),
+    });
     const newsletters = await buildNewsletters({
       config,
       database,
@@ -360,7 +387,21 @@ export async function createApp(options: AppOptions): Promise<App> {
       clock,
       ids,
       logger,
+      handlers: wire.handlers,
     });
+    nudgeJobs = () => newsletters.worker.nudge();
+    await wire.ensurePollJobs();
+    if (demoLoaded > 0)
+      await loadDemoWire({ desk: wire, sources: createWireRepository(database.db, ids).sources, clock });
+    const wireFolder = config.wire.folder
+      ? createWireFolderWatcher({
+          folder: path.resolve(config.wire.folder),
+          desk: wire,
+          instanceId,
+          intervalMs: config.schedulerIntervalMs,
+          log: logger,
+        })
+      : null;
     const passwordReset = createPasswordReset({
       staff: createStaffRepository(database.db, ids),
       tokens: createResetTokenRepository(database.db),
@@ -453,6 +494,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         editor,
         timeZone: config.timeZone,
         taxonomy: taxonomyEditor,
+        wire,
       },
       clock,
       logger,
@@ -474,8 +516,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       mediaJobs,
       newsletter: newsletters.service,
       jobs: newsletters.worker,
+      wire,
+      wireFolder,
       machineTranslation,
       async close() {
+        await wireFolder?.stop();
         await scheduler.stop();
         await newsletters.close();
         await server.close();
@@ -495,6 +540,52 @@ export async function createApp(options: AppOptions): Promise<App> {
 }
 
 /**
+ * The wire desk: sources and items on the database, feeds fetched through the SSRF-safe fetcher,
+ * documents read by the wire parsers and the HTML extractor, drafts made by the article service.
+ */
+function buildWireDesk(deps: {
+  config: Config;
+  database: DatabaseHandle;
+  articles: ReturnType<typeof createArticleRepository>;
+  articleService: ArticleService;
+  translator: WireTranslator | null;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Logger;
+  onQueued: () => void;
+}) {
+  const { config, database, clock, ids, logger } = deps;
+  const repository = createWireRepository(database.db, ids);
+  return createWireDesk({
+    ...repository,
+    reader: {
+      parse: (bytes, hints) => parseWireDocument(bytes, hints),
+      extract: (bytes, hints) => extractArticle(bytes, hints),
+    },
+    fetcher: {
+      async fetch(url, conditions) {
+        const answer = await fetchSafely(url, {
+          allowedHosts: config.wire.allowHosts,
+          etag: conditions?.etag,
+          lastModified: conditions?.lastModified,
+        });
+        if (answer.status === 304) return { status: 304 };
+        return { ...answer, status: 200 };
+      },
+    },
+    drafts: { create: deps.articleService.create, findRecord: deps.articles.findRecord },
+    translator: deps.translator,
+    jobs: createSqlJobQueue(database.db, database.dialect, ids),
+    onQueued: deps.onQueued,
+    fingerprint: contentHash,
+    languages: config.languages,
+    clock,
+    ids,
+    log: logger,
+  });
+}
+
+/**
  * Newsletters: the service behind the forms and the admin, and the job worker that sends
  * (confirmations, stories, digests) through SMTP_URL or, without it, into the outbox folder.
  */
@@ -507,6 +598,8 @@ async function buildNewsletters(deps: {
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
+  /** Handlers of other durable jobs the worker runs (the wire desk's feed polls). */
+  handlers: Record<string, JobHandler>;
 }) {
   const { config, database, articles, translators, formMail, clock, ids, logger } = deps;
   const repository = createNewsletterRepository(database.db);
@@ -600,7 +693,7 @@ async function buildNewsletters(deps: {
   await sender.resumeUnfinished();
   worker = createJobWorker({
     queue,
-    handlers: sender.handlers,
+    handlers: { ...deps.handlers, ...sender.handlers },
     clock,
     workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     leaseMs: config.jobLeaseMs,

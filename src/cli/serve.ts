@@ -15,6 +15,7 @@ export async function runServe(_args: string[]): Promise<number> {
     app.scheduler.start();
     // Newsletter sends resume where a stopped process left them (docs/decisions/0007-newsletter-sends-at-most-once.md).
     app.jobs.start();
+    app.wireFolder?.start();
     address = config.publicUrl;
     // No staff account yet: the one way in is a one-time link, printed here (there is no default password).
     if (await app.staff.needsSetup()) {

@@ -47,6 +47,8 @@ export interface Config {
   wire: {
     /** Host names the wire desk may fetch even on a private or local address (tests, an agency's VPN host). */
     allowHosts: string[];
+    /** The watched folder (KIOSQUE_WIRE_FOLDER): files dropped there are read on each tick; null: off. */
+    folder: string | null;
   };
   /** Machine translation for "Translate into…" and the wire desk (decision 0038). */
   translation: TranslationConfig;
@@ -217,6 +219,7 @@ const variables = {
       'comma-separated host names such as wire.example.org,127.0.0.1 (no scheme, no port)',
     )
     .optional(),
+  KIOSQUE_WIRE_FOLDER: z.string().trim().max(4000).optional(),
   // Machine translation (decision 0038); the demo uses the built-in one unless told otherwise.
   KIOSQUE_TRANSLATION_PROVIDER: z
     .enum(['none', 'builtin', 'deepl', 'libretranslate'], { message: 'none, builtin, deepl or libretranslate' })
@@ -327,6 +330,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         .split(',')
         .map((host) => host.trim().toLowerCase())
         .filter((host) => host !== ''),
+      folder: parsed.KIOSQUE_WIRE_FOLDER || null,
     },
     translation: translationConfig(parsed),
     followLinks: (parsed.KIOSQUE_FOLLOW_LINKS ?? '')

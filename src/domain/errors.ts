@@ -117,6 +117,23 @@ export const errorCatalog = {
     'Too many emails were asked for from this network, to this address or on this site in the last few minutes, so none was sent. Wait a few minutes before asking again.',
   MEMBER_EMAIL_NOT_SENT:
     'The sign-in email could not be handed to the mail server. Try again in a few minutes; the error has been logged.',
+  // Issue 12, the wire desk (src/domain/wire/wire-desk.ts).
+  WIRE_SOURCE_NOT_FOUND: 'No wire source has this identifier. Pick one from the list of sources under Admin → Wire.',
+  WIRE_SOURCE_INVALID:
+    'This wire source is incomplete or malformed (fields: {fields}). A feed needs a name, an http(s) address, a credit name readers will see, and a poll interval of 1 to 1440 minutes. Fix the fields and save again.',
+  WIRE_ITEM_NOT_FOUND: 'No wire item has this identifier. Go back to the wire queue and pick an item listed there.',
+  WIRE_ITEM_USED:
+    'A story in this language was already made from this wire item (story {articleId}). Open that story to go on with it, or choose another language with “Translate into…”.',
+  WIRE_LANGUAGE_UNSUPPORTED:
+    'This wire item’s language ({language}) is not one of the site’s languages. Use “Translate into…” to make the story in one of the site’s languages.',
+  WIRE_FILE_MISSING:
+    'The upload contained no file, or an empty one. Choose one or more wire files (ninjs, NewsML-G2, NITF, RSS or Atom) and upload them again.',
+  WIRE_PASTED_URL_INVALID:
+    'This is not an http(s) address the desk can read, or the page did not answer with a document. Paste the full address of the article or feed, starting with https://, and try again.',
+  WIRE_TRANSLATION_UNAVAILABLE:
+    'No machine translation service is configured, so the desk cannot make this story in {language}. Use as draft in the item’s language and translate it there, or ask an admin to set KIOSQUE_TRANSLATION_PROVIDER.',
+  WIRE_POLL_FAILED:
+    'The last poll of this source failed ({reason}). Check the feed’s address and that its server answers; the desk tries again later, waiting longer after each failure (at most an hour).',
   // Wire desk: documents and fetching (src/ingest/).
   WIRE_DOCUMENT_INVALID:
     'This file cannot be read as wire copy: it is broken or cut short, its characters do not match its encoding, or it declares entities, which are refused for safety. Nothing was imported; ask the provider for a complete, well-formed copy, or check that the whole file was received.',

@@ -194,6 +194,7 @@ export function createArticleRepository(db: Kysely<Database>) {
       hero: media?.hero ?? null,
       gallery: media?.gallery ?? [],
       source: row.source_name ? { name: row.source_name, url: row.source_url } : null,
+      dateline: row.dateline ?? '',
       seoTitle: row.seo_title,
       seoDescription: row.seo_description,
       revision: Number(row.revision),
@@ -271,6 +272,7 @@ export function createArticleRepository(db: Kysely<Database>) {
       hero: record.hero ? (imageUse(record.hero)[0] ?? null) : null,
       gallery: record.gallery.flatMap(imageUse),
       source: record.source,
+      dateline: record.dateline,
       seoTitle: record.seoTitle,
       seoDescription: record.seoDescription,
       revision: record.revision,
@@ -466,6 +468,9 @@ export function createArticleRepository(db: Kysely<Database>) {
         row.translation_source_id !== null && row.translation_source_revision !== null
           ? { articleId: row.translation_source_id, revision: Number(row.translation_source_revision) }
           : null,
+      dateline: row.dateline ?? '',
+      licenceNote: row.licence_note ?? '',
+      wireItemId: row.wire_item_id ?? null,
     };
   }
 
@@ -887,6 +892,9 @@ function articleRow(record: ArticleRecord) {
     text_revision: record.textRevision,
     translation_source_id: record.translationOf?.articleId ?? null,
     translation_source_revision: record.translationOf?.revision ?? null,
+    dateline: record.dateline,
+    licence_note: record.licenceNote,
+    wire_item_id: record.wireItemId,
   };
 }
 
@@ -1015,6 +1023,9 @@ function reviveRecord(value: Record<string, unknown>): ArticleRecord {
     syndicated: value.syndicated === true,
     textRevision: typeof value.textRevision === 'number' ? value.textRevision : Number(value.revision),
     translationOf: (value.translationOf as ArticleRecord['translationOf'] | undefined) ?? null,
+    dateline: typeof value.dateline === 'string' ? value.dateline : '',
+    licenceNote: typeof value.licenceNote === 'string' ? value.licenceNote : '',
+    wireItemId: typeof value.wireItemId === 'string' ? value.wireItemId : null,
   };
 }
 

@@ -16,6 +16,7 @@ import * as searchDocumentsInline from './migrations/0014-search-documents-inlin
 import * as searchDocumentCount from './migrations/0015-search-document-count.js';
 import * as pendingVersions from './migrations/0016-pending-versions.js';
 import * as mailCapsAndPasswordReset from './migrations/0017-mail-caps-and-password-reset.js';
+import * as wireDesk from './migrations/0018-wire-desk.js';
 import * as machineTranslation from './migrations/0019-machine-translation.js';
 import * as embargo from './migrations/0020-embargo.js';
 import type { Database, Dialect } from './schema.js';
@@ -41,6 +42,7 @@ const migrations: Record<string, MigrationModule> = {
   '0015-search-document-count': searchDocumentCount,
   '0016-pending-versions': pendingVersions,
   '0017-mail-caps-and-password-reset': mailCapsAndPasswordReset,
+  '0018-wire-desk': wireDesk,
   '0019-machine-translation': machineTranslation,
   '0020-embargo': embargo,
 };

@@ -71,6 +71,10 @@ export interface ArticlesTable {
   translation_source_revision: ColumnType<number | null, number | null | undefined, number | null>;
   /** Added by 0016: the revision holding the pending version of a live story; null when none. */
   pending_revision: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Added by 0018: the wire copy's dateline and licence note, and the wire item it was made from. */
+  dateline: ColumnType<string, string | undefined, string>;
+  licence_note: ColumnType<string, string | undefined, string>;
+  wire_item_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** Added by 0020: readers see the story on no channel before this time; null: no embargo. */
   embargo_until: ColumnType<string | Date | null, string | null | undefined, string | null>;
 }
@@ -383,6 +387,58 @@ export interface ContentEventsTable {
   created_at: ColumnType<string | Date, undefined, never>;
 }
 
+/** Where wire copy comes from (0018): a polled feed, the watched folder, uploads, pasted URLs. */
+export interface WireSourcesTable {
+  id: string;
+  name: string;
+  kind: string;
+  feed_url: string | null;
+  language: string | null;
+  credit_name: string;
+  licence_note: string;
+  poll_minutes: number;
+  enabled: number;
+  etag: string | null;
+  last_modified: string | null;
+  next_poll_at: NullableTimestamp;
+  /** The key of the poll job that owns this source; a job with another key stops. */
+  poll_key: string | null;
+  consecutive_errors: number;
+  last_error_code: string | null;
+  /** JSON of the values the error's message shows. */
+  last_error_values: string | null;
+  last_error_at: NullableTimestamp;
+  last_success_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+/** One received wire item (0018), its bytes kept as they came. Lists and blocks are JSON text. */
+export interface WireItemsTable {
+  id: string;
+  source_id: string;
+  format: string;
+  wire_id: string | null;
+  version: number;
+  original_url: string | null;
+  url_key: string | null;
+  language: string | null;
+  headline: string;
+  standfirst: string;
+  bylines: string;
+  dateline: string;
+  published_at: NullableTimestamp;
+  embargo_until: NullableTimestamp;
+  rights: string;
+  topics: string;
+  lead_image: string | null;
+  body: string;
+  received_bytes: Buffer | Uint8Array;
+  content_hash: string;
+  received_at: Timestamp;
+  supersedes_id: string | null;
+  article_id: string | null;
+}
+
 /** Added by 0019: machine-made text, its provider and its review (one row per article). */
 export interface ArticleMachineTranslationsTable {
   article_id: string;
@@ -433,6 +489,8 @@ export interface Database {
   search_terms: SearchTermsTable;
   related_articles: RelatedArticlesTable;
   content_events: ContentEventsTable;
+  wire_sources: WireSourcesTable;
+  wire_items: WireItemsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -65,6 +65,16 @@ const expectedAdminAccess: Record<string, string> = {
   'POST /admin/stories/:id/newsletter': 'newsletter.manage',
   'GET /admin/subscribers': 'subscribers.export',
   'GET /admin/subscribers/export': 'subscribers.export',
+  'GET /admin/wire': 'wire.read',
+  'POST /admin/wire/url': 'wire.use',
+  'POST /admin/wire/upload': 'wire.use',
+  'GET /admin/wire/sources': 'wire.read',
+  'POST /admin/wire/sources': 'wire.manage',
+  'GET /admin/wire/sources/:id': 'wire.read',
+  'POST /admin/wire/sources/:id': 'wire.manage',
+  'POST /admin/wire/sources/:id/poll': 'wire.manage',
+  'GET /admin/wire/items/:id': 'wire.read',
+  'POST /admin/wire/items/:id/draft': 'wire.use',
 };
 
 describeEachDatabase('staff accounts on $kind', ({ kind }) => {

@@ -37,6 +37,9 @@ export interface SampleValues {
   staffId: string;
   previewToken: string;
   assetFile: string;
+  /** A wire source and a wire item of the demo's desk (issue 12). */
+  wireSourceId: string;
+  wireItemId: string;
 }
 
 /** Reads the values from the demo content of a running test site (English story, its section…). */
@@ -64,6 +67,7 @@ export async function sampleValues(
   const token = 'preview-token-for-the-generated-suites';
   await db.updateTable('articles').set({ preview_token: token }).where('id', '=', story.id).execute();
   const asset = site.app.server.routeList.length > 0 ? await firstAsset(site) : '';
+  const wireItem = await db.selectFrom('wire_items').select(['id', 'source_id']).orderBy('id').executeTakeFirst();
   return {
     storySlug: story.slug,
     storyId: story.id,
@@ -76,6 +80,8 @@ export async function sampleValues(
     staffId: extra.staffId,
     previewToken: token,
     assetFile: asset,
+    wireSourceId: wireItem?.source_id ?? 'src_none',
+    wireItemId: wireItem?.id ?? 'wir_none',
   };
 }
 
@@ -116,6 +122,8 @@ export function sampleFor(name: string, url: string, values: SampleValues): stri
       if (url.startsWith('/admin/members/')) return values.memberId;
       if (url.startsWith('/admin/staff/')) return values.staffId;
       if (url.startsWith('/admin/media/') || url.startsWith('/media/')) return values.imageId;
+      if (url.startsWith('/admin/wire/sources/')) return values.wireSourceId;
+      if (url.startsWith('/admin/wire/items/')) return values.wireItemId;
       return undefined;
     case 'token':
       if (url === '/preview/:token') return values.previewToken;

@@ -58,6 +58,12 @@ export const articleInputSchema = z.object({
     .object({ articleId: z.string().min(1), revision: z.number().int().min(1) })
     .nullable()
     .optional(),
+  /** Wire copy's place line ("PARIS, Dec. 3"); left out on an edit, the stored value stays. */
+  dateline: text().pipe(z.string().trim().max(200)).optional(),
+  /** The licence or usage terms the copy came with; left out on an edit, the stored value stays. */
+  licenceNote: text().pipe(z.string().trim().max(2000)).optional(),
+  /** The wire item the story was made from ("Use as draft"); left out on an edit, the stored value stays. */
+  wireItemId: z.string().min(1).max(100).nullable().optional(),
 });
 
 export type ArticleInput = z.input<typeof articleInputSchema>;
@@ -97,6 +103,12 @@ export interface ArticleRecord {
   textRevision: number;
   /** The story this one is a translation of, at the revision the translation was last saved against. */
   translationOf: TranslationSource | null;
+  /** Wire copy's place line, shown at the start of the body; empty when none. */
+  dateline: string;
+  /** The licence or usage terms of copy from elsewhere, for the newsroom; empty when none. */
+  licenceNote: string;
+  /** The wire item this story was made from, when it was ("Use as draft"). */
+  wireItemId: string | null;
 }
 
 /** Which story a translation was made from, and that story's revision at the translation's last save. */
@@ -155,5 +167,8 @@ export function prepareNewArticle(input: ArticleInput, deps: { clock: Clock; ids
     syndicated: data.syndicated,
     textRevision: 1,
     translationOf: data.translationOf ?? null,
+    dateline: data.dateline ?? '',
+    licenceNote: data.licenceNote ?? '',
+    wireItemId: data.wireItemId ?? null,
   };
 }

@@ -330,6 +330,9 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
       createdAt: current.createdAt,
       deletedAt: current.deletedAt,
       translationOf: input.translationOf === undefined ? current.translationOf : record.translationOf,
+      dateline: input.dateline === undefined ? current.dateline : record.dateline,
+      licenceNote: input.licenceNote === undefined ? current.licenceNote : record.licenceNote,
+      wireItemId: input.wireItemId === undefined ? current.wireItemId : record.wireItemId,
     };
   }
 

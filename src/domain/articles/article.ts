@@ -66,6 +66,8 @@ export interface Article {
   hero: ArticleImage | null;
   gallery: ArticleImage[];
   source: SourceCredit | null;
+  /** Wire copy's place line ("PARIS, Dec. 3"), shown at the start of the body; empty when none. */
+  dateline: string;
   seoTitle: string | null;
   seoDescription: string | null;
   /** Increases by one on every save; a save based on an older number is refused. */

@@ -657,6 +657,8 @@ export function createStoryEditor(deps: {
         gallery: source.gallery,
         source: source.source,
         syndicated: source.syndicated,
+        dateline: source.dateline,
+        licenceNote: source.licenceNote,
         // A translation tells the same story: it is no more public than its source before the embargo.
         embargoUntil: source.embargoUntil,
       };

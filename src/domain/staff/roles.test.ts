@@ -15,6 +15,9 @@ describe('role permissions', () => {
     'newsletter.manage': ['owner', 'admin', 'editor'],
     'subscribers.export': ['owner', 'admin'],
     'members.manage': ['owner', 'admin'],
+    'wire.read': ['owner', 'admin', 'editor', 'author', 'contributor'],
+    'wire.use': ['owner', 'admin', 'editor', 'author'],
+    'wire.manage': ['owner', 'admin', 'editor'],
   };
 
   it.each(Object.entries(matrix))('grants %s to exactly %j', (permission, allowed) => {

@@ -31,11 +31,17 @@ export type Permission =
    */
   | 'subscribers.export'
   /** See readers' accounts (personal data), export them, and grant complimentary access. */
-  | 'members.manage';
+  | 'members.manage'
+  /** See the wire desk: sources, the queue, an item's text (decision 0036). */
+  | 'wire.read'
+  /** Make a draft story from a wire item, upload wire files, paste a URL for the desk to fetch. */
+  | 'wire.use'
+  /** Add, change, disable and poll the wire's feed sources. */
+  | 'wire.manage';
 
 const grants: Record<Role, readonly Permission[]> = {
-  contributor: ['admin.enter', 'story.create', 'media.upload'],
-  author: ['admin.enter', 'story.create', 'media.upload', 'story.publishOwn'],
+  contributor: ['admin.enter', 'story.create', 'media.upload', 'wire.read'],
+  author: ['admin.enter', 'story.create', 'media.upload', 'story.publishOwn', 'wire.read', 'wire.use'],
   editor: [
     'admin.enter',
     'story.create',
@@ -44,6 +50,9 @@ const grants: Record<Role, readonly Permission[]> = {
     'story.manageAny',
     'taxonomy.manage',
     'newsletter.manage',
+    'wire.read',
+    'wire.use',
+    'wire.manage',
   ],
   admin: [
     'admin.enter',
@@ -57,6 +66,9 @@ const grants: Record<Role, readonly Permission[]> = {
     'newsletter.manage',
     'subscribers.export',
     'members.manage',
+    'wire.read',
+    'wire.use',
+    'wire.manage',
   ],
   owner: [
     'admin.enter',
@@ -70,6 +82,9 @@ const grants: Record<Role, readonly Permission[]> = {
     'newsletter.manage',
     'subscribers.export',
     'members.manage',
+    'wire.read',
+    'wire.use',
+    'wire.manage',
   ],
 };
 

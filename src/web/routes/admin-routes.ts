@@ -17,6 +17,7 @@ import type { PasswordReset } from '../../domain/staff/password-reset.js';
 import { assignableRoles, isRole } from '../../domain/staff/roles.js';
 import type { StaffService } from '../../domain/staff/staff-service.js';
 import { sessionLifetimeMs } from '../../domain/staff/staff-service.js';
+import type { WireDesk } from '../../domain/wire/wire-desk.js';
 import { type AdminAccess, createAdminGuard, preSessionCsrfCookie, staffCookie } from '../admin-guard.js';
 import { errorOf } from '../error-status.js';
 import type { WebDependencies } from '../server.js';
@@ -35,6 +36,7 @@ import { registerAdminMediaRoutes } from './admin-media-routes.js';
 import { registerAdminMemberRoutes } from './admin-member-routes.js';
 import { registerStoryRoutes } from './admin-story-routes.js';
 import { registerAdminTaxonomyRoutes } from './admin-taxonomy-routes.js';
+import { registerAdminWireRoutes } from './admin-wire-routes.js';
 import { registerNewsletterAdminRoutes } from './newsletter-admin-routes.js';
 
 export interface AdminDependencies {
@@ -52,6 +54,8 @@ export interface AdminDependencies {
   timeZone: string;
   /** Renames sections, tags and authors (issue 11: announced, so pages naming them are dropped). */
   taxonomy: TaxonomyEditor;
+  /** The wire desk (issue 12): sources, the queue, "Use as draft". */
+  wire: WireDesk;
 }
 
 const storyListQuery = z.object({
@@ -199,6 +203,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
     registerAdminMediaRoutes(scope, { context, send }, deps, admin);
     registerAdminMemberRoutes(scope, { context, send }, deps);
     registerAdminTaxonomyRoutes(scope, admin.taxonomy);
+    registerAdminWireRoutes(scope, { context, send }, { desk: admin.wire, staff: admin.staff, clock: deps.clock });
     registerStoryRoutes(scope, { context, send }, deps, {
       editor: admin.editor,
       staff: admin.staff,

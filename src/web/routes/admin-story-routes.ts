@@ -417,6 +417,7 @@ export function registerStoryRoutes(
           embargoUntil: record.embargoUntil,
           updatedAt: record.updatedAt,
           url: paths.article(record.language, record.slug),
+          wire: { itemId: record.wireItemId, dateline: record.dateline, licenceNote: record.licenceNote },
           pending: pending
             ? {
                 savedAt: pending.savedAt,

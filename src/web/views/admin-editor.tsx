@@ -193,6 +193,8 @@ export interface EditorProps {
     url: string;
     /** Edits kept aside on a live story, not yet seen by readers; null when there are none. */
     pending: { savedAt: Date; savedBy: string } | null;
+    /** Wire copy's dateline and licence, and the wire item it was made from (issue 12). */
+    wire?: { itemId: string | null; dateline: string; licenceNote: string };
   } | null;
   draft: StoryDraft;
   /** The body as readers will see it, from the same renderer as the public page. */
@@ -1241,6 +1243,30 @@ export function EditorPage(props: EditorProps) {
                   <input type="checkbox" name="syndicated" value="1" checked={draft.syndicated} />{' '}
                   {t.t('admin.story.syndicated')}
                 </label>
+                {story?.wire && (story.wire.itemId || story.wire.dateline || story.wire.licenceNote) ? (
+                  <dl class="wire-origin">
+                    {story.wire.itemId ? (
+                      <>
+                        <dt>{t.t('admin.story.wireItem')}</dt>
+                        <dd>
+                          <a href={`/admin/wire/items/${encodeURIComponent(story.wire.itemId)}`}>{story.wire.itemId}</a>
+                        </dd>
+                      </>
+                    ) : null}
+                    {story.wire.dateline ? (
+                      <>
+                        <dt>{t.t('admin.wire.meta.dateline')}</dt>
+                        <dd>{story.wire.dateline}</dd>
+                      </>
+                    ) : null}
+                    {story.wire.licenceNote ? (
+                      <>
+                        <dt>{t.t('admin.wire.meta.rights')}</dt>
+                        <dd>{story.wire.licenceNote}</dd>
+                      </>
+                    ) : null}
+                  </dl>
+                ) : null}
               </div>
             </fieldset>
 

@@ -68,6 +68,11 @@ export function AdminLayout({
                     <a href="/admin/media">{t.t('admin.media')}</a>
                   </li>
                 ) : null}
+                {hasPermission(user.role, 'wire.read') ? (
+                  <li>
+                    <a href="/admin/wire">{t.t('admin.wire.title')}</a>
+                  </li>
+                ) : null}
                 {hasPermission(user.role, 'newsletter.manage') ? (
                   <li>
                     <a href="/admin/newsletters">{t.t('admin.newsletters')}</a>

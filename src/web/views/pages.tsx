@@ -183,6 +183,7 @@ export function ArticlePage({
           </figure>
         ) : null}
         <ShareRow site={site} path={path} headline={article.headline} />
+        {article.dateline ? <p class="story__dateline">{article.dateline}</p> : null}
         {/* bodyHtml was rendered from Markdown with raw HTML off and passed through sanitize-html on save. */}
         {withheld ? (
           // A gated story given whole: the withheld part in the element the JSON-LD's hasPart names.
