@@ -44,6 +44,7 @@ import { createMachineTranslation, type MachineTranslation } from './domain/tran
 import type { TranslationProvider } from './domain/translations/translation-provider.js';
 import { createWireDesk, type WireDesk, type WireTranslator } from './domain/wire/wire-desk.js';
 import { contentHash } from './domain/wire/wire-identity.js';
+import { blocksToMarkdown } from './domain/wire/wire-markdown.js';
 import { extractArticle } from './ingest/html-extractor.js';
 import { fetchSafely } from './ingest/safe-fetch.js';
 import { createWireFolderWatcher, type WireFolderWatcher } from './ingest/wire-folder.js';
@@ -91,7 +92,7 @@ import {
   createStaffRepository,
 } from './storage/staff-repository.js';
 import { createTaxonomyRenameStore, createTaxonomyRepository } from './storage/taxonomy-repository.js';
-import { createWireRepository } from './storage/wire-repository.js';
+import { createWireRepository, type WireRepository } from './storage/wire-repository.js';
 import { translationProviderFrom } from './translation/provider-from-config.js';
 import { dependenciesChangedBy } from './web/cache-invalidation.js';
 import { createPageCache, type PageCache } from './web/page-cache.js';
@@ -343,6 +344,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       clock,
     });
     const taxonomyEditor = createTaxonomyEditor({ store: createTaxonomyRenameStore(database.db), events });
+    const wireRepository = createWireRepository(database.db, ids);
     const editor = createStoryEditor({
       articles: articleService,
       records: articles,
@@ -353,6 +355,12 @@ export async function createApp(options: AppOptions): Promise<App> {
       ids,
       clock,
       machine: machineTranslation,
+      // A translation made at the wire desk is held to the item it was made from (decision 0039).
+      async wireWords(wireItemId) {
+        const item = await wireRepository.queue.find(wireItemId);
+        if (!item) return null;
+        return { bodyMarkdown: blocksToMarkdown(item.body), language: (item.language ?? '').split('-')[0] ?? '' };
+      },
     });
     // The schedule is each article's stored scheduled_at, so a restart or a second instance loses
     // nothing and publishes nothing twice (see scheduler.ts). Started by `kiosque serve`.
@@ -368,6 +376,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     let nudgeJobs = () => {};
     const wire = buildWireDesk({
       config,
+      repository: wireRepository,
       database,
       articles,
       articleService,
@@ -548,6 +557,7 @@ function buildWireDesk(deps: {
   database: DatabaseHandle;
   articles: ReturnType<typeof createArticleRepository>;
   articleService: ArticleService;
+  repository: WireRepository;
   translator: WireTranslator | null;
   clock: Clock;
   ids: IdGenerator;
@@ -555,9 +565,8 @@ function buildWireDesk(deps: {
   onQueued: () => void;
 }) {
   const { config, database, clock, ids, logger } = deps;
-  const repository = createWireRepository(database.db, ids);
   return createWireDesk({
-    ...repository,
+    ...deps.repository,
     reader: {
       parse: (bytes, hints) => parseWireDocument(bytes, hints),
       extract: (bytes, hints) => extractArticle(bytes, hints),

@@ -1,27 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TranslationProvider } from '../../src/domain/translations/translation-provider.js';
-import { createBuiltinProvider } from '../../src/translation/builtin-provider.js';
 import { autosaved, browserAvailability, signInToAdmin, useBrowser } from '../support/browser.js';
 import { addMember } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
+import { losingProvider } from '../support/translation.js';
 
 const { executable, skip } = browserAvailability();
 const email = 'relectrice@example.org';
 const password = 'member password 123';
 
 const lostWords = 'Mayor Marie Dupont';
-// The built-in provider, losing the paragraph that names the mayor: what the seed page's pipeline
-// did to ten paragraphs. No machine translation service runs here; this one runs in the test.
-const builtin = createBuiltinProvider();
-const losing: TranslationProvider = {
-  name: 'builtin',
-  translate: (texts, from, to) =>
-    builtin.translate(
-      texts.filter((text) => !text.includes(lostWords)),
-      from,
-      to,
-    ),
-};
+const losing = losingProvider(lostWords);
 
 // What a browser adds does not depend on the database; the HTTP suite covers both.
 describe.skipIf(skip)('machine translation in Chromium, on SQLite (issue 12)', { timeout: 180_000 }, () => {

@@ -6,7 +6,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runKiosque } from '../support/kiosque-process.js';
 import { freePort } from '../support/test-app.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const folders: string[] = [];
 afterAll(() => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });

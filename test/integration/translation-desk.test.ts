@@ -6,8 +6,6 @@ import { byClass, decodeEntities, textOf } from '../support/html.js';
 import { addMember, editorFormOf, type StaffAgent, setupOwner, staffClient } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
-type Fields = Record<string, string | string[]>;
-
 const desk = staffClient;
 
 /** hreflang values a public page declares. */

@@ -400,7 +400,12 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
       expect(origin).toContain('For subscribers of Example Wire only.');
       await expect(site.app.articles.publish(storyId, { expectedRevision: record.revision })).rejects.toMatchObject({
         code: 'ARTICLE_NOT_PUBLISHABLE',
-        details: { findings: [expect.objectContaining({ code: 'NO_SOURCE_CREDIT' })] },
+        details: {
+          findings: [
+            expect.objectContaining({ code: 'NO_SOURCE_CREDIT' }),
+            expect.objectContaining({ code: 'NO_ORIGINAL_URL' }),
+          ],
+        },
       });
     });
   });

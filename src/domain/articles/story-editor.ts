@@ -218,6 +218,11 @@ export function createStoryEditor(deps: {
    * keeps machine text unpublished until reviewed and through the fidelity gate (decision 0039).
    */
   machine?: MachineTranslation | null;
+  /**
+   * The words of the wire item a story was made from, in the item's language: the source the
+   * fidelity gate holds a machine translation made at the wire desk to (it has no source story).
+   */
+  wireWords?: (wireItemId: string) => Promise<{ bodyMarkdown: string; language: string } | null>;
 }) {
   const { articles, records, library } = deps;
 
@@ -256,7 +261,12 @@ export function createStoryEditor(deps: {
     const status = deps.machine ? await deps.machine.status(record.id) : null;
     if (!status) return { status: null, findings: [], alignment: null };
     const source = await sourceOf(record);
-    const words = source && record.translationOf ? await sourceWordsAt(source, record.translationOf.revision) : null;
+    const words =
+      source && record.translationOf
+        ? await sourceWordsAt(source, record.translationOf.revision)
+        : record.wireItemId && deps.wireWords
+          ? await deps.wireWords(record.wireItemId)
+          : null;
     return {
       status,
       findings: publicationFindings(status, words, record),

@@ -68,6 +68,33 @@ describe('the machine translation service', () => {
     ]);
   });
 
+  it('keeps the kinds of the blocks after a lost one, so the gate names the lost block and not a later quote', async () => {
+    const builtin = createBuiltinProvider();
+    const losing: TranslationProvider = {
+      name: 'losing',
+      translate: (texts, from, to) =>
+        builtin.translate(
+          texts.filter((t) => !t.includes('harbour')),
+          from,
+          to,
+        ),
+    };
+    const item: Block[] = [
+      { kind: 'paragraph', text: 'About forty trawlers stayed in port in Port-Aubel on Thursday.' },
+      { kind: 'paragraph', text: 'The harbour master, Jean Morel, said 12 boats had not left since midnight.' },
+      { kind: 'paragraph', text: 'The ministry invited the skippers to talks on Friday morning.' },
+      { kind: 'quote', text: 'We want to be heard before the limits are final.', cite: 'The chair' },
+      { kind: 'list', ordered: false, items: ['The market', 'The river'] },
+    ];
+    const result = await service(losing).translateBlocks(item, 'en', 'fr', ['The fleet ties up', '']);
+    expect(result.blocks.map((block) => block.kind)).toEqual(['paragraph', 'paragraph', 'quote', 'list']);
+    expect(result.blocks[3]).toEqual({ kind: 'list', ordered: false, items: ['Le marché', 'La rivière'] });
+    expect(result.extra[0]).not.toBe('The fleet ties up');
+    expect(result.findings.filter((f) => f.severity === 'blocking')).toEqual([
+      expect.objectContaining({ code: 'BLOCK_DROPPED', sourceParagraph: 2 }),
+    ]);
+  });
+
   it('translates a story’s headline, standfirst and Markdown body, markers and images kept', async () => {
     const story = await service(createBuiltinProvider()).translateStory(
       {

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Block } from '../wire/wire-item.js';
+import { blocksToMarkdown as blocksToWireMarkdown } from '../wire/wire-markdown.js';
 import { type AlignedPair, blockAlignment, type FidelityFinding, fidelityGate } from './fidelity-gate.js';
 import { blocksToMarkdown, type GateBlock, gateBlockOfWire, markdownBlocks, withUnits } from './markdown-blocks.js';
 import type { TranslationProvider } from './translation-provider.js';
@@ -90,6 +91,8 @@ export interface TranslatedBlocks {
   bodyMarkdown: string;
   provider: string;
   findings: FidelityFinding[];
+  /** The `extra` texts (a headline, a standfirst) in the target language, in order. */
+  extra: string[];
 }
 
 /** A finding that is not the gate's: the machine text was not reviewed by a person. */
@@ -127,7 +130,7 @@ export function createMachineTranslation(deps: {
     extra: string[],
     from: string,
     to: string,
-  ): Promise<{ extra: string[]; blocks: GateBlock[] }> {
+  ): Promise<{ extra: string[]; blocks: GateBlock[]; sources?: (number | null)[] }> {
     const p = required();
     const sentBlocks = blocks
       .map((block, index) => ({ index, text: block.kind === 'list' ? block.units.join('\n') : (block.units[0] ?? '') }))
@@ -138,28 +141,49 @@ export function createMachineTranslation(deps: {
     );
     const extraOut = extra.map((text) => (text.trim() === '' ? text : (answers[extras.indexOf(text)] ?? text)));
     const body = answers.slice(extras.length);
+    // Each answer's words, in the shape of the source block it stands for (a list: one item a line).
+    const shaped = (source: GateBlock, answer: string): GateBlock => {
+      if (source.kind !== 'list') return { ...source, units: [answer, ...source.units.slice(1)] };
+      const lines = answer
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '');
+      return { ...source, units: lines, markers: lines.map((_, i) => source.markers[i] ?? source.markers[0] ?? '- ') };
+    };
     if (body.length !== sentBlocks.length) {
+      // The provider lost, merged or split something: which answer stands for which block is found
+      // by content (the gate's alignment, kinds set aside), so the answers that have a source keep
+      // its kind and a lost block is named as such instead of shifting every kind after it.
+      const sent = sentBlocks.map((item) => blocks[item.index] as GateBlock);
+      const paragraph = (text: string): GateBlock => ({ kind: 'paragraph', units: [text], markers: [''] });
+      const targets = body.map((text) => paragraph(text.replace(/\s+/g, ' ').trim()));
+      const pairs = blockAlignment({
+        source: sent.map((block) => paragraph(block.units.join(' '))),
+        target: targets,
+        sourceLanguage: from,
+        targetLanguage: to,
+      });
+      const sourceOf = new Map<number, number>();
+      for (const pair of pairs)
+        if (pair.source !== null && pair.target !== null) sourceOf.set(pair.target, pair.source);
+      const sources = targets.map((_, at) => {
+        const index = sourceOf.get(at);
+        return index === undefined ? null : (sentBlocks[index]?.index ?? null);
+      });
       return {
         extra: extraOut,
-        blocks: body.map((text) => ({
-          kind: 'paragraph' as const,
-          units: [text.replace(/\s+/g, ' ').trim()],
-          markers: [''],
-        })),
+        blocks: targets.map((target, at) => {
+          const index = sources[at];
+          return index === null || index === undefined
+            ? target
+            : shaped(blocks[index] as GateBlock, body[at] as string);
+        }),
+        sources,
       };
     }
     const out = blocks.map((block) => ({ ...block, units: [...block.units] }));
     sentBlocks.forEach((item, at) => {
-      const block = out[item.index] as GateBlock;
-      const answer = body[at] as string;
-      if (block.kind === 'list') {
-        const lines = answer
-          .split('\n')
-          .map((line) => line.trim())
-          .filter((line) => line !== '');
-        block.units = lines;
-        block.markers = lines.map((_, i) => block.markers[i] ?? block.markers[0] ?? '- ');
-      } else block.units[0] = answer;
+      out[item.index] = shaped(out[item.index] as GateBlock, body[at] as string);
     });
     // Figures' alt texts (a wire figure's second unit), translated apart so blocks stay one text each.
     const alts = out.flatMap((block, index) =>
@@ -197,16 +221,22 @@ export function createMachineTranslation(deps: {
     },
 
     /** A wire item's blocks in `to` (the desk's "Translate into…"), with the gate's findings. */
-    async translateBlocks(blocks: Block[], from: string, to: string): Promise<TranslatedBlocks> {
+    async translateBlocks(blocks: Block[], from: string, to: string, extra: string[] = []): Promise<TranslatedBlocks> {
       const source = blocks.map(gateBlockOfWire);
-      const result = await translateUnits(source, [], from, to);
+      const result = await translateUnits(source, extra, from, to);
       const tied = result.blocks.length === blocks.length && result.blocks.every((b, i) => b.kind === source[i]?.kind);
+      // Untied, each answer keeps the kind of the source block it was found to stand for.
       const target: Block[] = tied
         ? blocks.map((block, index) => withUnits(block, (result.blocks[index] as GateBlock).units))
-        : result.blocks.map((block) => ({ kind: 'paragraph', text: block.units.join(' ') }));
+        : result.blocks.map((block, at) => {
+            const index = result.sources?.[at];
+            const source = index === null || index === undefined ? undefined : blocks[index];
+            return source ? withUnits(source, block.units) : { kind: 'paragraph', text: block.units.join(' ') };
+          });
       return {
         blocks: target,
-        bodyMarkdown: wireBlocksToMarkdown(target),
+        bodyMarkdown: blocksToWireMarkdown(target),
+        extra: result.extra,
         provider: required().name,
         findings: fidelityGate({ source, target: result.blocks, sourceLanguage: from, targetLanguage: to }),
       };
@@ -274,30 +304,4 @@ export function gateOf(source: Body, target: Body): FidelityFinding[] {
 /** Which source paragraph each translated paragraph stands for (the side by side's rows). */
 export function alignmentOf(source: Body, target: Body): AlignedPair[] {
   return blockAlignment(gateInput(source, target));
-}
-
-// A paragraph that starts like a Markdown marker would become one: escape it.
-const escapeStart = (text: string) => text.replace(/^(#{1,6}\s|>|[-*+]\s|\d+[.)]\s)/, '\\$1');
-
-/** Wire blocks as an article's Markdown body: headings, quotes, lists, figures with their captions. */
-export function wireBlocksToMarkdown(blocks: Block[]): string {
-  return blocks
-    .map((block) => {
-      switch (block.kind) {
-        case 'heading':
-          return `${'#'.repeat(block.level)} ${block.text}`;
-        case 'quote':
-          return `> ${block.text}`;
-        case 'list':
-          return block.items.map((item, index) => `${block.ordered ? `${index + 1}.` : '-'} ${item}`).join('\n');
-        case 'figure': {
-          const image = /^https?:\/\//i.test(block.src) ? `![${block.alt.replace(/[[\]]/g, '')}](${block.src})` : '';
-          return [image, escapeStart(block.caption)].filter((part) => part.trim() !== '').join('\n\n');
-        }
-        default:
-          return escapeStart(block.text);
-      }
-    })
-    .filter((text) => text.trim() !== '')
-    .join('\n\n');
 }

@@ -118,7 +118,13 @@ export interface WireAuthors {
  * another language, one per source block, and the mark that keeps unreviewed machine text unpublished.
  */
 export interface WireTranslator {
-  translateBlocks(blocks: Block[], from: string, to: string): Promise<{ blocks: Block[]; provider: string }>;
+  /** `extra` (headline, standfirst) travel apart from the blocks, so a lost block cannot shift them. */
+  translateBlocks(
+    blocks: Block[],
+    from: string,
+    to: string,
+    extra: string[],
+  ): Promise<{ blocks: Block[]; provider: string; extra: string[] }>;
   recordDraft(articleId: string, sourceLanguage: string, provider: string): Promise<void>;
 }
 
@@ -573,21 +579,14 @@ export function createWireDesk(deps: {
       if (siteLanguageOf(item.language, deps.languages) !== target) {
         if (!from) throw new KiosqueError('WIRE_LANGUAGE_UNSUPPORTED', { language: '' });
         if (!deps.translator) throw new KiosqueError('WIRE_TRANSLATION_UNAVAILABLE', { language: target });
-        const text = (value: string): Block[] => (value.trim() ? [{ kind: 'paragraph', text: value }] : []);
-        const lead = [...text(item.headline), ...text(item.standfirst)];
-        const result = await deps.translator.translateBlocks([...lead, ...words.body], from, target);
-        // The headline and standfirst travel first, as paragraphs; when the provider lost or merged
-        // blocks they cannot be told apart from the body, which then gets everything it returned.
-        const tied = result.blocks.length === lead.length + words.body.length;
-        const translatedLead = tied ? result.blocks.slice(0, lead.length) : [];
-        const leadText = (index: number) => {
-          const block = translatedLead[index];
-          return block && block.kind === 'paragraph' ? block.text : '';
-        };
+        const result = await deps.translator.translateBlocks(words.body, from, target, [
+          item.headline,
+          item.standfirst,
+        ]);
         words = {
-          headline: (item.headline.trim() && leadText(0)) || item.headline,
-          standfirst: item.standfirst.trim() ? leadText(item.headline.trim() ? 1 : 0) : '',
-          body: tied ? result.blocks.slice(lead.length) : result.blocks,
+          headline: result.extra[0]?.trim() || item.headline,
+          standfirst: result.extra[1] ?? '',
+          body: result.blocks,
         };
         machine = result.provider;
       }
