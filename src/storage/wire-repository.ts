@@ -135,6 +135,8 @@ const literal = (text: string) => text.replace(/[\\%_]/g, '\\$&');
  * The wire desk's storage on both databases: sources, items (the received bytes as a blob/bytea),
  * and the author profiles the wire's bylines map onto.
  */
+const timeColumns = { published: 'published_at', received: 'received_at' } as const;
+
 export function createWireRepository(db: Kysely<Database>, ids: IdGenerator) {
   const items: WireItemStore = {
     async versionsOf(wireId) {
@@ -204,7 +206,8 @@ export function createWireRepository(db: Kysely<Database>, ids: IdGenerator) {
       }
       if (q.topic)
         query = query.where(sql<boolean>`topics like ${`%${literal(JSON.stringify(q.topic))}%`} escape '\\'`);
-      const column = q.timeField === 'published' ? 'published_at' : 'received_at';
+      // The item's own times (the provider's publication, our receipt), not readers' visibility.
+      const column = timeColumns[q.timeField ?? 'received'];
       if (q.from) query = query.where(column, '>=', q.from.toISOString());
       if (q.to) query = query.where(column, '<', q.to.toISOString());
       const [rows, count] = await Promise.all([

@@ -1,3 +1,4 @@
+import { isEmbargoed } from '../../domain/articles/article.js';
 import { isAllowedUrl } from '../../domain/articles/markdown.js';
 import type { ErrorCode } from '../../domain/errors.js';
 import type { MessageKey } from '../../domain/i18n/translator.js';
@@ -210,7 +211,7 @@ export function WireQueuePage({
                 <td>{item.publishedAt ? t.dateTime(item.publishedAt) : '—'}</td>
                 <td>
                   {item.articleId ? <span class="wire-used">{t.t('admin.wire.used')}</span> : null}
-                  {item.embargoUntil && item.embargoUntil > now ? (
+                  {item.embargoUntil && isEmbargoed(item.embargoUntil, now) ? (
                     <span class="wire-embargo">
                       {t.t('admin.wire.embargoed', { time: t.dateTime(item.embargoUntil) })}
                     </span>
@@ -571,7 +572,7 @@ export function WireItemPage({
         <dt>{t.t('admin.wire.meta.dateline')}</dt>
         <dd>{item.dateline || none}</dd>
         <dt>{t.t('admin.wire.meta.embargo')}</dt>
-        <dd class={item.embargoUntil && item.embargoUntil > now ? 'wire-embargo' : undefined}>
+        <dd class={isEmbargoed(item.embargoUntil, now) ? 'wire-embargo' : undefined}>
           {item.embargoUntil ? t.dateTime(item.embargoUntil) : none}
         </dd>
         <dt>{t.t('admin.wire.meta.rights')}</dt>
