@@ -6,90 +6,53 @@
 export const roles = ['owner', 'admin', 'editor', 'author', 'contributor'] as const;
 export type Role = (typeof roles)[number];
 
-export type Permission =
+/** The role given and every role above it: the rights climb the ladder in `roles`, owner first. */
+function andAbove(role: Role): readonly Role[] {
+  return roles.slice(0, roles.indexOf(role) + 1);
+}
+
+/**
+ * Each permission and who holds it, one row a permission: the one place a right is written (issue
+ * 11); `Permission` is read off its keys, so a new permission is one new row.
+ */
+const holders = {
   /** Open the admin at all. */
-  | 'admin.enter'
+  'admin.enter': andAbove('contributor'),
   /** Create a story (as a draft). */
-  | 'story.create'
+  'story.create': andAbove('contributor'),
   /** Edit, publish, schedule, unpublish, delete any story, whoever wrote it. */
-  | 'story.manageAny'
+  'story.manageAny': andAbove('editor'),
   /** Publish, schedule, unpublish and delete one's own stories. */
-  | 'story.publishOwn'
+  'story.publishOwn': andAbove('author'),
   /** Upload and reuse images. */
-  | 'media.upload'
+  'media.upload': andAbove('contributor'),
   /** Create and rename sections and tags beyond choosing them on a story. */
-  | 'taxonomy.manage'
+  'taxonomy.manage': andAbove('editor'),
   /** Add, change and remove staff accounts. */
-  | 'staff.manage'
+  'staff.manage': andAbove('admin'),
   /** Change site settings. */
-  | 'settings.manage'
+  'settings.manage': andAbove('admin'),
   /** Create newsletters and send stories to them (with the right to publish the story). */
-  | 'newsletter.manage'
+  'newsletter.manage': andAbove('editor'),
   /**
    * Export everything kept about one subscriber (consent record, lists): personal data, so kept
    * to the people who answer readers' data requests, apart from newsletter editing.
    */
-  | 'subscribers.export'
+  'subscribers.export': andAbove('admin'),
   /** See readers' accounts (personal data), export them, and grant complimentary access. */
-  | 'members.manage'
+  'members.manage': andAbove('admin'),
   /** See the wire desk: sources, the queue, an item's text (decision 0036). */
-  | 'wire.read'
+  'wire.read': andAbove('contributor'),
   /** Make a draft story from a wire item, upload wire files, paste a URL for the desk to fetch. */
-  | 'wire.use'
+  'wire.use': andAbove('author'),
   /** Add, change, disable and poll the wire's feed sources. */
-  | 'wire.manage';
+  'wire.manage': andAbove('editor'),
+} satisfies Record<string, readonly Role[]>;
 
-const grants: Record<Role, readonly Permission[]> = {
-  contributor: ['admin.enter', 'story.create', 'media.upload', 'wire.read'],
-  author: ['admin.enter', 'story.create', 'media.upload', 'story.publishOwn', 'wire.read', 'wire.use'],
-  editor: [
-    'admin.enter',
-    'story.create',
-    'media.upload',
-    'story.publishOwn',
-    'story.manageAny',
-    'taxonomy.manage',
-    'newsletter.manage',
-    'wire.read',
-    'wire.use',
-    'wire.manage',
-  ],
-  admin: [
-    'admin.enter',
-    'story.create',
-    'media.upload',
-    'story.publishOwn',
-    'story.manageAny',
-    'taxonomy.manage',
-    'staff.manage',
-    'settings.manage',
-    'newsletter.manage',
-    'subscribers.export',
-    'members.manage',
-    'wire.read',
-    'wire.use',
-    'wire.manage',
-  ],
-  owner: [
-    'admin.enter',
-    'story.create',
-    'media.upload',
-    'story.publishOwn',
-    'story.manageAny',
-    'taxonomy.manage',
-    'staff.manage',
-    'settings.manage',
-    'newsletter.manage',
-    'subscribers.export',
-    'members.manage',
-    'wire.read',
-    'wire.use',
-    'wire.manage',
-  ],
-};
+export type Permission = keyof typeof holders;
 
 export function hasPermission(role: Role, permission: Permission): boolean {
-  return grants[role].includes(permission);
+  return holders[permission].includes(role);
 }
 
 export function isRole(value: string): value is Role {
@@ -97,60 +60,53 @@ export function isRole(value: string): value is Role {
 }
 
 /**
- * Everything a staff member can do to one story. Each door (editor page, JSON API, revisions,
- * preview, translations, newsletter) names its action and asks `storyRights()`: the rule is
- * written once, here, and `story-editor.ts` calls it on every path (issue 11, decision 0015).
+ * Everything a staff member can do to one story, each with its kind: an `edit` action goes with
+ * the right to edit the story, a `publish` one with the right to publish it. Each door (editor
+ * page, JSON API, revisions, preview, translations, newsletter) names its action and asks
+ * `storyRights()`: the rule is written once, here, and `story-editor.ts` calls it on every path
+ * (issue 11, decision 0015). A new action is one new row.
  */
-export const storyActions = [
+const storyActionKinds = {
   /** See the story's whole text in the editor. */
-  'open',
+  open: 'edit',
   /** Save typed text (plain form or autosave); on a live story this is a pending version. */
-  'edit',
+  edit: 'edit',
   /** Get the private preview link. */
-  'preview',
+  preview: 'edit',
   /** List the revisions and diff any two. */
-  'revisions',
+  revisions: 'edit',
   /** Bring back an earlier revision's content. */
-  'revert',
+  revert: 'edit',
   /** Start a translation from it: reading its whole text and carrying its byline over. */
-  'translate',
+  translate: 'edit',
+  // From here on, the actions that touch what readers see (or will see): for whoever may publish
+  // the story.
   /** Move it into or out of a translation group. */
-  'link',
-  'unlink',
-  'publish',
-  'schedule',
-  'unpublish',
+  link: 'publish',
+  unlink: 'publish',
+  publish: 'publish',
+  schedule: 'publish',
+  unpublish: 'publish',
   /** Put the pending version live ("Update the live story"). */
-  'updateLive',
+  updateLive: 'publish',
   /** Throw the pending version away. */
-  'discardPending',
-  'delete',
-  'restore',
+  discardPending: 'publish',
+  delete: 'publish',
+  restore: 'publish',
   /** Send it to a newsletter (also needs `newsletter.manage`). */
-  'newsletter',
-  /** "Mark as reviewed": answer for machine-translated text, which then may be published. */
-  'review',
-] as const;
-export type StoryAction = (typeof storyActions)[number];
+  newsletter: 'publish',
+  /**
+   * "Mark as reviewed": answer for machine-translated text, which then may be published. Reviewing
+   * machine text is what lets it reach readers: the people who may publish the story.
+   */
+  review: 'publish',
+} as const satisfies Record<string, 'edit' | 'publish'>;
+
+export type StoryAction = keyof typeof storyActionKinds;
+export const storyActions = Object.keys(storyActionKinds) as readonly StoryAction[];
 
 /** What a staff member may do to one story. `edit`/`publish` summarise the two kinds of action. */
 export type StoryRights = Record<StoryAction, boolean>;
-
-/** The actions that touch what readers see (or will see): for whoever may publish the story. */
-const publishingActions: ReadonlySet<StoryAction> = new Set<StoryAction>([
-  'link',
-  'unlink',
-  'publish',
-  'schedule',
-  'unpublish',
-  'updateLive',
-  'discardPending',
-  'delete',
-  'restore',
-  'newsletter',
-  // Reviewing machine text is what lets it reach readers: the people who may publish the story.
-  'review',
-]);
 
 /**
  * Contributors open and edit their own stories until they leave the drafts; authors edit and
@@ -167,7 +123,7 @@ export function storyRights(role: Role, story: { isOwn: boolean; everPublished: 
   else [edit, publish] = [!story.everPublished, false];
   const rights = {} as StoryRights;
   for (const action of storyActions) {
-    rights[action] = publishingActions.has(action) ? publish : edit;
+    rights[action] = storyActionKinds[action] === 'publish' ? publish : edit;
   }
   // A translation is a new story made from this one's whole text: it needs the right to read it
   // and to create stories.
