@@ -251,12 +251,11 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
     return record;
   }
 
-  async function save(
-    id: string,
-    options: SaveOptions,
-    action: RevisionAction,
-    change: (current: ArticleRecord, now: Date) => ArticleRecord,
-  ): Promise<ArticleRecord> {
+  /**
+   * The first half of the optimistic lock, shared by the live save and the saves set aside: the
+   * stored article, refused when it has moved on from the revision the save was based on.
+   */
+  async function loadForSave(id: string, options: SaveOptions): Promise<ArticleRecord> {
     const current = await load(id);
     if (current.revision !== options.expectedRevision) {
       throw new KiosqueError('ARTICLE_REVISION_CONFLICT', {
@@ -265,6 +264,21 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
         current: current.revision,
       });
     }
+    return current;
+  }
+
+  /** The second half: another save landed between our read and our write. */
+  function overtaken(id: string, options: SaveOptions): KiosqueError {
+    return new KiosqueError('ARTICLE_REVISION_CONFLICT', { id, expected: options.expectedRevision });
+  }
+
+  async function save(
+    id: string,
+    options: SaveOptions,
+    action: RevisionAction,
+    change: (current: ArticleRecord, now: Date) => ArticleRecord,
+  ): Promise<ArticleRecord> {
+    const current = await loadForSave(id, options);
     const now = clock.now();
     // Publishing, scheduling or withdrawing from the editor acts on what staff wrote: the pending
     // version, if any. A direct edit replaces it.
@@ -299,10 +313,7 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
       },
       { taxa: options.taxa, clearPending },
     );
-    if (!stored) {
-      // Another save landed between our read and our write.
-      throw new KiosqueError('ARTICLE_REVISION_CONFLICT', { id, expected: options.expectedRevision });
-    }
+    if (!stored) throw overtaken(id, options);
     announceTaxa(next.language, options.taxa);
     events.publish({
       type: 'article.changed',
@@ -343,14 +354,7 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
     action: 'pending' | 'discard',
     snapshotOf: (current: ArticleRecord, now: Date) => ArticleRecord,
   ): Promise<ArticleRecord> {
-    const current = await load(id);
-    if (current.revision !== options.expectedRevision) {
-      throw new KiosqueError('ARTICLE_REVISION_CONFLICT', {
-        id,
-        expected: options.expectedRevision,
-        current: current.revision,
-      });
-    }
+    const current = await loadForSave(id, options);
     const now = clock.now();
     const revision = current.revision + 1;
     const snapshot: ArticleRecord = { ...snapshotOf(current, now), id, revision, updatedAt: now };
@@ -360,7 +364,7 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
       action === 'pending' ? revision : null,
       options.taxa,
     );
-    if (!stored) throw new KiosqueError('ARTICLE_REVISION_CONFLICT', { id, expected: options.expectedRevision });
+    if (!stored) throw overtaken(id, options);
     announceTaxa(snapshot.language, options.taxa);
     return snapshot;
   }
