@@ -25,6 +25,34 @@ import { visibleToReaders } from './visibility.js';
 
 type ArticleRow = Selectable<ArticlesTable>;
 
+/**
+ * The columns an article reads the same whether it is shown (`Article`) or edited
+ * (`ArticleRecord`); each then adds its own view of the section, tags, authors and images.
+ */
+function storedColumns(row: ArticleRow) {
+  return {
+    id: row.id,
+    translationGroup: row.translation_group,
+    language: row.language,
+    slug: row.slug,
+    headline: row.headline,
+    standfirst: row.standfirst,
+    bodyMarkdown: row.body_markdown,
+    bodyHtml: row.body_html,
+    status: row.status as Article['status'],
+    access: row.access as Article['access'],
+    source: row.source_name ? { name: row.source_name, url: row.source_url } : null,
+    dateline: row.dateline ?? '',
+    seoTitle: row.seo_title,
+    seoDescription: row.seo_description,
+    revision: Number(row.revision),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+    publishedAt: toDateOrNull(row.published_at),
+    scheduledAt: toDateOrNull(row.scheduled_at),
+  };
+}
+
 /** What a list shows of an article: never the body, which is most of the row and lives in overflow pages. */
 const summaryColumns = [
   'articles.id',
@@ -178,30 +206,12 @@ export function createArticleRepository(db: Kysely<Database>) {
     ]);
     const media = images.get(row.id);
     return {
-      id: row.id,
-      translationGroup: row.translation_group,
-      language: row.language,
-      slug: row.slug,
-      headline: row.headline,
-      standfirst: row.standfirst,
-      bodyMarkdown: row.body_markdown,
-      bodyHtml: row.body_html,
-      status: row.status as Article['status'],
-      access: row.access as Article['access'],
+      ...storedColumns(row),
       section: row.section_id ? (sections.get(row.section_id) ?? null) : null,
       tags,
       authors: authors.get(row.id) ?? [],
       hero: media?.hero ?? null,
       gallery: media?.gallery ?? [],
-      source: row.source_name ? { name: row.source_name, url: row.source_url } : null,
-      dateline: row.dateline ?? '',
-      seoTitle: row.seo_title,
-      seoDescription: row.seo_description,
-      revision: Number(row.revision),
-      createdAt: toDate(row.created_at),
-      updatedAt: toDate(row.updated_at),
-      publishedAt: toDateOrNull(row.published_at),
-      scheduledAt: toDateOrNull(row.scheduled_at),
     };
   }
 
@@ -437,29 +447,12 @@ export function createArticleRepository(db: Kysely<Database>) {
     });
     const hero = images.find((image) => image.role === 'hero');
     return {
-      id: row.id,
-      translationGroup: row.translation_group,
-      language: row.language,
-      slug: row.slug,
-      headline: row.headline,
-      standfirst: row.standfirst,
-      bodyMarkdown: row.body_markdown,
-      bodyHtml: row.body_html,
-      status: row.status as ArticleRecord['status'],
-      access: row.access as ArticleRecord['access'],
+      ...storedColumns(row),
       sectionId: row.section_id,
       tagIds: tags.map((tag) => tag.tag_id),
       authorIds: authors.map((author) => author.author_id),
       hero: hero ? use(hero) : null,
       gallery: images.filter((image) => image.role === 'gallery').map(use),
-      source: row.source_name ? { name: row.source_name, url: row.source_url } : null,
-      seoTitle: row.seo_title,
-      seoDescription: row.seo_description,
-      revision: Number(row.revision),
-      createdAt: toDate(row.created_at),
-      updatedAt: toDate(row.updated_at),
-      publishedAt: toDateOrNull(row.published_at),
-      scheduledAt: toDateOrNull(row.scheduled_at),
       embargoUntil: toDateOrNull(row.embargo_until),
       deletedAt: toDateOrNull(row.deleted_at),
       syndicated: Number(row.syndicated) === 1,
@@ -468,7 +461,6 @@ export function createArticleRepository(db: Kysely<Database>) {
         row.translation_source_id !== null && row.translation_source_revision !== null
           ? { articleId: row.translation_source_id, revision: Number(row.translation_source_revision) }
           : null,
-      dateline: row.dateline ?? '',
       licenceNote: row.licence_note ?? '',
       wireItemId: row.wire_item_id ?? null,
     };
