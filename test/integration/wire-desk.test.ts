@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedWireItem } from '../../src/domain/wire/wire-item.js';
 import { createWireFolderWatcher } from '../../src/ingest/wire-folder.js';
@@ -63,9 +64,12 @@ function multipart(csrf: string, files: { name: string; type: string; bytes: Buf
 
 /**
  * A wire provider on 127.0.0.1: an RSS feed with an ETag (304 when the client sends it back), a
- * teaser item whose page is served too, and a switch to answer 500.
+ * teaser item whose page is served too, a lead image (a PNG made here), and a switch to answer 500.
  */
 async function startProvider() {
+  const png = await sharp({ create: { width: 640, height: 400, channels: 3, background: '#2a6f97' } })
+    .png()
+    .toBuffer();
   const state = { failing: false, broken: false, requests: [] as { url: string; ifNoneMatch: string | null }[] };
   let base = '';
   const server: Server = createServer((request: IncomingMessage, response) => {
@@ -96,6 +100,10 @@ async function startProvider() {
 </channel></rss>`);
       return;
     }
+    if (request.url === '/images/harbour.png') {
+      response.writeHead(200, { 'content-type': 'image/png' }).end(png);
+      return;
+    }
     if (request.url?.split('?')[0] === '/stories/ferry') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
         `<!doctype html><html lang="en"><head><title>Night ferry returns next spring</title></head><body><nav>Home · World · Subscribe now</nav><article><h1>Night ferry returns next spring</h1>
@@ -121,15 +129,16 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
   let contributor: StaffAgent;
   let http: ReturnType<typeof staffClient>;
   const db = () => site.app.database.db;
-  const itemsCount = async () =>
+  const countOf = async (table: 'wire_items' | 'images') =>
     Number(
       (
         await db()
-          .selectFrom('wire_items')
+          .selectFrom(table)
           .select((eb) => eb.fn.countAll().as('n'))
           .executeTakeFirstOrThrow()
       ).n,
     );
+  const itemsCount = () => countOf('wire_items');
 
   /** Uploads files through the queue page's form, as `agent`. */
   async function upload(agent: StaffAgent, files: { name: string; type: string; bytes: Buffer }[]) {
@@ -407,6 +416,80 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
           ],
         },
       });
+    });
+  });
+
+  describe('the lead image', () => {
+    const imageCount = () => countOf('images');
+    beforeAll(async () => {
+      const source = await site.app.wire.builtIn('upload');
+      await db().updateTable('wire_sources').set({ credit_name: 'Example Wire' }).where('id', '=', source.id).execute();
+    });
+    /** "Use as draft" on an item whose lead image is at `src`: the redirect and the draft. */
+    async function draftWithImage(wireId: string, src: string, credit = '') {
+      const id = await receiveOne('upload', {
+        wireId,
+        originalUrl: `https://wire.example.org/2026/12/03/${wireId}`,
+        headline: `Waves over the harbour wall (${wireId})`,
+        leadImage: { src, alt: 'Waves breaking over the harbour wall', caption: 'The harbour at dawn.', credit },
+      });
+      const response = await http.form(editor, `/admin/wire/items/${id}/draft`, {});
+      expect(response.statusCode, response.body.slice(0, 300)).toBe(303);
+      const location = String(response.headers.location);
+      return { location, record: await site.app.articles.get(location.split('/')[3]!.split('?')[0]!) };
+    }
+
+    it('becomes the hero with its alt text, caption and credit, its variants served, its credit on the page', async () => {
+      const { location, record } = await draftWithImage('img-1', `${provider.base}/images/harbour.png`, 'Ana Lens');
+      expect(location).not.toContain('done=');
+      expect(record.hero).toMatchObject({
+        alt: 'Waves breaking over the harbour wall',
+        caption: 'The harbour at dawn.',
+        credit: 'Ana Lens',
+      });
+      const image = await db()
+        .selectFrom('images')
+        .select(['width', 'alt', 'credit'])
+        .where('id', '=', record.hero!.imageId)
+        .executeTakeFirstOrThrow();
+      expect(image).toMatchObject({ width: 640, alt: 'Waves breaking over the harbour wall', credit: 'Ana Lens' });
+      await site.app.mediaJobs.idle();
+      for (const file of ['320.webp', '640.jpg']) {
+        const variant = await site.app.server.inject(`/media/${record.hero!.imageId}/${file}`);
+        expect(variant.statusCode, file).toBe(200);
+        expect(variant.headers['content-type']).toMatch(/^image\//);
+      }
+      await site.app.articles.publish(record.id, { expectedRevision: record.revision });
+      const reader = await site.app.server.inject({ method: 'GET', url: `/en/${record.slug}` });
+      expect(reader.statusCode).toBe(200);
+      expect(reader.body).toContain(`/media/${record.hero!.imageId}/`);
+      expect(decodeEntities(reader.body)).toContain('Ana Lens');
+    });
+
+    it('takes the source’s credit name when the photo names no credit', async () => {
+      const { record } = await draftWithImage('img-2', `${provider.base}/images/harbour.png`);
+      expect(record.hero?.credit).toBe('Example Wire');
+    });
+
+    it('leaves a draft without hero, and says why, when the image is missing or its address refused', async () => {
+      const before = await imageCount();
+      const missing = await draftWithImage('img-3', `${provider.base}/images/gone.png`);
+      expect(missing.location).toContain('?done=drafted-without-image&why=unreachable');
+      expect(missing.record.hero).toBeNull();
+      expect(missing.record.headline).toBe('Waves over the harbour wall (img-3)');
+      // localhost is not among the allowed hosts: it leads to the server's own network.
+      const refused = await draftWithImage(
+        'img-4',
+        `${provider.base.replace('127.0.0.1', 'localhost')}/images/harbour.png`,
+      );
+      expect(refused.location).toContain('?done=drafted-without-image&why=refused');
+      expect(refused.record.hero).toBeNull();
+      expect(await imageCount()).toBe(before);
+      const page = await http.get(refused.location, editor);
+      expect(page.statusCode).toBe(200);
+      const text = textOf(page.body);
+      expect(text).toContain('The draft was made, without the wire item’s lead image.');
+      expect(text).toContain('Its address was refused');
     });
   });
 

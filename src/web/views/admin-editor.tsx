@@ -210,6 +210,8 @@ export interface EditorProps {
   embargoValue: string;
   timeZone: string;
   notice?: string;
+  /** A notice of something left undone (a draft made without its lead image). */
+  noticeKind?: 'success' | 'warning';
   error?: { message: string; fields: string[] };
   conflict?: ConflictProps;
   /** Preflight findings of the stored story (empty before it exists). */
@@ -847,7 +849,7 @@ export function EditorPage(props: EditorProps) {
         </p>
       </div>
       {story && live ? <PendingNotice {...props} /> : null}
-      {props.notice ? <Notice kind="success">{props.notice}</Notice> : null}
+      {props.notice ? <Notice kind={props.noticeKind ?? 'success'}>{props.notice}</Notice> : null}
       {props.error ? (
         <div class="notice notice--error" role="alert" id="editor-error">
           {props.error.message}
