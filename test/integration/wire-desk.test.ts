@@ -10,7 +10,7 @@ import type { ParsedWireItem } from '../../src/domain/wire/wire-item.js';
 import { createWireFolderWatcher } from '../../src/ingest/wire-folder.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { decodeEntities, textOf } from '../support/html.js';
-import { addMember, type StaffAgent, setupOwner, staffClient } from '../support/staff.js';
+import { addMember, editorFormOf, type StaffAgent, setupOwner, staffClient } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
 /** A wire item as a parser would hand it over. */
@@ -402,11 +402,12 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
       expect(record.authorIds).toHaveLength(3);
       const editorPage = await http.get(`/admin/stories/${storyId}`, author);
       expect(editorPage.statusCode).toBe(200);
-      // The editor names the wire item the story came from, its dateline and its rights.
+      // The editor names the wire item the story came from, and its dateline and rights are fields.
       const origin = decodeEntities(editorPage.body.split('class="wire-origin"')[1]?.split('</dl>')[0] ?? '');
       expect(origin).toContain(`/admin/wire/items/${id}`);
-      expect(origin).toContain('BREST, Dec. 3');
-      expect(origin).toContain('For subscribers of Example Wire only.');
+      const page = decodeEntities(editorPage.body);
+      expect(page).toMatch(/<input[^>]*name="dateline"[^>]*value="BREST, Dec\. 3"/);
+      expect(page).toMatch(/name="licenceNote"[^>]*>\s*For subscribers of Example Wire only\./);
       await expect(site.app.articles.publish(storyId, { expectedRevision: record.revision })).rejects.toMatchObject({
         code: 'ARTICLE_NOT_PUBLISHABLE',
         details: {
@@ -490,6 +491,54 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
       const text = textOf(page.body);
       expect(text).toContain('The draft was made, without the wire item’s lead image.');
       expect(text).toContain('Its address was refused');
+    });
+  });
+
+  describe('the dateline and licence note in the editor', () => {
+    it('are edited through the form, kept in revisions and pending versions, and the dateline reaches readers', async () => {
+      const source = await site.app.wire.builtIn('upload');
+      await db().updateTable('wire_sources').set({ credit_name: 'Example Wire' }).where('id', '=', source.id).execute();
+      const id = await receiveOne('upload', {
+        wireId: 'dateline-1',
+        originalUrl: 'https://wire.example.org/2026/12/03/lighthouse',
+        headline: 'Lighthouse keeper retires',
+      });
+      const made = await http.form(editor, `/admin/wire/items/${id}/draft`, {});
+      const storyId = String(made.headers.location).split('/')[3]!;
+      const opened = await http.get(`/admin/stories/${storyId}`, editor);
+      expect(opened.body).toMatch(/<input[^>]*name="dateline"[^>]*value="BREST, Dec\. 3"/);
+      expect(decodeEntities(opened.body)).toMatch(/name="licenceNote"[^>]*>\s*For subscribers of Example Wire only\./);
+
+      /** Posts the editor's form with `changes`, as a browser without the script does. */
+      async function post(action: string, changes: Record<string, string>) {
+        const record = await site.app.articles.get(storyId);
+        const fields = { ...(await editorFormOf(site, record, changes)), expectedRevision: String(record.revision) };
+        const response = await http.form(editor, `/admin/stories/${storyId}${action}`, fields);
+        expect(response.statusCode, textOf(response.body).slice(0, 300)).toBe(303);
+        return site.app.articles.get(storyId);
+      }
+      const revisions = async () =>
+        (await db().selectFrom('article_revisions').select('revision').where('article_id', '=', storyId).execute())
+          .length;
+      const before = await revisions();
+      const saved = await post('', { dateline: 'QUIMPER, Dec. 4', licenceNote: 'Cleared for the web edition.' });
+      expect(saved).toMatchObject({ dateline: 'QUIMPER, Dec. 4', licenceNote: 'Cleared for the web edition.' });
+      expect(await revisions()).toBe(before + 1);
+      const reader = async () =>
+        (await site.app.server.inject({ method: 'GET', url: `/en/${(await site.app.articles.get(storyId)).slug}` }))
+          .body;
+      await post('/publish', {});
+      expect(await reader()).toContain('<p class="story__dateline">QUIMPER, Dec. 4</p>');
+
+      // Live, a new dateline waits as the pending version until someone updates the live story.
+      const pending = await post('', { dateline: 'LORIENT, Dec. 5' });
+      expect(pending.dateline).toBe('QUIMPER, Dec. 4');
+      const page = await http.get(`/admin/stories/${storyId}`, editor);
+      expect(page.body).toMatch(/name="dateline"[^>]*value="LORIENT, Dec\. 5"/);
+      expect(await reader()).toContain('QUIMPER, Dec. 4');
+      const live = await post('/update-live', { dateline: 'LORIENT, Dec. 5' });
+      expect(live.dateline).toBe('LORIENT, Dec. 5');
+      expect(await reader()).toContain('<p class="story__dateline">LORIENT, Dec. 5</p>');
     });
   });
 

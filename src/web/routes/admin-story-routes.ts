@@ -168,6 +168,9 @@ export function draftFromForm(fields: FormFields, timeZone: string): Record<stri
     seoDescription: one(fields, 'seoDescription'),
     syndicated: one(fields, 'syndicated') !== '',
     embargoUntil: embargoInstant(one(fields, 'embargoUntil').trim(), timeZone),
+    // Absent from a form of before these fields: the stored dateline and licence note stay.
+    dateline: 'dateline' in fields ? one(fields, 'dateline') : undefined,
+    licenceNote: 'licenceNote' in fields ? one(fields, 'licenceNote') : undefined,
   };
 }
 
@@ -210,6 +213,8 @@ export function formFields(draft: StoryDraft, timeZone: string): FormFields {
     seoDescription: draft.seoDescription,
     syndicated: draft.syndicated ? '1' : '',
     embargoUntil: embargoValue(draft, timeZone),
+    dateline: draft.dateline ?? '',
+    licenceNote: draft.licenceNote ?? '',
   };
   draft.gallery.forEach((use, index) => {
     fields[`gallery.${index}.imageId`] = use.imageId;
@@ -315,6 +320,8 @@ function fieldLabel(t: Translator, field: string): string {
     'seoDescription',
     'syndicated',
     'embargoUntil',
+    'dateline',
+    'licenceNote',
   ];
   const name = labelledFields[field] ?? field;
   return known.includes(name) ? t.t(storyFieldKey(name)) : field;
