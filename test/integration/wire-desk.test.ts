@@ -70,6 +70,10 @@ async function startProvider() {
   const png = await sharp({ create: { width: 640, height: 400, channels: 3, background: '#2a6f97' } })
     .png()
     .toBuffer();
+  // Thirteen times wider than high: outside the pixel budget's shapes (image-budget.ts).
+  const strip = await sharp({ create: { width: 1300, height: 100, channels: 3, background: '#2a6f97' } })
+    .png()
+    .toBuffer();
   const state = { failing: false, broken: false, requests: [] as { url: string; ifNoneMatch: string | null }[] };
   let base = '';
   const server: Server = createServer((request: IncomingMessage, response) => {
@@ -100,8 +104,12 @@ async function startProvider() {
 </channel></rss>`);
       return;
     }
-    if (request.url === '/images/harbour.png') {
-      response.writeHead(200, { 'content-type': 'image/png' }).end(png);
+    if (request.url === '/images/harbour.png' || request.url === '/images/strip.png') {
+      response.writeHead(200, { 'content-type': 'image/png' }).end(request.url === '/images/strip.png' ? strip : png);
+      return;
+    }
+    if (request.url === '/images/page.png') {
+      response.writeHead(200, { 'content-type': 'image/png' }).end('<!doctype html><title>Not a picture</title>');
       return;
     }
     if (request.url?.split('?')[0] === '/stories/ferry') {
@@ -472,7 +480,7 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
       expect(record.hero?.credit).toBe('Example Wire');
     });
 
-    it('leaves a draft without hero, and says why, when the image is missing or its address refused', async () => {
+    it('leaves a draft without hero, and says why, when the image is missing, refused, not an image or a strip', async () => {
       const before = await imageCount();
       const missing = await draftWithImage('img-3', `${provider.base}/images/gone.png`);
       expect(missing.location).toContain('?done=drafted-without-image&why=unreachable');
@@ -485,10 +493,16 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
       );
       expect(refused.location).toContain('?done=drafted-without-image&why=refused');
       expect(refused.record.hero).toBeNull();
+      // Fetched, but refused by the media upload's own checks.
+      const page = await draftWithImage('img-5', `${provider.base}/images/page.png`);
+      expect(page.location).toContain('why=not-image');
+      const strip = await draftWithImage('img-6', `${provider.base}/images/strip.png`);
+      expect(strip.location).toContain('why=too-many-pixels');
+      expect([page.record.hero, strip.record.hero]).toEqual([null, null]);
       expect(await imageCount()).toBe(before);
-      const page = await http.get(refused.location, editor);
-      expect(page.statusCode).toBe(200);
-      const text = textOf(page.body);
+      const editorPage = await http.get(refused.location, editor);
+      expect(editorPage.statusCode).toBe(200);
+      const text = textOf(editorPage.body);
       expect(text).toContain('The draft was made, without the wire item’s lead image.');
       expect(text).toContain('Its address was refused');
     });
