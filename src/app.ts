@@ -42,10 +42,11 @@ import { createPasswordReset } from './domain/staff/password-reset.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
 import { createMachineTranslation, type MachineTranslation } from './domain/translations/machine-translation.js';
 import type { TranslationProvider } from './domain/translations/translation-provider.js';
-import { createWireDesk, type WireDesk, type WireTranslator } from './domain/wire/wire-desk.js';
+import { createWireDesk, type WireDesk, type WireImages, type WireTranslator } from './domain/wire/wire-desk.js';
 import { contentHash } from './domain/wire/wire-identity.js';
 import { blocksToMarkdown } from './domain/wire/wire-markdown.js';
 import { extractArticle } from './ingest/html-extractor.js';
+import { createLeadImageImporter } from './ingest/lead-image.js';
 import { fetchSafely } from './ingest/safe-fetch.js';
 import { createWireFolderWatcher, type WireFolderWatcher } from './ingest/wire-folder.js';
 import { parseWireDocument } from './ingest/wire-formats.js';
@@ -382,6 +383,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       articleService,
       // "Translate into…" goes through the same provider and fidelity gate as the editor's.
       translator: machineTranslation.provider ? machineTranslation : null,
+      // The lead image goes through the media upload's checks, fetched like any wire address.
+      images: createLeadImageImporter({ media, allowedHosts: config.wire.allowHosts, log: logger }),
       clock,
       ids,
       logger,
@@ -559,6 +562,7 @@ function buildWireDesk(deps: {
   articleService: ArticleService;
   repository: WireRepository;
   translator: WireTranslator | null;
+  images: WireImages;
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
@@ -584,6 +588,7 @@ function buildWireDesk(deps: {
     },
     drafts: { create: deps.articleService.create, findRecord: deps.articles.findRecord },
     translator: deps.translator,
+    images: deps.images,
     jobs: createSqlJobQueue(database.db, database.dialect, ids),
     onQueued: deps.onQueued,
     fingerprint: contentHash,

@@ -4,12 +4,13 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedWireItem } from '../../src/domain/wire/wire-item.js';
 import { createWireFolderWatcher } from '../../src/ingest/wire-folder.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { decodeEntities, textOf } from '../support/html.js';
-import { addMember, type StaffAgent, setupOwner, staffClient } from '../support/staff.js';
+import { addMember, editorFormOf, type StaffAgent, setupOwner, staffClient } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
 /** A wire item as a parser would hand it over. */
@@ -63,9 +64,16 @@ function multipart(csrf: string, files: { name: string; type: string; bytes: Buf
 
 /**
  * A wire provider on 127.0.0.1: an RSS feed with an ETag (304 when the client sends it back), a
- * teaser item whose page is served too, and a switch to answer 500.
+ * teaser item whose page is served too, a lead image (a PNG made here), and a switch to answer 500.
  */
 async function startProvider() {
+  const png = await sharp({ create: { width: 640, height: 400, channels: 3, background: '#2a6f97' } })
+    .png()
+    .toBuffer();
+  // Thirteen times wider than high: outside the pixel budget's shapes (image-budget.ts).
+  const strip = await sharp({ create: { width: 1300, height: 100, channels: 3, background: '#2a6f97' } })
+    .png()
+    .toBuffer();
   const state = { failing: false, broken: false, requests: [] as { url: string; ifNoneMatch: string | null }[] };
   let base = '';
   const server: Server = createServer((request: IncomingMessage, response) => {
@@ -96,6 +104,14 @@ async function startProvider() {
 </channel></rss>`);
       return;
     }
+    if (request.url === '/images/harbour.png' || request.url === '/images/strip.png') {
+      response.writeHead(200, { 'content-type': 'image/png' }).end(request.url === '/images/strip.png' ? strip : png);
+      return;
+    }
+    if (request.url === '/images/page.png') {
+      response.writeHead(200, { 'content-type': 'image/png' }).end('<!doctype html><title>Not a picture</title>');
+      return;
+    }
     if (request.url?.split('?')[0] === '/stories/ferry') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
         `<!doctype html><html lang="en"><head><title>Night ferry returns next spring</title></head><body><nav>Home · World · Subscribe now</nav><article><h1>Night ferry returns next spring</h1>
@@ -121,15 +137,16 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
   let contributor: StaffAgent;
   let http: ReturnType<typeof staffClient>;
   const db = () => site.app.database.db;
-  const itemsCount = async () =>
+  const countOf = async (table: 'wire_items' | 'images') =>
     Number(
       (
         await db()
-          .selectFrom('wire_items')
+          .selectFrom(table)
           .select((eb) => eb.fn.countAll().as('n'))
           .executeTakeFirstOrThrow()
       ).n,
     );
+  const itemsCount = () => countOf('wire_items');
 
   /** Uploads files through the queue page's form, as `agent`. */
   async function upload(agent: StaffAgent, files: { name: string; type: string; bytes: Buffer }[]) {
@@ -393,11 +410,12 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
       expect(record.authorIds).toHaveLength(3);
       const editorPage = await http.get(`/admin/stories/${storyId}`, author);
       expect(editorPage.statusCode).toBe(200);
-      // The editor names the wire item the story came from, its dateline and its rights.
+      // The editor names the wire item the story came from, and its dateline and rights are fields.
       const origin = decodeEntities(editorPage.body.split('class="wire-origin"')[1]?.split('</dl>')[0] ?? '');
       expect(origin).toContain(`/admin/wire/items/${id}`);
-      expect(origin).toContain('BREST, Dec. 3');
-      expect(origin).toContain('For subscribers of Example Wire only.');
+      const page = decodeEntities(editorPage.body);
+      expect(page).toMatch(/<input[^>]*name="dateline"[^>]*value="BREST, Dec\. 3"/);
+      expect(page).toMatch(/name="licenceNote"[^>]*>\s*For subscribers of Example Wire only\./);
       await expect(site.app.articles.publish(storyId, { expectedRevision: record.revision })).rejects.toMatchObject({
         code: 'ARTICLE_NOT_PUBLISHABLE',
         details: {
@@ -407,6 +425,134 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
           ],
         },
       });
+    });
+  });
+
+  describe('the lead image', () => {
+    const imageCount = () => countOf('images');
+    beforeAll(async () => {
+      const source = await site.app.wire.builtIn('upload');
+      await db().updateTable('wire_sources').set({ credit_name: 'Example Wire' }).where('id', '=', source.id).execute();
+    });
+    /** "Use as draft" on an item whose lead image is at `src`: the redirect and the draft. */
+    async function draftWithImage(wireId: string, src: string, credit = '') {
+      const id = await receiveOne('upload', {
+        wireId,
+        originalUrl: `https://wire.example.org/2026/12/03/${wireId}`,
+        headline: `Waves over the harbour wall (${wireId})`,
+        leadImage: { src, alt: 'Waves breaking over the harbour wall', caption: 'The harbour at dawn.', credit },
+      });
+      const response = await http.form(editor, `/admin/wire/items/${id}/draft`, {});
+      expect(response.statusCode, response.body.slice(0, 300)).toBe(303);
+      const location = String(response.headers.location);
+      return { location, record: await site.app.articles.get(location.split('/')[3]!.split('?')[0]!) };
+    }
+
+    it('becomes the hero with its alt text, caption and credit, its variants served, its credit on the page', async () => {
+      const { location, record } = await draftWithImage('img-1', `${provider.base}/images/harbour.png`, 'Ana Lens');
+      expect(location).not.toContain('done=');
+      expect(record.hero).toMatchObject({
+        alt: 'Waves breaking over the harbour wall',
+        caption: 'The harbour at dawn.',
+        credit: 'Ana Lens',
+      });
+      const image = await db()
+        .selectFrom('images')
+        .select(['width', 'alt', 'credit'])
+        .where('id', '=', record.hero!.imageId)
+        .executeTakeFirstOrThrow();
+      expect(image).toMatchObject({ width: 640, alt: 'Waves breaking over the harbour wall', credit: 'Ana Lens' });
+      await site.app.mediaJobs.idle();
+      for (const file of ['320.webp', '640.jpg']) {
+        const variant = await site.app.server.inject(`/media/${record.hero!.imageId}/${file}`);
+        expect(variant.statusCode, file).toBe(200);
+        expect(variant.headers['content-type']).toMatch(/^image\//);
+      }
+      await site.app.articles.publish(record.id, { expectedRevision: record.revision });
+      const reader = await site.app.server.inject({ method: 'GET', url: `/en/${record.slug}` });
+      expect(reader.statusCode).toBe(200);
+      expect(reader.body).toContain(`/media/${record.hero!.imageId}/`);
+      expect(decodeEntities(reader.body)).toContain('Ana Lens');
+    });
+
+    it('takes the source’s credit name when the photo names no credit', async () => {
+      const { record } = await draftWithImage('img-2', `${provider.base}/images/harbour.png`);
+      expect(record.hero?.credit).toBe('Example Wire');
+    });
+
+    it('leaves a draft without hero, and says why, when the image is missing, refused, not an image or a strip', async () => {
+      const before = await imageCount();
+      const missing = await draftWithImage('img-3', `${provider.base}/images/gone.png`);
+      expect(missing.location).toContain('?done=drafted-without-image&why=unreachable');
+      expect(missing.record.hero).toBeNull();
+      expect(missing.record.headline).toBe('Waves over the harbour wall (img-3)');
+      // localhost is not among the allowed hosts: it leads to the server's own network.
+      const refused = await draftWithImage(
+        'img-4',
+        `${provider.base.replace('127.0.0.1', 'localhost')}/images/harbour.png`,
+      );
+      expect(refused.location).toContain('?done=drafted-without-image&why=refused');
+      expect(refused.record.hero).toBeNull();
+      // Fetched, but refused by the media upload's own checks.
+      const page = await draftWithImage('img-5', `${provider.base}/images/page.png`);
+      expect(page.location).toContain('why=not-image');
+      const strip = await draftWithImage('img-6', `${provider.base}/images/strip.png`);
+      expect(strip.location).toContain('why=too-many-pixels');
+      expect([page.record.hero, strip.record.hero]).toEqual([null, null]);
+      expect(await imageCount()).toBe(before);
+      const editorPage = await http.get(refused.location, editor);
+      expect(editorPage.statusCode).toBe(200);
+      const text = textOf(editorPage.body);
+      expect(text).toContain('The draft was made, without the wire item’s lead image.');
+      expect(text).toContain('Its address was refused');
+    });
+  });
+
+  describe('the dateline and licence note in the editor', () => {
+    it('are edited through the form, kept in revisions and pending versions, and the dateline reaches readers', async () => {
+      const source = await site.app.wire.builtIn('upload');
+      await db().updateTable('wire_sources').set({ credit_name: 'Example Wire' }).where('id', '=', source.id).execute();
+      const id = await receiveOne('upload', {
+        wireId: 'dateline-1',
+        originalUrl: 'https://wire.example.org/2026/12/03/lighthouse',
+        headline: 'Lighthouse keeper retires',
+      });
+      const made = await http.form(editor, `/admin/wire/items/${id}/draft`, {});
+      const storyId = String(made.headers.location).split('/')[3]!;
+      const opened = await http.get(`/admin/stories/${storyId}`, editor);
+      expect(opened.body).toMatch(/<input[^>]*name="dateline"[^>]*value="BREST, Dec\. 3"/);
+      expect(decodeEntities(opened.body)).toMatch(/name="licenceNote"[^>]*>\s*For subscribers of Example Wire only\./);
+
+      /** Posts the editor's form with `changes`, as a browser without the script does. */
+      async function post(action: string, changes: Record<string, string>) {
+        const record = await site.app.articles.get(storyId);
+        const fields = { ...(await editorFormOf(site, record, changes)), expectedRevision: String(record.revision) };
+        const response = await http.form(editor, `/admin/stories/${storyId}${action}`, fields);
+        expect(response.statusCode, textOf(response.body).slice(0, 300)).toBe(303);
+        return site.app.articles.get(storyId);
+      }
+      const revisions = async () =>
+        (await db().selectFrom('article_revisions').select('revision').where('article_id', '=', storyId).execute())
+          .length;
+      const before = await revisions();
+      const saved = await post('', { dateline: 'QUIMPER, Dec. 4', licenceNote: 'Cleared for the web edition.' });
+      expect(saved).toMatchObject({ dateline: 'QUIMPER, Dec. 4', licenceNote: 'Cleared for the web edition.' });
+      expect(await revisions()).toBe(before + 1);
+      const reader = async () =>
+        (await site.app.server.inject({ method: 'GET', url: `/en/${(await site.app.articles.get(storyId)).slug}` }))
+          .body;
+      await post('/publish', {});
+      expect(await reader()).toContain('<p class="story__dateline">QUIMPER, Dec. 4</p>');
+
+      // Live, a new dateline waits as the pending version until someone updates the live story.
+      const pending = await post('', { dateline: 'LORIENT, Dec. 5' });
+      expect(pending.dateline).toBe('QUIMPER, Dec. 4');
+      const page = await http.get(`/admin/stories/${storyId}`, editor);
+      expect(page.body).toMatch(/name="dateline"[^>]*value="LORIENT, Dec\. 5"/);
+      expect(await reader()).toContain('QUIMPER, Dec. 4');
+      const live = await post('/update-live', { dateline: 'LORIENT, Dec. 5' });
+      expect(live.dateline).toBe('LORIENT, Dec. 5');
+      expect(await reader()).toContain('<p class="story__dateline">LORIENT, Dec. 5</p>');
     });
   });
 

@@ -118,6 +118,8 @@ export async function editorFormOf(
     seoTitle: record.seoTitle ?? '',
     seoDescription: record.seoDescription ?? '',
     embargoUntil: record.embargoUntil ? dateToZonedTime(record.embargoUntil, site.config.timeZone) : '',
+    dateline: record.dateline,
+    licenceNote: record.licenceNote,
   };
   if (record.hero) {
     for (const part of ['imageId', 'alt', 'caption', 'credit'] as const) fields[`hero.${part}`] = record.hero[part];

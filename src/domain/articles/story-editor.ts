@@ -70,6 +70,10 @@ export const storyDraftSchema = z.object({
   syndicated: z.boolean().default(false),
   /** The end of the embargo as an instant (ISO 8601, UTC); empty: no embargo. */
   embargoUntil: z.string().trim().max(100).default(''),
+  /** Wire copy's place line ("PARIS, Dec. 3"); left out (an older form), the stored one stays. */
+  dateline: z.string().trim().max(1000).optional(),
+  /** The licence or usage terms the copy came with; left out, the stored one stays. */
+  licenceNote: z.string().trim().max(5000).optional(),
 });
 export type StoryDraft = z.output<typeof storyDraftSchema>;
 
@@ -143,6 +147,8 @@ function contentOf(record: ArticleRecord) {
     record.syndicated,
     record.translationOf,
     record.embargoUntil?.toISOString() ?? null,
+    record.dateline,
+    record.licenceNote,
   ]);
 }
 
@@ -396,6 +402,8 @@ export function createStoryEditor(deps: {
       seoDescription: draft.seoDescription || null,
       syndicated: draft.syndicated,
       embargoUntil,
+      dateline: draft.dateline,
+      licenceNote: draft.licenceNote,
     };
     return { input, taxa };
   }
@@ -443,6 +451,9 @@ export function createStoryEditor(deps: {
           slug: parsed.data.slug ?? slugify(parsed.data.headline),
           tagIds: [...new Set(parsed.data.tagIds)],
           authorIds: [...new Set(parsed.data.authorIds)],
+          // Left out (a form of before these fields), the stored ones stay, as the service keeps them.
+          dateline: parsed.data.dateline ?? current.dateline,
+          licenceNote: parsed.data.licenceNote ?? current.licenceNote,
         };
         if (contentOf(next) === contentOf(current))
           return { record: current, changed: false, pending: pending !== null };
@@ -734,6 +745,8 @@ export function createStoryEditor(deps: {
         seoDescription: record.seoDescription ?? '',
         syndicated: record.syndicated,
         embargoUntil: record.embargoUntil?.toISOString() ?? '',
+        dateline: record.dateline,
+        licenceNote: record.licenceNote,
       };
     },
   };

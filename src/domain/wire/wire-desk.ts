@@ -128,6 +128,30 @@ export interface WireTranslator {
   recordDraft(articleId: string, sourceLanguage: string, provider: string): Promise<void>;
 }
 
+/**
+ * Brings a wire item's lead image into the media library (fetched through the safe fetcher, then
+ * the media upload's checks: size, type, pixel budget, variants). The image's id, or why not.
+ */
+export interface WireImages {
+  importFromUrl(
+    url: string,
+    meta: { alt: string; caption: string; credit: string; uploadedBy: string | null },
+  ): Promise<{ imageId: string } | { problem: LeadImageProblem }>;
+}
+
+/** Why a draft was made without its wire item's lead image, as the editor is told. */
+export const leadImageProblems = ['refused', 'unreachable', 'too-large', 'not-image', 'too-many-pixels'] as const;
+export type LeadImageProblem = (typeof leadImageProblems)[number];
+
+/** The problem an error code of the fetch or of the media upload stands for. */
+export function leadImageProblemOf(code: string): LeadImageProblem {
+  if (code === 'WIRE_FETCH_REFUSED') return 'refused';
+  if (code === 'WIRE_FETCH_TOO_LARGE' || code === 'MEDIA_TOO_LARGE') return 'too-large';
+  if (code === 'MEDIA_TYPE_UNSUPPORTED' || code === 'MEDIA_FILE_MISSING') return 'not-image';
+  if (code === 'MEDIA_DIMENSIONS_TOO_LARGE' || code === 'MEDIA_SHAPE_UNSUPPORTED') return 'too-many-pixels';
+  return 'unreachable';
+}
+
 /** Creates the story (the article service's `create`: a revision, preflight, an event). */
 export interface DraftWriter {
   create(input: ArticleInput, actor: string | null): Promise<ArticleRecord>;
@@ -198,6 +222,8 @@ export function createWireDesk(deps: {
   drafts: DraftWriter;
   /** Machine translation, when a provider is configured; "Translate into…" needs it. */
   translator?: WireTranslator | null;
+  /** The lead image's way into the media library; without it drafts have no hero. */
+  images?: WireImages | null;
   /** The durable job queue the polls run from. */
   jobs: { enqueue(job: { kind: string; payload: unknown; key?: string; runAt?: Date }, now: Date): Promise<boolean> };
   /** A job was queued: look at the queue now. */
@@ -558,9 +584,15 @@ export function createWireDesk(deps: {
      * "Use as draft" (and "Translate into…" with `language`): a draft story with the item's
      * headline, standfirst, body, byline (author profiles found by name or made), dateline, the
      * source's credit, the original URL, the licence note and the wire-copy flag, linked to the
-     * item. In another language than the item's, the draft holds the wire text to translate.
+     * item. In another language than the item's, the draft holds the wire text to translate. The
+     * lead image becomes the hero; when it cannot be brought in, the draft is made without one and
+     * `imageProblem` says why.
      */
-    async useAsDraft(actor: StaffActor, itemId: string, language?: string): Promise<ArticleRecord> {
+    async useAsDraft(
+      actor: StaffActor,
+      itemId: string,
+      language?: string,
+    ): Promise<{ record: ArticleRecord; imageProblem: LeadImageProblem | null }> {
       require(actor, 'wire.use');
       const item = await itemOf(itemId);
       const source = await sources.find(item.sourceId);
@@ -574,7 +606,14 @@ export function createWireDesk(deps: {
       }
       // "Translate into…": the item's words in the other language, machine-made and unreviewed.
       const from = (item.language ?? source?.language ?? '').toLowerCase().split('-')[0] ?? '';
-      let words = { headline: item.headline, standfirst: item.standfirst, body: item.body as Block[] };
+      const lead = item.leadImage;
+      let words = {
+        headline: item.headline,
+        standfirst: item.standfirst,
+        body: item.body as Block[],
+        alt: lead?.alt ?? '',
+        caption: lead?.caption ?? '',
+      };
       let machine: string | null = null;
       if (siteLanguageOf(item.language, deps.languages) !== target) {
         if (!from) throw new KiosqueError('WIRE_LANGUAGE_UNSUPPORTED', { language: '' });
@@ -582,11 +621,15 @@ export function createWireDesk(deps: {
         const result = await deps.translator.translateBlocks(words.body, from, target, [
           item.headline,
           item.standfirst,
+          words.alt,
+          words.caption,
         ]);
         words = {
           headline: result.extra[0]?.trim() || item.headline,
           standfirst: result.extra[1] ?? '',
           body: result.blocks,
+          alt: result.extra[2] ?? words.alt,
+          caption: result.extra[3] ?? words.caption,
         };
         machine = result.provider;
       }
@@ -602,6 +645,21 @@ export function createWireDesk(deps: {
           ? item.originalUrl
           : null;
       const licence = [item.rights.trim(), source?.licenceNote.trim() ?? ''].filter(Boolean);
+      // The lead image and its credit (the photographer's, else the source's) become the hero.
+      let hero: ArticleInput['hero'] = null;
+      let imageProblem: LeadImageProblem | null = null;
+      if (lead && deps.images) {
+        const details = {
+          alt: words.alt.trim().slice(0, 500),
+          caption: words.caption.trim().slice(0, 1000),
+          credit: (lead.credit.trim() || credit).slice(0, 200),
+        };
+        const imported = /^https?:\/\//i.test(lead.src)
+          ? await deps.images.importFromUrl(lead.src, { ...details, uploadedBy: actor.id })
+          : { problem: 'refused' as const };
+        if ('imageId' in imported) hero = { imageId: imported.imageId, ...details };
+        else imageProblem = imported.problem;
+      }
       const input: ArticleInput = {
         language: target,
         headline: words.headline.trim().slice(0, 300) || item.wireId?.slice(0, 300) || '—',
@@ -611,6 +669,7 @@ export function createWireDesk(deps: {
         authorIds,
         source: credit ? { name: credit.slice(0, 300), url } : null,
         syndicated: true,
+        hero,
         // Not on any public channel before the provider's time (decision 0042).
         embargoUntil: item.embargoUntil,
         dateline: item.dateline.trim().slice(0, 200),
@@ -634,7 +693,7 @@ export function createWireDesk(deps: {
       }
       if (machine) await deps.translator?.recordDraft(record.id, from, machine);
       if (!existing || existing.deletedAt !== null) await queue.markUsed(item.id, record.id);
-      return record;
+      return { record, imageProblem };
     },
   };
 }

@@ -12,6 +12,7 @@ import type { Finding } from '../../domain/preflight/preflight.js';
 import { hasPermission } from '../../domain/staff/roles.js';
 import type { StaffService, StaffUser } from '../../domain/staff/staff-service.js';
 import { instantOfWallClock, wallClock } from '../../domain/time-zone.js';
+import type { LeadImageProblem } from '../../domain/wire/wire-desk.js';
 import type { AdminAccess } from '../admin-guard.js';
 import { errorOf } from '../error-status.js';
 import type { WebDependencies } from '../server.js';
@@ -72,7 +73,16 @@ const doneNotices = {
   updated: 'admin.done.updated',
   discarded: 'admin.done.discarded',
   embargoed: 'admin.done.embargoed',
+  'drafted-without-image': 'admin.done.draftedWithoutImage',
 } as const satisfies Record<string, MessageKey>;
+/** Why "Use as draft" left the wire item's lead image out (`leadImageProblems`). */
+const leadImageReasons = {
+  refused: 'admin.wire.imageRefused',
+  unreachable: 'admin.wire.imageUnreachable',
+  'too-large': 'admin.wire.imageTooLarge',
+  'not-image': 'admin.wire.imageNotImage',
+  'too-many-pixels': 'admin.wire.imageTooManyPixels',
+} as const satisfies Record<LeadImageProblem, MessageKey>;
 
 // A Markdown body may hold 500,000 characters, up to three bytes each once encoded, plus the rest.
 const storyBodyLimit = 4 * 1024 * 1024;
@@ -158,6 +168,9 @@ export function draftFromForm(fields: FormFields, timeZone: string): Record<stri
     seoDescription: one(fields, 'seoDescription'),
     syndicated: one(fields, 'syndicated') !== '',
     embargoUntil: embargoInstant(one(fields, 'embargoUntil').trim(), timeZone),
+    // Absent from a form of before these fields: the stored dateline and licence note stay.
+    dateline: 'dateline' in fields ? one(fields, 'dateline') : undefined,
+    licenceNote: 'licenceNote' in fields ? one(fields, 'licenceNote') : undefined,
   };
 }
 
@@ -200,6 +213,8 @@ export function formFields(draft: StoryDraft, timeZone: string): FormFields {
     seoDescription: draft.seoDescription,
     syndicated: draft.syndicated ? '1' : '',
     embargoUntil: embargoValue(draft, timeZone),
+    dateline: draft.dateline ?? '',
+    licenceNote: draft.licenceNote ?? '',
   };
   draft.gallery.forEach((use, index) => {
     fields[`gallery.${index}.imageId`] = use.imageId;
@@ -305,6 +320,8 @@ function fieldLabel(t: Translator, field: string): string {
     'seoDescription',
     'syndicated',
     'embargoUntil',
+    'dateline',
+    'licenceNote',
   ];
   const name = labelledFields[field] ?? field;
   return known.includes(name) ? t.t(storyFieldKey(name)) : field;
@@ -367,7 +384,9 @@ export function registerStoryRoutes(
     request: FastifyRequest,
     reply: FastifyReply,
     record: ArticleRecord,
-    extra: Partial<Pick<EditorProps, 'notice' | 'error' | 'conflict' | 'draft' | 'expectedRevision'>> = {},
+    extra: Partial<
+      Pick<EditorProps, 'notice' | 'noticeKind' | 'error' | 'conflict' | 'draft' | 'expectedRevision'>
+    > = {},
     status = 200,
   ) {
     const actor = actorOf(request);
@@ -440,6 +459,7 @@ export function registerStoryRoutes(
         embargoValue: embargoValue(draft, story.timeZone),
         timeZone: story.timeZone,
         notice: extra.notice,
+        noticeKind: extra.noticeKind,
         error: extra.error,
         conflict: extra.conflict,
       }),
@@ -590,15 +610,23 @@ export function registerStoryRoutes(
     }
   });
 
-  route<unknown, { id: string }, { done?: string }>(
+  route<unknown, { id: string }, { done?: string; why?: string }>(
     'GET',
     '/admin/stories/:id',
     'story.create',
     async (request, reply) => {
       const { record } = await editor.open(actorOf(request), request.params.id);
       const done = request.query.done as keyof typeof doneNotices | undefined;
-      const notice = done && done in doneNotices ? pages.context(request, reply).t.t(doneNotices[done]) : undefined;
-      return editorPage(request, reply, record, { notice });
+      const { t } = pages.context(request, reply);
+      const why = request.query.why as keyof typeof leadImageReasons | undefined;
+      let notice = done && Object.hasOwn(doneNotices, done) ? t.t(doneNotices[done]) : undefined;
+      if (notice && done === 'drafted-without-image' && why && Object.hasOwn(leadImageReasons, why)) {
+        notice = `${notice} ${t.t(leadImageReasons[why])}`;
+      }
+      return editorPage(request, reply, record, {
+        notice,
+        noticeKind: done === 'drafted-without-image' ? 'warning' : 'success',
+      });
     },
   );
 

@@ -361,8 +361,14 @@ export function registerAdminWireRoutes(
       const form = draftForm.safeParse(request.body ?? {});
       if (!form.success) throw new KiosqueError('FORM_INVALID');
       try {
-        const record = await desk.useAsDraft(actorOf(request), request.params.id, form.data.language || undefined);
-        return reply.redirect(`/admin/stories/${encodeURIComponent(record.id)}`, 303);
+        const { record, imageProblem } = await desk.useAsDraft(
+          actorOf(request),
+          request.params.id,
+          form.data.language || undefined,
+        );
+        const story = `/admin/stories/${encodeURIComponent(record.id)}`;
+        // The draft is made either way; the editor says why the lead image is not its hero.
+        return reply.redirect(imageProblem ? `${story}?done=drafted-without-image&why=${imageProblem}` : story, 303);
       } catch (error) {
         const notice = refusal(error);
         if (!notice || (isKiosqueError(error) && error.code === 'WIRE_ITEM_NOT_FOUND')) throw error;

@@ -35,6 +35,8 @@ export const draftGroups = [
   'seoDescription',
   'syndicated',
   'embargoUntil',
+  'dateline',
+  'licenceNote',
 ] as const;
 export type DraftGroup = (typeof draftGroups)[number];
 
@@ -62,6 +64,8 @@ export function draftTexts(draft: StoryDraft, choices: EditorChoices): Record<Dr
     seoDescription: draft.seoDescription,
     syndicated: draft.syndicated ? '✓' : '',
     embargoUntil: draft.embargoUntil,
+    dateline: draft.dateline ?? '',
+    licenceNote: draft.licenceNote ?? '',
   };
 }
 
@@ -210,6 +214,8 @@ export interface EditorProps {
   embargoValue: string;
   timeZone: string;
   notice?: string;
+  /** A notice of something left undone (a draft made without its lead image). */
+  noticeKind?: 'success' | 'warning';
   error?: { message: string; fields: string[] };
   conflict?: ConflictProps;
   /** Preflight findings of the stored story (empty before it exists). */
@@ -847,7 +853,7 @@ export function EditorPage(props: EditorProps) {
         </p>
       </div>
       {story && live ? <PendingNotice {...props} /> : null}
-      {props.notice ? <Notice kind="success">{props.notice}</Notice> : null}
+      {props.notice ? <Notice kind={props.noticeKind ?? 'success'}>{props.notice}</Notice> : null}
       {props.error ? (
         <div class="notice notice--error" role="alert" id="editor-error">
           {props.error.message}
@@ -1243,28 +1249,32 @@ export function EditorPage(props: EditorProps) {
                   <input type="checkbox" name="syndicated" value="1" checked={draft.syndicated} />{' '}
                   {t.t('admin.story.syndicated')}
                 </label>
-                {story?.wire && (story.wire.itemId || story.wire.dateline || story.wire.licenceNote) ? (
+                {(['dateline', 'licenceNote'] as const).map((name) => {
+                  // Wire copy's place line (readers see it) and licence terms (the newsroom's only).
+                  const id = name === 'dateline' ? 'f-dateline' : 'f-licence-note';
+                  const common = { id, name, 'aria-describedby': `${id}-help`, ...aria(name) };
+                  return (
+                    <>
+                      <label for={id}>{t.t(storyFieldKey(name))}</label>
+                      {name === 'dateline' ? (
+                        <input {...common} value={draft.dateline ?? ''} maxlength={200} />
+                      ) : (
+                        <textarea {...common} rows={3} maxlength={2000}>
+                          {draft.licenceNote ?? ''}
+                        </textarea>
+                      )}
+                      <p id={`${id}-help`} class="editor-help">
+                        {t.t(name === 'dateline' ? 'admin.editor.datelineHelp' : 'admin.editor.licenceNoteHelp')}
+                      </p>
+                    </>
+                  );
+                })}
+                {story?.wire?.itemId ? (
                   <dl class="wire-origin">
-                    {story.wire.itemId ? (
-                      <>
-                        <dt>{t.t('admin.story.wireItem')}</dt>
-                        <dd>
-                          <a href={`/admin/wire/items/${encodeURIComponent(story.wire.itemId)}`}>{story.wire.itemId}</a>
-                        </dd>
-                      </>
-                    ) : null}
-                    {story.wire.dateline ? (
-                      <>
-                        <dt>{t.t('admin.wire.meta.dateline')}</dt>
-                        <dd>{story.wire.dateline}</dd>
-                      </>
-                    ) : null}
-                    {story.wire.licenceNote ? (
-                      <>
-                        <dt>{t.t('admin.wire.meta.rights')}</dt>
-                        <dd>{story.wire.licenceNote}</dd>
-                      </>
-                    ) : null}
+                    <dt>{t.t('admin.story.wireItem')}</dt>
+                    <dd>
+                      <a href={`/admin/wire/items/${encodeURIComponent(story.wire.itemId)}`}>{story.wire.itemId}</a>
+                    </dd>
                   </dl>
                 ) : null}
               </div>

@@ -130,7 +130,7 @@ export function AdminLayout({
   );
 }
 
-export function Notice({ kind, children }: { kind: 'error' | 'success'; children: ComponentChildren }) {
+export function Notice({ kind, children }: { kind: 'error' | 'success' | 'warning'; children: ComponentChildren }) {
   return (
     <div class={`notice notice--${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
       {children}
