@@ -26,6 +26,7 @@ import { registerRequestGuard } from './request-guard.js';
 import { isAnonymous } from './request-identity.js';
 import { addVary, registerResponseBaseline } from './response-baseline.js';
 import { type AdminDependencies, registerAdminRoutes } from './routes/admin-routes.js';
+import { registerApiRoutes } from './routes/api-routes.js';
 import { registerFeedRoutes } from './routes/feed-routes.js';
 import { registerMediaRoutes } from './routes/media-routes.js';
 import { type AudienceDependencies, registerMemberRoutes } from './routes/member-routes.js';
@@ -169,6 +170,7 @@ export async function createServer(deps: WebDependencies): Promise<FastifyInstan
   registerAssetRoutes(app, deps.assets);
   registerSiteRoutes(app, deps, web);
   registerFeedRoutes(app, deps, web);
+  registerApiRoutes(app, deps, web);
   registerSitemapRoutes(app, deps, web);
   registerSearchRoutes(app, deps, web);
   registerNewsletterRoutes(app, deps, web);

@@ -48,6 +48,7 @@ export const publicRoutes: Record<string, Channel> = {
   '/:lang/author/:slug/rss.xml': 'feed',
   '/:lang/author/:slug/atom.xml': 'feed',
   '/:lang/author/:slug/feed.json': 'feed',
+  '/api/ninjs/:lang/:slug': 'feed',
   '/sitemap.xml': 'sitemap',
   '/sitemaps/:file': 'sitemap',
   '/robots.txt': 'sitemap',

@@ -106,7 +106,9 @@ export function sampleFor(name: string, url: string, values: SampleValues): stri
       if (url.startsWith('/:lang/section/')) return values.sectionSlug;
       if (url.startsWith('/:lang/tag/')) return values.tagSlug;
       if (url.startsWith('/:lang/author/')) return values.authorSlug;
-      if (url === '/:lang/:slug' || url === '/:lang/read/:slug') return values.storySlug;
+      if (url === '/:lang/:slug' || url === '/:lang/read/:slug' || url === '/api/ninjs/:lang/:slug') {
+        return values.storySlug;
+      }
       return undefined;
     case 'file':
       if (url === '/sitemaps/:file') return 'en-1.xml';
