@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ArticleInput, ArticleRecord } from '../../src/domain/articles/article-input.js';
+import { createMachineTranslationRepository } from '../../src/storage/machine-translation-repository.js';
 import { newsroom } from '../support/articles.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { ninjsErrors } from '../support/ninjs-schema.js';
+import { setupOwner } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
 const clock = { now: () => new Date('2026-05-04T08:00:00.000Z') };
@@ -115,6 +117,56 @@ describeEachDatabase('ninjs API on $kind', ({ kind }) => {
       expect(body.message.length, url).toBeGreaterThan(0);
       expect(response.body).not.toContain('Secret draft');
     }
+  });
+
+  it('says a reviewed machine translation was made from which story, by which provider, reviewed by whom', async () => {
+    const stories = await publicStories();
+    const groups = await site.app.database.db
+      .selectFrom('articles')
+      .select(['id', 'translation_group'])
+      .where(
+        'id',
+        'in',
+        stories.map((s) => s.id),
+      )
+      .execute();
+    const groupOf = new Map(groups.map((row) => [row.id, row.translation_group]));
+    const translated = stories.find((s) =>
+      stories.some((o) => o.id !== s.id && groupOf.get(o.id) === groupOf.get(s.id) && o.language !== s.language),
+    );
+    const source = stories.find(
+      (o) =>
+        o.id !== translated?.id &&
+        groupOf.get(o.id) === groupOf.get(translated?.id ?? '') &&
+        o.language !== translated?.language,
+    );
+    expect(translated && source, 'a demo story with a translation').toBeTruthy();
+    if (!translated || !source) return;
+    await setupOwner(site);
+    const staff = await site.app.database.db.selectFrom('staff_users').select(['id']).executeTakeFirstOrThrow();
+    await createMachineTranslationRepository(site.app.database.db).save({
+      articleId: translated.id,
+      provider: 'deepl',
+      sourceLanguage: source.language,
+      translatedAt: clock.now(),
+      reviewedBy: { id: staff.id, name: 'Rita Reviewer' },
+      reviewedAt: clock.now(),
+    });
+    // Written straight into storage, without the event the translation desk sends.
+    site.app.pageCache.clear();
+    const document = await ninjs(translated.language, translated.slug);
+    const sourceDocument = await ninjs(source.language, source.slug);
+    expect(document.infoSources).toContainEqual({
+      name: 'DeepL',
+      role: 'machine-translator',
+      literal: `translated-from:${source.language}`,
+    });
+    expect(document.people).toContainEqual({ name: 'Rita Reviewer', rel: 'translation-reviewer' });
+    const from = document.associations.find((a: Ninjs) => a.rel === 'translated-from');
+    expect(from).toMatchObject({ uri: sourceDocument.uri, language: source.language, name: source.headline });
+    expect(sourceDocument.infoSources ?? []).not.toContainEqual(
+      expect.objectContaining({ role: 'machine-translator' }),
+    );
   });
 
   it('shows an edit at once, though the answer is cached', async () => {
