@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { autosaved, browserAvailability, signInToAdmin, useBrowser } from '../support/browser.js';
+import { browserAvailability, restoreReviewAndPublish, signInToAdmin, useBrowser } from '../support/browser.js';
 import { addMember } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 import { losingProvider } from '../support/translation.js';
@@ -77,27 +77,12 @@ describe.skipIf(skip)('machine translation in Chromium, on SQLite (issue 12)', {
     expect(await page.locator('#editor-error').textContent()).toContain('manque dans la traduction');
 
     // The editor translates the lost paragraph in its place; the autosave's findings drop the flag.
-    const body = page.locator('#f-body');
-    const paragraphs = (await body.inputValue()).split(/\n\s*\n/);
-    expect(paragraphs).toHaveLength(2);
-    paragraphs.splice(
-      1,
-      0,
-      'La maire Marie Dupont a déclaré que 10 000 véhicules par jour l’emprunteraient à nouveau.',
-    );
-    await body.fill(paragraphs.join('\n\n'));
-    await autosaved(page);
-    await expect.poll(() => lost.count(), { timeout: 20_000 }).toBe(0);
-
-    await Promise.all([
-      page.waitForURL(/done=reviewed/),
-      page.getByRole('button', { name: 'Marquer comme relu' }).click(),
-    ]);
-    expect(await page.locator('#machine-translation-state').textContent()).toContain('relu par Marie Dupont');
-    await Promise.all([
-      page.waitForURL(/done=published/),
-      page.getByRole('button', { name: 'Publier maintenant' }).click(),
-    ]);
+    const left = await restoreReviewAndPublish(page, {
+      index: 1,
+      paragraph: 'La maire Marie Dupont a déclaré que 10 000 véhicules par jour l’emprunteraient à nouveau.',
+      reviewer: 'Marie Dupont',
+    });
+    expect(left).toHaveLength(2);
 
     const slug = (await site.app.articles.get(new URL(page.url()).pathname.split('/')[3]!)).slug;
     await page.goto(`/fr/${slug}`);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { autosaved, browserAvailability, signInToAdmin, useBrowser } from '../support/browser.js';
+import { browserAvailability, restoreReviewAndPublish, signInToAdmin, useBrowser } from '../support/browser.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { addMember } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
@@ -65,23 +65,12 @@ describeEachDatabase('the wire desk in Chromium on $kind (issue 12)', ({ kind })
       await page.locator('#editor-error', { hasText: 'ne peut pas être publié' }).waitFor();
 
       // The editor translates the lost paragraph in its place; the gate's flag goes with the autosave.
-      const body = page.locator('#f-body');
-      const paragraphs = (await body.inputValue()).split(/\n\s*\n/);
-      expect(paragraphs).toHaveLength(4);
-      paragraphs.splice(1, 0, 'Le capitaine du port a déclaré qu’aucun bateau n’était sorti depuis minuit.');
-      await body.fill(paragraphs.join('\n\n'));
-      await autosaved(page);
-      await expect.poll(() => lost.count(), { timeout: 20_000 }).toBe(0);
-
-      await Promise.all([
-        page.waitForURL(/done=reviewed/),
-        page.getByRole('button', { name: 'Marquer comme relu' }).click(),
-      ]);
-      expect(await page.locator('#machine-translation-state').textContent()).toContain('relu par Marie Dupont');
-      await Promise.all([
-        page.waitForURL(/done=published/),
-        page.getByRole('button', { name: 'Publier maintenant' }).click(),
-      ]);
+      const left = await restoreReviewAndPublish(page, {
+        index: 1,
+        paragraph: 'Le capitaine du port a déclaré qu’aucun bateau n’était sorti depuis minuit.',
+        reviewer: 'Marie Dupont',
+      });
+      expect(left).toHaveLength(4);
 
       // Readers see the credit, the dateline and the machine-translation label, in French.
       const id = new URL(page.url()).pathname.split('/')[3] as string;

@@ -10,7 +10,14 @@ import { type App, createApp } from '../../src/app.js';
 import { renderMarkdown } from '../../src/domain/articles/markdown.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { byClass, decodeEntities, textOf } from '../support/html.js';
-import { addMember, editorFormOf, type StaffAgent, setupOwner, staffClient } from '../support/staff.js';
+import {
+  addMember,
+  authorIdOf as authorIdOfStaff,
+  editorFormOf,
+  type StaffAgent,
+  setupOwner,
+  staffClient,
+} from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
 type Fields = Record<string, string | string[]>;
@@ -107,14 +114,7 @@ describeEachDatabase('the story editor on $kind', ({ kind }) => {
 
   const story = (id: string) => site.app.articles.get(id);
 
-  async function authorIdOf(agent: StaffAgent): Promise<string> {
-    const row = await site.app.database.db
-      .selectFrom('staff_users')
-      .select('author_id')
-      .where('email', '=', agent.email)
-      .executeTakeFirstOrThrow();
-    return row.author_id!;
-  }
+  const authorIdOf = (agent: StaffAgent) => authorIdOfStaff(site, agent);
 
   let counter = 0;
   /** A new draft written through the editor's JSON endpoint, as the script does. */

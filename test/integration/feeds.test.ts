@@ -4,7 +4,7 @@ import type { Article } from '../../src/domain/articles/article.js';
 import type { ArticleRecord } from '../../src/domain/articles/article-input.js';
 import { feedLength } from '../../src/domain/feeds/feed-service.js';
 import { createArticleRepository } from '../../src/storage/article-repository.js';
-import { newsroom } from '../support/articles.js';
+import { articleIdBySlug, newsroom } from '../support/articles.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { attributesOf, decodeEntities, elements } from '../support/html.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
@@ -425,15 +425,7 @@ describeEachDatabase('feeds on $kind', ({ kind }) => {
     return site.app.articles.edit(id, { ...input, ...change }, { expectedRevision: story.revision });
   }
 
-  async function demoStory(language: string, slug: string): Promise<string> {
-    const row = await site.app.database.db
-      .selectFrom('articles')
-      .select('id')
-      .where('language', '=', language)
-      .where('slug', '=', slug)
-      .executeTakeFirstOrThrow();
-    return row.id;
-  }
+  const demoStory = (language: string, slug: string) => articleIdBySlug(site.app.database.db, language, slug);
 
   it('keeps every feed item’s id when its story is renamed, and links to the new address (issue 11)', async () => {
     const id = await demoStory('fr', 'le-retour-des-trains-de-nuit-en-europe');

@@ -3,6 +3,7 @@ import { describeEachDatabase } from '../support/databases.js';
 import { decodeEntities } from '../support/html.js';
 import {
   addMember,
+  authorIdOf as authorIdOfStaff,
   editorFormOf,
   type FormFields,
   type StaffAgent,
@@ -46,14 +47,7 @@ describeEachDatabase('live stories on $kind (issue 11)', ({ kind }) => {
     await site?.close();
   });
 
-  async function authorIdOf(agent: StaffAgent): Promise<string> {
-    const row = await site.app.database.db
-      .selectFrom('staff_users')
-      .select('author_id')
-      .where('email', '=', agent.email)
-      .executeTakeFirstOrThrow();
-    return row.author_id!;
-  }
+  const authorIdOf = (agent: StaffAgent) => authorIdOfStaff(site, agent);
 
   let counter = 0;
   /** A story written and published by the editor; its slug is unique to the test. */

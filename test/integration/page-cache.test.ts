@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ArticleInput, ArticleRecord } from '../../src/domain/articles/article-input.js';
-import { testByline } from '../support/articles.js';
+import { articleIdBySlug, testByline } from '../support/articles.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
@@ -31,13 +31,7 @@ describeEachDatabase('page cache and invalidation on $kind', ({ kind }) => {
   }
 
   async function frenchStory(slug: string): Promise<ArticleRecord> {
-    const found = await site.app.database.db
-      .selectFrom('articles')
-      .select('id')
-      .where('language', '=', 'fr')
-      .where('slug', '=', slug)
-      .executeTakeFirstOrThrow();
-    return site.app.articles.get(found.id);
+    return site.app.articles.get(await articleIdBySlug(site.app.database.db, 'fr', slug));
   }
 
   it('serves a page from memory with a strong ETag, 304 and the encoding asked for', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { randomIds } from '../../src/app.js';
 import type { ArticleRecord } from '../../src/domain/articles/article-input.js';
 import { createTaxonomyRepository } from '../../src/storage/taxonomy-repository.js';
-import { testByline } from '../support/articles.js';
+import { articleIdBySlug, testByline } from '../support/articles.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { setupOwner } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
@@ -27,15 +27,7 @@ describeEachDatabase('changes propagate on $kind', ({ kind }) => {
   const get = (url: string) =>
     site.app.server.inject({ method: 'GET', url, headers: { 'accept-encoding': 'identity' } });
 
-  async function idOf(language: string, slug: string): Promise<string> {
-    const row = await site.app.database.db
-      .selectFrom('articles')
-      .select('id')
-      .where('language', '=', language)
-      .where('slug', '=', slug)
-      .executeTakeFirstOrThrow();
-    return row.id;
-  }
+  const idOf = (language: string, slug: string) => articleIdBySlug(site.app.database.db, language, slug);
 
   async function edit(id: string, change: Partial<ArticleRecord>): Promise<ArticleRecord> {
     const story = await site.app.articles.get(id);

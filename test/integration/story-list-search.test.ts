@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { articleIdBySlug } from '../support/articles.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { byClass } from '../support/html.js';
 import { addMember, type StaffAgent } from '../support/staff.js';
@@ -43,15 +44,7 @@ describeEachDatabase('the story list’s search on $kind', ({ kind }) => {
     return [...table.matchAll(/href="\/admin\/stories\/([^"]+)"/g)].map((match) => match[1]!);
   }
 
-  const idOf = async (language: string, slug: string) =>
-    (
-      await site.app.database.db
-        .selectFrom('articles')
-        .select('id')
-        .where('language', '=', language)
-        .where('slug', '=', slug)
-        .executeTakeFirstOrThrow()
-    ).id;
+  const idOf = (language: string, slug: string) => articleIdBySlug(site.app.database.db, language, slug);
 
   it('finds a draft by a stemmed word typed without accents, in every language at once', async () => {
     // "reforme" (singular, no accent) finds "réformes"; "regle" finds "règles" in the body.

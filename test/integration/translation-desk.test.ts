@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ArticleRecord } from '../../src/domain/articles/article-input.js';
 import type { TranslationProvider } from '../../src/domain/translations/translation-provider.js';
+import { articleIdBySlug } from '../support/articles.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { byClass, decodeEntities, textOf } from '../support/html.js';
 import { addMember, editorFormOf, type StaffAgent, setupOwner, staffClient } from '../support/staff.js';
@@ -36,16 +37,7 @@ describeEachDatabase('the translation desk on $kind', ({ kind }) => {
   let translationId: string;
   const story = (id: string) => site.app.articles.get(id);
   const bySlug = async (language: string, slug: string) =>
-    story(
-      (
-        await site.app.database.db
-          .selectFrom('articles')
-          .select('id')
-          .where('language', '=', language)
-          .where('slug', '=', slug)
-          .executeTakeFirstOrThrow()
-      ).id,
-    );
+    story(await articleIdBySlug(site.app.database.db, language, slug));
   const actions = async (id: string) =>
     (
       await site.app.database.db

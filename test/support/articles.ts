@@ -39,3 +39,14 @@ export async function testByline(db: Kysely<Database>): Promise<string[]> {
   const author = await taxonomy.ensureAuthor({ slug: 'desk', name: 'Desk', bio: '' }, new Date());
   return [author.id];
 }
+
+/** The id of the article at `/{language}/{slug}`, whatever its status (the test fails when there is none). */
+export async function articleIdBySlug(db: Kysely<Database>, language: string, slug: string): Promise<string> {
+  const row = await db
+    .selectFrom('articles')
+    .select('id')
+    .where('language', '=', language)
+    .where('slug', '=', slug)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}

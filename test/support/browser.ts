@@ -107,3 +107,31 @@ export async function signInToAdmin(page: Page, email: string, password: string)
 /** Waits until the editor says its last change is saved. */
 export const autosaved = (page: Page) =>
   expect.poll(() => page.locator('#autosave-status').getAttribute('data-state'), { timeout: 20_000 }).toBe('saved');
+
+/**
+ * In the editor of a machine translation (French interface): puts `paragraph` back at `index` of
+ * the body, waits for the autosave, then marks the text reviewed and publishes it. Returns the
+ * body's paragraphs as the machine left them, for the caller to assert on.
+ */
+export async function restoreReviewAndPublish(
+  page: Page,
+  { index, paragraph, reviewer }: { index: number; paragraph: string; reviewer: string },
+): Promise<string[]> {
+  const body = page.locator('#f-body');
+  const left = (await body.inputValue()).split(/\n\s*\n/);
+  await body.fill([...left.slice(0, index), paragraph, ...left.slice(index)].join('\n\n'));
+  await autosaved(page);
+  await expect
+    .poll(() => page.locator('#preflight-findings li[data-code="BLOCK_DROPPED"]').count(), { timeout: 20_000 })
+    .toBe(0);
+  await Promise.all([
+    page.waitForURL(/done=reviewed/),
+    page.getByRole('button', { name: 'Marquer comme relu' }).click(),
+  ]);
+  expect(await page.locator('#machine-translation-state').textContent()).toContain(`relu par ${reviewer}`);
+  await Promise.all([
+    page.waitForURL(/done=published/),
+    page.getByRole('button', { name: 'Publier maintenant' }).click(),
+  ]);
+  return left;
+}

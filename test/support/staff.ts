@@ -160,3 +160,13 @@ export function staffClient(site: TestSite | (() => TestSite)) {
     },
   };
 }
+
+/** The author profile a staff member signs with. */
+export async function authorIdOf(site: TestSite, agent: StaffAgent): Promise<string> {
+  const row = await site.app.database.db
+    .selectFrom('staff_users')
+    .select('author_id')
+    .where('email', '=', agent.email)
+    .executeTakeFirstOrThrow();
+  return row.author_id as string;
+}
