@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { createHmacSigner, loadOrCreateSecret } from './crypto/hmac-signer.js';
+import { integrationSecrets } from './crypto/integration-secrets.js';
 import { createArgon2Hasher, randomSecret } from './crypto/password-hasher.js';
 import { loadDemoContent } from './demo/demo-loader.js';
 import { loadDemoWire } from './demo/demo-wire.js';
@@ -19,6 +20,7 @@ import { KiosqueError } from './domain/errors.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
 import { createFeedService } from './domain/feeds/feed-service.js';
 import { type Catalog, createTranslator, type Translator } from './domain/i18n/translator.js';
+import { createIntegrationService, type IntegrationService } from './domain/integrations/integration-service.js';
 import { createJobWorker, type JobHandler, type JobWorker } from './domain/jobs/job-worker.js';
 import { createFormMailLimiter, type FormMailLimiter } from './domain/limits/form-mail-limiter.js';
 import { createMediaLibrary } from './domain/media/media-library.js';
@@ -67,6 +69,7 @@ import {
 } from './storage/billing-repository.js';
 import { type DatabaseHandle, openDatabase } from './storage/database.js';
 import { createImageRepository } from './storage/image-repository.js';
+import { createIntegrationRepository } from './storage/integration-repository.js';
 import { createMachineTranslationRepository } from './storage/machine-translation-repository.js';
 import { createMailGrantRepository } from './storage/mail-grant-repository.js';
 import {
@@ -146,6 +149,8 @@ export interface App {
    * `translateBlocks`), and each article's machine-translation status (`recordDraft`, `status`).
    */
   machineTranslation: MachineTranslation;
+  /** Programs that use the Content and Admin APIs, and their keys (issue 13). */
+  integrations: IntegrationService;
   close(): Promise<void>;
 }
 
@@ -193,6 +198,20 @@ function ensureWritableDataDir(dataDir: string): void {
 }
 
 /** Staff accounts over the given database (the server and `kiosque user` both use it). */
+/** Integrations and their keys: the app's, and `kiosque integration` on the same database. */
+export function buildIntegrationService(
+  database: DatabaseHandle,
+  clock: Clock = systemClock,
+  ids: IdGenerator = randomIds,
+) {
+  return createIntegrationService({
+    store: createIntegrationRepository(database.db),
+    secrets: integrationSecrets,
+    clock,
+    ids,
+  });
+}
+
 export function buildStaffService(
   database: DatabaseHandle,
   config: Config,
@@ -337,6 +356,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       .catch((error) => logger.error({ err: error }, 'could not resume image variants'));
 
     const articleService = createArticleService({ store: articles, events, clock, ids });
+    const integrations = buildIntegrationService(database, clock, ids);
     // Machine translation (decisions 0038, 0039): the provider the settings name, the statuses in the database.
     const machineTranslations = createMachineTranslationRepository(database.db);
     const machineTranslation = createMachineTranslation({
@@ -507,6 +527,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         timeZone: config.timeZone,
         taxonomy: taxonomyEditor,
         wire,
+        integrations,
       },
       clock,
       logger,
@@ -531,6 +552,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       wire,
       wireFolder,
       machineTranslation,
+      integrations,
       async close() {
         await wireFolder?.stop();
         await scheduler.stop();

@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { runIntegration } from './integration.js';
 import { runMigrate } from './migrate.js';
 import { runPreflight } from './preflight.js';
 import { runServe } from './serve.js';
@@ -9,6 +10,11 @@ const commands: Record<string, { summary: string; run: (args: string[]) => Promi
   serve: {
     summary: 'serve the site (migrates the database and loads the demo into an empty one)',
     run: runServe,
+  },
+  integration: {
+    summary:
+      'integration add --name … [--scope …]: add an API integration, print its Content API key and Admin API token',
+    run: runIntegration,
   },
   migrate: { summary: 'bring the database schema to the newest version, then exit', run: runMigrate },
   preflight: {

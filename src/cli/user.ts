@@ -1,11 +1,7 @@
 import { parseArgs } from 'node:util';
 import { buildStaffService } from '../app.js';
-import { loadConfig } from '../config/config.js';
-import { isKiosqueError } from '../domain/errors.js';
 import { isRole, roles } from '../domain/staff/roles.js';
-import { openDatabase } from '../storage/database.js';
-import { migrateToLatest } from '../storage/migrator.js';
-import { describeStartupError } from './startup-errors.js';
+import { onDatabase } from './on-database.js';
 
 const usage = `Usage: kiosque user add --email <address> --name <name> [--role ${roles.join('|')}] [--language <tag>]
 
@@ -39,37 +35,23 @@ export async function runUser(args: string[]): Promise<number> {
     console.error(`kiosque user add: --email and --name are required.\n\n${usage}`);
     return 1;
   }
-  try {
-    const config = loadConfig(process.env);
-    const database = await openDatabase(config.database);
-    try {
-      await migrateToLatest(database.db, database.dialect);
-      const staff = buildStaffService(database, config);
-      const role = options.role ?? ((await staff.needsSetup()) ? 'owner' : 'contributor');
-      if (!isRole(role)) {
-        console.error(`kiosque user add: --role must be one of ${roles.join(', ')}.`);
-        return 1;
-      }
-      const { user, token } = await staff.invite(null, {
-        email: options.email,
-        name: options.name,
-        role,
-        language: options.language ?? config.defaultLanguage,
-      });
-      console.log(
-        `Created ${user.role} ${user.name} <${user.email}>. One-time link to choose a password (valid 24 hours):`,
-      );
-      console.log(`${config.publicUrl}/admin/invitation?token=${token}`);
-      return 0;
-    } finally {
-      await database.close();
-    }
-  } catch (error) {
-    if (isKiosqueError(error)) {
-      console.error(`kiosque user add: ${error.message.replace(/^[A-Z_]+: /, '')}`);
+  return onDatabase('kiosque user add', async (database, config) => {
+    const staff = buildStaffService(database, config);
+    const role = options.role ?? ((await staff.needsSetup()) ? 'owner' : 'contributor');
+    if (!isRole(role)) {
+      console.error(`kiosque user add: --role must be one of ${roles.join(', ')}.`);
       return 1;
     }
-    console.error(describeStartupError(error));
-    return 1;
-  }
+    const { user, token } = await staff.invite(null, {
+      email: options.email as string,
+      name: options.name as string,
+      role,
+      language: options.language ?? config.defaultLanguage,
+    });
+    console.log(
+      `Created ${user.role} ${user.name} <${user.email}>. One-time link to choose a password (valid 24 hours):`,
+    );
+    console.log(`${config.publicUrl}/admin/invitation?token=${token}`);
+    return 0;
+  });
 }

@@ -151,6 +151,11 @@ export const errorCatalog = {
     'This address redirected more than 5 times, so Kiosque stopped following it. Open it in a browser to find its final address, and use that one.',
   WIRE_FETCH_FAILED:
     'This address could not be fetched: the site answered with an error or could not be reached. Check the address, then try again later; the site may be down or refuse the request.',
+  // Issue 13, integrations (src/domain/integrations/).
+  INTEGRATION_NOT_FOUND:
+    'No integration has this identifier, or it was revoked. Pick one from the list under Admin → Integrations, or add a new one.',
+  INTEGRATION_INVALID:
+    'This integration is incomplete or malformed (fields: {fields}). An integration needs a name of 1 to 100 characters, and its scopes are among stories:read, stories:write, stories:publish, media:write and members:read. Fix the fields and try again.',
   INTERNAL: 'Something went wrong on our side. Try again in a moment; the error has been logged.',
 } as const;
 
@@ -169,6 +174,17 @@ export class KiosqueError extends Error {
 
 export function isKiosqueError(error: unknown): error is KiosqueError {
   return error instanceof KiosqueError;
+}
+
+/**
+ * The catalog's English message with its values filled in (`{fields}` → `name`), without the
+ * code: what the command line prints, where there is no reader's language to speak.
+ */
+export function englishMessage(error: KiosqueError): string {
+  const values = messageValues(error);
+  return errorCatalog[error.code].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in values ? String(values[name]) : whole,
+  );
 }
 
 /** The details a message may show (`{limit}` in "larger than {limit} MB"): plain strings and numbers only. */

@@ -412,6 +412,21 @@ export interface WireSourcesTable {
   created_at: Timestamp;
 }
 
+/** A program that reads and writes the site through its APIs (0021). Scopes are JSON text. */
+export interface IntegrationsTable {
+  id: string;
+  name: string;
+  content_key: string;
+  /** SHA-256 of the Admin API token's secret, hex; the token itself is shown once. */
+  admin_secret_digest: string;
+  scopes: string;
+  /** The staff member who added it; null when added from the command line. */
+  created_by: string | null;
+  created_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  last_used_at: NullableTimestamp;
+}
+
 /** One received wire item (0018), its bytes kept as they came. Lists and blocks are JSON text. */
 export interface WireItemsTable {
   id: string;
@@ -491,6 +506,7 @@ export interface Database {
   content_events: ContentEventsTable;
   wire_sources: WireSourcesTable;
   wire_items: WireItemsTable;
+  integrations: IntegrationsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -75,6 +75,11 @@ const expectedAdminAccess: Record<string, string> = {
   'POST /admin/wire/sources/:id/poll': 'wire.manage',
   'GET /admin/wire/items/:id': 'wire.read',
   'POST /admin/wire/items/:id/draft': 'wire.use',
+  'GET /admin/integrations': 'integrations.manage',
+  'POST /admin/integrations': 'integrations.manage',
+  'GET /admin/integrations/:id': 'integrations.manage',
+  'POST /admin/integrations/:id/keys': 'integrations.manage',
+  'POST /admin/integrations/:id/revoke': 'integrations.manage',
 };
 
 describeEachDatabase('staff accounts on $kind', ({ kind }) => {

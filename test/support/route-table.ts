@@ -40,6 +40,8 @@ export interface SampleValues {
   /** A wire source and a wire item of the demo's desk (issue 12). */
   wireSourceId: string;
   wireItemId: string;
+  /** An integration (issue 13); the demo has none, so one is added. */
+  integrationId: string;
 }
 
 /** Reads the values from the demo content of a running test site (English story, its section…). */
@@ -68,6 +70,9 @@ export async function sampleValues(
   await db.updateTable('articles').set({ preview_token: token }).where('id', '=', story.id).execute();
   const asset = site.app.server.routeList.length > 0 ? await firstAsset(site) : '';
   const wireItem = await db.selectFrom('wire_items').select(['id', 'source_id']).orderBy('id').executeTakeFirst();
+  const integration =
+    (await site.app.integrations.list())[0] ??
+    (await site.app.integrations.add({ name: 'Route samples', createdBy: null })).integration;
   return {
     storySlug: story.slug,
     storyId: story.id,
@@ -82,6 +87,7 @@ export async function sampleValues(
     assetFile: asset,
     wireSourceId: wireItem?.source_id ?? 'src_none',
     wireItemId: wireItem?.id ?? 'wir_none',
+    integrationId: integration.id,
   };
 }
 
@@ -126,6 +132,7 @@ export function sampleFor(name: string, url: string, values: SampleValues): stri
       if (url.startsWith('/admin/media/') || url.startsWith('/media/')) return values.imageId;
       if (url.startsWith('/admin/wire/sources/')) return values.wireSourceId;
       if (url.startsWith('/admin/wire/items/')) return values.wireItemId;
+      if (url.startsWith('/admin/integrations/')) return values.integrationId;
       return undefined;
     case 'token':
       if (url === '/preview/:token') return values.previewToken;

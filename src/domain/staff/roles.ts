@@ -47,6 +47,11 @@ const holders = {
   'wire.use': andAbove('author'),
   /** Add, change, disable and poll the wire's feed sources. */
   'wire.manage': andAbove('editor'),
+  /**
+   * Add, revoke and re-key integrations (issue 13): their tokens write stories and may read
+   * members, so handing one out is a staff-and-settings decision.
+   */
+  'integrations.manage': andAbove('admin'),
 } satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof holders;

@@ -12,6 +12,7 @@ import {
 import type { TaxonomyEditor } from '../../domain/articles/taxonomy-editor.js';
 import { type ErrorCode, isKiosqueError, KiosqueError, messageValues } from '../../domain/errors.js';
 import { negotiateLanguage } from '../../domain/i18n/translator.js';
+import type { IntegrationService } from '../../domain/integrations/integration-service.js';
 import type { MediaLibrary } from '../../domain/media/media-library.js';
 import type { PasswordReset } from '../../domain/staff/password-reset.js';
 import { assignableRoles, isRole } from '../../domain/staff/roles.js';
@@ -32,6 +33,7 @@ import {
   StaffPage,
   StoryListPage,
 } from '../views/admin-views.js';
+import { registerAdminIntegrationRoutes } from './admin-integration-routes.js';
 import { registerAdminMediaRoutes } from './admin-media-routes.js';
 import { registerAdminMemberRoutes } from './admin-member-routes.js';
 import { registerStoryRoutes } from './admin-story-routes.js';
@@ -56,6 +58,8 @@ export interface AdminDependencies {
   taxonomy: TaxonomyEditor;
   /** The wire desk (issue 12): sources, the queue, "Use as draft". */
   wire: WireDesk;
+  /** Programs that use the Content and Admin APIs, and their keys (issue 13). */
+  integrations: IntegrationService;
 }
 
 const storyListQuery = z.object({
@@ -204,6 +208,11 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
     registerAdminMemberRoutes(scope, { context, send }, deps);
     registerAdminTaxonomyRoutes(scope, admin.taxonomy);
     registerAdminWireRoutes(scope, { context, send }, { desk: admin.wire, staff: admin.staff, clock: deps.clock });
+    registerAdminIntegrationRoutes(
+      scope,
+      { context, send },
+      { integrations: admin.integrations, publicUrl: deps.site.publicUrl },
+    );
     registerStoryRoutes(scope, { context, send }, deps, {
       editor: admin.editor,
       staff: admin.staff,

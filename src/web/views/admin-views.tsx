@@ -88,6 +88,11 @@ export function AdminLayout({
                     <a href="/admin/staff">{t.t('admin.staff')}</a>
                   </li>
                 ) : null}
+                {hasPermission(user.role, 'integrations.manage') ? (
+                  <li>
+                    <a href="/admin/integrations">{t.t('admin.integrations.title')}</a>
+                  </li>
+                ) : null}
                 <li>
                   <a href="/">{t.t('admin.viewSite')}</a>
                 </li>
