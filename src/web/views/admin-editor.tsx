@@ -1,6 +1,7 @@
 import type { ArticleStatus } from '../../domain/articles/article.js';
 import { accessLevels } from '../../domain/articles/article.js';
 import type { RevisionAction } from '../../domain/articles/article-service.js';
+import { defaultGenre, genreKey, storyGenres } from '../../domain/articles/genre.js';
 import type { DiffPart, FieldDiff, LineDiff } from '../../domain/articles/revision-diff.js';
 import type { EditorChoices, LibraryImage, StoryDraft, TranslationState } from '../../domain/articles/story-editor.js';
 import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
@@ -37,6 +38,7 @@ export const draftGroups = [
   'embargoUntil',
   'dateline',
   'licenceNote',
+  'genre',
 ] as const;
 export type DraftGroup = (typeof draftGroups)[number];
 
@@ -66,6 +68,7 @@ export function draftTexts(draft: StoryDraft, choices: EditorChoices): Record<Dr
     embargoUntil: draft.embargoUntil,
     dateline: draft.dateline ?? '',
     licenceNote: draft.licenceNote ?? '',
+    genre: draft.genre ?? '',
   };
 }
 
@@ -1107,6 +1110,17 @@ export function EditorPage(props: EditorProps) {
                     </option>
                   ))}
                 </select>
+                <label for="f-genre">{t.t('admin.story.genre')}</label>
+                <select id="f-genre" name="genre" aria-describedby="f-genre-help" {...aria('genre')}>
+                  {storyGenres.map((genre) => (
+                    <option value={genre} selected={genre === (draft.genre ?? defaultGenre)}>
+                      {t.t(genreKey(genre))}
+                    </option>
+                  ))}
+                </select>
+                <p id="f-genre-help" class="editor-help">
+                  {t.t('genre.editorHelp')}
+                </p>
                 <label for="f-section">{t.t('admin.story.section')}</label>
                 <select id="f-section" name="sectionId" {...aria('sectionId')}>
                   <option value="">{t.t('admin.editor.noSection')}</option>
