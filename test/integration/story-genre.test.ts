@@ -134,6 +134,28 @@ describeEachDatabase('story genre on $kind', ({ kind }) => {
       expect(await db().selectFrom('articles').select('id').execute()).toHaveLength(before.length);
     });
 
+    it('names both genres in the 409 of a stale save, and takes theirs as the genre field', async () => {
+      const story = await published('en', `conflict-genre-${kind}`, 'news');
+      const first = await http.api(editor, 'PUT', `/admin/api/stories/${story.id}`, {
+        expectedRevision: story.revision,
+        fields: await editorFormOf(site, story, { genre: 'review' }),
+      });
+      expect(first.statusCode, first.body).toBe(200);
+      const stale = await http.api(owner, 'PUT', `/admin/api/stories/${story.id}`, {
+        expectedRevision: story.revision,
+        fields: await editorFormOf(site, story, { genre: 'sponsored' }),
+      });
+      expect(stale.statusCode).toBe(409);
+      const genre = (stale.json().differences as Json[]).find((difference) => difference.group === 'genre');
+      // The owner's admin is in French: the names are too.
+      expect(genre).toMatchObject({
+        label: 'Type de contenu',
+        theirs: 'Critique',
+        yours: 'Contenu sponsorisé',
+        fields: { genre: 'review' },
+      });
+    });
+
     it('keeps the stored genre when a form of before genres is saved', async () => {
       const story = await published('en', `older-form-${kind}`, 'factcheck');
       const { genre: _left, ...older } = await editorFormOf(site, story, { headline: 'An older form saved' });

@@ -1,7 +1,7 @@
 import type { ArticleStatus } from '../../domain/articles/article.js';
 import { accessLevels } from '../../domain/articles/article.js';
 import type { RevisionAction } from '../../domain/articles/article-service.js';
-import { defaultGenre, genreKey, storyGenres } from '../../domain/articles/genre.js';
+import { defaultGenre, genreKey, isStoryGenre, storyGenres } from '../../domain/articles/genre.js';
 import type { DiffPart, FieldDiff, LineDiff } from '../../domain/articles/revision-diff.js';
 import type { EditorChoices, LibraryImage, StoryDraft, TranslationState } from '../../domain/articles/story-editor.js';
 import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
@@ -43,7 +43,7 @@ export const draftGroups = [
 export type DraftGroup = (typeof draftGroups)[number];
 
 /** A draft's groups as text a person reads (names rather than ids). */
-export function draftTexts(draft: StoryDraft, choices: EditorChoices): Record<DraftGroup, string> {
+export function draftTexts(draft: StoryDraft, choices: EditorChoices, t: Translator): Record<DraftGroup, string> {
   const sectionName = (id: string | null) => choices.sections.find((s) => s.id === id)?.name ?? id ?? '';
   const authorName = (id: string) => choices.authors.find((a) => a.id === id)?.name ?? id;
   const image = (use: StoryDraft['hero']) =>
@@ -68,7 +68,8 @@ export function draftTexts(draft: StoryDraft, choices: EditorChoices): Record<Dr
     embargoUntil: draft.embargoUntil,
     dateline: draft.dateline ?? '',
     licenceNote: draft.licenceNote ?? '',
-    genre: draft.genre ?? '',
+    // The genre's name, as the select shows it; a form of before genres says nothing.
+    genre: draft.genre === undefined ? '' : isStoryGenre(draft.genre) ? t.t(genreKey(draft.genre)) : draft.genre,
   };
 }
 
@@ -170,8 +171,8 @@ export function draftDifferences(
   choices: EditorChoices,
   t: Translator,
 ): Difference[] {
-  const a = draftTexts(theirs, choices);
-  const b = draftTexts(yours, choices);
+  const a = draftTexts(theirs, choices, t);
+  const b = draftTexts(yours, choices, t);
   return draftGroups
     .filter((group) => a[group] !== b[group])
     .map((group) => ({ group, label: t.t(storyFieldKey(group)), theirs: a[group], yours: b[group] }));
