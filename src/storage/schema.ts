@@ -77,6 +77,8 @@ export interface ArticlesTable {
   wire_item_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** Added by 0020: readers see the story on no channel before this time; null: no embargo. */
   embargo_until: ColumnType<string | Date | null, string | null | undefined, string | null>;
+  /** Added by 0024: the kind of work (`StoryGenre`), news by default (decision 0051). */
+  genre: ColumnType<string, string | undefined, string>;
 }
 
 export interface ArticleAuthorsTable {
@@ -452,6 +454,8 @@ export interface WireItemsTable {
   received_at: Timestamp;
   supersedes_id: string | null;
   article_id: string | null;
+  /** Added by 0024: the provider's genre codes as given (JSON array of strings). */
+  genres: ColumnType<string, string | undefined, string>;
 }
 
 /** Added by 0019: machine-made text, its provider and its review (one row per article). */

@@ -344,6 +344,7 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
       dateline: input.dateline === undefined ? current.dateline : record.dateline,
       licenceNote: input.licenceNote === undefined ? current.licenceNote : record.licenceNote,
       wireItemId: input.wireItemId === undefined ? current.wireItemId : record.wireItemId,
+      genre: input.genre === undefined ? current.genre : record.genre,
     };
   }
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { genreKey } from '../../domain/articles/genre.js';
 import { KiosqueError } from '../../domain/errors.js';
 import { type NinjsLinks, type NinjsTranslation, ninjsContentType, ninjsOf } from '../../domain/syndication/ninjs.js';
 import { providerNames } from '../../domain/translations/machine-translation.js';
@@ -82,6 +83,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDependencies, w
             source: facts.source ? { ...linksOf(facts.source), headline: facts.source.headline } : null,
           },
           siteName: site.name,
+          genreName: web.translator(lang).t(genreKey(article.genre)),
         });
         return {
           contentType: ninjsContentType,
