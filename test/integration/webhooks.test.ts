@@ -421,6 +421,36 @@ describeEachDatabase('webhooks on $kind', ({ kind }) => {
     expect(await site.app.webhooks.listFor(integrationId)).not.toContainEqual(expect.objectContaining({ id: hook }));
   });
 
+  it('delivers a change made on one of two instances sharing the database once', async () => {
+    const second = await startTestSite(kind, {
+      clock,
+      demo: false,
+      instanceOf: site,
+      env: { SMTP_URL: smtp.url, KIOSQUE_WEBHOOK_ALLOW_HOSTS: '127.0.0.1' },
+    });
+    try {
+      const before = receiver.of('story.published').length;
+      // On PostgreSQL the other instance hears every change too (SQLite is one process: it hears nothing).
+      const heard = new Promise<void>((resolve) => {
+        const stop = second.app.events.subscribe((event) => {
+          if (event.type === 'article.changed' && event.after?.visible) {
+            stop();
+            resolve();
+          }
+        });
+      });
+      const story = await publishedStory('Two instances, one story', 'Told once.');
+      if (kind === 'postgres') await heard;
+      await second.app.webhookAnnouncer.idle();
+      await flush();
+      await second.app.jobs.runUntilIdle();
+      const hits = receiver.of('story.published').slice(before);
+      expect(hits.filter((r) => r.path === '/published').map((r) => r.body.data.story.id)).toEqual([story.id]);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('refuses a receiver on a private address that is not allowed, and says so in the log', async () => {
     const path = '/private';
     const { webhook } = await site.app.webhooks.add({

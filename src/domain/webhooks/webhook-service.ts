@@ -133,7 +133,7 @@ export function createWebhookService(deps: {
   async function deliver(payload: unknown): Promise<void> {
     const { deliveryId } = deliverPayload.parse(payload);
     const delivery = await deliveries.find(deliveryId);
-    if (!delivery || delivery.status !== 'pending') return;
+    if (delivery?.status !== 'pending') return;
     const found = await webhooks.find(delivery.webhookId);
     if (!found) return;
     const sentAt = clock.now();
