@@ -429,6 +429,39 @@ export interface IntegrationsTable {
   last_used_at: NullableTimestamp;
 }
 
+/** An outgoing webhook (0022): one event of one integration, sent to one address. */
+export interface WebhooksTable {
+  id: string;
+  integration_id: string;
+  event: string;
+  target_url: string;
+  /** Signs each body (HMAC-SHA256); kept as it is because signing needs it, shown once. */
+  secret: string;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+/** One event sent (or to be sent) to one webhook (0022). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event: string;
+  event_key: string;
+  body: string;
+  status: string;
+  attempts: number;
+  last_status: number | null;
+  /** JSON `{ code, values }` of the last failure (an error code of the catalog). */
+  last_error: string | null;
+  /** The first 2 KB of the last answer. */
+  answer: string | null;
+  created_at: Timestamp;
+  window_from: Timestamp;
+  last_attempt_at: NullableTimestamp;
+  next_attempt_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+}
+
 /** One received wire item (0018), its bytes kept as they came. Lists and blocks are JSON text. */
 export interface WireItemsTable {
   id: string;
@@ -511,6 +544,8 @@ export interface Database {
   wire_sources: WireSourcesTable;
   wire_items: WireItemsTable;
   integrations: IntegrationsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -235,6 +235,9 @@ export function factsOf(record: ArticleRecord, now: Date): ArticleFacts {
     authorIds: record.authorIds,
     visible: isPublic(record, now),
     publishedAt: record.publishedAt?.toISOString() ?? null,
+    revision: record.revision,
+    textRevision: record.textRevision,
+    deleted: record.deletedAt !== null,
   };
 }
 
