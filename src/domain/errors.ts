@@ -163,6 +163,8 @@ export const errorCatalog = {
     'The export file {file} is missing or does not match the size and checksum its manifest records: it was changed or cut short after the export, so nothing was imported. Copy or download the export again, whole, and import that copy.',
   IMPORT_KIOSQUE_TARGET_NOT_EMPTY:
     'The database to import into already holds data (table {table}), and an import never mixes two sites, so nothing was imported. Create a new, empty database, point DATABASE_URL at it and import there before the first `kiosque serve`.',
+  IMPORT_KIOSQUE_ROWS_REFUSED:
+    'The database refused a row of the table {table} ({reason}), so the whole import was undone and nothing was imported. Check that the export is whole and comes from Kiosque, and that the database is new and empty; if it keeps failing, report the message with the export’s manifest.',
   INTERNAL: 'Something went wrong on our side. Try again in a moment; the error has been logged.',
 } as const;
 

@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import type { Kysely } from 'kysely';
+import tar from 'tar-stream';
 import type { Clock } from '../domain/clock.js';
 import { KiosqueError } from '../domain/errors.js';
 import type { MediaStore } from '../media/media-store.js';
@@ -169,4 +173,26 @@ async function writeLines(
   out.end();
   await finished;
   return { bytes, sha256: hash.digest('hex'), rows };
+}
+
+/**
+ * An export folder as one `.tar.gz` stream, `manifest.json` first and then the files in the
+ * manifest's order, each read from disk as the client takes it: unpacked, it is the folder.
+ */
+export function exportArchive(folder: string, manifest: ExportManifest): Readable {
+  const pack = tar.pack();
+  const gzip = createGzip();
+  const mtime = new Date(manifest.createdAt);
+  void (async () => {
+    for (const name of ['manifest.json', ...manifest.files.map((file) => file.path)]) {
+      const file = path.join(folder, ...name.split('/'));
+      const { size } = await stat(file);
+      await pipeline(createReadStream(file), pack.entry({ name, size, mtime, mode: 0o644 }));
+    }
+    pack.finalize();
+  })().catch((error: Error) => pack.destroy(error));
+  pipeline(pack, gzip).catch(() => {
+    // The failure reaches the client as a cut response: gzip is destroyed with it.
+  });
+  return gzip;
 }

@@ -169,7 +169,13 @@ export async function importSite(target: SiteImportTarget, folder: string): Prom
       let batch: Record<string, unknown>[] = [];
       const flush = async () => {
         if (batch.length === 0) return;
-        await db.insertInto(table.name).values(batch).execute();
+        await db
+          .insertInto(table.name)
+          .values(batch)
+          .execute()
+          .catch((error: Error) => {
+            throw new KiosqueError('IMPORT_KIOSQUE_ROWS_REFUSED', { table: table.name, reason: error.message });
+          });
         rows[table.name] = (rows[table.name] ?? 0) + batch.length;
         batch = [];
       };

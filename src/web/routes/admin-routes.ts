@@ -32,6 +32,7 @@ import {
   StaffPage,
   StoryListPage,
 } from '../views/admin-views.js';
+import { registerAdminExportRoutes, type SiteExporter } from './admin-export-routes.js';
 import { registerAdminMediaRoutes } from './admin-media-routes.js';
 import { registerAdminMemberRoutes } from './admin-member-routes.js';
 import { registerStoryRoutes } from './admin-story-routes.js';
@@ -56,6 +57,8 @@ export interface AdminDependencies {
   taxonomy: TaxonomyEditor;
   /** The wire desk (issue 12): sources, the queue, "Use as draft". */
   wire: WireDesk;
+  /** The whole site as a download (issue 13). */
+  siteExport: SiteExporter;
 }
 
 const storyListQuery = z.object({
@@ -203,6 +206,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
     registerAdminMediaRoutes(scope, { context, send }, deps, admin);
     registerAdminMemberRoutes(scope, { context, send }, deps);
     registerAdminTaxonomyRoutes(scope, admin.taxonomy);
+    registerAdminExportRoutes(scope, { context, send }, admin.siteExport);
     registerAdminWireRoutes(scope, { context, send }, { desk: admin.wire, staff: admin.staff, clock: deps.clock });
     registerStoryRoutes(scope, { context, send }, deps, {
       editor: admin.editor,

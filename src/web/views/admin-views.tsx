@@ -88,6 +88,11 @@ export function AdminLayout({
                     <a href="/admin/staff">{t.t('admin.staff')}</a>
                   </li>
                 ) : null}
+                {hasPermission(user.role, 'site.export') ? (
+                  <li>
+                    <a href="/admin/export">{t.t('export.title')}</a>
+                  </li>
+                ) : null}
                 <li>
                   <a href="/">{t.t('admin.viewSite')}</a>
                 </li>
