@@ -50,9 +50,9 @@ export interface SiteExportSource {
   dialect: Dialect;
   media: Pick<MediaStore, 'get'>;
   clock: Clock;
+  /** Rows read per query (500); tests make it small to cross page boundaries on a small site. */
+  pageRows?: number;
 }
-
-const batchSize = 500;
 
 /** A stored value as JSON: times as ISO-8601 UTC (PostgreSQL gives Dates), bytes as base64. */
 export function encodeValue(value: unknown): unknown {
@@ -93,6 +93,7 @@ export async function exportSite(source: SiteExportSource, folder: string): Prom
   const columnsOf = await liveColumns(source.db);
   const migrations = await appliedMigrations(source.db);
   const mediaKeys: string[] = [];
+  const pageRows = source.pageRows ?? 500;
 
   const transaction = source.db.transaction();
   await (source.dialect === 'postgres' ? transaction.setIsolationLevel('repeatable read') : transaction).execute(
@@ -103,17 +104,29 @@ export async function exportSite(source: SiteExportSource, folder: string): Prom
         const columns = (columnsOf.get(table.name) ?? []).filter((column) => !withheld.has(column));
         const file = `tables/${table.name}.ndjson`;
         const written = await writeLines(path.join(folder, file), async function* () {
-          for (let offset = 0; ; offset += batchSize) {
+          // Keyset pages (`(key) > (last key)`), so a large table costs the same per row throughout.
+          let after: unknown[] | null = null;
+          for (;;) {
             let query = db.selectFrom(table.name).select(columns);
+            if (after !== null) {
+              const last = after;
+              query = query.where((eb) =>
+                table.key.length === 1
+                  ? eb(table.key[0] as string, '>', last[0])
+                  : eb(eb.refTuple(...(table.key as [string, string])), '>', eb.tuple(...(last as [unknown, unknown]))),
+              );
+            }
             for (const column of table.key) query = query.orderBy(column);
-            const rows = await query.limit(batchSize).offset(offset).execute();
+            const rows = await query.limit(pageRows).execute();
             for (const row of rows) {
               if (table.name === 'images') mediaKeys.push(String(row.original_key));
               const encoded: Record<string, unknown> = {};
               for (const column of columns) encoded[column] = encodeValue(row[column]);
               yield `${JSON.stringify(encoded)}\n`;
             }
-            if (rows.length < batchSize) return;
+            if (rows.length < pageRows) return;
+            const lastRow = rows[rows.length - 1] as Record<string, unknown>;
+            after = table.key.map((column) => lastRow[column]);
           }
         });
         files.push({ path: file, ...written });

@@ -62,24 +62,58 @@ describeEachDatabase('the export’s table list against a migrated $kind databas
     await sql`drop table webhook_deliveries`.execute(handle.db);
   });
 
-  it('writes a column that a later migration adds to an exported table, with its values', async () => {
+  it('writes every row in key order across pages, with a column a later migration added', async () => {
     await sql`alter table authors add column genre_note text`.execute(handle.db);
     await handle.db
       .insertInto('authors')
       .values({ id: 'aut_1', slug: 'ines', name: 'Inès', bio: '', created_at: clock.now().toISOString() })
       .execute();
     await sql`update authors set genre_note = 'opinion' where id = 'aut_1'`.execute(handle.db);
+    // Enough rows to cross pages of two, on a one-column key and a three-column one.
+    for (const n of [3, 2]) {
+      await handle.db
+        .insertInto('authors')
+        .values({ id: `aut_${n}`, slug: `a${n}`, name: `A${n}`, bio: '', created_at: clock.now().toISOString() })
+        .execute();
+    }
+    await handle.db
+      .insertInto('members')
+      .values({
+        id: 'mem_1',
+        email: 'r@example.org',
+        language: 'fr',
+        created_at: clock.now().toISOString(),
+        last_seen_at: null,
+        stripe_customer_id: null,
+        complimentary: 0,
+        complimentary_until: null,
+      })
+      .execute();
+    const reads = ['2026-05/art_b', '2026-04/art_c', '2026-05/art_a', '2026-04/art_a', '2026-05/art_c'];
+    for (const read of reads) {
+      const [period, article] = read.split('/') as [string, string];
+      await handle.db
+        .insertInto('member_meter_reads')
+        .values({ member_id: 'mem_1', period, article_id: article, read_at: clock.now().toISOString() })
+        .execute();
+    }
     const folder = path.join(mkdtempSync(path.join(tmpdir(), 'kiosque-export-columns-')), 'export');
     folders.push(path.dirname(folder));
     const manifest = await exportSite(
-      { db: handle.db, dialect: handle.dialect, media: createDiskMediaStore(folder), clock },
+      { db: handle.db, dialect: handle.dialect, media: createDiskMediaStore(folder), clock, pageRows: 2 },
       folder,
     );
-    const row = JSON.parse(readFileSync(path.join(folder, 'tables/authors.ndjson'), 'utf8').trim()) as Record<
-      string,
-      unknown
-    >;
-    expect(row.genre_note).toBe('opinion');
+    const lines = (table: string) =>
+      readFileSync(path.join(folder, `tables/${table}.ndjson`), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines('authors').map((row) => [row.id, row.genre_note])).toEqual([
+      ['aut_1', 'opinion'],
+      ['aut_2', null],
+      ['aut_3', null],
+    ]);
+    expect(lines('member_meter_reads').map((row) => `${row.period}/${row.article_id}`)).toEqual([...reads].sort());
     const columns = await liveColumns(handle.db);
     for (const table of manifest.tables) {
       const withheld = Object.keys(exportedTables.find((entry) => entry.name === table.name)?.withheld ?? {});
