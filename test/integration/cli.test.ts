@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runKiosque } from '../support/kiosque-process.js';
+import { finished, runKiosque } from '../support/kiosque-process.js';
 import { freePort } from '../support/test-app.js';
 
 const folders: string[] = [];
@@ -20,29 +20,17 @@ function tempFolder(): string {
 /** Runs the shipped `kiosque` command (bin/kiosque.js on dist/, as `npm start` does). */
 const kiosque = (args: string[], env: Record<string, string>) => runKiosque(args, env);
 
-function finish(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
-
 // Each case starts a Node process; they are independent, so they run side by side. A loaded
 // machine can take seconds to start one: allow a minute and a half each.
 describe.concurrent('kiosque command', { timeout: 90_000 }, () => {
   it('stops with one line naming a bad variable', async () => {
-    const result = await finish(kiosque(['serve'], { PORT: 'eighty', KIOSQUE_DATA_DIR: tempFolder() }));
+    const result = await finished(kiosque(['serve'], { PORT: 'eighty', KIOSQUE_DATA_DIR: tempFolder() }));
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe('kiosque: PORT="eighty" is not valid: expected a whole number from 1 to 65535.');
   });
 
   it('stops with one clear line when PostgreSQL cannot be reached', async () => {
-    const result = await finish(
+    const result = await finished(
       kiosque(['serve'], {
         DATABASE_URL: 'postgres://postgres:secret@127.0.0.1:1/none',
         KIOSQUE_DATA_DIR: tempFolder(),
@@ -61,7 +49,7 @@ describe.concurrent('kiosque command', { timeout: 90_000 }, () => {
     const folder = tempFolder();
     const file = path.join(folder, 'not-a-folder');
     writeFileSync(file, '');
-    const result = await finish(kiosque(['serve'], { KIOSQUE_DATA_DIR: path.join(file, 'data') }));
+    const result = await finished(kiosque(['serve'], { KIOSQUE_DATA_DIR: path.join(file, 'data') }));
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -70,17 +58,17 @@ describe.concurrent('kiosque command', { timeout: 90_000 }, () => {
 
   it('migrates a new database and then says it is up to date', async () => {
     const env = { KIOSQUE_DATA_DIR: tempFolder() };
-    const first = await finish(kiosque(['migrate'], env));
+    const first = await finished(kiosque(['migrate'], env));
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^Applied \d+ migration\(s\): 0001-initial, 0002-/);
-    const second = await finish(kiosque(['migrate'], env));
+    const second = await finished(kiosque(['migrate'], env));
     expect(second.stdout.trim()).toBe('The database is up to date.');
   });
 
   it('serves the demo site, prints its address and the owner’s one-time setup link, and stops cleanly on SIGTERM', async () => {
     const dataDir = tempFolder();
     const child = kiosque(['serve'], { KIOSQUE_DATA_DIR: dataDir, PORT: String(await freePort()) });
-    const done = finish(child);
+    const done = finished(child);
     let printed = '';
     const [address, setupLink] = await new Promise<[string, string]>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no address and setup link within 60 s:\n${printed}`)), 60_000);
@@ -109,7 +97,7 @@ describe.concurrent('kiosque command', { timeout: 90_000 }, () => {
   });
 
   it('prints its usage for an unknown command', async () => {
-    const result = await finish(kiosque(['frobnicate'], {}));
+    const result = await finished(kiosque(['frobnicate'], {}));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('unknown command "frobnicate"');
     expect(result.stderr).toContain('serve');

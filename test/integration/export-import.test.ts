@@ -11,56 +11,28 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { type ErrorCode, isKiosqueError } from '../../src/domain/errors.js';
 import { createDiskMediaStore } from '../../src/media/media-store.js';
 import { openDatabase } from '../../src/storage/database.js';
-import { type ExportManifest, exportSite } from '../../src/storage/site-export.js';
+import type { ExportManifest } from '../../src/storage/site-export.js';
 import { firstNonEmptyTable, importSite } from '../../src/storage/site-import.js';
 import { createTestDatabase, type DatabaseKind, describeEachDatabase } from '../support/databases.js';
-import { databaseEnv, runKiosque } from '../support/kiosque-process.js';
+import { databaseEnv, finished, runKiosque } from '../support/kiosque-process.js';
+import { exportFolders, exportTestSite, filesOf } from '../support/site-export.js';
 import { addMember, setupOwner } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
 const clock = { now: () => new Date('2026-05-04T08:00:00.000Z') };
 
-const folders: string[] = [];
-afterAll(() => {
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
-function tempFolder(): string {
-  const folder = mkdtempSync(path.join(tmpdir(), 'kiosque-export-'));
-  folders.push(folder);
-  return folder;
-}
-
-/** Every file of a folder, by `/`-separated path, with its bytes. */
-function filesOf(folder: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const full = path.join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else files.set(path.relative(folder, full).split(path.sep).join('/'), readFileSync(full));
-    }
-  };
-  walk(folder);
-  return files;
-}
+const folders = exportFolders();
+afterAll(() => folders.remove());
 
 async function exportOf(site: TestSite): Promise<string> {
-  const folder = path.join(tempFolder(), 'export');
-  await exportSite(
-    {
-      db: site.app.database.db,
-      dialect: site.app.database.dialect,
-      media: createDiskMediaStore(path.join(site.config.dataDir, 'media')),
-      clock,
-    },
-    folder,
-  );
+  const folder = path.join(folders.make(), 'export');
+  await exportTestSite(site, folder, clock);
   return folder;
 }
 
 /** A copy of an export folder with `change` applied; `resign` writes the manifest's checksums anew. */
 function alteredCopy(folder: string, change: (dir: string, manifest: ExportManifest) => void, resign = false): string {
-  const copy = path.join(tempFolder(), 'altered');
+  const copy = path.join(folders.make(), 'altered');
   cpSync(folder, copy, { recursive: true });
   const manifest = JSON.parse(readFileSync(path.join(copy, 'manifest.json'), 'utf8')) as ExportManifest;
   change(copy, manifest);
@@ -114,7 +86,7 @@ describeEachDatabase('import refusals on $kind', ({ kind }) => {
     const db = site.app.database.db;
     const before = await db.selectFrom('articles').select(['id', 'revision']).orderBy('id').execute();
     const error = await importSite(
-      { db, dialect: site.app.database.dialect, media: createDiskMediaStore(tempFolder()) },
+      { db, dialect: site.app.database.dialect, media: createDiskMediaStore(folders.make()) },
       folder,
     ).catch((caught: unknown) => caught);
     expect(isKiosqueError(error) && error.code).toBe('IMPORT_KIOSQUE_TARGET_NOT_EMPTY');
@@ -141,7 +113,7 @@ describeEachDatabase('import refusals on $kind', ({ kind }) => {
       manifest.migrations.push('0099-from-the-future');
     });
     expect(await importInto(kind, newerSchema)).toEqual({ code: 'IMPORT_KIOSQUE_SCHEMA_NEWER', empty: true });
-    expect(await importInto(kind, tempFolder())).toEqual({ code: 'IMPORT_KIOSQUE_MANIFEST_INVALID', empty: true });
+    expect(await importInto(kind, folders.make())).toEqual({ code: 'IMPORT_KIOSQUE_MANIFEST_INVALID', empty: true });
   });
 
   it('leaves the database empty when a row is refused halfway through the import', async () => {
@@ -158,18 +130,6 @@ describeEachDatabase('import refusals on $kind', ({ kind }) => {
     expect(await importInto(kind, broken)).toEqual({ code: 'IMPORT_KIOSQUE_ROWS_REFUSED', empty: true });
   });
 });
-
-function finish(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
 
 /** The files of a .tar.gz, by name. */
 async function untar(bytes: Buffer): Promise<Map<string, Buffer>> {
@@ -241,8 +201,8 @@ describeEachDatabase(
       const archive = await untar(download);
       expect([...archive.keys()][0]).toBe('manifest.json');
       // A second process reads the same SQLite file while the site runs, as an operator's would.
-      const folder = path.join(tempFolder(), 'cli-export');
-      const exported = await finish(runKiosque(['export', '--to', folder], databaseEnv(site.database)));
+      const folder = path.join(folders.make(), 'cli-export');
+      const exported = await finished(runKiosque(['export', '--to', folder], databaseEnv(site.database)));
       expect(exported.stderr).toBe('');
       expect(exported.code).toBe(0);
       expect(exported.stdout).toMatch(/^Exported \d+ rows of \d+ tables and \d+ media files to /);
@@ -259,7 +219,7 @@ describeEachDatabase(
           expect(fromCli).toEqual(fromAdmin);
         } else expect(archive.get(name)?.equals(bytes), name).toBe(true);
       }
-      const again = await finish(runKiosque(['export', '--to', folder], databaseEnv(site.database)));
+      const again = await finished(runKiosque(['export', '--to', folder], databaseEnv(site.database)));
       expect(again.code).toBe(1);
       expect(again.stderr).toMatch(
         /^kiosque export: The export folder .* already holds files.*\(EXPORT_FOLDER_NOT_EMPTY\)\n$/,
@@ -267,13 +227,13 @@ describeEachDatabase(
 
       const database = await createTestDatabase(target);
       try {
-        const imported = await finish(runKiosque(['import', 'kiosque', folder], databaseEnv(database)));
+        const imported = await finished(runKiosque(['import', 'kiosque', folder], databaseEnv(database)));
         expect(imported.stderr).toBe('');
         expect(imported.code).toBe(0);
         expect(imported.stdout).toMatch(/^Imported \d+ rows and \d+ media files from an export of /);
         expect(imported.stdout).toContain('/admin/password/forgot');
         expect(imported.stdout).toContain('owner owner@example.org');
-        const twice = await finish(runKiosque(['import', 'kiosque', folder], databaseEnv(database)));
+        const twice = await finished(runKiosque(['import', 'kiosque', folder], databaseEnv(database)));
         expect(twice.code).toBe(1);
         expect(twice.stderr).toContain('(IMPORT_KIOSQUE_TARGET_NOT_EMPTY)');
         const handle = await openDatabase(database.config);
@@ -296,6 +256,6 @@ describeEachDatabase(
       } finally {
         await database.drop();
       }
-    });
+    }, 240_000);
   },
 );

@@ -5,13 +5,14 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { createDiskMediaStore } from '../../src/media/media-store.js';
 import { openDatabase } from '../../src/storage/database.js';
 import { exportedTables } from '../../src/storage/export-tables.js';
-import { type ExportManifest, exportSite, liveColumns } from '../../src/storage/site-export.js';
+import { type ExportManifest, liveColumns } from '../../src/storage/site-export.js';
 import { importSite } from '../../src/storage/site-import.js';
 import { testByline } from '../support/articles.js';
 import { createTestDatabase, type DatabaseKind, databaseKinds, describeEachDatabase } from '../support/databases.js';
 import { decodeEntities } from '../support/html.js';
 import { phoneJpeg, uploadAs } from '../support/media.js';
 import { signInMember } from '../support/members.js';
+import { exportFolders, exportTestSite, filesOf } from '../support/site-export.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import { post, setupOwner } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
@@ -22,15 +23,8 @@ const targets = databaseKinds(inject('postgresAvailable'))
   .filter((entry) => entry.skip === null)
   .map((entry) => entry.kind);
 
-const folders: string[] = [];
-afterAll(() => {
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
-function tempFolder(): string {
-  const folder = mkdtempSync(path.join(tmpdir(), 'kiosque-export-'));
-  folders.push(folder);
-  return folder;
-}
+const folders = exportFolders();
+afterAll(() => folders.remove());
 
 /**
  * The demo site plus a newsroom's day: an edited story (a revision history) and its French
@@ -119,6 +113,9 @@ async function busySite(kind: DatabaseKind, smtp: SmtpSink): Promise<TestSite> {
 /** Public addresses found by following the site's own links from its home pages and sitemaps. */
 async function crawl(site: TestSite): Promise<string[]> {
   const seen = new Set<string>();
+  // One size of each image: sizes are made from the original by the same code, and the originals
+  // are compared byte for byte with the export's files; making every size twice would cost minutes.
+  const imagesSeen = new Set<string>();
   const queue = ['/', '/robots.txt', '/sitemap.xml', '/rss.xml', '/atom.xml', '/feed.json'];
   for (const language of site.config.languages) {
     queue.push(`/${language}/`, `/${language}/search?q=harbour`, `/${language}/search?q=port`);
@@ -141,6 +138,11 @@ async function crawl(site: TestSite): Promise<string[]> {
       if (!local.startsWith('/') || local.startsWith('//')) continue;
       // Staff, readers' own pages and forms carry per-visitor tokens: not the site's content.
       if (/^\/(admin|preview)\b|\/account\b|\/newsletter\/|\/subscribe\//.test(local)) continue;
+      const image = /^\/media\/([^/]+)\//.exec(local)?.[1];
+      if (image !== undefined) {
+        if (imagesSeen.has(image)) continue;
+        imagesSeen.add(image);
+      }
       if (!seen.has(local)) queue.push(local.split('#')[0] as string);
     }
   }
@@ -160,17 +162,9 @@ async function pages(site: TestSite, urls: string[]): Promise<Map<string, string
 }
 
 /** Every file of an export folder but the manifest (its time and source database differ), by path. */
-function filesOf(folder: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const full = path.join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (name !== 'manifest.json')
-        files.set(path.relative(folder, full).split(path.sep).join('/'), readFileSync(full));
-    }
-  };
-  walk(folder);
+function dataFilesOf(folder: string): Map<string, Buffer> {
+  const files = filesOf(folder);
+  files.delete('manifest.json');
   return files;
 }
 
@@ -190,16 +184,8 @@ describeEachDatabase('export and import from $kind', ({ kind }) => {
   beforeAll(async () => {
     smtp = await startSmtpSink();
     source = await busySite(kind, smtp);
-    folder = path.join(tempFolder(), 'export');
-    manifest = await exportSite(
-      {
-        db: source.app.database.db,
-        dialect: source.app.database.dialect,
-        media: createDiskMediaStore(path.join(source.config.dataDir, 'media')),
-        clock,
-      },
-      folder,
-    );
+    folder = path.join(folders.make(), 'export');
+    manifest = await exportTestSite(source, folder, clock);
     urls = await crawl(source);
     before = await pages(source, urls);
   }, 240_000);
@@ -273,18 +259,10 @@ describeEachDatabase('export and import from $kind', ({ kind }) => {
         const differing = urls.filter((url) => after.get(url) !== before.get(url));
         expect(differing, 'pages that differ after the round trip').toEqual([]);
 
-        const again = path.join(tempFolder(), 'again');
-        await exportSite(
-          {
-            db: copy.app.database.db,
-            dialect: copy.app.database.dialect,
-            media: createDiskMediaStore(path.join(copy.config.dataDir, 'media')),
-            clock,
-          },
-          again,
-        );
-        const original = filesOf(folder);
-        const roundTripped = filesOf(again);
+        const again = path.join(folders.make(), 'again');
+        await exportTestSite(copy, again, clock);
+        const original = dataFilesOf(folder);
+        const roundTripped = dataFilesOf(again);
         expect([...roundTripped.keys()].sort()).toEqual([...original.keys()].sort());
         for (const [file, bytes] of original) {
           expect(roundTripped.get(file)?.toString('utf8'), file).toBe(bytes.toString('utf8'));

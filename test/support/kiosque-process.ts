@@ -50,3 +50,16 @@ export async function answering(url: string, child: ChildProcess, within = 90_00
   }
   throw new Error(`kiosque did not answer at ${url} within ${within / 1000} s`);
 }
+
+/** Resolves when the process has closed its output, with its exit code and everything it printed. */
+export function finished(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
