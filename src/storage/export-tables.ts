@@ -108,6 +108,13 @@ export const excludedTables: readonly ExcludedTable[] = [
   },
   { name: 'member_signin_links', kind: 'secret', reason: 'one-time sign-in links (15 minutes)' },
   {
+    // Added on another branch (migration 0021): named here so the guard passes once it is merged.
+    name: 'integrations',
+    kind: 'secret',
+    reason:
+      'API keys of the programs that use the site (a Content API key, an Admin token’s digest): credentials stay with the site they were issued on; add the integrations again on the new site and give each program its new keys',
+  },
+  {
     name: 'login_failures',
     kind: 'transient',
     reason: 'sign-in backoff counters, which decay within the hour',
