@@ -89,6 +89,7 @@ import type { PostgresEventBus } from './storage/postgres/postgres-event-bus.js'
 import { createRelatedRepository } from './storage/related-repository.js';
 import { createSearchIndex } from './storage/search-index.js';
 import { createSimilarityIndex } from './storage/similarity-index.js';
+import { exportSite } from './storage/site-export.js';
 import { createSitemapRepository } from './storage/sitemap-repository.js';
 import { createSqlJobQueue } from './storage/sql-job-queue.js';
 import {
@@ -558,6 +559,10 @@ export async function createApp(options: AppOptions): Promise<App> {
         wire,
         integrations,
         webhooks: hooks.service,
+        siteExport: {
+          scratchFolder: path.join(config.dataDir, 'exports'),
+          writeTo: (folder) => exportSite({ db: database.db, dialect: database.dialect, media: store, clock }, folder),
+        },
       },
       clock,
       logger,

@@ -1,5 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { runIntegration } from './integration.js';
+import { runExport } from './export.js';
+import { runImport } from './import-kiosque.js';
 import { runMigrate } from './migrate.js';
 import { runPreflight } from './preflight.js';
 import { runServe } from './serve.js';
@@ -16,6 +18,11 @@ const commands: Record<string, { summary: string; run: (args: string[]) => Promi
       'integration add --name … [--scope …]: add an API integration, print its Content API key and Admin API token',
     run: runIntegration,
   },
+  export: {
+    summary: 'export --to DIR: the whole site as JSON files and media (docs/export-format.md)',
+    run: runExport,
+  },
+  import: { summary: 'import kiosque DIR: a Kiosque export into an empty database', run: runImport },
   migrate: { summary: 'bring the database schema to the newest version, then exit', run: runMigrate },
   preflight: {
     summary: 'preflight [--wire] FILE.md …: check stories kept as files, one JSON line a finding',

@@ -169,6 +169,20 @@ export const errorCatalog = {
     'The webhook’s address did not answer within {seconds} seconds, so Kiosque stopped waiting. Make the receiver answer at once (store the event and work on it afterwards); Kiosque tries again on its own for 24 hours.',
   HOOK_TARGET_REJECTED:
     'The webhook’s address answered with HTTP status {status} instead of a 2xx status. Look at the answer in the delivery log and fix the receiver; Kiosque tries again on its own for 24 hours, and “Send again” sends it once more.',
+  EXPORT_FOLDER_NOT_EMPTY:
+    'The export folder {folder} already holds files; an export never mixes with or overwrites them. Name a folder that does not exist yet or is empty, and export again.',
+  IMPORT_KIOSQUE_MANIFEST_INVALID:
+    'The folder {folder} has no readable manifest.json of a Kiosque export, or its manifest is malformed, so nothing was imported. Point the import at the folder that `kiosque export --to` wrote (or the unpacked download), whole and unchanged.',
+  IMPORT_KIOSQUE_FORMAT_NEWER:
+    'This export is in format version {version}, newer than the version {supported} this Kiosque reads, so nothing was imported. Upgrade Kiosque to the version that made the export (or a newer one), then import again.',
+  IMPORT_KIOSQUE_SCHEMA_NEWER:
+    'This export comes from a newer Kiosque: its database had {migration}, which this Kiosque does not know, so nothing was imported. Upgrade Kiosque to the version that made the export (or a newer one), then import again.',
+  IMPORT_KIOSQUE_DAMAGED:
+    'The export file {file} is missing or does not match the size and checksum its manifest records: it was changed or cut short after the export, so nothing was imported. Copy or download the export again, whole, and import that copy.',
+  IMPORT_KIOSQUE_TARGET_NOT_EMPTY:
+    'The database to import into already holds data (table {table}), and an import never mixes two sites, so nothing was imported. Create a new, empty database, point DATABASE_URL at it and import there before the first `kiosque serve`.',
+  IMPORT_KIOSQUE_ROWS_REFUSED:
+    'The database refused a row of the table {table} ({reason}), so the whole import was undone and nothing was imported. Check that the export is whole and comes from Kiosque, and that the database is new and empty; if it keeps failing, report the message with the export’s manifest.',
   INTERNAL: 'Something went wrong on our side. Try again in a moment; the error has been logged.',
 } as const;
 

@@ -65,6 +65,8 @@ const expectedAdminAccess: Record<string, string> = {
   'POST /admin/stories/:id/newsletter': 'newsletter.manage',
   'GET /admin/subscribers': 'subscribers.export',
   'GET /admin/subscribers/export': 'subscribers.export',
+  'GET /admin/export': 'site.export',
+  'GET /admin/export/download': 'site.export',
   'GET /admin/wire': 'wire.read',
   'POST /admin/wire/url': 'wire.use',
   'POST /admin/wire/upload': 'wire.use',

@@ -51,7 +51,7 @@ export async function answering(url: string, child: ChildProcess, within = 90_00
   throw new Error(`kiosque did not answer at ${url} within ${within / 1000} s`);
 }
 
-/** Everything a finished command printed, and its exit code. */
+/** Resolves when the process has closed its output, with its exit code and everything it printed. */
 export function finished(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';

@@ -38,11 +38,13 @@ export async function startTestSite(
     instanceOf?: TestSite;
     /** Machine translation for "Translate into…" (a fake: no such service runs here). */
     translationProvider?: TranslationProvider;
+    /** A database made beforehand (one an export was imported into), which the site then owns and drops. */
+    database?: TestDatabase;
   } = {},
 ): Promise<TestSite> {
   const shared = options.instanceOf?.database;
   if (shared && shared.name !== kind) throw new Error(`a ${kind} instance cannot share a ${shared.name} database`);
-  const database = shared ?? (await createTestDatabase(kind));
+  const database = shared ?? options.database ?? (await createTestDatabase(kind));
   const env: Record<string, string> = {
     KIOSQUE_DATA_DIR: database.dataDir,
     KIOSQUE_DEMO: options.demo === false ? 'off' : 'on',

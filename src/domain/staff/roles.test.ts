@@ -15,6 +15,7 @@ describe('role permissions', () => {
     'newsletter.manage': ['owner', 'admin', 'editor'],
     'subscribers.export': ['owner', 'admin'],
     'members.manage': ['owner', 'admin'],
+    'site.export': ['owner', 'admin'],
     'wire.read': ['owner', 'admin', 'editor', 'author', 'contributor'],
     'wire.use': ['owner', 'admin', 'editor', 'author'],
     'wire.manage': ['owner', 'admin', 'editor'],

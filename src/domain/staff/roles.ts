@@ -41,6 +41,11 @@ const holders = {
   'subscribers.export': andAbove('admin'),
   /** See readers' accounts (personal data), export them, and grant complimentary access. */
   'members.manage': andAbove('admin'),
+  /**
+   * Download the whole site as an export (decision 0050): every story, staff list, member and
+   * consent entry at once, so kept to the people who run the site.
+   */
+  'site.export': andAbove('admin'),
   /** See the wire desk: sources, the queue, an item's text (decision 0036). */
   'wire.read': andAbove('contributor'),
   /** Make a draft story from a wire item, upload wire files, paste a URL for the desk to fetch. */

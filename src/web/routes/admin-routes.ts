@@ -35,6 +35,7 @@ import {
   StoryListPage,
 } from '../views/admin-views.js';
 import { registerAdminIntegrationRoutes } from './admin-integration-routes.js';
+import { registerAdminExportRoutes, type SiteExporter } from './admin-export-routes.js';
 import { registerAdminMediaRoutes } from './admin-media-routes.js';
 import { registerAdminMemberRoutes } from './admin-member-routes.js';
 import { registerStoryRoutes } from './admin-story-routes.js';
@@ -63,6 +64,8 @@ export interface AdminDependencies {
   integrations: IntegrationService;
   /** Outgoing webhooks of the integrations, and their delivery log (issue 13). */
   webhooks: WebhookService;
+  /** The whole site as a download (issue 13). */
+  siteExport: SiteExporter;
 }
 
 const storyListQuery = z.object({
@@ -210,6 +213,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
     registerAdminMediaRoutes(scope, { context, send }, deps, admin);
     registerAdminMemberRoutes(scope, { context, send }, deps);
     registerAdminTaxonomyRoutes(scope, admin.taxonomy);
+    registerAdminExportRoutes(scope, { context, send }, admin.siteExport);
     registerAdminWireRoutes(scope, { context, send }, { desk: admin.wire, staff: admin.staff, clock: deps.clock });
     registerAdminIntegrationRoutes(
       scope,

@@ -93,6 +93,11 @@ export function AdminLayout({
                     <a href="/admin/integrations">{t.t('admin.integrations.title')}</a>
                   </li>
                 ) : null}
+                {hasPermission(user.role, 'site.export') ? (
+                  <li>
+                    <a href="/admin/export">{t.t('export.title')}</a>
+                  </li>
+                ) : null}
                 <li>
                   <a href="/">{t.t('admin.viewSite')}</a>
                 </li>
