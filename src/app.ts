@@ -529,6 +529,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         wire,
         integrations,
       },
+      contentApi: { stories: articles, integrations, timeZone: config.timeZone },
       clock,
       logger,
     });

@@ -156,6 +156,15 @@ export const errorCatalog = {
     'No integration has this identifier, or it was revoked. Pick one from the list under Admin → Integrations, or add a new one.',
   INTEGRATION_INVALID:
     'This integration is incomplete or malformed (fields: {fields}). An integration needs a name of 1 to 100 characters, and its scopes are among stories:read, stories:write, stories:publish, media:write and members:read. Fix the fields and try again.',
+  // Issue 13, the Ghost-compatible Content API (src/web/routes/content-api-routes.ts).
+  CONTENT_API_KEY_MISSING:
+    'This request to the Content API carries no key, so Kiosque cannot tell which integration reads. Add the integration’s Content API key as ?key=…; an admin finds it under Admin → Integrations.',
+  CONTENT_API_KEY_UNKNOWN:
+    'This Content API key belongs to no active integration: it is mistyped, was replaced or was revoked. Copy the current key from Admin → Integrations, or ask an admin for a new one.',
+  CONTENT_API_FILTER_INVALID:
+    'The filter cannot be read at character {position} (near “{near}”). Write it in Ghost’s filter syntax (field:value, joined by + for “and” and by , for “or”) with a field this list accepts, and dates in quotes.',
+  CONTENT_API_QUERY_INVALID:
+    'The query parameter {parameter} has a value this list does not accept: “{value}”. Check the Content API documentation: limit is a number from 1 or all, page a number from 1, order a field followed by asc or desc, include and formats among the listed values.',
   INTERNAL: 'Something went wrong on our side. Try again in a moment; the error has been logged.',
 } as const;
 
