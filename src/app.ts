@@ -564,6 +564,7 @@ export async function createApp(options: AppOptions): Promise<App> {
           writeTo: (folder) => exportSite({ db: database.db, dialect: database.dialect, media: store, clock }, folder),
         },
       },
+      contentApi: { stories: articles, integrations, timeZone: config.timeZone },
       clock,
       logger,
     });

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
-import { runIntegration } from './integration.js';
 import { runExport } from './export.js';
 import { runImport } from './import-kiosque.js';
+import { runIntegration } from './integration.js';
 import { runMigrate } from './migrate.js';
 import { runPreflight } from './preflight.js';
 import { runServe } from './serve.js';

@@ -183,6 +183,15 @@ export const errorCatalog = {
     'The database to import into already holds data (table {table}), and an import never mixes two sites, so nothing was imported. Create a new, empty database, point DATABASE_URL at it and import there before the first `kiosque serve`.',
   IMPORT_KIOSQUE_ROWS_REFUSED:
     'The database refused a row of the table {table} ({reason}), so the whole import was undone and nothing was imported. Check that the export is whole and comes from Kiosque, and that the database is new and empty; if it keeps failing, report the message with the export’s manifest.',
+  // Issue 13, the Ghost-compatible Content API (src/web/routes/content-api-routes.ts).
+  CONTENT_API_KEY_MISSING:
+    'This request to the Content API carries no key, so Kiosque cannot tell which integration reads. Add the integration’s Content API key as ?key=…; an admin finds it under Admin → Integrations.',
+  CONTENT_API_KEY_UNKNOWN:
+    'This Content API key belongs to no active integration: it is mistyped, was replaced or was revoked. Copy the current key from Admin → Integrations, or ask an admin for a new one.',
+  CONTENT_API_FILTER_INVALID:
+    'The filter cannot be read at character {position} (near “{near}”). Write it in Ghost’s filter syntax (field:value, joined by + for “and” and by , for “or”) with a field this list accepts, and dates in quotes.',
+  CONTENT_API_QUERY_INVALID:
+    'The query parameter {parameter} has a value this list does not accept: “{value}”. Check the Content API documentation: limit is a number from 1 or all, page a number from 1, order a field followed by asc or desc, include and formats among the listed values.',
   INTERNAL: 'Something went wrong on our side. Try again in a moment; the error has been logged.',
 } as const;
 

@@ -19,6 +19,7 @@ import type { ArticleReader, ListQuery } from '../domain/articles/reading-servic
 import type { NewsroomQuery, NewsroomRow } from '../domain/articles/story-list.js';
 import { KiosqueError } from '../domain/errors.js';
 import type { FeedQuery, FeedStory, FeedStoryReader } from '../domain/feeds/feed-service.js';
+import type { ContentStoryReader, StoryFacts } from '../domain/syndication/ghost-content.js';
 import type { ArticlesTable, Database } from './schema.js';
 import { toDate, toDateOrNull } from './schema.js';
 import { writeSearchDocument } from './search-index.js';
@@ -31,11 +32,32 @@ function genreOf(value: string): StoryGenre {
   return isStoryGenre(value) ? value : defaultGenre;
 }
 
-/**
- * The columns an article reads the same whether it is shown (`Article`) or edited
- * (`ArticleRecord`); each then adds its own view of the section, tags, authors and images.
- */
-function storedColumns(row: ArticleRow) {
+/** The columns of an article other than its body: what lists that filter stories need. */
+const factColumnNames = [
+  'id',
+  'translation_group',
+  'language',
+  'slug',
+  'headline',
+  'standfirst',
+  'status',
+  'access',
+  'source_name',
+  'source_url',
+  'dateline',
+  'genre',
+  'seo_title',
+  'seo_description',
+  'revision',
+  'created_at',
+  'updated_at',
+  'published_at',
+  'scheduled_at',
+] as const;
+type FactRow = Pick<ArticleRow, (typeof factColumnNames)[number]>;
+
+/** An article's stored facts, the body aside. */
+function factColumns(row: FactRow) {
   return {
     id: row.id,
     translationGroup: row.translation_group,
@@ -43,8 +65,6 @@ function storedColumns(row: ArticleRow) {
     slug: row.slug,
     headline: row.headline,
     standfirst: row.standfirst,
-    bodyMarkdown: row.body_markdown,
-    bodyHtml: row.body_html,
     status: row.status as Article['status'],
     access: row.access as Article['access'],
     source: row.source_name ? { name: row.source_name, url: row.source_url } : null,
@@ -58,6 +78,14 @@ function storedColumns(row: ArticleRow) {
     publishedAt: toDateOrNull(row.published_at),
     scheduledAt: toDateOrNull(row.scheduled_at),
   };
+}
+
+/**
+ * The columns an article reads the same whether it is shown (`Article`) or edited
+ * (`ArticleRecord`); each then adds its own view of the section, tags, authors and images.
+ */
+function storedColumns(row: ArticleRow) {
+  return { ...factColumns(row), bodyMarkdown: row.body_markdown, bodyHtml: row.body_html };
 }
 
 /** What a list shows of an article: never the body, which is most of the row and lives in overflow pages. */
@@ -512,6 +540,41 @@ export function createArticleRepository(db: Kysely<Database>) {
     },
   };
 
+  const contentStories: ContentStoryReader = {
+    async listPublicStories(languages, now) {
+      if (languages.length === 0) return [];
+      const rows = await db
+        .selectFrom('articles')
+        .select([...factColumnNames.map((name) => `articles.${name}` as const), 'articles.section_id'])
+        .where('articles.language', 'in', languages)
+        .where(visibleToReaders(now))
+        .orderBy('articles.published_at', 'desc')
+        .orderBy('articles.id', 'desc')
+        .execute();
+      const [summaries, tags] = await Promise.all([summarize(rows), tagsOf(rows.map((row) => row.id))]);
+      return summaries.map(
+        (summary, index): StoryFacts => ({
+          ...factColumns(rows[index]!),
+          section: summary.section,
+          authors: summary.authors,
+          hero: summary.hero,
+          tags: tags.get(summary.id) ?? [],
+        }),
+      );
+    },
+
+    async bodiesOf(ids, now) {
+      if (ids.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('articles')
+        .select(['articles.id', 'articles.body_markdown', 'articles.body_html'])
+        .where('articles.id', 'in', ids)
+        .where(visibleToReaders(now))
+        .execute();
+      return new Map(rows.map((row) => [row.id, { bodyMarkdown: row.body_markdown, bodyHtml: row.body_html }]));
+    },
+  };
+
   async function tagsOf(articleIds: string[]): Promise<Map<string, Taxon[]>> {
     const byArticle = new Map<string, Taxon[]>();
     if (articleIds.length === 0) return byArticle;
@@ -533,6 +596,7 @@ export function createArticleRepository(db: Kysely<Database>) {
   return {
     ...reader,
     ...feeds,
+    ...contentStories,
 
     /** Stores a new article, its links and its first revision; all or nothing. */
     async insert(record: ArticleRecord, revision: RevisionEntry, effects: WriteEffects = {}): Promise<void> {

@@ -27,6 +27,7 @@ import { isAnonymous } from './request-identity.js';
 import { addVary, registerResponseBaseline } from './response-baseline.js';
 import { type AdminDependencies, registerAdminRoutes } from './routes/admin-routes.js';
 import { registerApiRoutes } from './routes/api-routes.js';
+import { type ContentApiDependencies, registerContentApiRoutes } from './routes/content-api-routes.js';
 import { registerFeedRoutes } from './routes/feed-routes.js';
 import { registerMediaRoutes } from './routes/media-routes.js';
 import { type AudienceDependencies, registerMemberRoutes } from './routes/member-routes.js';
@@ -66,6 +67,8 @@ export interface WebDependencies {
   variants: ImageVariants;
   pageCache: PageCache;
   admin: AdminDependencies;
+  /** Ghost's Content API (issue 13): the public stories and the integrations' keys. */
+  contentApi: ContentApiDependencies;
   clock: Clock;
   logger: FastifyBaseLogger;
 }
@@ -171,6 +174,7 @@ export async function createServer(deps: WebDependencies): Promise<FastifyInstan
   registerSiteRoutes(app, deps, web);
   registerFeedRoutes(app, deps, web);
   registerApiRoutes(app, deps, web);
+  registerContentApiRoutes(app, deps, web);
   registerSitemapRoutes(app, deps, web);
   registerSearchRoutes(app, deps, web);
   registerNewsletterRoutes(app, deps, web);

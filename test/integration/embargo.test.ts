@@ -2,7 +2,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ArticleRecord } from '../../src/domain/articles/article-input.js';
 import { testByline } from '../support/articles.js';
 import { describeEachDatabase } from '../support/databases.js';
-import { type ChannelStory, channelOf, listingsOf, pathsOf, storyChannels } from '../support/public-channels.js';
+import {
+  type ChannelStory,
+  channelOf,
+  contentKeyFor,
+  listingsOf,
+  pathsOf,
+  storyChannels,
+} from '../support/public-channels.js';
 import { editorFormOf, type StaffAgent, setupOwner, staffClient } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
@@ -104,7 +111,14 @@ describeEachDatabase('embargo on $kind', ({ kind }) => {
       authorIds: byline,
     });
     await site.app.related.idle();
-    story = { id, lang: 'en', slug, ...(await listingsOf(site.app.database.db, id)), queries: [word, 'cooperative'] };
+    story = {
+      id,
+      lang: 'en',
+      slug,
+      ...(await listingsOf(site.app.database.db, id)),
+      queries: [word, 'cooperative'],
+      contentKey: await contentKeyFor(site),
+    };
   });
   afterAll(async () => {
     await site?.close();

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { ArticleInput, ArticleRecord } from '../../src/domain/articles/article-input.js';
 import { createMachineTranslationRepository } from '../../src/storage/machine-translation-repository.js';
-import { newsroom } from '../support/articles.js';
+import { editHeadline, newsroom, shownStories } from '../support/articles.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { ninjsErrors } from '../support/ninjs-schema.js';
 import { setupOwner } from '../support/staff.js';
@@ -42,21 +41,7 @@ describeEachDatabase('ninjs API on $kind', ({ kind }) => {
     return document;
   }
 
-  /** The published stories whose page the site shows (in one of its languages). */
-  async function publicStories() {
-    const stored = await site.app.database.db
-      .selectFrom('articles')
-      .select(['id', 'language', 'slug', 'access', 'headline'])
-      .where('status', '=', 'published')
-      .where('deleted_at', 'is', null)
-      .where('embargo_until', 'is', null)
-      .orderBy('id')
-      .execute();
-    const shown = await Promise.all(
-      stored.map(async (s) => (await get(`/${s.language}/${s.slug}`)).statusCode === 200),
-    );
-    return stored.filter((_, i) => shown[i]);
-  }
+  const publicStories = () => shownStories(site);
 
   it('answers every public story as a valid ninjs 3.1 document', async () => {
     const stories = await publicStories();
@@ -184,13 +169,7 @@ describeEachDatabase('ninjs API on $kind', ({ kind }) => {
       .execute();
     const again = await get(`/api/ninjs/${story.language}/${story.slug}`);
     expect(JSON.parse(again.body)).toEqual(before);
-    const record: ArticleRecord = await site.app.articles.get(story.id);
-    const { id: _i, bodyHtml: _b, revision: _r, createdAt: _c, updatedAt: _u, deletedAt: _d, ...input } = record;
-    await site.app.articles.edit(
-      story.id,
-      { ...(input as ArticleInput), headline: 'Edited for the agencies' },
-      { expectedRevision: record.revision },
-    );
+    await editHeadline(site, story.id, 'Edited for the agencies');
     const after = await ninjs(story.language, story.slug);
     expect(after.headlines[0].value).toBe('Edited for the agencies');
     expect(Number(after.version)).toBeGreaterThan(Number(before.version));

@@ -5,7 +5,13 @@ import { newsroom, testByline } from '../support/articles.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { byClass, elements, textOf } from '../support/html.js';
 import { type MemberAgent, signInMember } from '../support/members.js';
-import { type ChannelStory, channelOf, pathsOf as channelPaths, listingsOf } from '../support/public-channels.js';
+import {
+  type ChannelStory,
+  channelOf,
+  pathsOf as channelPaths,
+  contentKeyFor,
+  listingsOf,
+} from '../support/public-channels.js';
 import { linksOf, type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import { formHeaders, post, type StaffAgent, setupOwner } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
@@ -79,6 +85,7 @@ describeEachDatabase('no paywall leak on $kind', ({ kind }) => {
   let expired: string;
   /** Section, tag and author of the paid story: their pages and feeds list it. */
   let listings: { section: string; tags: string[]; authors: string[] };
+  let contentKey: string;
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
@@ -136,6 +143,7 @@ describeEachDatabase('no paywall leak on $kind', ({ kind }) => {
     expect(granted.statusCode).toBe(200);
     const found = await listingsOf(db, articleId);
     listings = { ...found, section: found.section ?? '' };
+    contentKey = await contentKeyFor(site);
     site.app.pageCache.clear();
   });
   afterAll(async () => {
@@ -183,7 +191,7 @@ describeEachDatabase('no paywall leak on $kind', ({ kind }) => {
 
   /** The requests that stand for a route: its parameters filled with the paid story's values. */
   async function pathsOf(url: string): Promise<string[]> {
-    const story: ChannelStory = { id: articleId, lang: 'en', slug, ...listings, queries };
+    const story: ChannelStory = { id: articleId, lang: 'en', slug, ...listings, queries, contentKey };
     const index = url === '/sitemaps/:file' ? (await get('/sitemap.xml', '')).body : '';
     const paths = channelPaths(url, story, index);
     if (url === '/sitemaps/:file') expect(paths).toContain('/sitemaps/news-en.xml');

@@ -6,6 +6,7 @@ import type { Clock, IdGenerator } from '../../src/domain/clock.js';
 import { createArticleRepository } from '../../src/storage/article-repository.js';
 import type { Database } from '../../src/storage/schema.js';
 import { createTaxonomyRepository } from '../../src/storage/taxonomy-repository.js';
+import type { TestSite } from './test-app.js';
 
 /**
  * Writes stories straight through the repositories, the way the newsroom's save does, so that a
@@ -49,4 +50,30 @@ export async function articleIdBySlug(db: Kysely<Database>, language: string, sl
     .where('slug', '=', slug)
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** The published stories whose page the site shows (in one of its languages), by id. */
+export async function shownStories(site: TestSite) {
+  const stored = await site.app.database.db
+    .selectFrom('articles')
+    .select(['id', 'language', 'slug', 'access', 'headline', 'translation_group'])
+    .where('status', '=', 'published')
+    .where('deleted_at', 'is', null)
+    .where('embargo_until', 'is', null)
+    .orderBy('id')
+    .execute();
+  const shown = await Promise.all(
+    stored.map(
+      async (s) =>
+        (await site.app.server.inject({ method: 'GET', url: `/${s.language}/${s.slug}` })).statusCode === 200,
+    ),
+  );
+  return stored.filter((_, i) => shown[i]);
+}
+
+/** Changes a stored story's headline through the article service, as the editor's save does (with its event). */
+export async function editHeadline(site: TestSite, id: string, headline: string): Promise<void> {
+  const record: ArticleRecord = await site.app.articles.get(id);
+  const { id: _i, bodyHtml: _b, revision: _r, createdAt: _c, updatedAt: _u, deletedAt: _d, ...input } = record;
+  await site.app.articles.edit(id, { ...(input as ArticleInput), headline }, { expectedRevision: record.revision });
 }

@@ -17,6 +17,7 @@ export type Channel =
   | 'static file'
   | 'staff preview'
   | 'site health'
+  | 'api index'
   | 'staff only';
 
 /**
@@ -49,6 +50,21 @@ export const publicRoutes: Record<string, Channel> = {
   '/:lang/author/:slug/atom.xml': 'feed',
   '/:lang/author/:slug/feed.json': 'feed',
   '/api/ninjs/:lang/:slug': 'feed',
+  // Ghost's Content API (issue 13): posts carry stories as the feeds do; tags, authors, settings
+  // and pages (Kiosque has none) say what the site holds, never a story's text.
+  '/ghost/api/content/posts/': 'feed',
+  '/ghost/api/content/posts/:id/': 'feed',
+  '/ghost/api/content/posts/slug/:slug/': 'feed',
+  '/ghost/api/content/pages/': 'api index',
+  '/ghost/api/content/pages/:id/': 'api index',
+  '/ghost/api/content/pages/slug/:slug/': 'api index',
+  '/ghost/api/content/tags/': 'api index',
+  '/ghost/api/content/tags/:id/': 'api index',
+  '/ghost/api/content/tags/slug/:slug/': 'api index',
+  '/ghost/api/content/authors/': 'api index',
+  '/ghost/api/content/authors/:id/': 'api index',
+  '/ghost/api/content/authors/slug/:slug/': 'api index',
+  '/ghost/api/content/settings/': 'api index',
   '/sitemap.xml': 'sitemap',
   '/sitemaps/:file': 'sitemap',
   '/robots.txt': 'sitemap',
@@ -107,6 +123,35 @@ export interface ChannelStory {
   authors: string[];
   /** Search queries that should find it. */
   queries: string[];
+  /** A Content API key (`contentKeyFor`): Ghost's Content API answers nothing without one. */
+  contentKey?: string;
+}
+
+/** A key of a new integration, for walking the Content API's routes. */
+export async function contentKeyFor(site: {
+  app: { integrations: { add(input: { name: string; createdBy: null }): Promise<{ contentKey: string }> } };
+}): Promise<string> {
+  return (await site.app.integrations.add({ name: 'Channel walk', createdBy: null })).contentKey;
+}
+
+/**
+ * The Content API's requests for a route: every post in every format with its tags and authors
+ * (the story is on the one page of `limit=all`), the story read by id and slug, its section,
+ * tags and authors read by slug.
+ */
+function contentApiPaths(url: string, story: ChannelStory): string[] {
+  const [, , , , resource = ''] = url.split('/');
+  const counted = resource === 'tags' || resource === 'authors';
+  const query = `?key=${story.contentKey ?? 'no-key-given'}&${counted ? 'include=count.posts' : 'include=tags,authors&formats=html,plaintext'}`;
+  if (!url.includes(':')) return [`${url}${query}${resource === 'posts' ? '&limit=all' : ''}`];
+  if (url.includes(':id')) return [`${url.replace(':id', story.id)}${query}`];
+  const slugs =
+    resource === 'tags'
+      ? [...(story.section ? [story.section] : []), ...story.tags]
+      : resource === 'authors'
+        ? story.authors
+        : [story.slug];
+  return slugs.map((slug) => `${url.replace(':slug', slug)}${query}`);
 }
 
 /** The slugs of a stored story's section, tags and authors. */
@@ -145,6 +190,7 @@ export function pathsOf(url: string, story: ChannelStory, sitemapIndex: string):
   const lang = story.lang;
   const fill = (template: string, values: Record<string, string>) =>
     template.replace(/:(\w+)/g, (_m, name: string) => values[name] ?? `unknown-${name}`);
+  if (url.startsWith('/ghost/api/content/')) return contentApiPaths(url, story);
   if (url.includes(':slug')) {
     const slugs = url.startsWith('/:lang/section/')
       ? story.section

@@ -34,8 +34,8 @@ import {
   StaffPage,
   StoryListPage,
 } from '../views/admin-views.js';
-import { registerAdminIntegrationRoutes } from './admin-integration-routes.js';
 import { registerAdminExportRoutes, type SiteExporter } from './admin-export-routes.js';
+import { registerAdminIntegrationRoutes } from './admin-integration-routes.js';
 import { registerAdminMediaRoutes } from './admin-media-routes.js';
 import { registerAdminMemberRoutes } from './admin-member-routes.js';
 import { registerStoryRoutes } from './admin-story-routes.js';
