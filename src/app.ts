@@ -8,6 +8,7 @@ import type { Config } from './config/config.js';
 import { createHmacSigner, loadOrCreateSecret } from './crypto/hmac-signer.js';
 import { integrationSecrets } from './crypto/integration-secrets.js';
 import { createArgon2Hasher, randomSecret } from './crypto/password-hasher.js';
+import { webhookSigning } from './crypto/webhook-signature.js';
 import { loadDemoContent } from './demo/demo-loader.js';
 import { loadDemoWire } from './demo/demo-wire.js';
 import { type ArticleService, createArticleService } from './domain/articles/article-service.js';
@@ -26,7 +27,7 @@ import { createFormMailLimiter, type FormMailLimiter } from './domain/limits/for
 import { createMediaLibrary } from './domain/media/media-library.js';
 import { createMemberService, type Mailer } from './domain/members/member-service.js';
 import { signupWording } from './domain/newsletter/consent-wording.js';
-import type { ConsentWording } from './domain/newsletter/newsletter.js';
+import type { ConsentWording, NewsletterList, NewsletterSend } from './domain/newsletter/newsletter.js';
 import { createNewsletterSender, type MailTransport } from './domain/newsletter/newsletter-sender.js';
 import { createNewsletterService, type NewsletterService } from './domain/newsletter/newsletter-service.js';
 import { type CheckoutGateway, createBillingService } from './domain/paywall/billing-service.js';
@@ -44,12 +45,14 @@ import { createPasswordReset } from './domain/staff/password-reset.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
 import { createMachineTranslation, type MachineTranslation } from './domain/translations/machine-translation.js';
 import type { TranslationProvider } from './domain/translations/translation-provider.js';
+import { createWebhookAnnouncer, type WebhookAnnouncer } from './domain/webhooks/webhook-announcer.js';
+import { createWebhookService, type WebhookService } from './domain/webhooks/webhook-service.js';
 import { createWireDesk, type WireDesk, type WireImages, type WireTranslator } from './domain/wire/wire-desk.js';
 import { contentHash } from './domain/wire/wire-identity.js';
 import { blocksToMarkdown } from './domain/wire/wire-markdown.js';
 import { extractArticle } from './ingest/html-extractor.js';
 import { createLeadImageImporter } from './ingest/lead-image.js';
-import { fetchSafely } from './ingest/safe-fetch.js';
+import { fetchSafely, postSafely } from './ingest/safe-fetch.js';
 import { createWireFolderWatcher, type WireFolderWatcher } from './ingest/wire-folder.js';
 import { parseWireDocument } from './ingest/wire-formats.js';
 import { createEmailComposer } from './mail/email-composer.js';
@@ -96,14 +99,17 @@ import {
   createStaffRepository,
 } from './storage/staff-repository.js';
 import { createTaxonomyRenameStore, createTaxonomyRepository } from './storage/taxonomy-repository.js';
+import { createOutdatedTranslations, createWebhookRepository } from './storage/webhook-repository.js';
 import { createWireRepository, type WireRepository } from './storage/wire-repository.js';
 import { translationProviderFrom } from './translation/provider-from-config.js';
 import { dependenciesChangedBy } from './web/cache-invalidation.js';
+import { createNinjsDocuments } from './web/ninjs-documents.js';
 import { createPageCache, type PageCache } from './web/page-cache.js';
 import type { AudienceDependencies } from './web/routes/member-routes.js';
 import { createServer } from './web/server.js';
 import { loadStaticAssets, staticAsset } from './web/static-assets.js';
 import { variantWidths } from './web/views/components.js';
+import { feedItemId } from './web/views/feed-formats.js';
 import { paths } from './web/views/site-context.js';
 
 const catalogFolder = new URL('../src/domain/i18n/catalogs/', import.meta.url);
@@ -151,6 +157,10 @@ export interface App {
   machineTranslation: MachineTranslation;
   /** Programs that use the Content and Admin APIs, and their keys (issue 13). */
   integrations: IntegrationService;
+  /** Outgoing webhooks: subscriptions, deliveries (jobs of `jobs`), the delivery log (issue 13). */
+  webhooks: WebhookService;
+  /** Turns this instance's changes into webhook deliveries; `idle()` resolves when none is being queued. */
+  webhookAnnouncer: WebhookAnnouncer;
   close(): Promise<void>;
 }
 
@@ -410,6 +420,28 @@ export async function createApp(options: AppOptions): Promise<App> {
       logger,
       onQueued: () => nudgeJobs(),
     });
+    const site = {
+      name: config.siteName,
+      publicUrl: config.publicUrl,
+      languages: config.languages,
+      defaultLanguage: config.defaultLanguage,
+      followLinks: config.followLinks,
+    };
+    const reading = createReadingService({ articles, taxonomy, related: relatedLists, clock });
+    const hooks = buildWebhooks({
+      config,
+      database,
+      integrations,
+      documents: createNinjsDocuments({ site, reading, machineTranslations, translators, clock }),
+      clock,
+      ids,
+      logger,
+      onQueued: () => nudgeJobs(),
+    });
+    // Webhooks are queued by the instance that made the change (each delivery once, by key).
+    (broadcast?.own ?? events).subscribe((event) => {
+      if (event.type === 'article.changed') hooks.announcer.articleChanged(event);
+    });
     const newsletters = await buildNewsletters({
       config,
       database,
@@ -419,8 +451,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       clock,
       ids,
       logger,
-      handlers: wire.handlers,
+      handlers: { ...wire.handlers, ...hooks.service.handlers },
+      onSent: hooks.announcer.newsletterSent,
     });
+    await hooks.service.resume();
     nudgeJobs = () => newsletters.worker.nudge();
     await wire.ensurePollJobs();
     if (demoLoaded > 0)
@@ -474,16 +508,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     assets.set('logo.png', staticAsset('logo.png', await publisherLogo(assets.get('favicon.svg')!.identity)));
 
     const server = await createServer({
-      site: {
-        name: config.siteName,
-        publicUrl: config.publicUrl,
-        languages: config.languages,
-        defaultLanguage: config.defaultLanguage,
-        followLinks: config.followLinks,
-      },
+      site,
       translators,
       assets,
-      reading: createReadingService({ articles, taxonomy, related: relatedLists, clock }),
+      reading,
       machineTranslations,
       search,
       feeds: createFeedService({
@@ -511,6 +539,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         clock,
         ids,
         logger,
+        onMemberChange: hooks.announcer.memberChanged,
       }),
       mailWebhookSecret: config.mail.webhookSecret,
       images,
@@ -528,6 +557,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         taxonomy: taxonomyEditor,
         wire,
         integrations,
+        webhooks: hooks.service,
       },
       clock,
       logger,
@@ -553,9 +583,12 @@ export async function createApp(options: AppOptions): Promise<App> {
       wireFolder,
       machineTranslation,
       integrations,
+      webhooks: hooks.service,
+      webhookAnnouncer: hooks.announcer,
       async close() {
         await wireFolder?.stop();
         await scheduler.stop();
+        await hooks.announcer.idle();
         await newsletters.close();
         await server.close();
         related.stop();
@@ -634,8 +667,10 @@ async function buildNewsletters(deps: {
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
-  /** Handlers of other durable jobs the worker runs (the wire desk's feed polls). */
+  /** Handlers of other durable jobs the worker runs (the wire desk's feed polls, webhook deliveries). */
   handlers: Record<string, JobHandler>;
+  /** Told when a send is finished (webhooks). */
+  onSent: (send: NewsletterSend, list: NewsletterList) => Promise<void>;
 }) {
   const { config, database, articles, translators, formMail, clock, ids, logger } = deps;
   const repository = createNewsletterRepository(database.db);
@@ -712,6 +747,7 @@ async function buildNewsletters(deps: {
     queue,
     mailDomain: new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '') || 'localhost',
     ratePerMinute: config.mail.ratePerMinute,
+    onSent: deps.onSent,
     clock,
     ids,
     sleep: (ms, signal) =>
@@ -763,11 +799,21 @@ function buildAudience(deps: {
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
+  /** Told of every change to a member, once written to the audit log (webhooks). */
+  onMemberChange: (entry: { memberId: string; action: string; at: Date }) => void;
 }): AudienceDependencies {
   const { config, database, translators, transport, clock, ids, logger } = deps;
   const { subscriptions } = config;
   const members = createMemberRepository(database.db);
-  const audit = createMemberAuditLog(database.db, ids);
+  const written = createMemberAuditLog(database.db, ids);
+  // Every change to a member is written to the audit log (member service, billing): the one place to hear of them.
+  const audit: typeof written = {
+    ...written,
+    async record(entry) {
+      await written.record(entry);
+      deps.onMemberChange(entry);
+    },
+  };
   const meter = createMeterRepository(database.db);
   const billingStore = createBillingRepository(database.db);
   const newsletters = createMemberNewsletterDirectory(database.db);
@@ -847,4 +893,56 @@ function buildAudience(deps: {
           })
         : null,
   };
+}
+
+/**
+ * Outgoing webhooks (issue 13, decision 0048): subscriptions and the delivery log on the database,
+ * deliveries as jobs of the durable queue, POSTed through the SSRF-safe sender with a 10 s
+ * deadline; the announcer turns this instance's changes into deliveries.
+ */
+function buildWebhooks(deps: {
+  config: Config;
+  database: DatabaseHandle;
+  integrations: IntegrationService;
+  documents: ReturnType<typeof createNinjsDocuments>;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Logger;
+  onQueued: () => void;
+}) {
+  const { config, database, clock, ids, logger } = deps;
+  const { webhooks, deliveries } = createWebhookRepository(database.db);
+  const service = createWebhookService({
+    webhooks,
+    deliveries,
+    queue: createSqlJobQueue(database.db, database.dialect, ids),
+    sender: {
+      post: (url, body, headers) =>
+        postSafely(url, body, { allowedHosts: config.webhooks.allowHosts, headers, timeoutMs: 10_000 }),
+    },
+    signing: webhookSigning,
+    integrations: deps.integrations,
+    userAgent: `Kiosque-Webhooks/1 (+${config.publicUrl})`,
+    clock,
+    ids,
+    onQueued: deps.onQueued,
+  });
+  const announcer = createWebhookAnnouncer({
+    webhooks: service,
+    documents: {
+      uriOf: feedItemId,
+      async publicDocument(language, slug) {
+        const found = await deps.documents.story(language, slug).catch((error: unknown) => {
+          if (error instanceof KiosqueError && error.code === 'ARTICLE_NOT_FOUND') return null;
+          throw error;
+        });
+        return found && 'document' in found ? found.document : null;
+      },
+    },
+    outdatedTranslations: createOutdatedTranslations(database.db),
+    members: createMemberRepository(database.db),
+    clock,
+    onError: (error) => logger.error({ err: error }, 'webhook deliveries not queued'),
+  });
+  return { service, announcer };
 }

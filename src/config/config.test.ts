@@ -90,6 +90,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('sends webhooks to no private host unless KIOSQUE_WEBHOOK_ALLOW_HOSTS names it', () => {
+    expect(loadConfig({}, cwd).webhooks.allowHosts).toEqual([]);
+    expect(loadConfig({ KIOSQUE_WEBHOOK_ALLOW_HOSTS: 'Hooks.Example.org,127.0.0.1' }, cwd).webhooks.allowHosts).toEqual(
+      ['hooks.example.org', '127.0.0.1'],
+    );
+    expect(() => loadConfig({ KIOSQUE_WEBHOOK_ALLOW_HOSTS: 'https://hooks.example.org/' }, cwd)).toThrowError(
+      /^KIOSQUE_WEBHOOK_ALLOW_HOSTS="https:\/\/hooks\.example\.org\/" is not valid/,
+    );
+  });
+
   it('keeps subscriptions closed without Stripe, with prices in EUR and three free stories a month', () => {
     expect(loadConfig({}, cwd).subscriptions).toEqual({
       currency: 'EUR',

@@ -50,6 +50,10 @@ export interface Config {
     /** The watched folder (KIOSQUE_WIRE_FOLDER): files dropped there are read on each tick; null: off. */
     folder: string | null;
   };
+  webhooks: {
+    /** Host names webhooks may be sent to even on a private or local address (tests, a receiver on the same network). */
+    allowHosts: string[];
+  };
   /** Machine translation for "Translate into…" and the wire desk (decision 0038). */
   translation: TranslationConfig;
 }
@@ -219,6 +223,13 @@ const variables = {
       'comma-separated host names such as wire.example.org,127.0.0.1 (no scheme, no port)',
     )
     .optional(),
+  KIOSQUE_WEBHOOK_ALLOW_HOSTS: z
+    .string()
+    .regex(
+      /^\s*[A-Za-z0-9.:[\]-]+\s*(,\s*[A-Za-z0-9.:[\]-]+\s*)*$/,
+      'comma-separated host names such as hooks.example.org,127.0.0.1 (no scheme, no port)',
+    )
+    .optional(),
   KIOSQUE_WIRE_FOLDER: z.string().trim().max(4000).optional(),
   // Machine translation (decision 0038); the demo uses the built-in one unless told otherwise.
   KIOSQUE_TRANSLATION_PROVIDER: z
@@ -326,12 +337,10 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     jobLeaseMs: parsed.KIOSQUE_JOB_LEASE_SECONDS * 1000,
     feedContent: parsed.KIOSQUE_FEED_CONTENT,
     wire: {
-      allowHosts: (parsed.KIOSQUE_WIRE_ALLOW_HOSTS ?? '')
-        .split(',')
-        .map((host) => host.trim().toLowerCase())
-        .filter((host) => host !== ''),
+      allowHosts: hostList(parsed.KIOSQUE_WIRE_ALLOW_HOSTS),
       folder: parsed.KIOSQUE_WIRE_FOLDER || null,
     },
+    webhooks: { allowHosts: hostList(parsed.KIOSQUE_WEBHOOK_ALLOW_HOSTS) },
     translation: translationConfig(parsed),
     followLinks: (parsed.KIOSQUE_FOLLOW_LINKS ?? '')
       .split(',')
@@ -437,4 +446,12 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A comma-separated list of host names, lower-cased (KIOSQUE_WIRE_ALLOW_HOSTS, KIOSQUE_WEBHOOK_ALLOW_HOSTS). */
+function hostList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((host) => host.trim().toLowerCase())
+    .filter((host) => host !== '');
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { accessLevels } from '../domain/articles/article.js';
 import { prepareNewArticle } from '../domain/articles/article-input.js';
 import { initialRevision } from '../domain/articles/article-service.js';
+import { defaultGenre, storyGenres } from '../domain/articles/genre.js';
 import type { Clock, IdGenerator } from '../domain/clock.js';
 import type { MediaStore } from '../media/media-store.js';
 import type { ArticleRepository } from '../storage/article-repository.js';
@@ -30,6 +31,8 @@ const header = z
     slug: z.string().min(1),
     /** Who may read the whole story: everyone, signed-in members, or paying subscribers. */
     access: z.enum(accessLevels).default('public'),
+    /** The kind of work (decision 0051): news unless the story is analysis, opinion… */
+    genre: z.enum(storyGenres).default(defaultGenre),
     headline: z.string().min(1),
     standfirst: z.string().default(''),
     section: taxon,
@@ -147,6 +150,7 @@ export async function loadDemoContent(deps: DemoDependencies, folder: URL = demo
         bodyMarkdown: article.body,
         status: 'published',
         access: article.access,
+        genre: article.genre,
         sectionId: section.id,
         tagIds: tags.map((tag) => tag.id),
         authorIds: authors.map((author) => author.id),

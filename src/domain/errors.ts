@@ -171,6 +171,19 @@ export const errorCatalog = {
     'No story has this identifier. Check the identifier, or list the stories with GET /api/admin/v1/stories.',
   ADMIN_API_TOO_LARGE:
     'The request body is larger than the Admin API accepts on this route (4 MB for a story). Send a shorter story; images go to /api/admin/v1/images.',
+  // Issue 13, outgoing webhooks (src/domain/webhooks/).
+  HOOK_INVALID:
+    'This webhook is incomplete or malformed (fields: {fields}). A webhook needs one of the listed events and a target address starting with http:// or https://, of at most 2,000 characters. Fix the fields and try again.',
+  HOOK_NOT_FOUND:
+    'No webhook or delivery has this identifier: it was deleted, or its log entry was pruned. Open the integration’s page under Admin → Integrations and pick one from its list.',
+  HOOK_TARGET_REFUSED:
+    'Kiosque does not send webhooks to this address: only http and https addresses of the public internet are called, and this one leads to a private, local or reserved network, so that a webhook cannot reach the server’s own network. Use a public http(s) address; if this host is yours and trusted, an admin can name it in KIOSQUE_WEBHOOK_ALLOW_HOSTS.',
+  HOOK_TARGET_UNREACHABLE:
+    'The webhook’s address could not be reached ({reason}). Check that the receiver is running and its address is right; Kiosque tries again on its own, with longer and longer waits, for 24 hours.',
+  HOOK_TARGET_TIMEOUT:
+    'The webhook’s address did not answer within {seconds} seconds, so Kiosque stopped waiting. Make the receiver answer at once (store the event and work on it afterwards); Kiosque tries again on its own for 24 hours.',
+  HOOK_TARGET_REJECTED:
+    'The webhook’s address answered with HTTP status {status} instead of a 2xx status. Look at the answer in the delivery log and fix the receiver; Kiosque tries again on its own for 24 hours, and “Send again” sends it once more.',
   INTERNAL: 'Something went wrong on our side. Try again in a moment; the error has been logged.',
 } as const;
 

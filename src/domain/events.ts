@@ -16,6 +16,12 @@ export interface ArticleFacts {
   visible: boolean;
   /** ISO time; lists are ordered by it. */
   publishedAt: string | null;
+  /** The save this is (webhooks key their deliveries by it, so one save is announced once). */
+  revision: number;
+  /** The last revision that changed the words (headline, standfirst, body): translations are out of date against it. */
+  textRevision: number;
+  /** In the trash (webhooks tell a deletion from an unpublication). */
+  deleted: boolean;
 }
 
 export interface ArticleChanged {

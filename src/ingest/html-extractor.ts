@@ -134,6 +134,8 @@ export function extractArticle(page: string | Uint8Array, options: ExtractOption
     embargoUntil: null,
     rights: metadata.rights,
     topics: metadata.topics,
+    // A web page names no genre in a vocabulary the desk knows.
+    genres: [],
     leadImage: metadata.leadImage,
     body: blocks,
     bodyIsTeaser: false,

@@ -102,6 +102,9 @@ function newsItem(item: XmlElement): ParsedWireItem {
   const subjects = g2(contentMeta, 'subject').map((subject) => textOf(preferred(g2(subject, 'name'), language)));
   const keywords = g2(contentMeta, 'keyword').map((keyword) => textOf(keyword));
   parsed.topics = distinctTexts([...subjects, ...keywords, ...parsed.topics]);
+  parsed.genres = distinctTexts(
+    g2(contentMeta, 'genre').flatMap((genre) => [genre.attrs.qcode, genre.attrs.uri, textOf(first(genre, 'name'))]),
+  );
   const canonical = g2(itemMeta, 'link').find((link) => /canonical|alternate/.test(link.attrs.rel ?? ''));
   parsed.originalUrl = safeUrl(canonical?.attrs.href) ?? parsed.originalUrl;
   parsed.leadImage = imageOf(item, itemMeta, contentSet) ?? parsed.leadImage;

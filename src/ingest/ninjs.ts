@@ -126,6 +126,14 @@ function topicsOf(item: Json): string[] {
   return distinctTexts([...subjects.map((subject) => str(subject.name)), ...keywords]);
 }
 
+/** 3.x `genres`, 1.x/2.x `genre`: each one's URI, literal, code and name, for the desk to match. */
+function genresOf(item: Json): string[] {
+  const entries = [...objects(item.genres), ...objects(item.genre)];
+  return distinctTexts(
+    entries.flatMap((entry) => [str(entry.uri), str(entry.literal), str(entry.code), str(entry.name)]),
+  );
+}
+
 function renditionHref(association: Json): string | null {
   const renditions = namedObjects(association.renditions)
     .map((rendition) => ({ href: safeUrl(str(rendition.href)), width: Number(rendition.width) || 0 }))
@@ -194,6 +202,7 @@ export function ninjsItem(value: Json): ParsedWireItem {
   parsed.embargoUntil = parseIsoDate(str(item.embargoed));
   parsed.rights = rightsOf(item);
   parsed.topics = topicsOf(item);
+  parsed.genres = genresOf(item);
   parsed.leadImage = leadImageOf(item);
   parsed.body = bodyOf(item, parsed.headline);
   return parsed;

@@ -294,3 +294,93 @@ function networkReason(error: unknown): string {
   if (code) return code;
   return error instanceof Error ? error.message.slice(0, 120) : 'network error';
 }
+
+export interface SafePostOptions {
+  /** Host names that may resolve to private or local addresses (config.webhooks.allowHosts). */
+  allowedHosts: readonly string[];
+  headers: Record<string, string>;
+  /** Deadline for the whole exchange (default 10 s). */
+  timeoutMs?: number;
+  /** Bytes of the answer read; the rest is left unread (default 2 KB). */
+  answerBytes?: number;
+}
+
+/**
+ * POSTs `body` to `url` under the same rules of address as `fetchSafely` (outgoing webhooks,
+ * decision 0048): http(s) only, public addresses unless allowed by name, checked again on the
+ * connected socket. Redirects are not followed (a 3xx is an answer like any other) and only the
+ * answer's first bytes are read. Resolves with the status whatever it is; throws a
+ * `HOOK_TARGET_*` KiosqueError when no answer came.
+ */
+export function postSafely(
+  url: string,
+  body: string,
+  options: SafePostOptions,
+): Promise<{ status: number; answer: string }> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const answerBytes = options.answerBytes ?? 2048;
+  const allowed = new Set(options.allowedHosts.map((host) => host.toLowerCase().replace(/^\[|\]$/g, '')));
+  const refusal = (host: string) => new KiosqueError('HOOK_TARGET_REFUSED', { host });
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let request: http.ClientRequest | null = null;
+    const finish = (error: unknown, result?: { status: number; answer: string }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      request?.destroy();
+      if (!error) return resolve(result!);
+      if (error instanceof KiosqueError && error.code === 'WIRE_FETCH_REFUSED') {
+        return reject(refusal(String(error.details.host ?? '')));
+      }
+      reject(
+        error instanceof KiosqueError
+          ? error
+          : new KiosqueError('HOOK_TARGET_UNREACHABLE', { reason: networkReason(error) }),
+      );
+    };
+    const timer = setTimeout(
+      () => finish(new KiosqueError('HOOK_TARGET_TIMEOUT', { seconds: Math.ceil(timeoutMs / 1000) })),
+      timeoutMs,
+    );
+    let target: URL;
+    try {
+      target = checkedUrl(url);
+    } catch {
+      return finish(refusal(url.slice(0, 100)));
+    }
+    const host = bareHost(target);
+    const isAllowed = allowed.has(host);
+    if (!isAllowed && net.isIP(host) && !isPublicAddress(host)) return finish(refusal(host));
+    const client = target.protocol === 'https:' ? https : http;
+    const payload = Buffer.from(body);
+    request = client.request(target, {
+      method: 'POST',
+      headers: { ...options.headers, 'content-length': String(payload.length) },
+      agent: false,
+      lookup: isAllowed ? undefined : (publicLookup as unknown as net.LookupFunction),
+    });
+    request.on('socket', (socket) => {
+      socket.on('connect', () => {
+        if (!isAllowed && !isPublicAddress(socket.remoteAddress ?? '')) finish(refusal(host));
+      });
+    });
+    request.on('error', (error) => finish(error));
+    request.on('response', (response) => {
+      const status = response.statusCode ?? 0;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const done = () =>
+        finish(null, { status, answer: Buffer.concat(chunks).subarray(0, answerBytes).toString('utf8') });
+      response.on('data', (chunk: Buffer) => {
+        if (size < answerBytes) chunks.push(chunk);
+        size += chunk.length;
+        if (size >= answerBytes) done();
+      });
+      response.on('end', done);
+      response.on('aborted', done);
+      response.on('error', done);
+    });
+    request.end(payload);
+  });
+}

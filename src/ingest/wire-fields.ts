@@ -20,6 +20,7 @@ export function blankItem(format: WireFormat): ParsedWireItem {
     embargoUntil: null,
     rights: '',
     topics: [],
+    genres: [],
     leadImage: null,
     body: [],
     bodyIsTeaser: false,

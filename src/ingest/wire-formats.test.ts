@@ -220,6 +220,49 @@ describe('NewsML-G2', () => {
   });
 });
 
+describe('genres (decision 0051)', () => {
+  it('keeps a ninjs 3.x item’s genres and a 1.x/2.x item’s genre, URIs and names alike', () => {
+    const v3 = parseWireDocument(
+      bytes(
+        JSON.stringify({
+          uri: 'urn:example:genre-3',
+          headlines: [{ value: 'A column' }],
+          genres: [{ name: 'Opinion', uri: 'http://cv.iptc.org/newscodes/genre/Opinion' }],
+        }),
+      ),
+      { contentType: 'application/json' },
+    );
+    expect(v3[0]?.genres).toEqual(['http://cv.iptc.org/newscodes/genre/Opinion', 'Opinion']);
+    const v2 = parseWireDocument(
+      bytes(JSON.stringify({ uri: 'urn:example:genre-2', headline: 'A check', genre: [{ code: 'FactCheck' }] })),
+      { contentType: 'application/json' },
+    );
+    expect(v2[0]?.genres).toEqual(['FactCheck']);
+    expect(one('ninjs/examples_3.0_tt_text_image_3.json').genres).toEqual([
+      'http://tt.se/spec/sector/1.0/INR',
+      'INR',
+      'Inrikes',
+    ]);
+  });
+
+  it('keeps a NewsML-G2 item’s genre qcodes', () => {
+    const [item] = parseWireDocument(
+      bytes(`<?xml version="1.0" encoding="UTF-8"?>
+<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:example:g2-genre" version="1" xml:lang="en">
+  <itemMeta><itemClass qcode="ninat:text"/></itemMeta>
+  <contentMeta>
+    <genre qcode="genre:Analysis"><name>Analysis</name></genre>
+    <headline>Why the quotas changed</headline>
+  </contentMeta>
+  <contentSet><inlineXML contenttype="application/xhtml+xml"><html xmlns="http://www.w3.org/1999/xhtml"><body><p>Text.</p></body></html></inlineXML></contentSet>
+</newsItem>`),
+      { contentType: 'application/xml' },
+    );
+    expect(item?.genres).toEqual(['genre:Analysis', 'Analysis']);
+    expect(one('newsml-g2-news-item.xml').genres).toEqual([]);
+  });
+});
+
 describe('NITF', () => {
   it('reads an ISO-8859-1 NITF story: doc-id, du-key version, byline, dateline, abstract, release as embargo', () => {
     const item = one('nitf-story.xml');

@@ -14,6 +14,7 @@ import {
   type WriteEffects,
   workingCopy,
 } from '../domain/articles/article-service.js';
+import { defaultGenre, isStoryGenre, type StoryGenre } from '../domain/articles/genre.js';
 import type { ArticleReader, ListQuery } from '../domain/articles/reading-service.js';
 import type { NewsroomQuery, NewsroomRow } from '../domain/articles/story-list.js';
 import { KiosqueError } from '../domain/errors.js';
@@ -24,6 +25,11 @@ import { writeSearchDocument } from './search-index.js';
 import { visibleToReaders } from './visibility.js';
 
 type ArticleRow = Selectable<ArticlesTable>;
+
+/** The stored genre; a value this version does not know (written by a newer one) reads as news. */
+function genreOf(value: string): StoryGenre {
+  return isStoryGenre(value) ? value : defaultGenre;
+}
 
 /**
  * The columns an article reads the same whether it is shown (`Article`) or edited
@@ -43,6 +49,7 @@ function storedColumns(row: ArticleRow) {
     access: row.access as Article['access'],
     source: row.source_name ? { name: row.source_name, url: row.source_url } : null,
     dateline: row.dateline ?? '',
+    genre: genreOf(row.genre),
     seoTitle: row.seo_title,
     seoDescription: row.seo_description,
     revision: Number(row.revision),
@@ -65,6 +72,7 @@ const summaryColumns = [
   'articles.published_at',
   'articles.created_at',
   'articles.updated_at',
+  'articles.genre',
 ] as const;
 type SummaryRow = Pick<
   ArticleRow,
@@ -78,6 +86,7 @@ type SummaryRow = Pick<
   | 'published_at'
   | 'created_at'
   | 'updated_at'
+  | 'genre'
 >;
 
 /**
@@ -171,10 +180,11 @@ export function createArticleRepository(db: Kysely<Database>) {
 
   async function summarize(rows: SummaryRow[]): Promise<ArticleSummary[]> {
     const ids = rows.map((row) => row.id);
-    const [authors, images, sections] = await Promise.all([
+    const [authors, images, sections, machine] = await Promise.all([
       authorsOf(ids),
       imagesOf(ids, ['hero']),
       sectionsById(rows.map((row) => row.section_id)),
+      machineTranslated(ids),
     ]);
     return rows.map((row) => ({
       id: row.id,
@@ -188,7 +198,20 @@ export function createArticleRepository(db: Kysely<Database>) {
       hero: images.get(row.id)?.hero ?? null,
       publishedAt: toDate(row.published_at ?? row.created_at),
       updatedAt: toDate(row.updated_at),
+      genre: genreOf(row.genre),
+      machineTranslated: machine.has(row.id),
     }));
+  }
+
+  /** Which of the stories a machine translated: the status stored by decision 0039, read, not copied. */
+  async function machineTranslated(articleIds: string[]): Promise<Set<string>> {
+    if (articleIds.length === 0) return new Set();
+    const rows = await db
+      .selectFrom('article_machine_translations')
+      .select('article_id')
+      .where('article_id', 'in', articleIds)
+      .execute();
+    return new Set(rows.map((row) => row.article_id));
   }
 
   async function hydrate(row: ArticleRow): Promise<Article> {
@@ -283,6 +306,7 @@ export function createArticleRepository(db: Kysely<Database>) {
       gallery: record.gallery.flatMap(imageUse),
       source: record.source,
       dateline: record.dateline,
+      genre: record.genre,
       seoTitle: record.seoTitle,
       seoDescription: record.seoDescription,
       revision: record.revision,
@@ -887,6 +911,7 @@ function articleRow(record: ArticleRecord) {
     dateline: record.dateline,
     licence_note: record.licenceNote,
     wire_item_id: record.wireItemId,
+    genre: record.genre,
   };
 }
 
@@ -1018,6 +1043,7 @@ function reviveRecord(value: Record<string, unknown>): ArticleRecord {
     dateline: typeof value.dateline === 'string' ? value.dateline : '',
     licenceNote: typeof value.licenceNote === 'string' ? value.licenceNote : '',
     wireItemId: typeof value.wireItemId === 'string' ? value.wireItemId : null,
+    genre: isStoryGenre(value.genre) ? value.genre : defaultGenre,
   };
 }
 

@@ -20,6 +20,8 @@ import * as wireDesk from './migrations/0018-wire-desk.js';
 import * as machineTranslation from './migrations/0019-machine-translation.js';
 import * as embargo from './migrations/0020-embargo.js';
 import * as integrations from './migrations/0021-integrations.js';
+import * as webhooks from './migrations/0022-webhooks.js';
+import * as storyGenre from './migrations/0024-story-genre.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -47,6 +49,8 @@ const migrations: Record<string, MigrationModule> = {
   '0019-machine-translation': machineTranslation,
   '0020-embargo': embargo,
   '0021-integrations': integrations,
+  '0024-story-genre': storyGenre,
+  '0022-webhooks': webhooks,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -77,6 +77,8 @@ export interface ArticlesTable {
   wire_item_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** Added by 0020: readers see the story on no channel before this time; null: no embargo. */
   embargo_until: ColumnType<string | Date | null, string | null | undefined, string | null>;
+  /** Added by 0024: the kind of work (`StoryGenre`), news by default (decision 0051). */
+  genre: ColumnType<string, string | undefined, string>;
 }
 
 export interface ArticleAuthorsTable {
@@ -427,6 +429,39 @@ export interface IntegrationsTable {
   last_used_at: NullableTimestamp;
 }
 
+/** An outgoing webhook (0022): one event of one integration, sent to one address. */
+export interface WebhooksTable {
+  id: string;
+  integration_id: string;
+  event: string;
+  target_url: string;
+  /** Signs each body (HMAC-SHA256); kept as it is because signing needs it, shown once. */
+  secret: string;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+/** One event sent (or to be sent) to one webhook (0022). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event: string;
+  event_key: string;
+  body: string;
+  status: string;
+  attempts: number;
+  last_status: number | null;
+  /** JSON `{ code, values }` of the last failure (an error code of the catalog). */
+  last_error: string | null;
+  /** The first 2 KB of the last answer. */
+  answer: string | null;
+  created_at: Timestamp;
+  window_from: Timestamp;
+  last_attempt_at: NullableTimestamp;
+  next_attempt_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+}
+
 /** One received wire item (0018), its bytes kept as they came. Lists and blocks are JSON text. */
 export interface WireItemsTable {
   id: string;
@@ -452,6 +487,8 @@ export interface WireItemsTable {
   received_at: Timestamp;
   supersedes_id: string | null;
   article_id: string | null;
+  /** Added by 0024: the provider's genre codes as given (JSON array of strings). */
+  genres: ColumnType<string, string | undefined, string>;
 }
 
 /** Added by 0019: machine-made text, its provider and its review (one row per article). */
@@ -507,6 +544,8 @@ export interface Database {
   wire_sources: WireSourcesTable;
   wire_items: WireItemsTable;
   integrations: IntegrationsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -11,6 +11,9 @@ const facts = (overrides: Partial<ArticleFacts> = {}): ArticleFacts => ({
   authorIds: ['a1'],
   visible: true,
   publishedAt: '2026-11-27T08:00:00.000Z',
+  revision: 2,
+  textRevision: 1,
+  deleted: false,
   ...overrides,
 });
 

@@ -352,4 +352,16 @@ describe.skipIf(skip)('story editor in Chromium, on SQLite', { timeout: 180_000 
       expect(problems(visited), visited.url()).toEqual([]);
     }
   });
+
+  it('saves the kind of work chosen in its select by autosave (decision 0051)', async () => {
+    const page = await signIn();
+    await page.goto(`/admin/stories/${storyId}`);
+    await page.getByLabel('Type de contenu').selectOption({ label: 'Analyse' });
+    await autosaved(page);
+    // Published: the change waits as the pending version, as any edit of a live story.
+    await expect.poll(async () => (await working()).genre, { timeout: 20_000 }).toBe('analysis');
+    await page.reload();
+    expect(await page.locator('#f-genre').inputValue()).toBe('analysis');
+    expect(problems(page)).toEqual([]);
+  });
 });

@@ -78,7 +78,14 @@ describeEachDatabase('the Admin API on $kind', ({ kind }) => {
     const created = await call(full, 'POST', `${v1}/stories`, draft());
     expect(created.statusCode, created.body).toBe(201);
     const story = created.json().story;
-    expect(story).toMatchObject({ status: 'draft', language: 'en', authorIds: byline, tags: ['Port'], url: null });
+    expect(story).toMatchObject({
+      status: 'draft',
+      language: 'en',
+      genre: 'news',
+      authorIds: byline,
+      tags: ['Port'],
+      url: null,
+    });
     expect(created.headers.etag).toBe(`"${story.revision}"`);
     const id: string = story.id;
 
@@ -91,13 +98,16 @@ describeEachDatabase('the Admin API on $kind', ({ kind }) => {
       full,
       'PATCH',
       `${v1}/stories/${id}`,
-      { headline: 'Harbour cranes are back' },
+      { headline: 'Harbour cranes are back', genre: 'analysis' },
       {
         'if-match': created.headers.etag as string,
       },
     );
     expect(revised.statusCode, revised.body).toBe(200);
-    expect(revised.json()).toMatchObject({ changed: true, story: { headline: 'Harbour cranes are back' } });
+    expect(revised.json()).toMatchObject({
+      changed: true,
+      story: { headline: 'Harbour cranes are back', genre: 'analysis' },
+    });
     // Fields not sent keep their values.
     expect(revised.json().story.standfirst).toBe('Three cranes, restored, are back on the quay.');
     const current: number = revised.json().story.revision;

@@ -2,7 +2,11 @@ import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Article } from '../../src/domain/articles/article.js';
 import type { ArticleRecord } from '../../src/domain/articles/article-input.js';
+import { genreKey, labelledInLists } from '../../src/domain/articles/genre.js';
 import { feedLength } from '../../src/domain/feeds/feed-service.js';
+import ar from '../../src/domain/i18n/catalogs/ar.json' with { type: 'json' };
+import en from '../../src/domain/i18n/catalogs/en.json' with { type: 'json' };
+import fr from '../../src/domain/i18n/catalogs/fr.json' with { type: 'json' };
 import { createArticleRepository } from '../../src/storage/article-repository.js';
 import { articleIdBySlug, newsroom } from '../support/articles.js';
 import { describeEachDatabase } from '../support/databases.js';
@@ -110,7 +114,10 @@ describeEachDatabase('feeds on $kind', ({ kind }) => {
   }
 
   const authorUrl = (target: TestSite, language: string, slug: string) => `${target.url}/${language}/author/${slug}`;
+  const catalogs: Record<string, typeof en> = { ar, en, fr };
+  // The kind of work first, in the story's language, unless it is plain news (decision 0051).
   const categoriesOf = (article: Article) => [
+    ...(labelledInLists(article.genre) ? [catalogs[article.language]![genreKey(article.genre)]] : []),
     ...(article.section ? [article.section.name] : []),
     ...article.tags.map((tag) => tag.name),
   ];

@@ -80,6 +80,10 @@ const expectedAdminAccess: Record<string, string> = {
   'GET /admin/integrations/:id': 'integrations.manage',
   'POST /admin/integrations/:id/keys': 'integrations.manage',
   'POST /admin/integrations/:id/revoke': 'integrations.manage',
+  'POST /admin/integrations/:id/webhooks': 'integrations.manage',
+  'POST /admin/integrations/:id/webhooks/:webhookId/delete': 'integrations.manage',
+  'GET /admin/integrations/:id/deliveries': 'integrations.manage',
+  'POST /admin/integrations/:id/deliveries/:deliveryId/resend': 'integrations.manage',
 };
 
 describeEachDatabase('staff accounts on $kind', ({ kind }) => {

@@ -155,6 +155,7 @@ describeEachDatabase('storage contract on $kind', ({ kind }) => {
       ],
       source: { name: 'Agence', url: 'https://agence.example/depeche' },
       dateline: 'PARIS, 28 févr.',
+      genre: 'review',
       seoTitle: 'Titre SEO',
       seoDescription: 'Description SEO',
       publishedAt: published,
@@ -191,6 +192,7 @@ describeEachDatabase('storage contract on $kind', ({ kind }) => {
       ],
       source: { name: 'Agence', url: 'https://agence.example/depeche' },
       dateline: 'PARIS, 28 févr.',
+      genre: 'review',
       seoTitle: 'Titre SEO',
       seoDescription: 'Description SEO',
       revision: 1,
@@ -208,6 +210,8 @@ describeEachDatabase('storage contract on $kind', ({ kind }) => {
       authors: [authors[1], authors[2], authors[0]],
       publishedAt: published,
       hero: { image: imageOf(1) },
+      genre: 'review',
+      machineTranslated: false,
     });
   });
 

@@ -29,6 +29,7 @@ function parsed(overrides: Partial<ParsedWireItem> = {}): ParsedWireItem {
     embargoUntil: null,
     rights: 'For subscribers of Example Wire only.',
     topics: ['weather', 'transport'],
+    genres: [],
     leadImage: null,
     body: [
       { kind: 'paragraph', text: 'The storm reached the coast before dawn.' },

@@ -42,6 +42,9 @@ export interface SampleValues {
   wireItemId: string;
   /** An integration (issue 13); the demo has none, so one is added. */
   integrationId: string;
+  /** One of its webhooks (added), and a delivery id (none is sent on the demo site, so it is unknown: 404). */
+  webhookId: string;
+  deliveryId: string;
 }
 
 /** Reads the values from the demo content of a running test site (English story, its section…). */
@@ -73,6 +76,16 @@ export async function sampleValues(
   const integration =
     (await site.app.integrations.list())[0] ??
     (await site.app.integrations.add({ name: 'Route samples', createdBy: null })).integration;
+  const webhook =
+    (await site.app.webhooks.listFor(integration.id))[0] ??
+    (
+      await site.app.webhooks.add({
+        integrationId: integration.id,
+        event: 'story.published',
+        targetUrl: 'https://hooks.example.org/kiosque',
+        createdBy: null,
+      })
+    ).webhook;
   return {
     storySlug: story.slug,
     storyId: story.id,
@@ -88,6 +101,8 @@ export async function sampleValues(
     wireSourceId: wireItem?.source_id ?? 'src_none',
     wireItemId: wireItem?.id ?? 'wir_none',
     integrationId: integration.id,
+    webhookId: webhook.id,
+    deliveryId: 'whd_none',
   };
 }
 
@@ -139,6 +154,12 @@ export function sampleFor(name: string, url: string, values: SampleValues): stri
       if (url.startsWith('/admin/wire/sources/')) return values.wireSourceId;
       if (url.startsWith('/admin/wire/items/')) return values.wireItemId;
       if (url.startsWith('/admin/integrations/')) return values.integrationId;
+      return undefined;
+    case 'webhookId':
+      if (url.startsWith('/admin/integrations/')) return values.webhookId;
+      return undefined;
+    case 'deliveryId':
+      if (url.startsWith('/admin/integrations/')) return values.deliveryId;
       return undefined;
     case 'token':
       if (url === '/preview/:token') return values.previewToken;

@@ -120,6 +120,7 @@ export async function editorFormOf(
     embargoUntil: record.embargoUntil ? dateToZonedTime(record.embargoUntil, site.config.timeZone) : '',
     dateline: record.dateline,
     licenceNote: record.licenceNote,
+    genre: record.genre,
   };
   if (record.hero) {
     for (const part of ['imageId', 'alt', 'caption', 'credit'] as const) fields[`hero.${part}`] = record.hero[part];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Clock, IdGenerator } from '../clock.js';
 import { KiosqueError } from '../errors.js';
 import { type AccessLevel, type ArticleStatus, accessLevels, articleStatuses } from './article.js';
+import { defaultGenre, type StoryGenre, storyGenres } from './genre.js';
 import { isAllowedUrl, renderMarkdown } from './markdown.js';
 import { isValidSlug, slugify } from './slug.js';
 
@@ -64,6 +65,8 @@ export const articleInputSchema = z.object({
   licenceNote: text().pipe(z.string().trim().max(2000)).optional(),
   /** The wire item the story was made from ("Use as draft"); left out on an edit, the stored value stays. */
   wireItemId: z.string().min(1).max(100).nullable().optional(),
+  /** The kind of work (decision 0051); left out on an edit, the stored value stays; news on a new story. */
+  genre: z.enum(storyGenres).optional(),
 });
 
 export type ArticleInput = z.input<typeof articleInputSchema>;
@@ -109,6 +112,8 @@ export interface ArticleRecord {
   licenceNote: string;
   /** The wire item this story was made from, when it was ("Use as draft"). */
   wireItemId: string | null;
+  /** The kind of work: news, analysis, opinion, review, sponsored, fact check (decision 0051). */
+  genre: StoryGenre;
 }
 
 /** Which story a translation was made from, and that story's revision at the translation's last save. */
@@ -170,5 +175,6 @@ export function prepareNewArticle(input: ArticleInput, deps: { clock: Clock; ids
     dateline: data.dateline ?? '',
     licenceNote: data.licenceNote ?? '',
     wireItemId: data.wireItemId ?? null,
+    genre: data.genre ?? defaultGenre,
   };
 }

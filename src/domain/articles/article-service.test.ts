@@ -52,7 +52,13 @@ describe('the embargo in revisions', () => {
   it('is a field of the revision diff, shown as a date', () => {
     const before = story({ embargoUntil: null });
     const after = story();
-    const names = { section: String, tag: String, author: String, date: (date: Date) => date.toISOString() };
+    const names = {
+      section: String,
+      tag: String,
+      author: String,
+      date: (date: Date) => date.toISOString(),
+      genre: String,
+    };
     const field = diffRecords(before, after, names).find((entry) => entry.field === 'embargoUntil');
     expect(field).toMatchObject({ changed: true, before: '', after: embargo.toISOString() });
   });

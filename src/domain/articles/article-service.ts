@@ -235,6 +235,9 @@ export function factsOf(record: ArticleRecord, now: Date): ArticleFacts {
     authorIds: record.authorIds,
     visible: isPublic(record, now),
     publishedAt: record.publishedAt?.toISOString() ?? null,
+    revision: record.revision,
+    textRevision: record.textRevision,
+    deleted: record.deletedAt !== null,
   };
 }
 
@@ -344,6 +347,7 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
       dateline: input.dateline === undefined ? current.dateline : record.dateline,
       licenceNote: input.licenceNote === undefined ? current.licenceNote : record.licenceNote,
       wireItemId: input.wireItemId === undefined ? current.wireItemId : record.wireItemId,
+      genre: input.genre === undefined ? current.genre : record.genre,
     };
   }
 

@@ -1,5 +1,7 @@
 /** The article model: what a story is, independent of where it is stored or how it is shown. */
 
+import type { StoryGenre } from './genre.js';
+
 export const articleStatuses = ['draft', 'scheduled', 'published'] as const;
 export type ArticleStatus = (typeof articleStatuses)[number];
 
@@ -68,6 +70,8 @@ export interface Article {
   source: SourceCredit | null;
   /** Wire copy's place line ("PARIS, Dec. 3"), shown at the start of the body; empty when none. */
   dateline: string;
+  /** The kind of work: news, analysis, opinion… (decision 0051). */
+  genre: StoryGenre;
   seoTitle: string | null;
   seoDescription: string | null;
   /** Increases by one on every save; a save based on an older number is refused. */
@@ -91,6 +95,10 @@ export interface ArticleSummary {
   hero: ArticleImage | null;
   publishedAt: Date;
   updatedAt: Date;
+  /** The kind of work; cards label it when it is not plain news (decision 0051). */
+  genre: StoryGenre;
+  /** Whether a machine translated it (its stored machine-translation status, decision 0039). */
+  machineTranslated: boolean;
 }
 
 /**

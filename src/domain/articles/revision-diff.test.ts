@@ -93,6 +93,7 @@ describe('diffRecords', () => {
       tag: (id: string) => ({ tag_1: 'Chine', tag_2: 'Russie' })[id] ?? id,
       author: (id: string) => id,
       date: (date: Date) => date.toISOString(),
+      genre: (genre: string) => `genre ${genre}`,
     };
     const changes = diffRecords(before, after, names).filter((change) => change.changed);
     expect(changes.map((change) => [change.field, change.before, change.after])).toEqual([

@@ -1,4 +1,5 @@
 import type { ArticleRecord } from './article-input.js';
+import type { StoryGenre } from './genre.js';
 
 export type DiffOp = 'same' | 'added' | 'removed';
 
@@ -205,6 +206,7 @@ export const diffFields = [
   'scheduledAt',
   'embargoUntil',
   'deletedAt',
+  'genre',
 ] as const;
 export type DiffField = (typeof diffFields)[number];
 
@@ -214,6 +216,8 @@ export interface DiffNames {
   tag(id: string): string;
   author(id: string): string;
   date(date: Date): string;
+  /** A genre's name in the staff member's language (decision 0051). */
+  genre(genre: StoryGenre): string;
 }
 
 export interface FieldDiff {
@@ -253,6 +257,7 @@ export function readableFields(record: ArticleRecord, names: DiffNames): Record<
     scheduledAt: date(record.scheduledAt),
     embargoUntil: date(record.embargoUntil),
     deletedAt: date(record.deletedAt),
+    genre: names.genre(record.genre),
   };
 }
 

@@ -26,6 +26,7 @@ import {
   type RevisionEntry,
   workingCopy,
 } from './article-service.js';
+import { isStoryGenre } from './genre.js';
 import { slugify } from './slug.js';
 
 /** The staff member acting: who they are, what role they have, which byline is theirs. */
@@ -74,6 +75,8 @@ export const storyDraftSchema = z.object({
   dateline: z.string().trim().max(1000).optional(),
   /** The licence or usage terms the copy came with; left out, the stored one stays. */
   licenceNote: z.string().trim().max(5000).optional(),
+  /** The kind of work (decision 0051): an unknown one is ARTICLE_INVALID on `genre`; left out, the stored one stays. */
+  genre: z.string().trim().max(100).optional(),
 });
 export type StoryDraft = z.output<typeof storyDraftSchema>;
 
@@ -149,6 +152,7 @@ function contentOf(record: ArticleRecord) {
     record.embargoUntil?.toISOString() ?? null,
     record.dateline,
     record.licenceNote,
+    record.genre,
   ]);
 }
 
@@ -383,6 +387,8 @@ export function createStoryEditor(deps: {
     if (draft.sourceUrl !== '' && draft.sourceName === '') invalid(['source.name']);
     const embargoUntil = draft.embargoUntil === '' ? null : instantOf(draft.embargoUntil);
     if (embargoUntil === undefined) invalid(['embargoUntil']);
+    const genre = draft.genre;
+    if (genre !== undefined && !isStoryGenre(genre)) invalid(['genre']);
 
     const input: ArticleInput = {
       language,
@@ -404,6 +410,7 @@ export function createStoryEditor(deps: {
       embargoUntil,
       dateline: draft.dateline,
       licenceNote: draft.licenceNote,
+      genre,
     };
     return { input, taxa };
   }
@@ -454,6 +461,7 @@ export function createStoryEditor(deps: {
           // Left out (a form of before these fields), the stored ones stay, as the service keeps them.
           dateline: parsed.data.dateline ?? current.dateline,
           licenceNote: parsed.data.licenceNote ?? current.licenceNote,
+          genre: parsed.data.genre ?? current.genre,
         };
         if (contentOf(next) === contentOf(current))
           return { record: current, changed: false, pending: pending !== null };
@@ -680,6 +688,8 @@ export function createStoryEditor(deps: {
         syndicated: source.syndicated,
         dateline: source.dateline,
         licenceNote: source.licenceNote,
+        // The same story in another language is the same kind of work.
+        genre: source.genre,
         // A translation tells the same story: it is no more public than its source before the embargo.
         embargoUntil: source.embargoUntil,
       };
@@ -747,6 +757,7 @@ export function createStoryEditor(deps: {
         embargoUntil: record.embargoUntil?.toISOString() ?? '',
         dateline: record.dateline,
         licenceNote: record.licenceNote,
+        genre: record.genre,
       };
     },
   };

@@ -1,4 +1,5 @@
 import type { AccessLevel, ArticleImage, ArticleSummary, Author, Taxon } from '../articles/article.js';
+import type { StoryGenre } from '../articles/genre.js';
 import type { TaxonomyReader } from '../articles/reading-service.js';
 import type { Clock } from '../clock.js';
 import { KiosqueError } from '../errors.js';
@@ -51,6 +52,8 @@ export interface FeedEntry {
   authors: Author[];
   /** The section's name first, then the tags'. */
   categories: string[];
+  /** The kind of work: the feed names it in the story's language before the others (decision 0051). */
+  genre: StoryGenre;
   /** What those names are of, with the bylines' authors: a rename changes the entry. */
   section: Taxon | null;
   tags: Taxon[];
@@ -107,6 +110,7 @@ export function createFeedService(deps: {
       updatedAt: new Date(Math.max(story.updatedAt.getTime(), story.publishedAt.getTime())),
       authors: story.authors,
       categories: [...(story.section ? [story.section.name] : []), ...story.tags.map((tag) => tag.name)],
+      genre: story.genre,
       section: story.section,
       tags: story.tags,
       hero: story.hero,

@@ -130,6 +130,8 @@ export interface NewsletterSenderDeps {
   links: NewsletterLinks;
   signer: TokenSigner;
   queue: JobQueue;
+  /** Told when a send has gone to everyone it will reach (webhooks' `newsletter.sent`). */
+  onSent?: (send: NewsletterSend, list: NewsletterList) => Promise<void>;
   /** Host name for Message-IDs and List-Ids. */
   mailDomain: string;
   /** At most this many messages a minute, across every send. */
@@ -279,6 +281,8 @@ export function createNewsletterSender(deps: NewsletterSenderDeps) {
     if (context.attempts < deferredRounds && (await deliveries.release(send.id)) > 0) {
       throw new RetryLater(new Date(clock.now().getTime() + retryDelayMs), 'some recipients deferred');
     }
+    // Told before the send is marked done: if telling fails, the job runs again and tells again (once, by key).
+    await deps.onSent?.(send, list);
     await deps.sends.setStatus(send.id, 'done', clock.now());
     logger.info({ send: send.id }, 'newsletter send finished');
   }

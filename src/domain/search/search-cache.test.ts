@@ -124,6 +124,9 @@ describe('search cache', () => {
       authorIds: [],
       visible,
       publishedAt: null,
+      revision: 1,
+      textRevision: 1,
+      deleted: false,
     });
     const changed = (
       before: ReturnType<typeof facts> | null,

@@ -28,6 +28,7 @@ function article(overrides: Partial<Article> = {}): Article {
     gallery: [],
     source: null,
     dateline: '',
+    genre: 'news',
     seoTitle: null,
     seoDescription: null,
     revision: 4,
@@ -53,6 +54,7 @@ function input(story: Article, extra: Partial<NinjsInput> = {}): NinjsInput {
     translations: [],
     machineTranslation: null,
     siteName: 'Kiosque Daily',
+    genreName: 'News',
     ...extra,
   };
 }

@@ -1,4 +1,5 @@
 import type { Article } from '../articles/article.js';
+import { iptcGenres } from '../articles/genre.js';
 import { storyTextFor } from '../paywall/story-text.js';
 
 /** The media type ninjs documents are served with: IPTC registers none, so plain JSON. */
@@ -46,6 +47,8 @@ export interface NinjsInput {
   machineTranslation: NinjsMachineTranslation | null;
   /** The publisher: copyright holder of its own copy. */
   siteName: string;
+  /** The story's genre named in the story's language ("Tribune" for a French opinion piece). */
+  genreName: string;
 }
 
 interface Text {
@@ -96,6 +99,7 @@ export interface NinjsDocument {
   people?: Named[];
   subjects?: Named[];
   located?: string;
+  genres: Named[];
   copyrightHolder: string;
   copyrightNotice: string;
   infoSources?: (Named & { role?: string })[];
@@ -185,6 +189,7 @@ export function ninjsOf(input: NinjsInput): NinjsDocument {
     })),
   ];
   const holder = article.source?.name ?? input.siteName;
+  const genre = iptcGenres[article.genre];
   return {
     uri: links.uri,
     standard: ninjsStandard,
@@ -204,6 +209,8 @@ export function ninjsOf(input: NinjsInput): NinjsDocument {
     ...(people.length > 0 ? { people } : {}),
     ...(subjects.length > 0 ? { subjects } : {}),
     ...(article.dateline ? { located: article.dateline } : {}),
+    // The IPTC genre where it has one, and Kiosque's own name for it (decision 0051).
+    genres: [{ name: input.genreName, literal: article.genre, ...(genre ? { uri: genre } : {}) }],
     copyrightHolder: holder,
     copyrightNotice: `© ${published.slice(0, 4)} ${holder}`,
     ...(infoSources.length > 0 ? { infoSources } : {}),

@@ -1,4 +1,5 @@
 import type { ArticleInput, ArticleRecord } from '../articles/article-input.js';
+import { genreFromWire } from '../articles/genre.js';
 import { isAllowedUrl } from '../articles/markdown.js';
 import { diffSequences } from '../articles/revision-diff.js';
 import { slugify } from '../articles/slug.js';
@@ -675,6 +676,8 @@ export function createWireDesk(deps: {
         dateline: item.dateline.trim().slice(0, 200),
         licenceNote: [...new Set(licence)].join('\n').slice(0, 2000),
         wireItemId: item.id,
+        // The provider's genre where its format names one Kiosque has; news otherwise (decision 0051).
+        genre: genreFromWire(item.genres),
         // The story made in another language joins the first one's translations.
         ...(existing && existing.deletedAt === null && existing.language !== target
           ? {

@@ -43,6 +43,11 @@ export interface ParsedWireItem {
   rights: string;
   /** Subjects / keywords / categories, as names. */
   topics: string[];
+  /**
+   * The provider's genre codes as given: ninjs `genres` URIs, literals and names, NewsML-G2
+   * `genre` qcodes ("genre:Opinion"); empty when the format has none (decision 0051).
+   */
+  genres: string[];
   /** The lead image, when one is named. */
   leadImage: { src: string; alt: string; caption: string; credit: string } | null;
   body: Block[];

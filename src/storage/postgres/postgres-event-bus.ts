@@ -20,6 +20,9 @@ const facts = z.object({
   authorIds: z.array(z.string()),
   visible: z.boolean(),
   publishedAt: z.string().nullable(),
+  revision: z.number(),
+  textRevision: z.number(),
+  deleted: z.boolean(),
 });
 
 const contentEvent: z.ZodType<ContentEvent> = z.discriminatedUnion('type', [

@@ -253,6 +253,7 @@ export function registerAdminApiRoutes(app: FastifyInstance, deps: WebDependenci
         standfirst: record.standfirst,
         bodyMarkdown: record.bodyMarkdown,
         access: record.access,
+        genre: record.genre,
         sectionId: record.sectionId,
         tags,
         authorIds: record.authorIds,

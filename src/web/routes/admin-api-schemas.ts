@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accessLevels } from '../../domain/articles/article.js';
+import { storyGenres } from '../../domain/articles/genre.js';
 import { memberStatuses } from '../../domain/members/member.js';
 
 /**
@@ -26,6 +27,7 @@ const storyFields = {
   slug: z.string().trim().max(500).describe('Empty or left out on creation: made from the headline.'),
   bodyMarkdown: z.string().max(500_000),
   access: z.enum(accessLevels),
+  genre: z.enum(storyGenres).describe('The kind of work (decision 0051); left out on creation: news.'),
   sectionId: z.string().max(100).nullable(),
   tags: z
     .array(z.string().trim().max(200))
@@ -60,6 +62,7 @@ export const createStoryBody = z
     slug: storyFields.slug.optional(),
     bodyMarkdown: storyFields.bodyMarkdown.optional(),
     access: storyFields.access.optional(),
+    genre: storyFields.genre.optional(),
     sectionId: storyFields.sectionId.optional(),
     tags: storyFields.tags.optional(),
     authorIds: storyFields.authorIds.optional(),
@@ -120,6 +123,7 @@ export const storyView = z.object({
   standfirst: z.string(),
   bodyMarkdown: z.string(),
   access: z.enum(accessLevels),
+  genre: z.enum(storyGenres),
   sectionId: z.string().nullable(),
   tags: z.array(z.string()),
   authorIds: z.array(z.string()),

@@ -1,10 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isKiosqueError, KiosqueError, messageValues } from '../../domain/errors.js';
+import type { Integration, IntegrationKeys } from '../../domain/integrations/integration.js';
 import type { IntegrationService } from '../../domain/integrations/integration-service.js';
+import type { Webhook } from '../../domain/webhooks/webhook.js';
+import type { WebhookService } from '../../domain/webhooks/webhook-service.js';
 import { errorOf } from '../error-status.js';
 import { type IntegrationNotice, IntegrationPage, IntegrationsPage } from '../views/admin-integrations.js';
+import { DeliveryLogPage, Webhooks } from '../views/admin-webhooks.js';
 import type { AdminPages } from './admin-media-routes.js';
+
+const webhookForm = z.object({
+  event: z.string().max(100).default(''),
+  targetUrl: z.string().max(4000).default(''),
+});
 
 const addForm = z.object({
   name: z.string().max(1000).default(''),
@@ -23,9 +32,9 @@ const addForm = z.object({
 export function registerAdminIntegrationRoutes(
   scope: FastifyInstance,
   pages: AdminPages,
-  deps: { integrations: IntegrationService; publicUrl: string },
+  deps: { integrations: IntegrationService; webhooks: WebhookService; publicUrl: string },
 ) {
-  const { integrations } = deps;
+  const { integrations, webhooks } = deps;
   const contentApiUrl = `${deps.publicUrl}/ghost/api/content/`;
   const route = <Params = unknown>(
     method: 'GET' | 'POST',
@@ -49,6 +58,41 @@ export function registerAdminIntegrationRoutes(
     );
   }
 
+  /** An integration's page: its keys, then its webhooks (a new one's secret, or a refused form). */
+  async function integrationPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    integration: Integration,
+    extra: {
+      keys?: IntegrationKeys;
+      created?: { webhook: Webhook; secret: string };
+      notice?: IntegrationNotice;
+      form?: { event: string; targetUrl: string };
+      status?: number;
+    } = {},
+  ) {
+    const admin = pages.context(request, reply);
+    const hooks = await webhooks.listFor(integration.id);
+    return pages.send(
+      reply,
+      IntegrationPage({
+        admin,
+        integration,
+        keys: extra.keys,
+        contentApiUrl,
+        children: Webhooks({
+          admin,
+          integration,
+          webhooks: hooks,
+          created: extra.created,
+          notice: extra.notice,
+          form: extra.form,
+        }),
+      }),
+      extra.status ?? 200,
+    );
+  }
+
   route('GET', '/admin/integrations', (request, reply) => listPage(request, reply));
 
   route('POST', '/admin/integrations', async (request, reply) => {
@@ -60,11 +104,7 @@ export function registerAdminIntegrationRoutes(
         scopes: form.data.scopes,
         createdBy: request.staff?.user.id ?? null,
       });
-      return pages.send(
-        reply,
-        IntegrationPage({ admin: pages.context(request, reply), integration: keys.integration, keys, contentApiUrl }),
-        201,
-      );
+      return integrationPage(request, reply, keys.integration, { keys, status: 201 });
     } catch (error) {
       if (!isKiosqueError(error) || error.code !== 'INTEGRATION_INVALID') throw error;
       return listPage(request, reply, { code: error.code, values: messageValues(error) }, errorOf(error).status);
@@ -72,20 +112,62 @@ export function registerAdminIntegrationRoutes(
   });
 
   route<{ id: string }>('GET', '/admin/integrations/:id', async (request, reply) => {
-    const integration = await integrations.find(request.params.id);
-    return pages.send(reply, IntegrationPage({ admin: pages.context(request, reply), integration, contentApiUrl }));
+    return integrationPage(request, reply, await integrations.find(request.params.id));
   });
 
   route<{ id: string }>('POST', '/admin/integrations/:id/keys', async (request, reply) => {
     const keys = await integrations.replaceKeys(request.params.id);
-    return pages.send(
-      reply,
-      IntegrationPage({ admin: pages.context(request, reply), integration: keys.integration, keys, contentApiUrl }),
-    );
+    return integrationPage(request, reply, keys.integration, { keys });
   });
 
   route<{ id: string }>('POST', '/admin/integrations/:id/revoke', async (request, reply) => {
     await integrations.revoke(request.params.id);
     return reply.redirect(`/admin/integrations/${encodeURIComponent(request.params.id)}`, 303);
   });
+
+  route<{ id: string }>('POST', '/admin/integrations/:id/webhooks', async (request, reply) => {
+    const integration = await integrations.find(request.params.id);
+    const form = webhookForm.safeParse(request.body ?? {});
+    if (!form.success) throw new KiosqueError('FORM_INVALID');
+    try {
+      const created = await webhooks.add({
+        integrationId: integration.id,
+        event: form.data.event,
+        targetUrl: form.data.targetUrl,
+        createdBy: request.staff?.user.id ?? null,
+      });
+      return integrationPage(request, reply, integration, { created, status: 201 });
+    } catch (error) {
+      if (!isKiosqueError(error) || error.code !== 'HOOK_INVALID') throw error;
+      return integrationPage(request, reply, integration, {
+        notice: { code: error.code, values: messageValues(error) },
+        form: form.data,
+        status: errorOf(error).status,
+      });
+    }
+  });
+
+  route<{ id: string; webhookId: string }>(
+    'POST',
+    '/admin/integrations/:id/webhooks/:webhookId/delete',
+    async (request, reply) => {
+      await webhooks.remove(request.params.id, request.params.webhookId);
+      return reply.redirect(`/admin/integrations/${encodeURIComponent(request.params.id)}`, 303);
+    },
+  );
+
+  route<{ id: string }>('GET', '/admin/integrations/:id/deliveries', async (request, reply) => {
+    const integration = await integrations.find(request.params.id);
+    const log = await webhooks.log(integration.id);
+    return pages.send(reply, DeliveryLogPage({ admin: pages.context(request, reply), integration, ...log }));
+  });
+
+  route<{ id: string; deliveryId: string }>(
+    'POST',
+    '/admin/integrations/:id/deliveries/:deliveryId/resend',
+    async (request, reply) => {
+      await webhooks.redeliver(request.params.id, request.params.deliveryId);
+      return reply.redirect(`/admin/integrations/${encodeURIComponent(request.params.id)}/deliveries`, 303);
+    },
+  );
 }

@@ -18,6 +18,7 @@ import type { PasswordReset } from '../../domain/staff/password-reset.js';
 import { assignableRoles, isRole } from '../../domain/staff/roles.js';
 import type { StaffService } from '../../domain/staff/staff-service.js';
 import { sessionLifetimeMs } from '../../domain/staff/staff-service.js';
+import type { WebhookService } from '../../domain/webhooks/webhook-service.js';
 import type { WireDesk } from '../../domain/wire/wire-desk.js';
 import { type AdminAccess, createAdminGuard, preSessionCsrfCookie, staffCookie } from '../admin-guard.js';
 import { errorOf } from '../error-status.js';
@@ -60,6 +61,8 @@ export interface AdminDependencies {
   wire: WireDesk;
   /** Programs that use the Content and Admin APIs, and their keys (issue 13). */
   integrations: IntegrationService;
+  /** Outgoing webhooks of the integrations, and their delivery log (issue 13). */
+  webhooks: WebhookService;
 }
 
 const storyListQuery = z.object({
@@ -211,7 +214,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
     registerAdminIntegrationRoutes(
       scope,
       { context, send },
-      { integrations: admin.integrations, publicUrl: deps.site.publicUrl },
+      { integrations: admin.integrations, webhooks: admin.webhooks, publicUrl: deps.site.publicUrl },
     );
     registerStoryRoutes(scope, { context, send }, deps, {
       editor: admin.editor,

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { z } from 'zod';
 import type { ArticleRecord } from '../../domain/articles/article-input.js';
+import { defaultGenre, genreKey } from '../../domain/articles/genre.js';
 import { renderMarkdown } from '../../domain/articles/markdown.js';
 import { diffRecords } from '../../domain/articles/revision-diff.js';
 import { slugify } from '../../domain/articles/slug.js';
@@ -174,6 +175,8 @@ export function draftFromForm(fields: FormFields, timeZone: string): Record<stri
     // Absent from a form of before these fields: the stored dateline and licence note stay.
     dateline: 'dateline' in fields ? one(fields, 'dateline') : undefined,
     licenceNote: 'licenceNote' in fields ? one(fields, 'licenceNote') : undefined,
+    // Absent from a form of before genres: the stored one stays.
+    genre: 'genre' in fields ? one(fields, 'genre') : undefined,
   };
 }
 
@@ -218,6 +221,7 @@ export function formFields(draft: StoryDraft, timeZone: string): FormFields {
     embargoUntil: embargoValue(draft, timeZone),
     dateline: draft.dateline ?? '',
     licenceNote: draft.licenceNote ?? '',
+    genre: draft.genre ?? defaultGenre,
   };
   draft.gallery.forEach((use, index) => {
     fields[`gallery.${index}.imageId`] = use.imageId;
@@ -325,6 +329,7 @@ function fieldLabel(t: Translator, field: string): string {
     'embargoUntil',
     'dateline',
     'licenceNote',
+    'genre',
   ];
   const name = labelledFields[field] ?? field;
   return known.includes(name) ? t.t(storyFieldKey(name)) : field;
@@ -800,6 +805,7 @@ export function registerStoryRoutes(
               tag: byId(choices.tags),
               author: byId(choices.authors),
               date: (date) => ctx.t.dateTime(date),
+              genre: (genre) => ctx.t.t(genreKey(genre)),
             }),
           }
         : null;

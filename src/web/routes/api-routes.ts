@@ -1,15 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { KiosqueError } from '../../domain/errors.js';
-import { type NinjsLinks, type NinjsTranslation, ninjsContentType, ninjsOf } from '../../domain/syndication/ninjs.js';
-import { providerNames } from '../../domain/translations/machine-translation.js';
-import { dependency, namesShownBy } from '../cache-invalidation.js';
+import { ninjsContentType } from '../../domain/syndication/ninjs.js';
 import { errorOf } from '../error-status.js';
+import { createNinjsDocuments, ninjsPath } from '../ninjs-documents.js';
 import { type PageRenderer, Redirect, type WebDependencies } from '../server.js';
-import { feedItemId } from '../views/feed-formats.js';
-import { absoluteUrl, paths } from '../views/site-context.js';
-
-/** The address of a story's ninjs document. */
-export const ninjsPath = (language: string, slug: string) => `/api/ninjs/${language}/${slug}`;
 
 /**
  * The anonymous read API: `/api/ninjs/{lang}/{slug}` answers a public story as an IPTC ninjs 3.1
@@ -18,15 +12,8 @@ export const ninjsPath = (language: string, slug: string) => `/api/ninjs/${langu
  * `{ code, message }`, the shape of the admin JSON API.
  */
 export function registerApiRoutes(app: FastifyInstance, deps: WebDependencies, web: PageRenderer) {
-  const { site, reading } = deps;
-
-  function linksOf(story: { id: string; language: string; slug: string }): NinjsLinks {
-    return {
-      uri: feedItemId(story.id),
-      pageUrl: absoluteUrl(site, paths.article(story.language, story.slug)),
-      ninjsUrl: absoluteUrl(site, ninjsPath(story.language, story.slug)),
-    };
-  }
+  const { site } = deps;
+  const documents = createNinjsDocuments(deps);
 
   app.register(async (scope) => {
     scope.setErrorHandler(async (error, request, reply) => {
@@ -44,55 +31,13 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDependencies, w
       const { lang, slug } = request.params;
       if (!site.languages.includes(lang)) throw new KiosqueError('PAGE_NOT_FOUND');
       return web.sendPage(request, reply, ninjsPath(lang, slug), async () => {
-        const story = await reading.article(lang, slug);
+        const found = await documents.story(lang, slug);
         // An old address of a renamed story points to its new one, as the page does.
-        if ('movedTo' in story) throw new Redirect(ninjsPath(lang, story.movedTo), 301);
-        const { article } = story;
-        const now = deps.clock.now();
-        const [machine, others] = await Promise.all([
-          deps.machineTranslations.forReaders([article.id], now),
-          Promise.all(
-            // Only the languages this site serves: another language's stories have no address here.
-            story.translations
-              .filter((other) => site.languages.includes(other.language))
-              .map(async (other) => {
-                const found = await reading.article(other.language, other.slug).catch(() => null);
-                return found && 'article' in found ? found.article : null;
-              }),
-          ),
-        ]);
-        const facts = machine.get(article.id) ?? null;
-        const present = others.filter((other) => other !== null);
-        const translations: NinjsTranslation[] = present.map((other) => ({
-          ...linksOf(other),
-          language: other.language,
-          headline: other.headline,
-        }));
-        const document = ninjsOf({
-          article,
-          links: linksOf(article),
-          authorUrls: Object.fromEntries(
-            article.authors.map((author) => [author.id, absoluteUrl(site, paths.author(lang, author.slug))]),
-          ),
-          translations,
-          machineTranslation: facts && {
-            sourceLanguage: facts.sourceLanguage,
-            provider: providerNames[facts.provider] ?? facts.provider,
-            reviewer: facts.reviewerName,
-            source: facts.source ? { ...linksOf(facts.source), headline: facts.source.headline } : null,
-          },
-          siteName: site.name,
-        });
+        if ('movedTo' in found) throw new Redirect(ninjsPath(lang, found.movedTo), 301);
         return {
           contentType: ninjsContentType,
-          body: JSON.stringify(document),
-          dependencies: [
-            dependency.article(article.id),
-            dependency.group(article.translationGroup),
-            ...namesShownBy(article),
-            ...(facts?.source ? [dependency.article(facts.source.id)] : []),
-            ...present.map((other) => dependency.article(other.id)),
-          ],
+          body: JSON.stringify(found.document),
+          dependencies: found.dependencies,
         };
       });
     });

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Author, Taxon } from '../../domain/articles/article.js';
+import { genreKey, labelledInLists } from '../../domain/articles/genre.js';
 import type { Feed, FeedEntry, FeedScope } from '../../domain/feeds/feed-service.js';
 import { providerNames } from '../../domain/translations/machine-translation.js';
 import { dependency, namesShownBy } from '../cache-invalidation.js';
@@ -106,7 +107,11 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDependencies, 
             name: author.name,
             url: absoluteUrl(site, paths.author(entry.language, author.slug)),
           })),
-          categories: entry.categories,
+          // The kind of work first, in the story's language, when lists label it (not plain news).
+          categories: [
+            ...(labelledInLists(entry.genre) ? [web.translator(entry.language).t(genreKey(entry.genre))] : []),
+            ...entry.categories,
+          ],
           image: await enclosure(entry),
           machineTranslation: machineOf(entry.id),
         }),

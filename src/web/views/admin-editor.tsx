@@ -1,6 +1,7 @@
 import type { ArticleStatus } from '../../domain/articles/article.js';
 import { accessLevels } from '../../domain/articles/article.js';
 import type { RevisionAction } from '../../domain/articles/article-service.js';
+import { defaultGenre, genreKey, isStoryGenre, storyGenres } from '../../domain/articles/genre.js';
 import type { DiffPart, FieldDiff, LineDiff } from '../../domain/articles/revision-diff.js';
 import type { EditorChoices, LibraryImage, StoryDraft, TranslationState } from '../../domain/articles/story-editor.js';
 import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
@@ -37,11 +38,12 @@ export const draftGroups = [
   'embargoUntil',
   'dateline',
   'licenceNote',
+  'genre',
 ] as const;
 export type DraftGroup = (typeof draftGroups)[number];
 
 /** A draft's groups as text a person reads (names rather than ids). */
-export function draftTexts(draft: StoryDraft, choices: EditorChoices): Record<DraftGroup, string> {
+export function draftTexts(draft: StoryDraft, choices: EditorChoices, t: Translator): Record<DraftGroup, string> {
   const sectionName = (id: string | null) => choices.sections.find((s) => s.id === id)?.name ?? id ?? '';
   const authorName = (id: string) => choices.authors.find((a) => a.id === id)?.name ?? id;
   const image = (use: StoryDraft['hero']) =>
@@ -66,6 +68,8 @@ export function draftTexts(draft: StoryDraft, choices: EditorChoices): Record<Dr
     embargoUntil: draft.embargoUntil,
     dateline: draft.dateline ?? '',
     licenceNote: draft.licenceNote ?? '',
+    // The genre's name, as the select shows it; a form of before genres says nothing.
+    genre: draft.genre === undefined ? '' : isStoryGenre(draft.genre) ? t.t(genreKey(draft.genre)) : draft.genre,
   };
 }
 
@@ -167,8 +171,8 @@ export function draftDifferences(
   choices: EditorChoices,
   t: Translator,
 ): Difference[] {
-  const a = draftTexts(theirs, choices);
-  const b = draftTexts(yours, choices);
+  const a = draftTexts(theirs, choices, t);
+  const b = draftTexts(yours, choices, t);
   return draftGroups
     .filter((group) => a[group] !== b[group])
     .map((group) => ({ group, label: t.t(storyFieldKey(group)), theirs: a[group], yours: b[group] }));
@@ -1107,6 +1111,17 @@ export function EditorPage(props: EditorProps) {
                     </option>
                   ))}
                 </select>
+                <label for="f-genre">{t.t('admin.story.genre')}</label>
+                <select id="f-genre" name="genre" aria-describedby="f-genre-help" {...aria('genre')}>
+                  {storyGenres.map((genre) => (
+                    <option value={genre} selected={genre === (draft.genre ?? defaultGenre)}>
+                      {t.t(genreKey(genre))}
+                    </option>
+                  ))}
+                </select>
+                <p id="f-genre-help" class="editor-help">
+                  {t.t('genre.editorHelp')}
+                </p>
                 <label for="f-section">{t.t('admin.story.section')}</label>
                 <select id="f-section" name="sectionId" {...aria('sectionId')}>
                   <option value="">{t.t('admin.editor.noSection')}</option>

@@ -1,4 +1,5 @@
 import type { ArticleImage, ArticleSummary, Author } from '../../domain/articles/article.js';
+import { genreKey, labelledInLists, type StoryGenre } from '../../domain/articles/genre.js';
 import { paths, type SiteContext } from './site-context.js';
 
 /** Widths the media route can produce; a page offers those not wider than the original. */
@@ -99,6 +100,42 @@ export function Time({
   return <time datetime={date.toISOString()}>{messageKey ? site.t.t(messageKey, { date: text }) : text}</time>;
 }
 
+/**
+ * The kind of work, in the reader's language, and "Machine-translated" beside it when a machine
+ * translated the story (its stored status, decision 0039). The story page always names the genre;
+ * lists only when it is not plain news (decision 0051). On the page the machine label leads to the
+ * full statement of who translated it and who reviewed it.
+ */
+export function GenreLabels({
+  site,
+  genre,
+  machineTranslated,
+  place,
+}: {
+  site: SiteContext;
+  genre: StoryGenre;
+  machineTranslated: boolean;
+  place: 'page' | 'card';
+}) {
+  const { t } = site;
+  const showGenre = place === 'page' || labelledInLists(genre);
+  if (!showGenre && !machineTranslated) return null;
+  const machine = t.t('genre.machineTranslated');
+  return (
+    <p class="genre-labels">
+      {showGenre ? <span class={`genre-label genre-label--${genre}`}>{t.t(genreKey(genre))}</span> : null}
+      {showGenre && machineTranslated ? ' ' : null}
+      {machineTranslated && place === 'page' ? (
+        <a class="genre-label genre-label--machine" href="#machine-translation-label">
+          {machine}
+        </a>
+      ) : machineTranslated ? (
+        <span class="genre-label genre-label--machine">{machine}</span>
+      ) : null}
+    </p>
+  );
+}
+
 export function ArticleCard({
   site,
   article,
@@ -129,6 +166,7 @@ export function ArticleCard({
         </div>
       ) : null}
       <div class="card__text">
+        <GenreLabels site={site} genre={article.genre} machineTranslated={article.machineTranslated} place="card" />
         {article.section ? (
           <p class="kicker">
             <a href={paths.section(article.language, article.section.slug)}>{article.section.name}</a>

@@ -8,6 +8,7 @@ import {
   ArticleCard,
   ArticleList,
   Byline,
+  GenreLabels,
   NewsletterForm,
   Picture,
   SubscribeCallToAction,
@@ -153,8 +154,15 @@ export function ArticlePage({
               <a href={paths.section(article.language, article.section.slug)}>{article.section.name}</a>
             </p>
           ) : null}
+          <GenreLabels site={site} genre={article.genre} machineTranslated={machineTranslation !== null} place="page" />
           <h1 class="story__headline">{article.headline}</h1>
           {article.standfirst ? <p class="story__standfirst">{article.standfirst}</p> : null}
+          {article.genre === 'sponsored' ? (
+            // Said in words, not only by the label's colour: an advertiser paid for what follows.
+            <p class="story__sponsored" role="note">
+              {t.t('genre.sponsoredNote')}
+            </p>
+          ) : null}
           <div class="story__meta">
             <Byline site={site} authors={article.authors} />
             {machineTranslation ? <MachineTranslationLabel site={site} facts={machineTranslation} /> : null}

@@ -1,4 +1,5 @@
 import type { Article, ArticleSummary, Author, Taxon } from '../../domain/articles/article.js';
+import { defaultGenre, genreKey, schemaOrgTypes } from '../../domain/articles/genre.js';
 import { storyPartFor } from '../../domain/paywall/story-text.js';
 import { providerNames, type ReaderMachineFacts } from '../../domain/translations/machine-translation.js';
 import { type CropRatio, cropRatios, cropWidth } from '../../media/image-variants.js';
@@ -58,14 +59,17 @@ export function modifiedAt(article: Pick<Article, 'publishedAt' | 'updatedAt' | 
 }
 
 /**
- * NewsArticle for a story page. Built from the story as this reader receives it (a gated story has
- * lost its body already), and it never carries the body anyway: headline, standfirst and facts.
+ * NewsArticle for a story page — or the subtype its kind of work names (decision 0051): opinion,
+ * analysis and review are `NewsArticle` subtypes, sponsored copy an `AdvertiserContentArticle`, a
+ * fact check a `NewsArticle` with its `genre` (no `ClaimReview`: the claim and verdict are not
+ * stored). Built from the story as this reader receives it (a gated story has lost its body
+ * already), and it never carries the body anyway: headline, standfirst and facts.
  */
 export function newsArticleData(site: SiteContext, article: Article, machine: ReaderMachineFacts | null = null) {
   const url = absoluteUrl(site, paths.article(article.language, article.slug));
   return {
     '@context': 'https://schema.org',
-    '@type': 'NewsArticle',
+    '@type': schemaOrgTypes[article.genre],
     '@id': `${url}#article`,
     mainEntityOfPage: { '@type': 'WebPage', '@id': url },
     url,
@@ -77,6 +81,8 @@ export function newsArticleData(site: SiteContext, article: Article, machine: Re
     author: article.authors.map((author) => person(site, article.language, author)),
     publisher: publisher(site),
     inLanguage: article.language,
+    // The page is in the story's language: so is the genre's name.
+    ...(article.genre === defaultGenre ? {} : { genre: site.t.t(genreKey(article.genre)) }),
     ...(machine ? machineTranslationData(site, machine) : {}),
     ...(article.section ? { articleSection: article.section.name } : {}),
     ...(article.tags.length > 0 ? { keywords: article.tags.map((tag) => tag.name) } : {}),
