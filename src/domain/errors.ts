@@ -156,6 +156,21 @@ export const errorCatalog = {
     'No integration has this identifier, or it was revoked. Pick one from the list under Admin → Integrations, or add a new one.',
   INTEGRATION_INVALID:
     'This integration is incomplete or malformed (fields: {fields}). An integration needs a name of 1 to 100 characters, and its scopes are among stories:read, stories:write, stories:publish, media:write and members:read. Fix the fields and try again.',
+  // Issue 13, the Admin API (src/web/routes/admin-api-routes.ts, decision 0047).
+  ADMIN_API_TOKEN_MISSING:
+    'This request carries no Admin API token, and the Admin API accepts nothing else (not a staff sign-in). Send the integration’s token in an "Authorization: Bearer kqa_…" header.',
+  ADMIN_API_TOKEN_INVALID:
+    'This Admin API token proves nothing: it is malformed, it was replaced, or its integration was revoked. Use the integration’s current token; an admin can issue a new one under Admin → Integrations.',
+  ADMIN_API_SCOPE_MISSING:
+    'This integration’s token does not have the {scope} scope this request needs. Ask an admin for an integration with that scope under Admin → Integrations.',
+  ADMIN_API_INVALID:
+    'The request is malformed or incomplete: the fields listed in "fields" are missing, of the wrong type or not known. Check them against /api/openapi.json and send the request again.',
+  ADMIN_API_REVISION_REQUIRED:
+    'A change to an existing story must say which revision of it the change is based on, so that nobody’s work is overwritten. Send the revision you read in an If-Match header or a "revision" field.',
+  ADMIN_API_STORY_NOT_FOUND:
+    'No story has this identifier. Check the identifier, or list the stories with GET /api/admin/v1/stories.',
+  ADMIN_API_TOO_LARGE:
+    'The request body is larger than the Admin API accepts on this route (4 MB for a story). Send a shorter story; images go to /api/admin/v1/images.',
   // Issue 13, outgoing webhooks (src/domain/webhooks/).
   HOOK_INVALID:
     'This webhook is incomplete or malformed (fields: {fields}). A webhook needs one of the listed events and a target address starting with http:// or https://, of at most 2,000 characters. Fix the fields and try again.',

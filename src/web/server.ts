@@ -25,6 +25,7 @@ import type { CachedPage, PageCache } from './page-cache.js';
 import { registerRequestGuard } from './request-guard.js';
 import { isAnonymous } from './request-identity.js';
 import { addVary, registerResponseBaseline } from './response-baseline.js';
+import { registerAdminApiRoutes } from './routes/admin-api-routes.js';
 import { type AdminDependencies, registerAdminRoutes } from './routes/admin-routes.js';
 import { registerApiRoutes } from './routes/api-routes.js';
 import { type ContentApiDependencies, registerContentApiRoutes } from './routes/content-api-routes.js';
@@ -175,6 +176,7 @@ export async function createServer(deps: WebDependencies): Promise<FastifyInstan
   registerFeedRoutes(app, deps, web);
   registerApiRoutes(app, deps, web);
   registerContentApiRoutes(app, deps, web);
+  registerAdminApiRoutes(app, deps);
   registerSitemapRoutes(app, deps, web);
   registerSearchRoutes(app, deps, web);
   registerNewsletterRoutes(app, deps, web);

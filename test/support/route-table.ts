@@ -141,7 +141,13 @@ export function sampleFor(name: string, url: string, values: SampleValues): stri
       return undefined;
     case 'id':
       if (url.startsWith('/admin/api/taxonomy/')) return values.tagId;
-      if (url.startsWith('/admin/stories/') || url.startsWith('/admin/api/stories/')) return values.storyId;
+      if (
+        url.startsWith('/admin/stories/') ||
+        url.startsWith('/admin/api/stories/') ||
+        url.startsWith('/api/admin/v1/stories/')
+      ) {
+        return values.storyId;
+      }
       if (url.startsWith('/admin/members/')) return values.memberId;
       if (url.startsWith('/admin/staff/')) return values.staffId;
       if (url.startsWith('/admin/media/') || url.startsWith('/media/')) return values.imageId;

@@ -30,8 +30,8 @@ export interface AdminMediaDependencies {
   staff: StaffService;
 }
 
-// Multipart boundaries and the few text fields around the file.
-const multipartOverhead = 64 * 1024;
+/** Multipart boundaries and the few text fields around the file. */
+export const multipartOverhead = 64 * 1024;
 
 const listQuery = z.object({
   q: z.string().max(200).optional().catch(undefined),
@@ -81,7 +81,11 @@ function headerFileName(request: FastifyRequest): string {
 }
 
 /** The bytes, name and default words of an upload, whether sent as multipart or as the raw body. */
-function readUpload(request: FastifyRequest): { bytes: Buffer; fileName: string; details: Partial<ImageDetails> } {
+export function readUpload(request: FastifyRequest): {
+  bytes: Buffer;
+  fileName: string;
+  details: Partial<ImageDetails>;
+} {
   const body = request.body;
   if (Buffer.isBuffer(body)) return { bytes: body, fileName: headerFileName(request), details: {} };
   // A raw text/plain body reaches us as a string: still a file, and the inspector will refuse it.
@@ -98,7 +102,7 @@ function readUpload(request: FastifyRequest): { bytes: Buffer; fileName: string;
 }
 
 /** Fastify's and the multipart plugin's refusals, in the newsroom's words. */
-function uploadError(error: FastifyError, media: MediaLibrary): unknown {
+export function uploadError(error: FastifyError, media: MediaLibrary): unknown {
   if (isKiosqueError(error)) return error;
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -118,6 +122,26 @@ function uploadError(error: FastifyError, media: MediaLibrary): unknown {
 }
 
 /**
+ * Makes `scope` read uploads as `readUpload` expects them: multipart (field `file`, the words
+ * beside it) or the raw file as the body (`fetch(url, { body: file })`, for scripts and
+ * command-line tools). The staff library and the Admin API share it.
+ */
+export async function acceptUploads(scope: FastifyInstance, media: MediaLibrary): Promise<void> {
+  await scope.register(multipart, {
+    // Fields on the body, so the guard finds the form's `_csrf` before the handler runs.
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: media.maxBytes, files: 1, fields: 10, fieldSize: 16 * 1024, parts: 12 },
+    async onFile(part) {
+      uploadedNames.set(this, part.filename ?? '');
+      await part.toBuffer();
+    },
+  });
+  const raw = { parseAs: 'buffer' as const, bodyLimit: media.maxBytes };
+  scope.addContentTypeParser(/^image\/[\w.+-]+$/, raw, (_request, body, done) => done(null, body));
+  scope.addContentTypeParser('application/octet-stream', raw, (_request, body, done) => done(null, body));
+}
+
+/**
  * The media library under /admin: the page (`GET /admin/media`), uploads by script
  * (`POST /admin/api/media`) or by a plain form (`POST /admin/media`), default words
  * (`POST /admin/media/:id`), and the picker's JSON (`GET /admin/api/media`). Registered inside the
@@ -133,19 +157,7 @@ export function registerAdminMediaRoutes(
   const script = () => deps.assets.get('admin-media.js')?.url ?? '';
 
   scope.register(async (library) => {
-    await library.register(multipart, {
-      // Fields on the body, so the guard finds the form's `_csrf` before the handler runs.
-      attachFieldsToBody: 'keyValues',
-      limits: { fileSize: media.maxBytes, files: 1, fields: 10, fieldSize: 16 * 1024, parts: 12 },
-      async onFile(part) {
-        uploadedNames.set(this, part.filename ?? '');
-        await part.toBuffer();
-      },
-    });
-    // The raw file as the body (`fetch(url, { body: file })`), for scripts and command-line tools.
-    const raw = { parseAs: 'buffer' as const, bodyLimit: media.maxBytes };
-    library.addContentTypeParser(/^image\/[\w.+-]+$/, raw, (_request, body, done) => done(null, body));
-    library.addContentTypeParser('application/octet-stream', raw, (_request, body, done) => done(null, body));
+    await acceptUploads(library, media);
 
     // Before a single byte of the body is read: who is asking, may they upload, and does the
     // announced size fit. A stranger's 20 MB is refused without being received.

@@ -224,6 +224,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
       editor: admin.editor,
       staff: admin.staff,
       timeZone: admin.timeZone,
+      integrations: admin.integrations,
     });
 
     route<unknown, unknown, Record<string, string>>('GET', '/admin/stories', 'admin.enter', async (request, reply) => {

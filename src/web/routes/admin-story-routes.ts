@@ -9,6 +9,7 @@ import { slugify } from '../../domain/articles/slug.js';
 import { type StoryDraft, type StoryEditor, storyDraftSchema } from '../../domain/articles/story-editor.js';
 import { type ErrorCode, isKiosqueError, KiosqueError } from '../../domain/errors.js';
 import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
+import type { IntegrationService } from '../../domain/integrations/integration-service.js';
 import type { Finding } from '../../domain/preflight/preflight.js';
 import { hasPermission } from '../../domain/staff/roles.js';
 import type { StaffService, StaffUser } from '../../domain/staff/staff-service.js';
@@ -43,6 +44,8 @@ export interface StoryRouteDependencies {
   staff: StaffService;
   /** The site's time zone: a `datetime-local` sent without the script is read in it. */
   timeZone: string;
+  /** Integrations save revisions through the Admin API: the revision list names them. */
+  integrations: Pick<IntegrationService, 'list'>;
 }
 
 /** A form as posted (urlencoded) or as the editor script sends it (JSON): names to values. */
@@ -379,8 +382,13 @@ export function registerStoryRoutes(
     css: assets.get('admin-editor.css')?.url ?? '',
   });
 
-  async function staffNames(): Promise<Map<string, string>> {
-    return new Map((await story.staff.list()).map((member) => [member.id, member.name]));
+  /** Who saves revisions: staff by name, integrations (the Admin API) as "Integration: NAME". */
+  async function staffNames(t: Translator): Promise<Map<string, string>> {
+    const [members, programs] = await Promise.all([story.staff.list(), story.integrations.list()]);
+    return new Map([
+      ...members.map((member) => [member.id, member.name] as const),
+      ...programs.map((program) => [program.id, t.t('adminApi.savedBy', { name: program.name })] as const),
+    ]);
   }
 
   const previewUrl = (token: string) => `${site.publicUrl}/preview/${token}`;
@@ -402,7 +410,7 @@ export function registerStoryRoutes(
       extra.draft ? Promise.resolve(extra.draft) : editor.draftOf(record),
       editor.translations(record),
       editor.pendingOf(record.id),
-      staffNames(),
+      staffNames(pages.context(request, reply).t),
       editor.machineTranslation(record),
     ]);
     const draft = extra.draft ?? stored;
@@ -520,7 +528,7 @@ export function registerStoryRoutes(
     t: Translator,
   ): Promise<{ record: ArticleRecord; theirs: StoryDraft; conflict: ConflictProps }> {
     const { record, revisions } = await editor.revisions(actor, id);
-    const [theirs, choices, names] = await Promise.all([editor.draftOf(record), editor.choices(), staffNames()]);
+    const [theirs, choices, names] = await Promise.all([editor.draftOf(record), editor.choices(), staffNames(t)]);
     const latest = revisions[0];
     const theirFields = formFields(theirs, story.timeZone);
     return {
@@ -777,7 +785,7 @@ export function registerStoryRoutes(
     const actor = actorOf(request);
     const ctx = pages.context(request, reply);
     const { record, access, revisions } = await editor.revisions(actor, id);
-    const [names, choices] = await Promise.all([staffNames(), editor.choices()]);
+    const [names, choices] = await Promise.all([staffNames(ctx.t), editor.choices()]);
     const query = revisionQuery.parse(request.query ?? {});
     const find = (n: number | undefined) => revisions.find((entry) => entry.revision === n);
     // Without a choice, the last change: the revision before the current one against the current one.
