@@ -19,6 +19,7 @@ import { KiosqueError } from './domain/errors.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
 import { createFeedService } from './domain/feeds/feed-service.js';
 import { type Catalog, createTranslator, type Translator } from './domain/i18n/translator.js';
+import { createImportService, type ImportService } from './domain/imports/import-service.js';
 import { createJobWorker, type JobHandler, type JobWorker } from './domain/jobs/job-worker.js';
 import { createFormMailLimiter, type FormMailLimiter } from './domain/limits/form-mail-limiter.js';
 import { createMediaLibrary } from './domain/media/media-library.js';
@@ -67,6 +68,7 @@ import {
 } from './storage/billing-repository.js';
 import { type DatabaseHandle, openDatabase } from './storage/database.js';
 import { createImageRepository } from './storage/image-repository.js';
+import { createImportLedger, createImportRunStore, createRedirectStore } from './storage/import-repository.js';
 import { createMachineTranslationRepository } from './storage/machine-translation-repository.js';
 import { createMailGrantRepository } from './storage/mail-grant-repository.js';
 import {
@@ -146,6 +148,8 @@ export interface App {
    * `translateBlocks`), and each article's machine-translation status (`recordDraft`, `status`).
    */
   machineTranslation: MachineTranslation;
+  /** Imports from other systems (issue 13): runs, the ledger, old addresses; see `domain/imports/README.md`. */
+  imports: ImportService;
   close(): Promise<void>;
 }
 
@@ -337,6 +341,14 @@ export async function createApp(options: AppOptions): Promise<App> {
       .catch((error) => logger.error({ err: error }, 'could not resume image variants'));
 
     const articleService = createArticleService({ store: articles, events, clock, ids });
+    const redirects = createRedirectStore(database.db);
+    const imports = createImportService({
+      ledger: createImportLedger(database.db),
+      runs: createImportRunStore(database.db),
+      redirects,
+      clock,
+      ids,
+    });
     // Machine translation (decisions 0038, 0039): the provider the settings name, the statuses in the database.
     const machineTranslations = createMachineTranslationRepository(database.db);
     const machineTranslation = createMachineTranslation({
@@ -496,6 +508,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       images,
       variants,
       pageCache,
+      redirects,
       admin: {
         staff,
         passwordReset,
@@ -531,6 +544,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       wire,
       wireFolder,
       machineTranslation,
+      imports,
       async close() {
         await wireFolder?.stop();
         await scheduler.stop();

@@ -19,6 +19,7 @@ import * as mailCapsAndPasswordReset from './migrations/0017-mail-caps-and-passw
 import * as wireDesk from './migrations/0018-wire-desk.js';
 import * as machineTranslation from './migrations/0019-machine-translation.js';
 import * as embargo from './migrations/0020-embargo.js';
+import * as imports from './migrations/0023-imports.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -45,6 +46,7 @@ const migrations: Record<string, MigrationModule> = {
   '0018-wire-desk': wireDesk,
   '0019-machine-translation': machineTranslation,
   '0020-embargo': embargo,
+  '0023-imports': imports,
 };
 
 class ListedMigrations implements MigrationProvider {
