@@ -19,7 +19,8 @@ import { KiosqueError } from './domain/errors.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
 import { createFeedService } from './domain/feeds/feed-service.js';
 import { type Catalog, createTranslator, type Translator } from './domain/i18n/translator.js';
-import { createImportService, type ImportService } from './domain/imports/import-service.js';
+import { createImportService, type Importer, type ImportService } from './domain/imports/import-service.js';
+import { wordpressImporter } from './domain/imports/wordpress-importer.js';
 import { createJobWorker, type JobHandler, type JobWorker } from './domain/jobs/job-worker.js';
 import { createFormMailLimiter, type FormMailLimiter } from './domain/limits/form-mail-limiter.js';
 import { createMediaLibrary } from './domain/media/media-library.js';
@@ -46,11 +47,14 @@ import type { TranslationProvider } from './domain/translations/translation-prov
 import { createWireDesk, type WireDesk, type WireImages, type WireTranslator } from './domain/wire/wire-desk.js';
 import { contentHash } from './domain/wire/wire-identity.js';
 import { blocksToMarkdown } from './domain/wire/wire-markdown.js';
+import { htmlToRichBlocks, htmlToText } from './ingest/html-blocks.js';
 import { extractArticle } from './ingest/html-extractor.js';
+import { createImportImages } from './ingest/import-media.js';
 import { createLeadImageImporter } from './ingest/lead-image.js';
 import { fetchSafely } from './ingest/safe-fetch.js';
 import { createWireFolderWatcher, type WireFolderWatcher } from './ingest/wire-folder.js';
 import { parseWireDocument } from './ingest/wire-formats.js';
+import { parseWxr } from './ingest/wxr.js';
 import { createEmailComposer } from './mail/email-composer.js';
 import { createOutboxTransport } from './mail/outbox-transport.js';
 import { createSmtpTransport } from './mail/smtp-transport.js';
@@ -150,7 +154,21 @@ export interface App {
   machineTranslation: MachineTranslation;
   /** Imports from other systems (issue 13): runs, the ledger, old addresses; see `domain/imports/README.md`. */
   imports: ImportService;
+  /**
+   * Each source system's importer for `imports.execute`: reads and checks the file at once (a
+   * refused file throws its `KiosqueError` before anything is written).
+   */
+  importers: Importers;
   close(): Promise<void>;
+}
+
+/** Options every importer takes; `mediaFrom` is a local copy of the old site's uploads folder. */
+export interface ImporterOptions {
+  mediaFrom?: string | null;
+}
+
+export interface Importers {
+  wordpress(bytes: Uint8Array, options?: ImporterOptions): Importer;
 }
 
 export interface AppOptions {
@@ -349,6 +367,23 @@ export async function createApp(options: AppOptions): Promise<App> {
       clock,
       ids,
     });
+    const importers: Importers = {
+      wordpress(bytes, importOptions = {}) {
+        return wordpressImporter(parseWxr(bytes), {
+          articles: articleService,
+          taxonomy,
+          images: createImportImages({
+            media,
+            allowedHosts: config.wire.allowHosts,
+            mediaFrom: importOptions.mediaFrom ?? null,
+          }),
+          bodies: { blocks: (html, baseUrl) => htmlToRichBlocks(html, { baseUrl }), text: htmlToText },
+          languages: config.languages,
+          defaultLanguage: config.defaultLanguage,
+          clock,
+        });
+      },
+    };
     // Machine translation (decisions 0038, 0039): the provider the settings name, the statuses in the database.
     const machineTranslations = createMachineTranslationRepository(database.db);
     const machineTranslation = createMachineTranslation({
@@ -545,6 +580,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       wireFolder,
       machineTranslation,
       imports,
+      importers,
       async close() {
         await wireFolder?.stop();
         await scheduler.stop();

@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { runImport } from './import.js';
 import { runMigrate } from './migrate.js';
 import { runPreflight } from './preflight.js';
 import { runServe } from './serve.js';
@@ -18,6 +19,10 @@ const commands: Record<string, { summary: string; run: (args: string[]) => Promi
   user: {
     summary: 'user add --email … --name … [--role …]: create a staff account, print its one-time link',
     run: runUser,
+  },
+  import: {
+    summary: 'import wordpress FILE.xml [--media-from DIR]: bring in another site, with progress and a report',
+    run: runImport,
   },
   wire: { summary: 'wire extract FILE.html …: print the article of saved HTML pages as JSON lines', run: runWire },
 };

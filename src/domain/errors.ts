@@ -151,6 +151,15 @@ export const errorCatalog = {
     'This address redirected more than 5 times, so Kiosque stopped following it. Open it in a browser to find its final address, and use that one.',
   WIRE_FETCH_FAILED:
     'This address could not be fetched: the site answered with an error or could not be reached. Check the address, then try again later; the site may be down or refuse the request.',
+  IMPORT_FILE_MISSING:
+    'No file was given, or it is empty or cannot be read. Choose the export file (for WordPress, the .xml file made by Tools → Export) and try again.',
+  IMPORT_FILE_TOO_LARGE:
+    'This file is larger than {limit} MB, more than one import reads. Export the site in parts (by date or by content type) and import them one by one.',
+  IMPORT_NOT_FOUND: 'No import has this identifier. Go back to Admin → Import and pick an import listed there.',
+  WXR_FILE_INVALID:
+    'This file cannot be read as a WordPress export: it is broken or cut short, its characters do not match its encoding, or it declares entities, which are refused for safety. Nothing was imported; export it again from WordPress (Tools → Export → All content) and check that the whole file was received.',
+  WXR_NOT_WORDPRESS:
+    'This file is not a WordPress export (WXR 1.0 to 1.2); its content was checked, not its name. In WordPress, use Tools → Export → All content and import the file it makes.',
   INTERNAL: 'Something went wrong on our side. Try again in a moment; the error has been logged.',
 } as const;
 

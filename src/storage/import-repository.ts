@@ -4,6 +4,7 @@ import { parseReport } from '../domain/imports/import-report.js';
 import type { ImportRun, ImportRunStore, ImportStatus } from '../domain/imports/import-runs.js';
 import type { RedirectStore } from '../domain/imports/redirects.js';
 import { type Database, type ImportLedgerTable, type ImportsTable, toDate } from './schema.js';
+import { visibleToReaders } from './visibility.js';
 
 /**
  * Writes a ledger entry inside the caller's transaction: the article store calls it with the
@@ -137,7 +138,7 @@ export function createRedirectStore(db: Kysely<Database>): RedirectStore {
         .onConflict((oc) => oc.column('path').doUpdateSet(values))
         .execute();
     },
-    async resolve(key) {
+    async resolve(key, now) {
       const row = await db.selectFrom('redirects').selectAll().where('path', '=', key).executeTakeFirst();
       if (!row) return null;
       switch (row.target_kind) {
@@ -146,7 +147,8 @@ export function createRedirectStore(db: Kysely<Database>): RedirectStore {
             .selectFrom('articles')
             .select(['language', 'slug'])
             .where('id', '=', row.target_id)
-            .where('deleted_at', 'is', null)
+            // Only a story readers may see: a draft's old address stays a 404 (never a 301 to a 404).
+            .where(visibleToReaders(now))
             .executeTakeFirst();
           return article ? { kind: 'article', ...article } : null;
         }

@@ -295,10 +295,11 @@ function createPageRenderer(deps: WebDependencies) {
   /** Where an old address of an imported site now lives, if it names something that still exists. */
   async function movedTo(pathAndQuery: string): Promise<string | null> {
     const key = redirectKey(pathAndQuery);
-    const target = key === null ? null : await deps.redirects.resolve(key);
+    const target = key === null ? null : await deps.redirects.resolve(key, clock.now());
     if (!target) return null;
-    const language = target.language ?? site.defaultLanguage;
-    return paths[target.kind](language, target.slug);
+    const location = paths[target.kind](target.language ?? site.defaultLanguage, target.slug);
+    // Never a redirect to the very address asked for (it would loop).
+    return redirectKey(location) === key ? null : location;
   }
 
   async function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {

@@ -36,6 +36,9 @@ export function redirectKey(pathAndQuery: string): string | null {
 export interface RedirectStore {
   /** Points `key` (from `redirectKey`) at `target`; an existing key is pointed again. */
   put(key: string, target: RedirectTarget, now: Date): Promise<void>;
-  /** Where the old address now goes: the language and slug of what it names, if it still exists. */
-  resolve(key: string): Promise<{ kind: RedirectTargetKind; language: string | null; slug: string } | null>;
+  /**
+   * Where the old address now goes: the language and slug of what it names, if it still exists
+   * (a story only while readers may see it at `now`).
+   */
+  resolve(key: string, now: Date): Promise<{ kind: RedirectTargetKind; language: string | null; slug: string } | null>;
 }
