@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -19,6 +20,7 @@ import { KiosqueError } from './domain/errors.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
 import { createFeedService } from './domain/feeds/feed-service.js';
 import { type Catalog, createTranslator, type Translator } from './domain/i18n/translator.js';
+import { createImportQueue } from './domain/imports/import-queue.js';
 import { createImportService, type Importer, type ImportService } from './domain/imports/import-service.js';
 import { wordpressImporter } from './domain/imports/wordpress-importer.js';
 import { createJobWorker, type JobHandler, type JobWorker } from './domain/jobs/job-worker.js';
@@ -437,6 +439,22 @@ export async function createApp(options: AppOptions): Promise<App> {
       logger,
       onQueued: () => nudgeJobs(),
     });
+    // Imports started from the admin (issue 13): the file kept in the data folder, a durable job.
+    const importFolder = path.join(config.dataDir, 'imports');
+    const importQueue = createImportQueue({
+      imports,
+      importers: { wordpress: (bytes) => importers.wordpress(bytes) },
+      files: {
+        async put(runId, bytes) {
+          await mkdir(importFolder, { recursive: true });
+          await writeFile(path.join(importFolder, `${runId}.upload`), bytes);
+        },
+        get: (runId) => readFile(path.join(importFolder, `${runId}.upload`)).catch(() => null),
+      },
+      jobs: createSqlJobQueue(database.db, database.dialect, ids),
+      clock,
+      onQueued: () => nudgeJobs(),
+    });
     const newsletters = await buildNewsletters({
       config,
       database,
@@ -446,7 +464,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       clock,
       ids,
       logger,
-      handlers: wire.handlers,
+      handlers: { ...wire.handlers, ...importQueue.handlers },
     });
     nudgeJobs = () => newsletters.worker.nudge();
     await wire.ensurePollJobs();
@@ -555,6 +573,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         timeZone: config.timeZone,
         taxonomy: taxonomyEditor,
         wire,
+        imports: importQueue,
       },
       clock,
       logger,

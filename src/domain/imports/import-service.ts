@@ -113,9 +113,11 @@ export function createImportService(deps: {
         );
         throw error;
       }
+      const { done, total } = runner.position();
+      // An importer's estimate may have been high (things it found it had nothing to do for).
+      if (total !== done) progress.update(done, done, '');
       progress.end();
       const final = report.report();
-      const { done } = runner.position();
       await runs.update(runId, { status: 'done', report: final, done, total: done }, clock.now());
       return final;
     },

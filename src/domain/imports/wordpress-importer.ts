@@ -153,10 +153,8 @@ export function wordpressImporter(document: WxrDocument, deps: WordPressImportDe
 
   return async (context: ImportContext) => {
     const { runner, report } = context;
-    report.notImported(
-      'comments',
-      stories.reduce((sum, item) => sum + item.comments.length, 0),
-    );
+    const comments = stories.reduce((sum, item) => sum + item.comments.length, 0);
+    if (comments > 0) report.notImported('comments', comments);
 
     // —— What is imported, and what is left out ——
     const kept: { item: WxrItem; language: string; blocks: RichBlock[] }[] = [];
@@ -206,7 +204,9 @@ export function wordpressImporter(document: WxrDocument, deps: WordPressImportDe
         });
       }
     }
-    const redirectCount = kept.length * 2 + taxa.size + authorLogins.length;
+    const channel = languageOfChannel();
+    const taxaRedirected = [...taxa.values()].filter((taxon) => taxon.language === (channel ?? taxon.language)).length;
+    const redirectCount = kept.length * 2 + taxaRedirected + authorLogins.length;
     runner.expect(authorLogins.length + taxa.size + imageUrls.size + kept.length + redirectCount);
 
     const authors = document.authors;

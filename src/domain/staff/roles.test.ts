@@ -18,6 +18,7 @@ describe('role permissions', () => {
     'wire.read': ['owner', 'admin', 'editor', 'author', 'contributor'],
     'wire.use': ['owner', 'admin', 'editor', 'author'],
     'wire.manage': ['owner', 'admin', 'editor'],
+    'site.import': ['owner', 'admin'],
   };
 
   it.each(Object.entries(matrix))('grants %s to exactly %j', (permission, allowed) => {

@@ -47,6 +47,8 @@ const holders = {
   'wire.use': andAbove('author'),
   /** Add, change, disable and poll the wire's feed sources. */
   'wire.manage': andAbove('editor'),
+  /** Import a whole site from another system (WordPress, Ghost): it writes stories, people and redirects. */
+  'site.import': andAbove('admin'),
 } satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof holders;

@@ -12,6 +12,7 @@ import {
 import type { TaxonomyEditor } from '../../domain/articles/taxonomy-editor.js';
 import { type ErrorCode, isKiosqueError, KiosqueError, messageValues } from '../../domain/errors.js';
 import { negotiateLanguage } from '../../domain/i18n/translator.js';
+import type { ImportQueue } from '../../domain/imports/import-queue.js';
 import type { MediaLibrary } from '../../domain/media/media-library.js';
 import type { PasswordReset } from '../../domain/staff/password-reset.js';
 import { assignableRoles, isRole } from '../../domain/staff/roles.js';
@@ -32,6 +33,7 @@ import {
   StaffPage,
   StoryListPage,
 } from '../views/admin-views.js';
+import { registerAdminImportRoutes } from './admin-import-routes.js';
 import { registerAdminMediaRoutes } from './admin-media-routes.js';
 import { registerAdminMemberRoutes } from './admin-member-routes.js';
 import { registerStoryRoutes } from './admin-story-routes.js';
@@ -56,6 +58,8 @@ export interface AdminDependencies {
   taxonomy: TaxonomyEditor;
   /** The wire desk (issue 12): sources, the queue, "Use as draft". */
   wire: WireDesk;
+  /** Imports from other systems (issue 13): upload, progress, report. */
+  imports: ImportQueue;
 }
 
 const storyListQuery = z.object({
@@ -204,6 +208,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
     registerAdminMemberRoutes(scope, { context, send }, deps);
     registerAdminTaxonomyRoutes(scope, admin.taxonomy);
     registerAdminWireRoutes(scope, { context, send }, { desk: admin.wire, staff: admin.staff, clock: deps.clock });
+    registerAdminImportRoutes(scope, { context, send }, { imports: admin.imports, staff: admin.staff });
     registerStoryRoutes(scope, { context, send }, deps, {
       editor: admin.editor,
       staff: admin.staff,
