@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -21,6 +22,9 @@ import { KiosqueError } from './domain/errors.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
 import { createFeedService } from './domain/feeds/feed-service.js';
 import { type Catalog, createTranslator, type Translator } from './domain/i18n/translator.js';
+import { createImportQueue } from './domain/imports/import-queue.js';
+import { createImportService, type Importer, type ImportService } from './domain/imports/import-service.js';
+import { wordpressImporter } from './domain/imports/wordpress-importer.js';
 import { createIntegrationService, type IntegrationService } from './domain/integrations/integration-service.js';
 import { createJobWorker, type JobHandler, type JobWorker } from './domain/jobs/job-worker.js';
 import { createFormMailLimiter, type FormMailLimiter } from './domain/limits/form-mail-limiter.js';
@@ -50,11 +54,14 @@ import { createWebhookService, type WebhookService } from './domain/webhooks/web
 import { createWireDesk, type WireDesk, type WireImages, type WireTranslator } from './domain/wire/wire-desk.js';
 import { contentHash } from './domain/wire/wire-identity.js';
 import { blocksToMarkdown } from './domain/wire/wire-markdown.js';
+import { htmlToRichBlocks, htmlToText } from './ingest/html-blocks.js';
 import { extractArticle } from './ingest/html-extractor.js';
+import { createImportImages } from './ingest/import-media.js';
 import { createLeadImageImporter } from './ingest/lead-image.js';
 import { fetchSafely, postSafely } from './ingest/safe-fetch.js';
 import { createWireFolderWatcher, type WireFolderWatcher } from './ingest/wire-folder.js';
 import { parseWireDocument } from './ingest/wire-formats.js';
+import { parseWxr } from './ingest/wxr.js';
 import { createEmailComposer } from './mail/email-composer.js';
 import { createOutboxTransport } from './mail/outbox-transport.js';
 import { createSmtpTransport } from './mail/smtp-transport.js';
@@ -72,6 +79,7 @@ import {
 } from './storage/billing-repository.js';
 import { type DatabaseHandle, openDatabase } from './storage/database.js';
 import { createImageRepository } from './storage/image-repository.js';
+import { createImportLedger, createImportRunStore, createRedirectStore } from './storage/import-repository.js';
 import { createIntegrationRepository } from './storage/integration-repository.js';
 import { createMachineTranslationRepository } from './storage/machine-translation-repository.js';
 import { createMailGrantRepository } from './storage/mail-grant-repository.js';
@@ -162,7 +170,23 @@ export interface App {
   webhooks: WebhookService;
   /** Turns this instance's changes into webhook deliveries; `idle()` resolves when none is being queued. */
   webhookAnnouncer: WebhookAnnouncer;
+  /** Imports from other systems (issue 13): runs, the ledger, old addresses; see `domain/imports/README.md`. */
+  imports: ImportService;
+  /**
+   * Each source system's importer for `imports.execute`: reads and checks the file at once (a
+   * refused file throws its `KiosqueError` before anything is written).
+   */
+  importers: Importers;
   close(): Promise<void>;
+}
+
+/** Options every importer takes; `mediaFrom` is a local copy of the old site's uploads folder. */
+export interface ImporterOptions {
+  mediaFrom?: string | null;
+}
+
+export interface Importers {
+  wordpress(bytes: Uint8Array, options?: ImporterOptions): Importer;
 }
 
 export interface AppOptions {
@@ -368,6 +392,31 @@ export async function createApp(options: AppOptions): Promise<App> {
 
     const articleService = createArticleService({ store: articles, events, clock, ids });
     const integrations = buildIntegrationService(database, clock, ids);
+    const redirects = createRedirectStore(database.db);
+    const imports = createImportService({
+      ledger: createImportLedger(database.db),
+      runs: createImportRunStore(database.db),
+      redirects,
+      clock,
+      ids,
+    });
+    const importers: Importers = {
+      wordpress(bytes, importOptions = {}) {
+        return wordpressImporter(parseWxr(bytes), {
+          articles: articleService,
+          taxonomy,
+          images: createImportImages({
+            media,
+            allowedHosts: config.wire.allowHosts,
+            mediaFrom: importOptions.mediaFrom ?? null,
+          }),
+          bodies: { blocks: (html, baseUrl) => htmlToRichBlocks(html, { baseUrl }), text: htmlToText },
+          languages: config.languages,
+          defaultLanguage: config.defaultLanguage,
+          clock,
+        });
+      },
+    };
     // Machine translation (decisions 0038, 0039): the provider the settings name, the statuses in the database.
     const machineTranslations = createMachineTranslationRepository(database.db);
     const machineTranslation = createMachineTranslation({
@@ -443,6 +492,22 @@ export async function createApp(options: AppOptions): Promise<App> {
     (broadcast?.own ?? events).subscribe((event) => {
       if (event.type === 'article.changed') hooks.announcer.articleChanged(event);
     });
+    // Imports started from the admin (issue 13): the file kept in the data folder, a durable job.
+    const importFolder = path.join(config.dataDir, 'imports');
+    const importQueue = createImportQueue({
+      imports,
+      importers: { wordpress: (bytes) => importers.wordpress(bytes) },
+      files: {
+        async put(runId, bytes) {
+          await mkdir(importFolder, { recursive: true });
+          await writeFile(path.join(importFolder, `${runId}.upload`), bytes);
+        },
+        get: (runId) => readFile(path.join(importFolder, `${runId}.upload`)).catch(() => null),
+      },
+      jobs: createSqlJobQueue(database.db, database.dialect, ids),
+      clock,
+      onQueued: () => nudgeJobs(),
+    });
     const newsletters = await buildNewsletters({
       config,
       database,
@@ -452,7 +517,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       clock,
       ids,
       logger,
-      handlers: { ...wire.handlers, ...hooks.service.handlers },
+      handlers: { ...wire.handlers, ...hooks.service.handlers, ...importQueue.handlers },
       onSent: hooks.announcer.newsletterSent,
     });
     await hooks.service.resume();
@@ -546,6 +611,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       images,
       variants,
       pageCache,
+      redirects,
       admin: {
         staff,
         passwordReset,
@@ -563,6 +629,7 @@ export async function createApp(options: AppOptions): Promise<App> {
           scratchFolder: path.join(config.dataDir, 'exports'),
           writeTo: (folder) => exportSite({ db: database.db, dialect: database.dialect, media: store, clock }, folder),
         },
+        imports: importQueue,
       },
       contentApi: { stories: articles, integrations, timeZone: config.timeZone },
       clock,
@@ -591,6 +658,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       integrations,
       webhooks: hooks.service,
       webhookAnnouncer: hooks.announcer,
+      imports,
+      importers,
       async close() {
         await wireFolder?.stop();
         await scheduler.stop();

@@ -46,18 +46,3 @@ export async function runImportKiosque(args: string[]): Promise<number> {
     return 1;
   }
 }
-
-/**
- * `kiosque import <source> …`: one importer per source (another branch adds `wordpress`: one more
- * entry in `importSources`).
- */
-const importSources: Record<string, (args: string[]) => Promise<number>> = {
-  kiosque: runImportKiosque,
-};
-
-export async function runImport([source, ...rest]: string[]): Promise<number> {
-  const importer = source === undefined ? undefined : importSources[source];
-  if (importer) return importer(rest);
-  console.error(`kiosque import: name the source of the import: ${Object.keys(importSources).join(', ')}.\n\n${usage}`);
-  return 1;
-}

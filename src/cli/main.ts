@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { runExport } from './export.js';
-import { runImport } from './import-kiosque.js';
+import { runImport } from './import.js';
 import { runIntegration } from './integration.js';
 import { runMigrate } from './migrate.js';
 import { runPreflight } from './preflight.js';
@@ -22,7 +22,6 @@ const commands: Record<string, { summary: string; run: (args: string[]) => Promi
     summary: 'export --to DIR: the whole site as JSON files and media (docs/export-format.md)',
     run: runExport,
   },
-  import: { summary: 'import kiosque DIR: a Kiosque export into an empty database', run: runImport },
   migrate: { summary: 'bring the database schema to the newest version, then exit', run: runMigrate },
   preflight: {
     summary: 'preflight [--wire] FILE.md …: check stories kept as files, one JSON line a finding',
@@ -31,6 +30,11 @@ const commands: Record<string, { summary: string; run: (args: string[]) => Promi
   user: {
     summary: 'user add --email … --name … [--role …]: create a staff account, print its one-time link',
     run: runUser,
+  },
+  import: {
+    summary:
+      'import wordpress FILE.xml [--media-from DIR] | kiosque DIR: bring in another site (progress, report) or a Kiosque export',
+    run: runImport,
   },
   wire: { summary: 'wire extract FILE.html …: print the article of saved HTML pages as JSON lines', run: runWire },
 };

@@ -207,6 +207,15 @@ export const errorCatalog = {
     'The filter cannot be read at character {position} (near “{near}”). Write it in Ghost’s filter syntax (field:value, joined by + for “and” and by , for “or”) with a field this list accepts, and dates in quotes.',
   CONTENT_API_QUERY_INVALID:
     'The query parameter {parameter} has a value this list does not accept: “{value}”. Check the Content API documentation: limit is a number from 1 or all, page a number from 1, order a field followed by asc or desc, include and formats among the listed values.',
+  IMPORT_FILE_MISSING:
+    'No file was given, or it is empty or cannot be read. Choose the export file (for WordPress, the .xml file made by Tools → Export) and try again.',
+  IMPORT_FILE_TOO_LARGE:
+    'This file is larger than {limit} MB, more than one import reads. Export the site in parts (by date or by content type) and import them one by one.',
+  IMPORT_NOT_FOUND: 'No import has this identifier. Go back to Admin → Import and pick an import listed there.',
+  WXR_FILE_INVALID:
+    'This file cannot be read as a WordPress export: it is broken or cut short, its characters do not match its encoding, or it declares entities, which are refused for safety. Nothing was imported; export it again from WordPress (Tools → Export → All content) and check that the whole file was received.',
+  WXR_NOT_WORDPRESS:
+    'This file is not a WordPress export (WXR 1.0 to 1.2); its content was checked, not its name. In WordPress, use Tools → Export → All content and import the file it makes.',
   INTERNAL: 'Something went wrong on our side. Try again in a moment; the error has been logged.',
 } as const;
 

@@ -1,5 +1,5 @@
 import { parseHTML } from 'linkedom';
-import type { Block } from '../domain/wire/wire-item.js';
+import type { Block, RichBlock } from '../domain/wire/wire-item.js';
 import {
   collapse,
   invalidDocument,
@@ -24,6 +24,11 @@ export interface BlockOptions {
   baseUrl?: string | null;
   /** An element already read elsewhere (a quote's citation). */
   skip?: XmlElement;
+  /**
+   * Imports (`htmlToRichBlocks`): tables stay tables, embedded media (iframes, WordPress embed
+   * figures) become `embed` blocks, and every image of a gallery is a figure of its own.
+   */
+  rich?: boolean;
 }
 
 /** Elements whose content is never copy. */
@@ -155,13 +160,57 @@ function figureOf(element: XmlElement, options: BlockOptions): Block | null {
   return { kind: 'figure', src, alt: collapse(image.attrs.alt ?? '') || caption, caption, credit };
 }
 
+/** Names of the providers whose embeds an import keeps, by the host of their address. */
+const embedProviders: [RegExp, string][] = [
+  [/(^|\.)(youtube\.com|youtu\.be|youtube-nocookie\.com)$/, 'YouTube'],
+  [/(^|\.)vimeo\.com$/, 'Vimeo'],
+  [/(^|\.)(twitter\.com|x\.com)$/, 'X'],
+  [/(^|\.)instagram\.com$/, 'Instagram'],
+  [/(^|\.)soundcloud\.com$/, 'SoundCloud'],
+  [/(^|\.)spotify\.com$/, 'Spotify'],
+  [/(^|\.)dailymotion\.com$/, 'Dailymotion'],
+  [/(^|\.)tiktok\.com$/, 'TikTok'],
+  [/(^|\.)facebook\.com$/, 'Facebook'],
+];
+
+/** The provider of an embedded address ("YouTube"), or null when it is not one Kiosque knows. */
+export function embedProvider(url: string): string | null {
+  try {
+    const host = new URL(url).hostname.toLowerCase();
+    return embedProviders.find(([pattern]) => pattern.test(host))?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** An embed figure (WordPress `wp-block-embed`) or an iframe, as an `embed` block; null otherwise. */
+function embedOf(element: XmlElement, options: BlockOptions): RichBlock | null {
+  const tag = lower(element);
+  if (tag === 'iframe') {
+    const url = safeUrl(element.attrs.src, options.baseUrl);
+    return url ? { kind: 'embed', url, provider: embedProvider(url), caption: '' } : null;
+  }
+  if (tag !== 'figure' || !hasClass(element, /\bwp-block-embed\b/)) return null;
+  const frame = findAll(element, (node) => lower(node) === 'iframe')[0];
+  const captionElement = findAll(element, (node) => lower(node) === 'figcaption')[0];
+  const wrapper = element.children.filter((node) => node !== captionElement);
+  const written = /https?:\/\/\S+/.exec(textOf({ ...element, children: wrapper }))?.[0];
+  const url = safeUrl(frame?.attrs.src ?? written, options.baseUrl);
+  return url ? { kind: 'embed', url, provider: embedProvider(url), caption: textOf(captionElement) } : null;
+}
+
 /** Blocks of a parsed body (an element's children, or a list of nodes). */
 export function treeToBlocks(nodes: XmlNode[], options: BlockOptions = {}): Block[] {
-  const blocks: Block[] = [];
+  // Without `rich` no table or embed block is made: the wire's own kinds only.
+  return walk(nodes, { ...options, rich: false }) as Block[];
+}
+
+function walk(nodes: XmlNode[], options: BlockOptions): RichBlock[] {
+  const blocks: RichBlock[] = [];
   let inline = '';
   // Feeds often separate paragraphs with <br><br> instead of <p>: two breaks in a row end one.
   let breaks = 0;
-  let pendingFigures: Block[] = [];
+  let pendingFigures: RichBlock[] = [];
   const flush = () => {
     const text = collapse(inline);
     if (text) blocks.push({ kind: 'paragraph', text });
@@ -178,6 +227,14 @@ export function treeToBlocks(nodes: XmlNode[], options: BlockOptions = {}): Bloc
       return;
     }
     const tag = lower(node);
+    if (options.rich && (tag === 'iframe' || tag === 'figure')) {
+      const embed = embedOf(node, options);
+      if (embed) {
+        flush();
+        blocks.push(embed);
+        return;
+      }
+    }
     if (dropped.has(tag) || node === options.skip) return;
     if (tag === 'br') {
       breaks += 1;
@@ -209,6 +266,16 @@ export function treeToBlocks(nodes: XmlNode[], options: BlockOptions = {}): Bloc
       flush();
       return;
     }
+    // A gallery (a figure or list holding several images) gives each image its own figure; a figure
+    // without an image (a table's) is read for what it holds.
+    const images =
+      options.rich && (tag === 'figure' || tag === 'ul') ? findAll(node, (n) => lower(n) === 'img').length : 1;
+    if (images > 1 || (tag === 'figure' && images === 0)) {
+      flush();
+      for (const child of node.children) visit(child);
+      flush();
+      return;
+    }
     if (tag === 'figure') {
       flush();
       const figure = figureOf(node, options);
@@ -223,9 +290,9 @@ export function treeToBlocks(nodes: XmlNode[], options: BlockOptions = {}): Bloc
       flush();
       const isCite = (element: XmlElement) => ['cite', 'credit', 'footer'].includes(lower(element));
       const citeElement = findAll(node, isCite, 40)[0];
-      const inner = treeToBlocks(node.children, { baseUrl: options.baseUrl, skip: citeElement });
+      const inner = walk(node.children, { baseUrl: options.baseUrl, skip: citeElement, rich: options.rich });
       const text = inner
-        .map((block) => (block.kind === 'list' ? block.items.join('\n') : block.kind === 'figure' ? '' : block.text))
+        .map((block) => (block.kind === 'list' ? block.items.join('\n') : 'text' in block ? block.text : ''))
         .filter((part) => part !== '')
         .join('\n');
       const cite = textOf(citeElement).replace(/^[—–-]\s*/, '');
@@ -251,6 +318,17 @@ export function treeToBlocks(nodes: XmlNode[], options: BlockOptions = {}): Bloc
       const rows = [node, ...sections].flatMap((parent) =>
         parent.children.filter((child): child is XmlElement => isElement(child) && lower(child) === 'tr'),
       );
+      if (options.rich) {
+        const cells = rows
+          .map((row) =>
+            row.children
+              .filter((cell): cell is XmlElement => isElement(cell) && ['td', 'th'].includes(lower(cell)))
+              .map((cell) => textOf(cell)),
+          )
+          .filter((row) => row.some((cell) => cell !== ''));
+        if (cells.length > 0) blocks.push({ kind: 'table', rows: cells });
+        return;
+      }
       for (const row of rows) {
         const cells = row.children
           .filter((cell): cell is XmlElement => isElement(cell) && ['td', 'th'].includes(lower(cell)))
@@ -306,6 +384,12 @@ export function htmlToTree(html: string): XmlElement {
 export function htmlToBlocks(html: string, options: BlockOptions = {}): Block[] {
   if (!/[<&]/.test(html)) return textToBlocks(html);
   return treeToBlocks([htmlToTree(html)], options);
+}
+
+/** Blocks of an HTML fragment as imports keep them: tables, embeds and each gallery image too. */
+export function htmlToRichBlocks(html: string, options: BlockOptions = {}): RichBlock[] {
+  if (!/[<&]/.test(html)) return textToBlocks(html);
+  return walk([htmlToTree(html)], { ...options, rich: true });
 }
 
 /** Plain text of an HTML fragment (a summary, an escaped title). */

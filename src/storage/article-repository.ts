@@ -20,6 +20,7 @@ import type { NewsroomQuery, NewsroomRow } from '../domain/articles/story-list.j
 import { KiosqueError } from '../domain/errors.js';
 import type { FeedQuery, FeedStory, FeedStoryReader } from '../domain/feeds/feed-service.js';
 import type { ContentStoryReader, StoryFacts } from '../domain/syndication/ghost-content.js';
+import { writeLedgerEntry } from './import-repository.js';
 import type { ArticlesTable, Database } from './schema.js';
 import { toDate, toDateOrNull } from './schema.js';
 import { writeSearchDocument } from './search-index.js';
@@ -608,6 +609,7 @@ export function createArticleRepository(db: Kysely<Database>) {
           await writeRevision(trx, { ...revision, snapshot: stored });
           // Findable the moment it commits, and not a moment before.
           await writeSearchDocument(trx, record.id);
+          if (effects.ledger) await writeLedgerEntry(trx, effects.ledger, revision.savedAt);
         });
       } catch (error) {
         throw await slugError(error, record);
@@ -644,6 +646,7 @@ export function createArticleRepository(db: Kysely<Database>) {
           await writeLinks(trx, stored);
           await writeRevision(trx, { ...revision, snapshot: stored });
           await writeSearchDocument(trx, record.id);
+          if (effects.ledger) await writeLedgerEntry(trx, effects.ledger, revision.savedAt);
           // The old address keeps working (301); a slug used again by its new owner stops redirecting.
           await trx
             .deleteFrom('article_slug_history')

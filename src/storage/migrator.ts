@@ -21,6 +21,7 @@ import * as machineTranslation from './migrations/0019-machine-translation.js';
 import * as embargo from './migrations/0020-embargo.js';
 import * as integrations from './migrations/0021-integrations.js';
 import * as webhooks from './migrations/0022-webhooks.js';
+import * as imports from './migrations/0023-imports.js';
 import * as storyGenre from './migrations/0024-story-genre.js';
 import type { Database, Dialect } from './schema.js';
 
@@ -51,6 +52,7 @@ const migrations: Record<string, MigrationModule> = {
   '0021-integrations': integrations,
   '0024-story-genre': storyGenre,
   '0022-webhooks': webhooks,
+  '0023-imports': imports,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -502,6 +502,40 @@ export interface ArticleMachineTranslationsTable {
   reviewed_at: NullableTimestamp;
 }
 
+/** Added by 0023 (issue 13): what each imported thing became, and a hash of what was imported. */
+export interface ImportLedgerTable {
+  system: string;
+  kind: string;
+  source_id: string;
+  kiosque_id: string;
+  hash: string;
+  import_id: string | null;
+  updated_at: Timestamp;
+}
+
+/** Added by 0023: one import run, its progress and its report (JSON). */
+export interface ImportsTable {
+  id: string;
+  system: string;
+  file_name: string;
+  status: string;
+  started_by: string | null;
+  done: ColumnType<number | string, number | undefined, number>;
+  total: ColumnType<number | string, number | undefined, number>;
+  report: string | null;
+  error_code: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Added by 0023: an old address (path and query) answered with a 301 to what it now names. */
+export interface RedirectsTable {
+  path: string;
+  target_kind: string;
+  target_id: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   authors: AuthorsTable;
   sections: TaxaTable;
@@ -546,6 +580,9 @@ export interface Database {
   integrations: IntegrationsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  import_ledger: ImportLedgerTable;
+  imports: ImportsTable;
+  redirects: RedirectsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -14,6 +14,7 @@ import type { Clock } from '../domain/clock.js';
 import { KiosqueError, messageValues } from '../domain/errors.js';
 import type { FeedService } from '../domain/feeds/feed-service.js';
 import { negotiateLanguage, type Translator } from '../domain/i18n/translator.js';
+import { type RedirectStore, redirectKey } from '../domain/imports/redirects.js';
 import type { NewsletterService } from '../domain/newsletter/newsletter-service.js';
 import type { SearchService } from '../domain/search/search-service.js';
 import type { SitemapService } from '../domain/sitemaps/sitemap-service.js';
@@ -41,7 +42,7 @@ import { registerSitemapRoutes } from './routes/sitemap-routes.js';
 import { registerSameOriginCheck } from './same-origin.js';
 import { encodedEtag, etagMatches, pickEncoding, type StaticAsset } from './static-assets.js';
 import { MessagePage } from './views/pages.js';
-import type { SiteContext } from './views/site-context.js';
+import { paths, type SiteContext } from './views/site-context.js';
 
 export interface WebDependencies {
   site: {
@@ -67,6 +68,8 @@ export interface WebDependencies {
   images: { find(id: string): Promise<{ id: string; originalKey: string; width: number } | null> };
   variants: ImageVariants;
   pageCache: PageCache;
+  /** Old addresses of an imported site (issue 13): answered with a 301 where the site would say 404. */
+  redirects: Pick<RedirectStore, 'resolve'>;
   admin: AdminDependencies;
   /** Ghost's Content API (issue 13): the public stories and the integrations' keys. */
   contentApi: ContentApiDependencies;
@@ -295,8 +298,22 @@ function createPageRenderer(deps: WebDependencies) {
     }
   }
 
+  /** Where an old address of an imported site now lives, if it names something that still exists. */
+  async function movedTo(pathAndQuery: string): Promise<string | null> {
+    const key = redirectKey(pathAndQuery);
+    const target = key === null ? null : await deps.redirects.resolve(key, clock.now());
+    if (!target) return null;
+    const location = paths[target.kind](target.language ?? site.defaultLanguage, target.slug);
+    // Never a redirect to the very address asked for (it would loop).
+    return redirectKey(location) === key ? null : location;
+  }
+
   async function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
     const { code, status } = errorOf(error, request);
+    if (status === 404 && (request.method === 'GET' || request.method === 'HEAD')) {
+      const location = await movedTo(request.url).catch(() => null);
+      if (location) return reply.header('cache-control', 'public, max-age=3600').redirect(location, 301);
+    }
     if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
     const language = languageOf(request);
     let page: SiteContext;
@@ -329,7 +346,7 @@ function createPageRenderer(deps: WebDependencies) {
     );
   }
 
-  return { translator, languageOf, context, sendHtml, sendPage, sendError };
+  return { translator, languageOf, context, sendHtml, sendPage, sendError, movedTo };
 }
 
 function registerAssetRoutes(app: FastifyInstance, assets: Map<string, StaticAsset>) {

@@ -10,7 +10,7 @@ import type { ParsedWireItem } from '../../src/domain/wire/wire-item.js';
 import { createWireFolderWatcher } from '../../src/ingest/wire-folder.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { decodeEntities, textOf } from '../support/html.js';
-import { addMember, editorFormOf, type StaffAgent, setupOwner, staffClient } from '../support/staff.js';
+import { addMember, editorFormOf, multipartForm, type StaffAgent, setupOwner, staffClient } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
 /** A wire item as a parser would hand it over. */
@@ -43,25 +43,6 @@ function parsed(overrides: Partial<ParsedWireItem> = {}): ParsedWireItem {
 
 const bytesOf = (text: string) => new TextEncoder().encode(text);
 const fixture = (name: string) => readFile(new URL(`../fixtures/wire/${name}`, import.meta.url));
-
-/** A multipart body with `files` in the field `files`, and the CSRF token, as a browser sends it. */
-function multipart(csrf: string, files: { name: string; type: string; bytes: Buffer }[]) {
-  const boundary = '----kiosque-wire-test';
-  const parts: Buffer[] = [
-    Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n`),
-  ];
-  for (const file of files) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\ncontent-disposition: form-data; name="files"; filename="${file.name}"\r\ncontent-type: ${file.type}\r\n\r\n`,
-      ),
-      file.bytes,
-      Buffer.from('\r\n'),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
-}
 
 /**
  * A wire provider on 127.0.0.1: an RSS feed with an ETag (304 when the client sends it back), a
@@ -151,7 +132,7 @@ describeEachDatabase('the wire desk on $kind', ({ kind }) => {
 
   /** Uploads files through the queue page's form, as `agent`. */
   async function upload(agent: StaffAgent, files: { name: string; type: string; bytes: Buffer }[]) {
-    const body = multipart(agent.csrf, files);
+    const body = multipartForm(agent.csrf, files);
     return site.app.server.inject({
       method: 'POST',
       url: '/admin/wire/upload',

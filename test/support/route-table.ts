@@ -153,6 +153,8 @@ export function sampleFor(name: string, url: string, values: SampleValues): stri
       if (url.startsWith('/admin/media/') || url.startsWith('/media/')) return values.imageId;
       if (url.startsWith('/admin/wire/sources/')) return values.wireSourceId;
       if (url.startsWith('/admin/wire/items/')) return values.wireItemId;
+      // The demo has no import: an id of none, whose page is the admin's 404 (IMPORT_NOT_FOUND).
+      if (url.startsWith('/admin/import/')) return 'imp_none';
       if (url.startsWith('/admin/integrations/')) return values.integrationId;
       return undefined;
     case 'webhookId':

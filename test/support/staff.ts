@@ -87,6 +87,25 @@ export async function addMember(
 
 export { cookieValue };
 
+/** A multipart body with `files` in the field `field`, and the CSRF token, as a browser's upload form sends it. */
+export function multipartForm(csrf: string, files: { name: string; type: string; bytes: Buffer }[], field = 'files') {
+  const boundary = '----kiosque-upload-test';
+  const parts: Buffer[] = [
+    Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n`),
+  ];
+  for (const file of files) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\ncontent-disposition: form-data; name="${field}"; filename="${file.name}"\r\ncontent-type: ${file.type}\r\n\r\n`,
+      ),
+      file.bytes,
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
 /** Form fields as the admin's forms send them (a repeated name carries several values). */
 export type FormFields = Record<string, string | string[]>;
 

@@ -1,6 +1,7 @@
 import type { Clock, IdGenerator } from '../clock.js';
 import { KiosqueError } from '../errors.js';
 import type { ArticleFacts, EventBus } from '../events.js';
+import type { LedgerEntry } from '../imports/import-ledger.js';
 import { type Finding, isPublishable, preflight } from '../preflight/preflight.js';
 import { isEmbargoed, isPublic, type Taxon } from './article.js';
 import { type ArticleInput, type ArticleRecord, prepareNewArticle } from './article-input.js';
@@ -46,6 +47,8 @@ export interface WriteEffects {
   taxa?: NewTaxa;
   /** Whether the pending version (if any) is gone after this write: applied, folded or replaced. */
   clearPending?: boolean;
+  /** An import's ledger entry, committed with the article (a killed import never duplicates it). */
+  ledger?: LedgerEntry;
 }
 
 /** Where articles are written. `replace` is the optimistic lock: it refuses a stale revision. */
@@ -88,6 +91,8 @@ export interface SaveOptions {
    * than what readers see. Without it the pending version stays pending (the scheduler).
    */
   withPending?: boolean;
+  /** An import's ledger entry, written in the save's transaction. */
+  ledger?: LedgerEntry;
 }
 
 /** A story is live, for its editors, once it is published or scheduled and not in the trash. */
@@ -314,7 +319,7 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
         action,
         snapshot: next,
       },
-      { taxa: options.taxa, clearPending },
+      { taxa: options.taxa, clearPending, ledger: options.ledger },
     );
     if (!stored) throw overtaken(id, options);
     announceTaxa(next.language, options.taxa);
@@ -387,11 +392,16 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
     /** The article as the newsroom edits it, whatever its status; ARTICLE_NOT_FOUND if none. */
     get: load,
 
-    async create(input: ArticleInput, actor: string | null = null, taxa?: NewTaxa): Promise<ArticleRecord> {
+    async create(
+      input: ArticleInput,
+      actor: string | null = null,
+      taxa?: NewTaxa,
+      ledger?: (articleId: string) => LedgerEntry,
+    ): Promise<ArticleRecord> {
       const now = clock.now();
       const record = heldByEmbargo(prepareNewArticle(input, deps), null, now);
       if (record.status !== 'draft') assertPublishable(record);
-      await store.insert(record, initialRevision(record, actor), { taxa });
+      await store.insert(record, initialRevision(record, actor), { taxa, ledger: ledger?.(record.id) });
       announceTaxa(record.language, taxa);
       events.publish({ type: 'article.changed', articleId: record.id, before: null, after: factsOf(record, now) });
       return record;

@@ -20,6 +20,7 @@ describe('role permissions', () => {
     'wire.use': ['owner', 'admin', 'editor', 'author'],
     'wire.manage': ['owner', 'admin', 'editor'],
     'integrations.manage': ['owner', 'admin'],
+    'site.import': ['owner', 'admin'],
   };
 
   it.each(Object.entries(matrix))('grants %s to exactly %j', (permission, allowed) => {

@@ -57,6 +57,8 @@ const holders = {
    * members, so handing one out is a staff-and-settings decision.
    */
   'integrations.manage': andAbove('admin'),
+  /** Import a whole site from another system (WordPress, Ghost): it writes stories, people and redirects. */
+  'site.import': andAbove('admin'),
 } satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof holders;

@@ -14,6 +14,17 @@ export type Block =
 
 export type BlockKind = Block['kind'];
 
+/**
+ * A body block as imports read it (`htmlToRichBlocks`): the wire's blocks, plus tables kept as
+ * tables and embedded media (a video, a post) kept as its address. Wire copy never has these.
+ */
+export type RichBlock =
+  | Block
+  /** A table's cells, row by row; the first row is its header. */
+  | { kind: 'table'; rows: string[][] }
+  /** Embedded media: its address, the provider's name when known ("YouTube"), a caption. */
+  | { kind: 'embed'; url: string; provider: string | null; caption: string };
+
 /** The formats an item may arrive in; kept with the item. */
 export type WireFormat = 'rss' | 'atom' | 'ninjs' | 'newsml-g2' | 'nitf' | 'html';
 

@@ -1,4 +1,4 @@
-import type { Block } from './wire-item.js';
+import type { Block, RichBlock } from './wire-item.js';
 
 /**
  * Plain text as Markdown that renders back to the same text: the characters Markdown would read
@@ -20,7 +20,7 @@ export function escapeMarkdown(text: string): string {
  * Figures become their caption and credit (the image itself is not in the media library, where
  * an article's images must be; the desk shows it on the item's page).
  */
-export function blocksToMarkdown(blocks: readonly Block[]): string {
+export function blocksToMarkdown(blocks: readonly RichBlock[]): string {
   const parts: string[] = [];
   for (const block of blocks) {
     switch (block.kind) {
@@ -47,9 +47,28 @@ export function blocksToMarkdown(blocks: readonly Block[]): string {
         if (words.length > 0) parts.push(`*${words.join(' — ')}*`);
         break;
       }
+      case 'table': {
+        const width = Math.max(...block.rows.map((row) => row.length));
+        const line = (row: string[]) =>
+          `| ${Array.from({ length: width }, (_, i) => escapeMarkdown(row[i] ?? '').replace(/\|/g, '\\|')).join(' | ')} |`;
+        const [header = [], ...rows] = block.rows;
+        parts.push([line(header), `|${' --- |'.repeat(width)}`, ...rows.map(line)].join('\n'));
+        break;
+      }
+      case 'embed': {
+        // A link on a line of its own: the renderer keeps it (raw HTML and iframes never are).
+        const name = block.caption.trim() || (block.provider ? `${block.provider}` : block.url);
+        parts.push(`[${escapeMarkdown(name)}](${linkTarget(block.url)})`);
+        break;
+      }
     }
   }
   return parts.join('\n\n');
+}
+
+/** An address as a Markdown link target: characters that would end or split it are percent-encoded. */
+function linkTarget(url: string): string {
+  return url.replace(/[\s()<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 /** One line per block, for telling what changed between two versions of an item. */

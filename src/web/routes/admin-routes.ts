@@ -12,6 +12,7 @@ import {
 import type { TaxonomyEditor } from '../../domain/articles/taxonomy-editor.js';
 import { type ErrorCode, isKiosqueError, KiosqueError, messageValues } from '../../domain/errors.js';
 import { negotiateLanguage } from '../../domain/i18n/translator.js';
+import type { ImportQueue } from '../../domain/imports/import-queue.js';
 import type { IntegrationService } from '../../domain/integrations/integration-service.js';
 import type { MediaLibrary } from '../../domain/media/media-library.js';
 import type { PasswordReset } from '../../domain/staff/password-reset.js';
@@ -35,6 +36,7 @@ import {
   StoryListPage,
 } from '../views/admin-views.js';
 import { registerAdminExportRoutes, type SiteExporter } from './admin-export-routes.js';
+import { registerAdminImportRoutes } from './admin-import-routes.js';
 import { registerAdminIntegrationRoutes } from './admin-integration-routes.js';
 import { registerAdminMediaRoutes } from './admin-media-routes.js';
 import { registerAdminMemberRoutes } from './admin-member-routes.js';
@@ -66,6 +68,8 @@ export interface AdminDependencies {
   webhooks: WebhookService;
   /** The whole site as a download (issue 13). */
   siteExport: SiteExporter;
+  /** Imports from other systems (issue 13): upload, progress, report. */
+  imports: ImportQueue;
 }
 
 const storyListQuery = z.object({
@@ -220,6 +224,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
       { context, send },
       { integrations: admin.integrations, webhooks: admin.webhooks, publicUrl: deps.site.publicUrl },
     );
+    registerAdminImportRoutes(scope, { context, send }, { imports: admin.imports, staff: admin.staff });
     registerStoryRoutes(scope, { context, send }, deps, {
       editor: admin.editor,
       staff: admin.staff,

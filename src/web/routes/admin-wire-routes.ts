@@ -1,14 +1,12 @@
 import multipart from '@fastify/multipart';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isKiosqueError, KiosqueError, messageValues } from '../../domain/errors.js';
-import { hasPermission } from '../../domain/staff/roles.js';
 import type { StaffService, StaffUser } from '../../domain/staff/staff-service.js';
 import type { ReceiveReport, WireDesk } from '../../domain/wire/wire-desk.js';
 import { invalidDocumentMessageKeys } from '../../ingest/wire-formats.js';
-import { staffCookie } from '../admin-guard.js';
 import { errorOf } from '../error-status.js';
-import { sessionCookie } from '../request-identity.js';
+import { guardUploads } from '../upload-guard.js';
 import {
   type WireFilters,
   WireItemPage,
@@ -196,22 +194,10 @@ export function registerAdminWireRoutes(
         uploadedFiles.set(this, list);
       },
     });
-    // Before a byte of the body is read: a stranger's (or a contributor's) files are refused unread.
-    uploads.addHook('onRequest', async (request) => {
-      if (request.method !== 'POST') return;
-      const token = sessionCookie(request, staffCookie);
-      const found = await deps.staff.authenticate(token);
-      if (!found || !token) throw new KiosqueError('SIGNIN_REQUIRED');
-      request.staff = { ...found, token };
-      if (!hasPermission(found.user.role, 'wire.use')) throw new KiosqueError('ACCESS_DENIED');
-    });
-    uploads.setErrorHandler(async (error) => {
-      const code = (error as FastifyError).code;
-      if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-        throw new KiosqueError('FORM_TOO_LARGE');
-      if (typeof code === 'string' && code.startsWith('FST_') && !isKiosqueError(error))
-        throw new KiosqueError('FORM_INVALID');
-      throw error;
+    guardUploads(uploads, {
+      staff: deps.staff,
+      permission: 'wire.use',
+      tooLarge: () => new KiosqueError('FORM_TOO_LARGE'),
     });
     uploads.route({
       method: 'POST',

@@ -36,6 +36,11 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
 
   // The root sends each reader to the language they prefer; caches must key it on that preference.
   app.get('/', async (request, reply) => {
+    // An imported site's `/?p=123` and `/?page_id=7` (issue 13) point to the story for good.
+    if (request.url.includes('?')) {
+      const location = await web.movedTo(request.url);
+      if (location) return reply.redirect(location, 301);
+    }
     const target = negotiateLanguage(request.headers['accept-language'], site.languages, site.defaultLanguage);
     return reply
       .header('vary', 'accept-language')

@@ -98,6 +98,11 @@ export function AdminLayout({
                     <a href="/admin/export">{t.t('export.title')}</a>
                   </li>
                 ) : null}
+                {hasPermission(user.role, 'site.import') ? (
+                  <li>
+                    <a href="/admin/import">{t.t('admin.nav.import')}</a>
+                  </li>
+                ) : null}
                 <li>
                   <a href="/">{t.t('admin.viewSite')}</a>
                 </li>
