@@ -19,7 +19,10 @@ import { KiosqueError } from './domain/errors.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
 import { createFeedService } from './domain/feeds/feed-service.js';
 import { type Catalog, createTranslator, type Translator } from './domain/i18n/translator.js';
-import { createImportService, type ImportService } from './domain/imports/import-service.js';
+import { parseGhostExport } from './domain/imports/ghost-export.js';
+import { ghostImporter } from './domain/imports/ghost-importer.js';
+import { createImportAudience } from './domain/imports/import-audience.js';
+import { createImportService, type Importer, type ImportService } from './domain/imports/import-service.js';
 import { createJobWorker, type JobHandler, type JobWorker } from './domain/jobs/job-worker.js';
 import { createFormMailLimiter, type FormMailLimiter } from './domain/limits/form-mail-limiter.js';
 import { createMediaLibrary } from './domain/media/media-library.js';
@@ -46,6 +49,8 @@ import type { TranslationProvider } from './domain/translations/translation-prov
 import { createWireDesk, type WireDesk, type WireImages, type WireTranslator } from './domain/wire/wire-desk.js';
 import { contentHash } from './domain/wire/wire-identity.js';
 import { blocksToMarkdown } from './domain/wire/wire-markdown.js';
+import { createGhostImages } from './ingest/ghost-images.js';
+import { htmlToBlocks, htmlToText } from './ingest/html-blocks.js';
 import { extractArticle } from './ingest/html-extractor.js';
 import { createLeadImageImporter } from './ingest/lead-image.js';
 import { fetchSafely } from './ingest/safe-fetch.js';
@@ -150,7 +155,23 @@ export interface App {
   machineTranslation: MachineTranslation;
   /** Imports from other systems (issue 13): runs, the ledger, old addresses; see `domain/imports/README.md`. */
   imports: ImportService;
+  /**
+   * Each source system's importer for `imports.execute`: reads and checks the file at once (a
+   * refused file throws its `KiosqueError` before anything is written).
+   */
+  importers: Importers;
   close(): Promise<void>;
+}
+
+/** Options every importer takes; `mediaFrom` is a local copy of the old site's images folder. */
+export interface ImporterOptions {
+  mediaFrom?: string | null;
+  /** Ghost: the old site's address, for images written as `__GHOST_URL__/content/images/…`. */
+  ghostUrl?: string | null;
+}
+
+export interface Importers {
+  ghost(bytes: Uint8Array, options?: ImporterOptions): Importer;
 }
 
 export interface AppOptions {
@@ -349,6 +370,34 @@ export async function createApp(options: AppOptions): Promise<App> {
       clock,
       ids,
     });
+    const importNewsletters = createNewsletterRepository(database.db);
+    const importMembers = createMemberRepository(database.db);
+    const importers: Importers = {
+      ghost(bytes, importOptions = {}) {
+        return ghostImporter(parseGhostExport(bytes), {
+          articles: articleService,
+          taxonomy,
+          images: createGhostImages({
+            media,
+            allowedHosts: config.wire.allowHosts,
+            mediaFrom: importOptions.mediaFrom ?? null,
+          }),
+          bodies: { blocks: (html, baseUrl) => htmlToBlocks(html, { baseUrl }), text: htmlToText },
+          audience: createImportAudience({
+            members: importMembers,
+            directory: importMembers,
+            audit: createMemberAuditLog(database.db, ids),
+            ...importNewsletters,
+            ids,
+            clock,
+          }),
+          languages: config.languages,
+          defaultLanguage: config.defaultLanguage,
+          ghostUrl: importOptions.ghostUrl ?? null,
+          clock,
+        });
+      },
+    };
     // Machine translation (decisions 0038, 0039): the provider the settings name, the statuses in the database.
     const machineTranslations = createMachineTranslationRepository(database.db);
     const machineTranslation = createMachineTranslation({
@@ -545,6 +594,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       wireFolder,
       machineTranslation,
       imports,
+      importers,
       async close() {
         await wireFolder?.stop();
         await scheduler.stop();

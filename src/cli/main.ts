@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { runImport } from './import.js';
 import { runMigrate } from './migrate.js';
 import { runPreflight } from './preflight.js';
 import { runServe } from './serve.js';
@@ -9,6 +10,10 @@ const commands: Record<string, { summary: string; run: (args: string[]) => Promi
   serve: {
     summary: 'serve the site (migrates the database and loads the demo into an empty one)',
     run: runServe,
+  },
+  import: {
+    summary: 'import ghost FILE.json [--media-from DIR] [--ghost-url URL]: bring in a whole site, again to update it',
+    run: runImport,
   },
   migrate: { summary: 'bring the database schema to the newest version, then exit', run: runMigrate },
   preflight: {

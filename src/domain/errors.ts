@@ -151,6 +151,10 @@ export const errorCatalog = {
     'This address redirected more than 5 times, so Kiosque stopped following it. Open it in a browser to find its final address, and use that one.',
   WIRE_FETCH_FAILED:
     'This address could not be fetched: the site answered with an error or could not be reached. Check the address, then try again later; the site may be down or refuse the request.',
+  GHOST_IMPORT_INVALID:
+    'This file is not a Ghost JSON export Kiosque can read (at {detail}): it is not JSON, or a part Kiosque needs is missing or malformed. Nothing was imported; export the site again from Ghost (Settings → Labs → Export your content) and import the whole file.',
+  GHOST_IMPORT_TOO_LARGE:
+    'This Ghost export is larger than {limit}, more than Kiosque reads in one import. Nothing was imported; check that it is the JSON export (not a backup with images), or ask an admin to import it from the command line in parts.',
   INTERNAL: 'Something went wrong on our side. Try again in a moment; the error has been logged.',
 } as const;
 
