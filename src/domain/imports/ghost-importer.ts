@@ -245,7 +245,6 @@ export function ghostImporter(document: GhostDocument, deps: GhostImportDependen
         }),
       ),
     );
-    const labelsOf = (memberId: string) => data.members_labels.filter((link) => link.member_id === memberId).length;
     report.notImported('member-labels', data.members_labels.length);
     report.notImported('member-names', members.filter((m) => m.name.trim() !== '' || m.note.trim() !== '').length);
     await runner.run(
@@ -261,7 +260,7 @@ export function ghostImporter(document: GhostDocument, deps: GhostImportDependen
           kind: 'member',
           sourceId: member.id,
           label: email ?? member.email,
-          hash: importHash({ email, language, createdAt, complimentary, subscribed, labels: labelsOf(member.id) }),
+          hash: importHash({ email, language, createdAt, complimentary, subscribed }),
           async write() {
             if (email === null)
               return { skip: { reason: 'email-invalid', values: { email: member.email.slice(0, 100) } } };
