@@ -2,10 +2,17 @@ import { renderMarkdown } from '../articles/markdown.js';
 
 /**
  * A Ghost post's body as HTML, for the shared HTML → blocks reader: Ghost's own `html` when the
- * export has it, else its Lexical (5.x) or Mobiledoc (1.x–4.x) document rendered card by card.
+ * export has it, else its Lexical (5.x) or Mobiledoc (1.x–4.x) document rendered card by card, else
+ * 0.x's Markdown.
  * Cards it cannot render are named in `unknown` (the importer flags them), never dropped silently.
  */
-export function ghostBodyHtml(post: { html?: string | null; lexical?: string | null; mobiledoc?: string | null }): {
+export function ghostBodyHtml(post: {
+  html?: string | null;
+  lexical?: string | null;
+  mobiledoc?: string | null;
+  /** Ghost 0.x kept the Markdown source. */
+  markdown?: string | null;
+}): {
   html: string;
   unknown: string[];
 } {
@@ -21,6 +28,7 @@ export function ghostBodyHtml(post: { html?: string | null; lexical?: string | n
     if (!doc || !Array.isArray(doc.sections)) return { html: '', unknown: ['mobiledoc'] };
     return { html: mobiledocHtml(doc, unknown), unknown };
   }
+  if (post.markdown) return { html: renderMarkdown(post.markdown), unknown };
   return { html: '', unknown };
 }
 

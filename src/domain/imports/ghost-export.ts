@@ -32,6 +32,7 @@ const post = z.object({
   html: z.string().nullable().optional(),
   lexical: z.string().nullable().optional(),
   mobiledoc: z.string().nullable().optional(),
+  markdown: z.string().nullable().optional(),
   /** Ghost 1.x–2.x said `page: true`; 3.x+ says `type: 'page'`. */
   type: z.string().optional(),
   page: z.union([z.boolean(), z.number()]).optional(),
