@@ -201,6 +201,10 @@ describeEachDatabase('Ghost import on $kind', ({ kind }) => {
     }
     expect(again.counts.article.unchanged).toBe(6);
     expect(again.counts.member.unchanged).toBe(3);
+    // The report of a re-run still says what needs a person.
+    expect(again.needsHuman.map((n) => `${n.sourceId}:${n.reason}`)).toEqual(
+      expect.arrayContaining(['6650m2:paid-member', '6650a2:unknown-card', '6650a3:media-not-found']),
+    );
     expect(
       await Promise.all([count('articles'), count('members'), count('newsletter_consents'), count('import_ledger')]),
     ).toEqual(before);

@@ -223,6 +223,15 @@ export function ghostImporter(document: GhostDocument, deps: GhostImportDependen
     await runner.run(storySteps);
 
     // —— Newsletters and members ——
+    // What needs a person is said on every run, not only when the thing is written.
+    for (const newsletter of newsletters.filter((n) => n.status === 'archived')) {
+      const note = { sourceId: newsletter.id, label: newsletter.name, reason: 'newsletter-archived', values: {} };
+      report.flag({ kind: 'newsletter', ...note });
+    }
+    for (const member of members.filter((m) => m.status === 'paid')) {
+      const note = { sourceId: member.id, label: member.email, reason: 'paid-member', values: {} };
+      report.flag({ kind: 'member', ...note });
+    }
     const listOf = new Map<string, string>();
     await runner.run(
       newsletters.map(
@@ -232,7 +241,6 @@ export function ghostImporter(document: GhostDocument, deps: GhostImportDependen
           label: newsletter.name,
           hash: importHash({ name: newsletter.name, language }),
           async write() {
-            if (newsletter.status === 'archived') flagArchived(newsletter);
             const id = await audience.ensureList({
               system: ghostSystem,
               sourceId: newsletter.id,
@@ -265,9 +273,6 @@ export function ghostImporter(document: GhostDocument, deps: GhostImportDependen
             if (email === null)
               return { skip: { reason: 'email-invalid', values: { email: member.email.slice(0, 100) } } };
             const id = await audience.ensureMember(ghostSystem, { email, language, createdAt, complimentary });
-            if (member.status === 'paid') {
-              report.flag({ kind: 'member', sourceId: member.id, label: email, reason: 'paid-member', values: {} });
-            }
             for (const newsletterId of subscribed) {
               const listId = listOf.get(newsletterId) ?? (await runner.idOf('newsletter', newsletterId));
               if (!listId) continue;
@@ -306,16 +311,6 @@ export function ghostImporter(document: GhostDocument, deps: GhostImportDependen
       if (step) redirects.push(step);
     }
     await runner.run(redirects);
-
-    function flagArchived(newsletter: { id: string; name: string }) {
-      report.flag({
-        kind: 'newsletter',
-        sourceId: newsletter.id,
-        label: newsletter.name,
-        reason: 'newsletter-archived',
-        values: {},
-      });
-    }
   };
 
   /** The story a post becomes; images not found are added to the post's flags. */
