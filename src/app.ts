@@ -22,6 +22,9 @@ import { KiosqueError } from './domain/errors.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
 import { createFeedService } from './domain/feeds/feed-service.js';
 import { type Catalog, createTranslator, type Translator } from './domain/i18n/translator.js';
+import { parseGhostExport } from './domain/imports/ghost-export.js';
+import { ghostImporter } from './domain/imports/ghost-importer.js';
+import { createImportAudience } from './domain/imports/import-audience.js';
 import { createImportQueue } from './domain/imports/import-queue.js';
 import { createImportService, type Importer, type ImportService } from './domain/imports/import-service.js';
 import { wordpressImporter } from './domain/imports/wordpress-importer.js';
@@ -54,6 +57,7 @@ import { createWebhookService, type WebhookService } from './domain/webhooks/web
 import { createWireDesk, type WireDesk, type WireImages, type WireTranslator } from './domain/wire/wire-desk.js';
 import { contentHash } from './domain/wire/wire-identity.js';
 import { blocksToMarkdown } from './domain/wire/wire-markdown.js';
+import { createGhostImages } from './ingest/ghost-images.js';
 import { htmlToRichBlocks, htmlToText } from './ingest/html-blocks.js';
 import { extractArticle } from './ingest/html-extractor.js';
 import { createImportImages } from './ingest/import-media.js';
@@ -180,13 +184,16 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Options every importer takes; `mediaFrom` is a local copy of the old site's uploads folder. */
+/** Options every importer takes; `mediaFrom` is a local copy of the old site's images folder. */
 export interface ImporterOptions {
   mediaFrom?: string | null;
+  /** Ghost: the old site's address, for images written as `__GHOST_URL__/content/images/…`. */
+  ghostUrl?: string | null;
 }
 
 export interface Importers {
   wordpress(bytes: Uint8Array, options?: ImporterOptions): Importer;
+  ghost(bytes: Uint8Array, options?: ImporterOptions): Importer;
 }
 
 export interface AppOptions {
@@ -400,6 +407,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       clock,
       ids,
     });
+    const importNewsletters = createNewsletterRepository(database.db);
+    const importMembers = createMemberRepository(database.db);
     const importers: Importers = {
       wordpress(bytes, importOptions = {}) {
         return wordpressImporter(parseWxr(bytes), {
@@ -413,6 +422,30 @@ export async function createApp(options: AppOptions): Promise<App> {
           bodies: { blocks: (html, baseUrl) => htmlToRichBlocks(html, { baseUrl }), text: htmlToText },
           languages: config.languages,
           defaultLanguage: config.defaultLanguage,
+          clock,
+        });
+      },
+      ghost(bytes, importOptions = {}) {
+        return ghostImporter(parseGhostExport(bytes), {
+          articles: articleService,
+          taxonomy,
+          images: createGhostImages({
+            media,
+            allowedHosts: config.wire.allowHosts,
+            mediaFrom: importOptions.mediaFrom ?? null,
+          }),
+          bodies: { blocks: (html, baseUrl) => htmlToRichBlocks(html, { baseUrl }), text: htmlToText },
+          audience: createImportAudience({
+            members: importMembers,
+            directory: importMembers,
+            audit: createMemberAuditLog(database.db, ids),
+            ...importNewsletters,
+            ids,
+            clock,
+          }),
+          languages: config.languages,
+          defaultLanguage: config.defaultLanguage,
+          ghostUrl: importOptions.ghostUrl ?? null,
           clock,
         });
       },

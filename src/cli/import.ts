@@ -13,6 +13,7 @@ import { runImportKiosque } from './import-kiosque.js';
 import { describeStartupError } from './startup-errors.js';
 
 const usage = `Usage: kiosque import wordpress FILE.xml [--media-from DIR]
+       kiosque import ghost FILE.json [--media-from DIR] [--ghost-url URL]
        kiosque import kiosque DIR
 
 Imports a WordPress export (Tools → Export → All content, WXR 1.0–1.2): posts, pages, categories
@@ -21,9 +22,10 @@ ones. --media-from names a local copy of the old site's wp-content/uploads folde
 there are fetched from the old site. Running it again updates what changed and duplicates nothing;
 after an interruption it carries on where it stopped.`;
 
-/** Source systems, each with the options it reads; \`import ghost\` and \`import kiosque\` join here. */
+/** Source systems, each with the options it reads (`import kiosque` is a folder, read apart). */
 const systems: Record<string, { options: Record<string, { type: 'string' }>; importer: keyof App['importers'] }> = {
   wordpress: { options: { 'media-from': { type: 'string' } }, importer: 'wordpress' },
+  ghost: { options: { 'media-from': { type: 'string' }, 'ghost-url': { type: 'string' } }, importer: 'ghost' },
 };
 
 /** A bar redrawn in place on a terminal; one "n/total" line per item otherwise (logs, CI, pipes). */
@@ -99,7 +101,10 @@ export async function runImport(args: string[]): Promise<number> {
 
   const bytes = await readFile(file!).catch(() => null);
   if (!bytes || bytes.length === 0) return fail(new KiosqueError('IMPORT_FILE_MISSING'));
-  const options: ImporterOptions = { mediaFrom: values['media-from'] ? path.resolve(values['media-from']) : null };
+  const options: ImporterOptions = {
+    mediaFrom: values['media-from'] ? path.resolve(values['media-from']) : null,
+    ghostUrl: values['ghost-url'] ?? null,
+  };
 
   let app: App;
   try {

@@ -33,7 +33,7 @@ const commands: Record<string, { summary: string; run: (args: string[]) => Promi
   },
   import: {
     summary:
-      'import wordpress FILE.xml [--media-from DIR] | kiosque DIR: bring in another site (progress, report) or a Kiosque export',
+      'import wordpress|ghost FILE [--media-from DIR] | kiosque DIR: bring in another site (progress, report) or a Kiosque export',
     run: runImport,
   },
   wire: { summary: 'wire extract FILE.html …: print the article of saved HTML pages as JSON lines', run: runWire },

@@ -216,6 +216,10 @@ export const errorCatalog = {
     'This file cannot be read as a WordPress export: it is broken or cut short, its characters do not match its encoding, or it declares entities, which are refused for safety. Nothing was imported; export it again from WordPress (Tools → Export → All content) and check that the whole file was received.',
   WXR_NOT_WORDPRESS:
     'This file is not a WordPress export (WXR 1.0 to 1.2); its content was checked, not its name. In WordPress, use Tools → Export → All content and import the file it makes.',
+  GHOST_IMPORT_INVALID:
+    'This file is not a Ghost JSON export Kiosque can read (at {detail}): it is not JSON, or a part Kiosque needs is missing or malformed. Nothing was imported; export the site again from Ghost (Settings → Labs → Export your content) and import the whole file.',
+  GHOST_IMPORT_TOO_LARGE:
+    'This Ghost export is larger than {limit}, more than Kiosque reads in one import. Nothing was imported; check that it is the JSON export (not a backup with images), or ask an admin to import it from the command line in parts.',
   INTERNAL: 'Something went wrong on our side. Try again in a moment; the error has been logged.',
 } as const;
 

@@ -136,6 +136,8 @@ export const errorStatus: Record<ErrorCode, number> = {
   IMPORT_NOT_FOUND: 404,
   WXR_FILE_INVALID: 422,
   WXR_NOT_WORDPRESS: 415,
+  GHOST_IMPORT_INVALID: 422,
+  GHOST_IMPORT_TOO_LARGE: 413,
   INTERNAL: 500,
 };
 

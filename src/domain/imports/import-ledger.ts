@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
 
 /** What an import brings in; each is counted on its own line of the report. */
-export const importKinds = ['article', 'page', 'section', 'tag', 'author', 'image', 'redirect'] as const;
+export const importKinds = [
+  'article',
+  'page',
+  'section',
+  'tag',
+  'author',
+  'image',
+  'newsletter',
+  'member',
+  'redirect',
+] as const;
 export type ImportKind = (typeof importKinds)[number];
 
 /** One thing of a source system: `wordpress` post 123, `ghost` tag 5f… */

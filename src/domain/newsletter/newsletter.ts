@@ -44,7 +44,8 @@ export interface Subscription {
   unsubscribedAt: Date | null;
 }
 
-export type ConsentEventKind = 'requested' | 'confirmed' | 'unsubscribed' | 'suppressed';
+/** `imported`: brought in from another system's list (an import), at the date that system gave. */
+export type ConsentEventKind = 'requested' | 'confirmed' | 'unsubscribed' | 'suppressed' | 'imported';
 
 /** One entry of the consent log: what happened, when, from where, on which wording. */
 export interface ConsentEvent {
