@@ -130,6 +130,10 @@ export function sampleFor(name: string, url: string, values: SampleValues): stri
       if (url === '/:lang/:slug' || url === '/:lang/read/:slug' || url === '/api/ninjs/:lang/:slug') {
         return values.storySlug;
       }
+      // Ghost's Content API (issue 13): a page has no story of its address, so it answers 404.
+      if (url.startsWith('/ghost/api/content/tags/')) return values.tagSlug;
+      if (url.startsWith('/ghost/api/content/authors/')) return values.authorSlug;
+      if (url.startsWith('/ghost/api/content/')) return values.storySlug;
       return undefined;
     case 'file':
       if (url === '/sitemaps/:file') return 'en-1.xml';
@@ -156,6 +160,8 @@ export function sampleFor(name: string, url: string, values: SampleValues): stri
       // The demo has no import: an id of none, whose page is the admin's 404 (IMPORT_NOT_FOUND).
       if (url.startsWith('/admin/import/')) return 'imp_none';
       if (url.startsWith('/admin/integrations/')) return values.integrationId;
+      if (url.startsWith('/ghost/api/content/tags/')) return values.tagId;
+      if (url.startsWith('/ghost/api/content/')) return values.storyId;
       return undefined;
     case 'webhookId':
       if (url.startsWith('/admin/integrations/')) return values.webhookId;
