@@ -51,7 +51,7 @@ function SafeLink({ href, children }: { href: string | null; children: string })
       {children}
     </a>
   ) : (
-    <>{children}</>
+    children
   );
 }
 
