@@ -48,6 +48,11 @@ export const exportedTables: readonly ExportedTable[] = [
   { name: 'article_machine_translations', key: ['article_id'] },
   { name: 'wire_sources', key: ['id'] },
   { name: 'wire_items', key: ['id'] },
+  // Imports (issue 13): what each source's things became, so an import can be run again on the new
+  // site and update rather than duplicate; the runs and their reports; old addresses that redirect.
+  { name: 'imports', key: ['id'] },
+  { name: 'import_ledger', key: ['system', 'kind', 'source_id'] },
+  { name: 'redirects', key: ['path'] },
   { name: 'newsletter_lists', key: ['id'] },
   { name: 'newsletter_wordings', key: ['version'] },
   { name: 'newsletter_signups', key: ['id'] },

@@ -50,9 +50,9 @@ const migrations: Record<string, MigrationModule> = {
   '0019-machine-translation': machineTranslation,
   '0020-embargo': embargo,
   '0021-integrations': integrations,
-  '0024-story-genre': storyGenre,
   '0022-webhooks': webhooks,
   '0023-imports': imports,
+  '0024-story-genre': storyGenre,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -15,6 +15,15 @@ const v1 = '/api/admin/v1';
 const quiet = ['integrations'];
 
 /**
+ * The rows as they stand once the background work of earlier uploads (image variants, which
+ * record their sizes on the image) is done: a digest taken before must not see it land.
+ */
+async function settledDigest(site: TestSite) {
+  await site.app.mediaJobs.idle();
+  return databaseDigest(site, quiet);
+}
+
+/**
  * The Admin API (issue 13, decision 0047): an integration's token writes stories through the
  * newsroom's own editor — revisions, conflicts, preflight — uploads images and, with the scope
  * given by name, lists members. Over HTTP, on both databases.
@@ -114,7 +123,7 @@ describeEachDatabase('the Admin API on $kind', ({ kind }) => {
     expect(current).toBeGreaterThan(story.revision);
 
     // Based on the revision before: refused, the current one named, nothing stored.
-    const before = await databaseDigest(site, quiet);
+    const before = await settledDigest(site);
     const stale = await call(full, 'PATCH', `${v1}/stories/${id}`, {
       revision: story.revision,
       bodyMarkdown: 'An older text that would overwrite the new headline’s story.',
@@ -175,7 +184,7 @@ describeEachDatabase('the Admin API on $kind', ({ kind }) => {
     const created = (
       await call(full, 'POST', `${v1}/stories`, draft({ headline: 'No byline yet', authorIds: [] }))
     ).json().story;
-    const before = await databaseDigest(site, quiet);
+    const before = await settledDigest(site);
     const unversioned = await call(full, 'PATCH', `${v1}/stories/${created.id}`, { headline: 'Changed' });
     expect(unversioned.statusCode).toBe(428);
     expect(unversioned.json().code).toBe('ADMIN_API_REVISION_REQUIRED');
@@ -267,7 +276,7 @@ describeEachDatabase('the Admin API on $kind', ({ kind }) => {
       .sort();
     expect([...new Set(table.map(([method, , route]) => `${method} ${route}`))].sort()).toEqual(live);
 
-    const before = await databaseDigest(site, quiet);
+    const before = await settledDigest(site);
     const wrong: string[] = [];
     for (const [method, url, , needed] of table) {
       for (const scope of scopes) {
@@ -286,7 +295,7 @@ describeEachDatabase('the Admin API on $kind', ({ kind }) => {
     const keys = await site.app.integrations.add({ name: 'Soon revoked', createdBy: null });
     expect((await call(keys.adminToken, 'GET', `${v1}/stories`)).statusCode).toBe(200);
     await site.app.integrations.revoke(keys.integration.id);
-    const before = await databaseDigest(site, quiet);
+    const before = await settledDigest(site);
     const revoked = await call(keys.adminToken, 'POST', `${v1}/stories`, draft());
     expect(revoked.statusCode).toBe(401);
     expect(revoked.json().code).toBe('ADMIN_API_TOKEN_INVALID');
@@ -313,7 +322,7 @@ describeEachDatabase('the Admin API on $kind', ({ kind }) => {
   });
 
   it('refuses bad input with the fields at fault, in the language asked for, and stores nothing', async () => {
-    const before = await databaseDigest(site, quiet);
+    const before = await settledDigest(site);
     const cases: [payload: string, contentType: string, status: number, code: string, fields?: string[]][] = [
       [JSON.stringify({ language: 'en' }), 'application/json', 400, 'ADMIN_API_INVALID', ['headline']],
       [JSON.stringify({ ...draft(), colour: 'red' }), 'application/json', 400, 'ADMIN_API_INVALID', ['colour']],

@@ -50,6 +50,8 @@ export const publicRoutes: Record<string, Channel> = {
   '/:lang/author/:slug/atom.xml': 'feed',
   '/:lang/author/:slug/feed.json': 'feed',
   '/api/ninjs/:lang/:slug': 'feed',
+  // The OpenAPI document describes routes; it names no story.
+  '/api/openapi.json': 'api index',
   // Ghost's Content API (issue 13): posts carry stories as the feeds do; tags, authors, settings
   // and pages (Kiosque has none) say what the site holds, never a story's text.
   '/ghost/api/content/posts/': 'feed',
@@ -109,6 +111,9 @@ export const storyChannels: readonly Channel[] = [
 /** The channel of a route: staff routes by their prefix, the others by the table above. */
 export function channelOf(url: string): Channel | undefined {
   if (url === '/admin' || url.startsWith('/admin/')) return 'staff only';
+  // The Admin API (issue 13) answers only an integration's token, with the newsroom's whole text by
+  // design (scope stories:read): staff's door for programs, like the admin's JSON API.
+  if (url.startsWith('/api/admin/')) return 'staff only';
   return publicRoutes[url];
 }
 
