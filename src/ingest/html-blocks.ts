@@ -1,5 +1,6 @@
 import { parseHTML } from 'linkedom';
 import type { Block, RichBlock } from '../domain/wire/wire-item.js';
+import { escapeInline, escapeLineStart, markdownLink } from '../domain/wire/wire-markdown.js';
 import {
   collapse,
   invalidDocument,
@@ -208,13 +209,20 @@ export function treeToBlocks(nodes: XmlNode[], options: BlockOptions = {}): Bloc
 function walk(nodes: XmlNode[], options: BlockOptions): RichBlock[] {
   const blocks: RichBlock[] = [];
   let inline = '';
+  // The same words as Markdown with their links (imports only: `rich`); used when one was kept.
+  let inlineMarkdown = '';
+  let linked = false;
   // Feeds often separate paragraphs with <br><br> instead of <p>: two breaks in a row end one.
   let breaks = 0;
   let pendingFigures: RichBlock[] = [];
   const flush = () => {
     const text = collapse(inline);
-    if (text) blocks.push({ kind: 'paragraph', text });
+    if (text && linked) {
+      blocks.push({ kind: 'paragraph', text, markdown: escapeLineStart(inlineMarkdown.replace(/\s+/g, ' ').trim()) });
+    } else if (text) blocks.push({ kind: 'paragraph', text });
     inline = '';
+    inlineMarkdown = '';
+    linked = false;
     breaks = 0;
     blocks.push(...pendingFigures);
     pendingFigures = [];
@@ -223,10 +231,23 @@ function walk(nodes: XmlNode[], options: BlockOptions): RichBlock[] {
   const visit = (node: XmlNode): void => {
     if (typeof node === 'string') {
       inline += node;
+      inlineMarkdown += escapeInline(node);
       if (/\S/.test(node)) breaks = 0;
       return;
     }
     const tag = lower(node);
+    // A link in running text keeps its address (imports); one around an image is read for the image.
+    if (options.rich && tag === 'a' && findAll(node, (n) => lower(n) === 'img').length === 0) {
+      const href = safeUrl(node.attrs.href, options.baseUrl);
+      const words = textOf(node);
+      if (href && words) {
+        inline += words;
+        inlineMarkdown += markdownLink(words, href);
+        linked = true;
+        breaks = 0;
+        return;
+      }
+    }
     if (options.rich && (tag === 'iframe' || tag === 'figure')) {
       const embed = embedOf(node, options);
       if (embed) {
@@ -239,7 +260,10 @@ function walk(nodes: XmlNode[], options: BlockOptions): RichBlock[] {
     if (tag === 'br') {
       breaks += 1;
       if (breaks >= 2) flush();
-      else inline += ' ';
+      else {
+        inline += ' ';
+        inlineMarkdown += ' ';
+      }
       return;
     }
     if (tag === 'img' || tag === 'media') {

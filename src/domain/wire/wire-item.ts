@@ -20,6 +20,11 @@ export type BlockKind = Block['kind'];
  */
 export type RichBlock =
   | Block
+  /**
+   * A paragraph whose links are kept (an imported post's): `text` is its plain text, as everywhere;
+   * `markdown` the same words with `[words](https://…)` links, every other character escaped.
+   */
+  | { kind: 'paragraph'; text: string; markdown: string }
   /** A table's cells, row by row; the first row is its header. */
   | { kind: 'table'; rows: string[][] }
   /** Embedded media: its address, the provider's name when known ("YouTube"), a caption. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { markdownToText, renderMarkdown } from '../articles/markdown.js';
 import { changesBetween, siteLanguageOf, type WireItem } from './wire-desk.js';
 import type { Block } from './wire-item.js';
-import { blocksToMarkdown, escapeMarkdown } from './wire-markdown.js';
+import { blocksToMarkdown, escapeMarkdown, markdownLink } from './wire-markdown.js';
 import { backoffMs, maxBackoffMs } from './wire-source.js';
 
 describe('wire copy as Markdown', () => {
@@ -42,6 +42,16 @@ describe('wire copy as Markdown', () => {
     expect(html).toMatch(/<ol>\s*<li>one<\/li>\s*<li>two<\/li>\s*<\/ol>/);
     expect(html).toContain('<em>The bridge at dawn — AFP</em>');
     expect(html).not.toContain('<img');
+  });
+
+  it('keeps an imported paragraph’s links, their words escaped and their address whole', () => {
+    const markdown = `Read ${markdownLink('the *full* report', 'https://example.org/a (b)')} & more.`;
+    const html = renderMarkdown(
+      blocksToMarkdown([{ kind: 'paragraph', text: 'Read the *full* report & more.', markdown }]),
+    );
+    expect(html).toBe(
+      '<p>Read <a href="https://example.org/a%20%28b%29" rel="noopener">the *full* report</a> &amp; more.</p>\n',
+    );
   });
 });
 

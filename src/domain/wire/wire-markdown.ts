@@ -6,13 +6,24 @@ import type { Block, RichBlock } from './wire-item.js';
  * wire copy can never turn into markup (raw HTML is off anyway; this keeps `*` and `_` literal).
  */
 export function escapeMarkdown(text: string): string {
-  const inline = text
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/[\\`*_[\]<&~]/g, '\\$&');
+  return escapeLineStart(escapeInline(text.replace(/\s+/g, ' ').trim()));
+}
+
+/** Characters Markdown reads as emphasis, links, code or entities, escaped (spaces kept as they are). */
+export function escapeInline(text: string): string {
+  return text.replace(/[\\`*_[\]<&~]/g, '\\$&');
+}
+
+/** A line that would start a list, heading, quote or rule, made to start with a plain character. */
+export function escapeLineStart(inline: string): string {
   const ordered = /^(\d{1,9})([.)])/.exec(inline);
   if (ordered) return `${ordered[1]}\\${ordered[2]}${inline.slice(ordered[0].length)}`;
   return /^[#>+=-]/.test(inline) ? `\\${inline}` : inline;
+}
+
+/** A link in Markdown to an address already checked (http or https): the words escaped, the address kept whole. */
+export function markdownLink(words: string, href: string): string {
+  return `[${escapeInline(words)}](${href.replace(/[\s()<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)})`;
 }
 
 /**
@@ -25,7 +36,7 @@ export function blocksToMarkdown(blocks: readonly RichBlock[]): string {
   for (const block of blocks) {
     switch (block.kind) {
       case 'paragraph':
-        if (block.text.trim()) parts.push(escapeMarkdown(block.text));
+        if (block.text.trim()) parts.push('markdown' in block ? block.markdown : escapeMarkdown(block.text));
         break;
       case 'heading':
         if (block.text.trim()) parts.push(`${'#'.repeat(block.level)} ${escapeMarkdown(block.text)}`);
