@@ -166,6 +166,11 @@ describeEachDatabase('Ghost Content API on $kind', ({ kind }) => {
     expect(otherPost.translations).toEqual(byId.translations);
     expect(byId).toHaveProperty('machine_translation', null);
     expect(byId).toHaveProperty('source_credit');
+    expect(byId.genre).toBe('news');
+    // The demo's analyses are found by their kind of work, and nothing else is.
+    const analyses = await api.posts.browse({ limit: 'all', filter: 'genre:analysis' });
+    expect(analyses.length).toBeGreaterThan(0);
+    for (const post of analyses) expect(post.genre).toBe('analysis');
     // Without include, Ghost sends no tags or authors.
     const bare = await api.posts.read({ id: translated.id });
     expect(bare.tags).toBeUndefined();

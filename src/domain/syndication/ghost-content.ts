@@ -70,6 +70,7 @@ export const filterFields: Record<Resource, Record<string, FieldType>> = {
     status: 'text',
     visibility: 'text',
     access: 'text',
+    genre: 'text',
     featured: 'boolean',
     published_at: 'date',
     updated_at: 'date',
@@ -214,6 +215,8 @@ function postValues(story: StoryFacts, links: GhostLinks, field: string): FieldV
     case 'visibility':
     case 'access':
       return [story.access];
+    case 'genre':
+      return [story.genre];
     case 'featured':
       return [false];
     case 'published_at':
@@ -469,6 +472,8 @@ export function ghostPost(input: PostInput): Json {
         }
       : null,
     access: story.access,
+    // The kind of work (news, analysis, opinion, review, sponsored, factcheck; decision 0051).
+    genre: story.genre,
   };
 }
 
