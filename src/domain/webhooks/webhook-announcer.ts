@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { ArticleChanged, ArticleFacts } from '../events.js';
 import { type Member, statusOf, tierOf } from '../members/member.js';
 import type { NewsletterList, NewsletterSend } from '../newsletter/newsletter.js';
-import { type Happening, storyEventsOf, wordsChanged } from './webhook.js';
+import { type Happening, storyEventsOf, type WebhookEvent, wordsChanged } from './webhook.js';
 
 /** A public story as the ninjs API serves it (the web layer knows its addresses). */
 export interface StoryDocuments {
@@ -25,7 +25,10 @@ export type OutdatedTranslations = (
  * a key, so an event is delivered once however many instances share the database.
  */
 export function createWebhookAnnouncer(deps: {
-  webhooks: { announce(happening: Happening): Promise<number> };
+  webhooks: {
+    announce(happening: Happening): Promise<number>;
+    listenedTo(event: WebhookEvent): Promise<boolean>;
+  };
   documents: StoryDocuments;
   outdatedTranslations: OutdatedTranslations;
   members: { findById(id: string): Promise<Member | null> };
@@ -60,6 +63,7 @@ export function createWebhookAnnouncer(deps: {
     const facts = change.after ?? change.before;
     if (!facts) return;
     for (const event of storyEventsOf(change)) {
+      if (!(await webhooks.listenedTo(event))) continue;
       const data: Record<string, unknown> = { story: storyOf(change.articleId, facts) };
       if (event === 'story.published' || event === 'story.updated') {
         const document = await deps.documents.publicDocument(facts.language, facts.slug);
@@ -69,7 +73,7 @@ export function createWebhookAnnouncer(deps: {
       }
       await webhooks.announce({ event, key: `${event}:${change.articleId}:${facts.revision}`, at, data });
     }
-    if (wordsChanged(change) && change.before) {
+    if (wordsChanged(change) && change.before && (await webhooks.listenedTo('translation.outdated'))) {
       const source = change.after;
       const outdated = await deps.outdatedTranslations(
         change.articleId,

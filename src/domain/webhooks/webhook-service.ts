@@ -220,6 +220,13 @@ export function createWebhookService(deps: {
     },
 
     /**
+     * Whether any live webhook listens to `event`: the announcer asks before building a payload
+     * (a story's ninjs document), so a site without webhooks pays one small query per change.
+     */
+    async listenedTo(event: WebhookEvent): Promise<boolean> {
+      return (await webhooks.subscribedTo(event)).length > 0;
+    },
+    /**
      * Queues one delivery of `happening` to every webhook of its event, once per webhook and
      * happening key (an announcement heard twice adds nothing). Returns how many were queued.
      */
