@@ -57,10 +57,9 @@ import { createWebhookService, type WebhookService } from './domain/webhooks/web
 import { createWireDesk, type WireDesk, type WireImages, type WireTranslator } from './domain/wire/wire-desk.js';
 import { contentHash } from './domain/wire/wire-identity.js';
 import { blocksToMarkdown } from './domain/wire/wire-markdown.js';
-import { createGhostImages } from './ingest/ghost-images.js';
 import { htmlToRichBlocks, htmlToText } from './ingest/html-blocks.js';
 import { extractArticle } from './ingest/html-extractor.js';
-import { createImportImages } from './ingest/import-media.js';
+import { createImportImages, uploadsFolders } from './ingest/import-media.js';
 import { createLeadImageImporter } from './ingest/lead-image.js';
 import { fetchSafely, postSafely } from './ingest/safe-fetch.js';
 import { createWireFolderWatcher, type WireFolderWatcher } from './ingest/wire-folder.js';
@@ -415,6 +414,7 @@ export async function createApp(options: AppOptions): Promise<App> {
           articles: articleService,
           taxonomy,
           images: createImportImages({
+            uploadsFolder: uploadsFolders.wordpress,
             media,
             allowedHosts: config.wire.allowHosts,
             mediaFrom: importOptions.mediaFrom ?? null,
@@ -429,7 +429,8 @@ export async function createApp(options: AppOptions): Promise<App> {
         return ghostImporter(parseGhostExport(bytes), {
           articles: articleService,
           taxonomy,
-          images: createGhostImages({
+          images: createImportImages({
+            uploadsFolder: uploadsFolders.ghost,
             media,
             allowedHosts: config.wire.allowHosts,
             mediaFrom: importOptions.mediaFrom ?? null,

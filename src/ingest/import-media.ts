@@ -1,18 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isKiosqueError } from '../domain/errors.js';
-import type { ImportedImages } from '../domain/imports/wordpress-importer.js';
+import type { ImportedImages } from '../domain/imports/imported-images.js';
 import type { MediaLibrary } from '../domain/media/media-library.js';
 import { fetchSafely } from './safe-fetch.js';
 
-const uploadsPart = '/wp-content/uploads/';
+/** Where each system keeps its uploads, as their addresses show it. */
+export const uploadsFolders = { wordpress: '/wp-content/uploads/', ghost: '/content/images/' } as const;
 
 /**
- * The local copy of an uploaded file: `https://old.site/wp-content/uploads/2024/05/a.jpg` under
+ * The local copy of an uploaded file: `https://old.site/wp-content/uploads/2024/05/a.jpg` (or Ghost's
+ * `/content/images/…`) under
  * `--media-from DIR` is `DIR/2024/05/a.jpg`. Null when the address is not an upload or would lead
  * outside the folder (`..` in a hostile export).
  */
-export function localCopyOf(url: string, mediaFrom: string): string | null {
+export function localCopyOf(url: string, mediaFrom: string, uploadsPart: string): string | null {
   let pathname: string;
   try {
     pathname = decodeURIComponent(new URL(url).pathname);
@@ -28,7 +30,7 @@ export function localCopyOf(url: string, mediaFrom: string): string | null {
 
 /**
  * Images of an import into the media library (type read from the bytes, pixel budget, re-encode,
- * variants): read from the local copy of `wp-content/uploads` when one is given and holds the
+ * variants): read from the local copy of the uploads folder when one is given and holds the
  * file, else fetched through the SSRF-safe fetcher. Never throws for a missing or refused file:
  * the import reports it and goes on.
  */
@@ -37,9 +39,11 @@ export function createImportImages(deps: {
   allowedHosts: readonly string[];
   mediaFrom: string | null;
   fetchTimeoutMs?: number;
+  /** The uploads folder in the old addresses (`uploadsFolders`), mapped onto `mediaFrom`. */
+  uploadsFolder: string;
 }): ImportedImages {
   async function bytesOf(url: string): Promise<Buffer | { code: string }> {
-    const local = deps.mediaFrom ? localCopyOf(url, deps.mediaFrom) : null;
+    const local = deps.mediaFrom ? localCopyOf(url, deps.mediaFrom, deps.uploadsFolder) : null;
     if (local) {
       const found = await readFile(local).catch(() => null);
       if (found) return found;

@@ -13,6 +13,7 @@ import type { ImportAudience } from './import-audience.js';
 import { importHash, type LedgerEntry } from './import-ledger.js';
 import type { ImportRunner, ImportStep, StepResult } from './import-runner.js';
 import type { ImportContext, Importer } from './import-service.js';
+import type { ImportedImages } from './imported-images.js';
 
 export const ghostSystem = 'ghost';
 
@@ -20,12 +21,6 @@ export const ghostSystem = 'ghost';
 const ghostUrlPlaceholder = /__GHOST_URL__/g;
 
 /** Why the port exists: an image named by the export is read from a local copy or fetched, then uploaded. */
-export interface GhostImages {
-  importImage(
-    url: string,
-    details: { alt: string; caption: string },
-  ): Promise<{ imageId: string } | { problem: 'not-found' | 'refused'; code?: string }>;
-}
 
 /** Why the port exists: HTML is read by the shared body reader in `ingest/` (linkedom, never run). */
 export interface GhostBodyReader {
@@ -43,7 +38,7 @@ export interface GhostTaxonomy {
 export interface GhostImportDependencies {
   articles: Pick<ArticleService, 'create' | 'edit' | 'get' | 'publish' | 'schedule' | 'unpublish'>;
   taxonomy: GhostTaxonomy;
-  images: GhostImages;
+  images: ImportedImages;
   bodies: GhostBodyReader;
   audience: ImportAudience;
   languages: readonly string[];

@@ -9,19 +9,13 @@ import { blocksToMarkdown } from '../wire/wire-markdown.js';
 import { importHash, type LedgerEntry } from './import-ledger.js';
 import type { ImportRunner, ImportStep, StepResult } from './import-runner.js';
 import type { ImportContext, Importer } from './import-service.js';
+import type { ImportedImages } from './imported-images.js';
 import { type AttachmentInfo, wordpressHtml } from './wordpress-content.js';
 import type { WxrDocument, WxrItem } from './wordpress-export.js';
 
 export const wordpressSystem = 'wordpress';
 
 /** Why the port exists: an image named by the export is read from a local copy or fetched, then uploaded. */
-export interface ImportedImages {
-  /** Into the media library (its own checks), or why not: `not-found` (404, no network), `refused` (not an image). */
-  importImage(
-    url: string,
-    details: { alt: string; caption: string },
-  ): Promise<{ imageId: string } | { problem: 'not-found' | 'refused'; code?: string }>;
-}
 
 /** Why the port exists: HTML is read by the shared body reader in `ingest/` (linkedom, never run). */
 export interface BodyReader {
