@@ -1,12 +1,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/config.js';
 import { systemClock } from '../domain/clock.js';
 import { createDiskMediaStore } from '../media/media-store.js';
-import { openDatabase } from '../storage/database.js';
-import { migrateToLatest } from '../storage/migrator.js';
 import { exportSite } from '../storage/site-export.js';
-import { describeCommandError } from './startup-errors.js';
+import { onDatabase } from './on-database.js';
 
 const usage = `Usage: kiosque export --to <folder>
 
@@ -28,40 +25,31 @@ export async function runExport(args: string[]): Promise<number> {
     console.error(`kiosque export: --to is required.\n\n${usage}`);
     return 1;
   }
-  try {
-    const config = loadConfig(process.env);
-    const database = await openDatabase(config.database);
-    try {
-      await migrateToLatest(database.db, database.dialect);
-      const folder = path.resolve(to);
-      const manifest = await exportSite(
-        {
-          db: database.db,
-          dialect: database.dialect,
-          media: createDiskMediaStore(path.join(config.dataDir, 'media')),
-          clock: systemClock,
-        },
-        folder,
-      );
-      const rows = manifest.files.reduce((sum, file) => sum + (file.rows ?? 0), 0);
-      const media = manifest.files.filter((file) => file.path.startsWith('media/')).length;
+  const target = to;
+  return onDatabase('export', async (database, config) => {
+    const folder = path.resolve(target);
+    const manifest = await exportSite(
+      {
+        db: database.db,
+        dialect: database.dialect,
+        media: createDiskMediaStore(path.join(config.dataDir, 'media')),
+        clock: systemClock,
+      },
+      folder,
+    );
+    const rows = manifest.files.reduce((sum, file) => sum + (file.rows ?? 0), 0);
+    const media = manifest.files.filter((file) => file.path.startsWith('media/')).length;
+    console.log(
+      `Exported ${rows} rows of ${manifest.tables.length} tables and ${media} media files to ${folder} (schema ${manifest.schemaLevel}).`,
+    );
+    console.log(
+      'Staff passwords, sessions and one-time links are not exported: after the import, each staff member sets a password through “Forgot your password?” on the sign-in page.',
+    );
+    for (const key of manifest.missingMedia) {
       console.log(
-        `Exported ${rows} rows of ${manifest.tables.length} tables and ${media} media files to ${folder} (schema ${manifest.schemaLevel}).`,
+        `Warning: the original of media ${key} is missing from the media folder; its image was exported without it.`,
       );
-      console.log(
-        'Staff passwords, sessions and one-time links are not exported: after the import, each staff member sets a password through “Forgot your password?” on the sign-in page.',
-      );
-      for (const key of manifest.missingMedia) {
-        console.log(
-          `Warning: the original of media ${key} is missing from the media folder; its image was exported without it.`,
-        );
-      }
-      return 0;
-    } finally {
-      await database.close();
     }
-  } catch (error) {
-    console.error(describeCommandError('export', error));
-    return 1;
-  }
+    return 0;
+  });
 }

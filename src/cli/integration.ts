@@ -70,7 +70,7 @@ export async function runIntegration(args: string[]): Promise<number> {
   }
   const options = subcommand === 'add' ? addOptions(rest) : null;
   if (subcommand === 'add' && !options) return 1;
-  return onDatabase(`kiosque integration ${subcommand}`, async (database, config) => {
+  return onDatabase(`integration ${subcommand}`, async (database, config) => {
     const service = buildIntegrationService(database);
     if (options) return add(service, options, `${config.publicUrl}/ghost/api/content/`);
     if (subcommand === 'list') return list(service);

@@ -1,16 +1,15 @@
 import { type Config, loadConfig } from '../config/config.js';
-import { englishMessage, isKiosqueError } from '../domain/errors.js';
 import { type DatabaseHandle, openDatabase } from '../storage/database.js';
 import { migrateToLatest } from '../storage/migrator.js';
-import { describeStartupError } from './startup-errors.js';
+import { describeCommandError } from './startup-errors.js';
 
 /**
  * Runs a command's work on the configured database, brought to the newest schema, and closes it.
- * A refusal (a `KiosqueError`) is printed as its English message after `prefix` and exits 1;
- * what goes wrong on the way in (settings, an unreachable database) is said in one line.
+ * A refusal (a `KiosqueError`) or what goes wrong on the way in (settings, an unreachable
+ * database) is said in one line by `describeCommandError`, and the command exits 1.
  */
 export async function onDatabase(
-  prefix: string,
+  command: string,
   work: (database: DatabaseHandle, config: Config) => Promise<number>,
 ): Promise<number> {
   try {
@@ -23,11 +22,7 @@ export async function onDatabase(
       await database.close();
     }
   } catch (error) {
-    if (isKiosqueError(error)) {
-      console.error(`${prefix}: ${englishMessage(error)}`);
-      return 1;
-    }
-    console.error(describeStartupError(error));
+    console.error(describeCommandError(command, error));
     return 1;
   }
 }

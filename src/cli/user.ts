@@ -35,7 +35,7 @@ export async function runUser(args: string[]): Promise<number> {
     console.error(`kiosque user add: --email and --name are required.\n\n${usage}`);
     return 1;
   }
-  return onDatabase('kiosque user add', async (database, config) => {
+  return onDatabase('user add', async (database, config) => {
     const staff = buildStaffService(database, config);
     const role = options.role ?? ((await staff.needsSetup()) ? 'owner' : 'contributor');
     if (!isRole(role)) {

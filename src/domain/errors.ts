@@ -240,17 +240,6 @@ export function isKiosqueError(error: unknown): error is KiosqueError {
   return error instanceof KiosqueError;
 }
 
-/**
- * The catalog's English message with its values filled in (`{fields}` → `name`), without the
- * code: what the command line prints, where there is no reader's language to speak.
- */
-export function englishMessage(error: KiosqueError): string {
-  const values = messageValues(error);
-  return errorCatalog[error.code].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in values ? String(values[name]) : whole,
-  );
-}
-
 /** The details a message may show (`{limit}` in "larger than {limit} MB"): plain strings and numbers only. */
 export function messageValues(error: unknown): Record<string, string | number> {
   if (!isKiosqueError(error)) return {};
