@@ -10,6 +10,7 @@ import { createHmacSigner, loadOrCreateSecret } from './crypto/hmac-signer.js';
 import { integrationSecrets } from './crypto/integration-secrets.js';
 import { createArgon2Hasher, randomSecret } from './crypto/password-hasher.js';
 import { webhookSigning } from './crypto/webhook-signature.js';
+import type { DemoImageDrawer } from './demo/demo-images.js';
 import { loadDemoContent } from './demo/demo-loader.js';
 import { loadDemoWire } from './demo/demo-wire.js';
 import { type ArticleService, createArticleService } from './domain/articles/article-service.js';
@@ -212,6 +213,8 @@ export interface AppOptions {
    * tests pass a provider that loses or merges paragraphs, to show the fidelity gate catches it.
    */
   translationProvider?: TranslationProvider;
+  /** Draws the demo's pictures (tests pass one that reads those drawn once per run). */
+  demoImages?: DemoImageDrawer;
 }
 
 /** Ids sort by creation time (base-36 milliseconds) and carry 64 random bits. */
@@ -303,7 +306,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
     // The demo's wire desk is filled when its stories are (below, once the desk exists).
     const demoLoaded = config.demoContent
-      ? await loadDemoContent({ articles, taxonomy, images, store, clock, ids, logger })
+      ? await loadDemoContent({ articles, taxonomy, images, store, clock, ids, logger, draw: options.demoImages })
       : 0;
 
     const pageCache = createPageCache({ maxBytes: config.pageCacheBytes });

@@ -12,6 +12,9 @@ function random(seedText: string): () => number {
   };
 }
 
+/** Draws the picture a demo image spec names: the same seed and hue always give the same bytes. */
+export type DemoImageDrawer = (seed: string, hue: number) => Promise<Buffer>;
+
 /**
  * Draws an abstract illustration (gradient sky, layered hills, a sun, a few shapes) as JPEG.
  * No text: captions say what the image stands for, and that it is generated.

@@ -10,7 +10,7 @@ import type { MediaStore } from '../media/media-store.js';
 import type { ArticleRepository } from '../storage/article-repository.js';
 import type { ImageRepository } from '../storage/image-repository.js';
 import type { TaxonomyRepository } from '../storage/taxonomy-repository.js';
-import { generateDemoImage } from './demo-images.js';
+import { type DemoImageDrawer, generateDemoImage } from './demo-images.js';
 
 /** Where the demo content lives (see its README for the format). */
 export const demoFolder = new URL('../../demo/articles/', import.meta.url);
@@ -81,6 +81,11 @@ export interface DemoDependencies {
   clock: Clock;
   ids: IdGenerator;
   logger: Pick<Logger, 'info'>;
+  /**
+   * Draws the pictures (drawing them is most of the load's time: SVG rendered, then mozjpeg).
+   * Tests pass one that reads the pictures drawn once per run.
+   */
+  draw?: DemoImageDrawer;
 }
 
 /**
@@ -103,7 +108,7 @@ export async function loadDemoContent(deps: DemoDependencies, folder: URL = demo
         if (imageIds.has(spec.seed)) return;
         const id = deps.ids('img');
         imageIds.set(spec.seed, id);
-        const bytes = await generateDemoImage(spec.seed, spec.hue);
+        const bytes = await (deps.draw ?? generateDemoImage)(spec.seed, spec.hue);
         const key = `originals/${id}.jpg`;
         await deps.store.put(key, bytes);
         await deps.images.insert({

@@ -1,8 +1,11 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { postgresAdminUrl } from './databases.js';
+import { drawDemoImagesOnce } from './demo-images.js';
 
 /**
  * Checks once whether PostgreSQL answers, so each suite can say clearly why it skips, and so CI
@@ -10,6 +13,9 @@ import { postgresAdminUrl } from './databases.js';
  */
 export default async function setup(project: TestProject) {
   compileDist();
+  const demoImages = mkdtempSync(path.join(tmpdir(), 'kiosque-demo-images-'));
+  await drawDemoImagesOnce(demoImages);
+  project.provide('demoImagesDir', demoImages);
   const provide = (value: string) => project.provide('postgresAvailable', value);
   const client = new pg.Client({ connectionString: postgresAdminUrl(), connectionTimeoutMillis: 3000 });
   try {
@@ -32,6 +38,7 @@ export default async function setup(project: TestProject) {
   } finally {
     await client.end().catch(() => {});
   }
+  return () => rmSync(demoImages, { recursive: true, force: true });
 }
 
 /**

@@ -1,11 +1,13 @@
 import { createServer } from 'node:net';
 import pino from 'pino';
+import { inject } from 'vitest';
 import { type App, createApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import type { CheckoutGateway } from '../../src/domain/paywall/billing-service.js';
 import type { TranslationProvider } from '../../src/domain/translations/translation-provider.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
+import { demoImagesFrom } from './demo-images.js';
 
 export interface TestSite {
   app: App;
@@ -71,6 +73,7 @@ export async function startTestSite(
     checkoutGateway: options.checkoutGateway,
     sitemapUrlLimit: options.sitemapUrlLimit,
     translationProvider: options.translationProvider,
+    demoImages: demoImagesFrom(inject('demoImagesDir')),
   });
   // The demo's related lists are computed in the background at start, and announcing them drops
   // the pages that show them: tests start once that settled, as a reader finds the site minutes later.
