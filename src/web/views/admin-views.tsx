@@ -387,7 +387,7 @@ export function StaffPage({
           <code>{invitationLink}</code>
         </p>
       ) : null}
-      <table class="admin-table">
+      <table class="admin-table staff-table">
         <thead>
           <tr>
             <th scope="col">{t.t('admin.field.name')}</th>
