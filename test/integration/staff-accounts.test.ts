@@ -1,5 +1,6 @@
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { resetTwoFactorByEmail } from '../../src/cli/user.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { linksOf, type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import {
@@ -379,6 +380,27 @@ describeEachDatabase('staff accounts on $kind', ({ kind }) => {
     expect((await passwordStep('editor@example.org', 'a new password 456')).response.headers.location).toBe(
       '/admin/stories',
     );
+
+    // The owner's, which no one in the admin may reset, from the command line.
+    await form(owner, '/admin/account/two-factor/start', {});
+    const ownerSecret = (
+      /<code id="two-factor-secret"[^>]*>([A-Z2-7 ]+)<\/code>/.exec(
+        (await get('/admin/account/two-factor', owner)).body,
+      )?.[1] ?? ''
+    ).replace(/ /g, '');
+    expect((await form(owner, '/admin/account/two-factor/confirm', { code: codeAt(ownerSecret) })).statusCode).toBe(
+      200,
+    );
+    const ownerId = (await site.app.staff.list()).find((m) => m.role === 'owner')?.id;
+    expect((await form(admin, `/admin/staff/${ownerId}/two-factor-reset`, {})).statusCode).toBe(403);
+    expect((await passwordStep('owner@example.org', 'owner password 123')).response.headers.location).toBe(
+      '/admin/login/code',
+    );
+    expect(await resetTwoFactorByEmail(site.app.database, 'nobody@example.org', clock)).toBe(false);
+    expect(await resetTwoFactorByEmail(site.app.database, 'OWNER@example.org', clock)).toBe(true);
+    expect((await passwordStep('owner@example.org', 'owner password 123')).response.headers.location).toBe(
+      '/admin/stories',
+    );
   });
 
   it('keeps an audit log in words, in the reader’s language, for the owner only', async () => {
@@ -419,6 +441,7 @@ describeEachDatabase('staff accounts on $kind', ({ kind }) => {
       'A activé la connexion à deux facteurs',
       'A désactivé la connexion à deux facteurs',
       'A réinitialisé la connexion à deux facteurs de Eddie Editor',
+      'A réinitialisé la connexion à deux facteurs de Olivia Owner',
       'A saisi un mauvais code à deux facteurs en se connectant',
       'S’est connecté·e',
     ]) {
