@@ -9,6 +9,8 @@ import type { Config } from './config/config.js';
 import { createHmacSigner, loadOrCreateSecret } from './crypto/hmac-signer.js';
 import { integrationSecrets } from './crypto/integration-secrets.js';
 import { createArgon2Hasher, randomSecret } from './crypto/password-hasher.js';
+import { createSecretBox } from './crypto/secret-box.js';
+import { newRecoveryCode, totpCodes } from './crypto/totp.js';
 import { webhookSigning } from './crypto/webhook-signature.js';
 import type { DemoImageDrawer } from './demo/demo-images.js';
 import { loadDemoContent } from './demo/demo-loader.js';
@@ -18,6 +20,7 @@ import { createReadingService } from './domain/articles/reading-service.js';
 import { createScheduler, type Scheduler } from './domain/articles/scheduler.js';
 import { createStoryEditor } from './domain/articles/story-editor.js';
 import { createTaxonomyEditor, type TaxonomyEditor } from './domain/articles/taxonomy-editor.js';
+import { type AuditTrail, createAuditTrail } from './domain/audit/audit-trail.js';
 import { type Clock, type IdGenerator, systemClock } from './domain/clock.js';
 import { KiosqueError } from './domain/errors.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
@@ -50,7 +53,9 @@ import {
 } from './domain/search/search-service.js';
 import { createSitemapService } from './domain/sitemaps/sitemap-service.js';
 import { createPasswordReset } from './domain/staff/password-reset.js';
+import { createStaffMail } from './domain/staff/staff-mail.js';
 import { createStaffService, type StaffService } from './domain/staff/staff-service.js';
+import { createTwoFactor } from './domain/staff/two-factor.js';
 import { createMachineTranslation, type MachineTranslation } from './domain/translations/machine-translation.js';
 import type { TranslationProvider } from './domain/translations/translation-provider.js';
 import { createWebhookAnnouncer, type WebhookAnnouncer } from './domain/webhooks/webhook-announcer.js';
@@ -76,6 +81,7 @@ import { publisherLogo } from './media/publisher-logo.js';
 import { createVariantJobs } from './media/variant-jobs.js';
 import { createStripeWebhookReader } from './payments/stripe-events.js';
 import { createArticleRepository } from './storage/article-repository.js';
+import { createAuditRepository } from './storage/audit-repository.js';
 import {
   createBillingEventRepository,
   createBillingRepository,
@@ -109,7 +115,9 @@ import {
   createResetTokenRepository,
   createSessionRepository,
   createSetupTokenRepository,
+  createSigninStepRepository,
   createStaffRepository,
+  createTwoFactorRepository,
 } from './storage/staff-repository.js';
 import { createTaxonomyRenameStore, createTaxonomyRepository } from './storage/taxonomy-repository.js';
 import { createOutdatedTranslations, createWebhookRepository } from './storage/webhook-repository.js';
@@ -261,10 +269,16 @@ export function buildStaffService(
   config: Config,
   clock: Clock = systemClock,
   ids: IdGenerator = randomIds,
+  /** The server's: two-factor sign-in, the audit log, account emails (the command line has none). */
+  extras: Pick<Parameters<typeof createStaffService>[0], 'secondFactor' | 'audit' | 'notices'> = {},
 ) {
+  const sessions = createSessionRepository(database.db);
   return createStaffService({
+    ...extras,
     staff: createStaffRepository(database.db, ids),
-    sessions: createSessionRepository(database.db),
+    sessions,
+    sessionDirectory: sessions,
+    signinSteps: createSigninStepRepository(database.db),
     setupTokens: createSetupTokenRepository(database.db),
     failures: createLoginFailureRepository(database.db),
     resetTokens: createResetTokenRepository(database.db),
@@ -367,7 +381,45 @@ export async function createApp(options: AppOptions): Promise<App> {
       clock,
     });
 
-    const staff = buildStaffService(database, config, clock, ids);
+    // The staff audit log (decision 0055). A trace that cannot be written is logged, never a reason
+    // to report a done action (a story published, a password changed) as failed.
+    const auditLog = createAuditRepository(database.db);
+    const auditWriter = createAuditTrail({ store: auditLog, clock, ids });
+    const audit: AuditTrail = {
+      async record(entry) {
+        try {
+          await auditWriter.record(entry);
+        } catch (error) {
+          logger.error({ err: error, action: entry.action }, 'audit log entry not written');
+        }
+      },
+    };
+    const staff = buildStaffService(database, config, clock, ids, {
+      audit,
+      secondFactor: { check: (userId, code) => twoFactor.check(userId, code) },
+      notices: {
+        async passwordChanged(user) {
+          try {
+            await staffMail.passwordChanged(user);
+          } catch (error) {
+            logger.error({ err: error }, 'password change notice not sent');
+          }
+        },
+      },
+    });
+    const twoFactorRepository = createTwoFactorRepository(database.db);
+    // Two-factor secrets are sealed with a key of their own, derived from the site's secret (decision 0054).
+    const twoFactor = createTwoFactor({
+      store: twoFactorRepository,
+      uses: twoFactorRepository,
+      totp: totpCodes,
+      box: createSecretBox(loadOrCreateSecret(config.dataDir, config.secret), 'staff-totp'),
+      clock,
+      recoveryCode: newRecoveryCode,
+      confirmPassword: (user, password, ip) => staff.confirmPassword(user, password, ip),
+      audit,
+      issuer: config.siteName,
+    });
     // One limiter for every form that makes the site send mail, its windows in the database (decision 0024).
     const formMail = createFormMailLimiter({
       store: createMailGrantRepository(database.db),
@@ -472,6 +524,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       secret: randomSecret,
       ids,
       clock,
+      audit,
       machine: machineTranslation,
       // A translation made at the wire desk is held to the item it was made from (decision 0039).
       async wireWords(wireItemId) {
@@ -593,6 +646,22 @@ export async function createApp(options: AppOptions): Promise<App> {
       clock,
       secret: randomSecret,
       onMailFailure: (error) => logger.error({ err: error }, 'password reset email not sent'),
+      audit,
+    });
+    const staffMail = createStaffMail({
+      mailer: {
+        async send(message) {
+          const outcome = await newsletters.transport.send({
+            ...message,
+            headers: { 'Auto-Submitted': 'auto-generated' },
+            messageId: `<${ids('msg')}@${new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '') || 'localhost'}>`,
+          });
+          if (outcome.kind !== 'accepted') throw new Error(`staff email not sent: ${JSON.stringify(outcome)}`);
+        },
+      },
+      translator: (language) => (translators.get(language) ?? translators.get(config.defaultLanguage)) as Translator,
+      site: { name: config.siteName, publicUrl: config.publicUrl },
+      delivers: Boolean(config.mail.smtpUrl),
     });
     // Stripe's library (~17 MB resident) is loaded only when subscriptions are configured.
     const stripeLibrary = config.subscriptions.stripe ? await import('./payments/stripe-gateway.js') : null;
@@ -667,6 +736,10 @@ export async function createApp(options: AppOptions): Promise<App> {
           writeTo: (folder) => exportSite({ db: database.db, dialect: database.dialect, media: store, clock }, folder),
         },
         imports: importQueue,
+        twoFactor,
+        audit,
+        auditLog,
+        staffMail,
       },
       contentApi: { stories: articles, integrations, timeZone: config.timeZone },
       clock,

@@ -87,6 +87,19 @@ export const errorCatalog = {
   SETUP_ALREADY_DONE: 'This site already has an owner. Sign in, or ask the owner to invite you.',
   SETUP_LINK_INVALID:
     'This link is unknown, already used or expired. Ask for a new link (restart Kiosque or run kiosque user add for the owner; ask an admin for an invitation).',
+  STAFF_ROLE_REQUIRED:
+    'An invitation needs a role chosen for the new member; none is chosen for them. Pick the role and send the invitation again.',
+  STAFF_PASSWORD_WRONG: 'The current password is wrong, so nothing was changed. Type your current password again.',
+  STAFF_INVITATION_ACCEPTED:
+    'This member already accepted their invitation and chose a password, so there is nothing to resend. They can use “Forgot your password?” on the sign-in page.',
+  STAFF_SESSION_NOT_FOUND:
+    'None of your sessions has this identifier: it was already signed out or has expired. Reload your account page to see the current list.',
+  TWO_FACTOR_CODE_INVALID:
+    'This code is wrong, expired or already used. Type the code your authenticator app shows now, or one of your unused recovery codes.',
+  TWO_FACTOR_STEP_EXPIRED:
+    'This sign-in waited too long for its code (more than 5 minutes) or was already completed. Sign in again with your password.',
+  TWO_FACTOR_ALREADY_ON:
+    'Two-factor sign-in is already on for this account. To set it up with another app, turn it off first (your password is asked), then on again.',
   LOGIN_FAILED: 'The email address or the password is wrong. Check both and try again.',
   LOGIN_THROTTLED:
     'Too many failed sign-ins from this network or for this address, so this one was not checked. Wait the time shown before trying again.',

@@ -30,6 +30,15 @@ export const exportedTables: readonly ExportedTable[] = [
         reason:
           'credentials stay with the site they were set on: imported staff choose a password through “Forgot your password?”',
       },
+      // Two-factor sign-in (decision 0054): the secret is sealed with this site's key, which does not
+      // move, so it could not be opened on the new site anyway; staff set it up again there.
+      totp_secret: {
+        importedAs: '',
+        reason: 'a credential, sealed with the old site’s key: staff set two-factor sign-in up again',
+      },
+      totp_pending_secret: { importedAs: '', reason: 'an enrolment under way, sealed with the old site’s key' },
+      totp_enabled_at: { importedAs: null, reason: 'two-factor sign-in is off until set up again on the new site' },
+      totp_last_step: { importedAs: null, reason: 'belongs to the secret left behind' },
     },
   },
   { name: 'images', key: ['id'] },
@@ -65,6 +74,11 @@ export const exportedTables: readonly ExportedTable[] = [
   { name: 'member_subscriptions', key: ['member_id'] },
   { name: 'member_meter_reads', key: ['member_id', 'period', 'article_id'] },
   { name: 'member_audit_log', key: ['id'] },
+  /**
+   * The staff audit log (decision 0055): the newsroom's own history (who published, who was given
+   * which role), written with names rather than references, so it moves whole.
+   */
+  { name: 'staff_audit_log', key: ['id'] },
   { name: 'payment_records', key: ['id'] },
   { name: 'billing_events', key: ['id'] },
 ];
@@ -112,6 +126,16 @@ export const excludedTables: readonly ExcludedTable[] = [
     reason: 'one-time password reset links (30 minutes): ask for new ones on the new site',
   },
   { name: 'member_signin_links', kind: 'secret', reason: 'one-time sign-in links (15 minutes)' },
+  {
+    name: 'staff_recovery_codes',
+    kind: 'secret',
+    reason: 'two-factor recovery codes (hashes): they go with the two-factor secrets, which stay behind',
+  },
+  {
+    name: 'staff_signin_steps',
+    kind: 'secret',
+    reason: 'sign-ins waiting for their second factor (5 minutes): whoever was signing in signs in again',
+  },
   {
     name: 'integrations',
     kind: 'secret',

@@ -230,6 +230,40 @@ export interface StaffUsersTable {
   author_id: string | null;
   created_at: Timestamp;
   removed_at: NullableTimestamp;
+  /** The TOTP secret, sealed with the site's key (decision 0054); '' when two-factor sign-in is off. */
+  totp_secret: ColumnType<string, string | undefined, string>;
+  /** A secret being enrolled, sealed, until a code confirms it; ''. */
+  totp_pending_secret: ColumnType<string, string | undefined, string>;
+  totp_enabled_at: ColumnType<string | Date | null, string | null | undefined, string | null>;
+  /** The time step of the last code accepted: a code at or before it is a replay. */
+  totp_last_step: ColumnType<number | string | null, number | null | undefined, number | null>;
+}
+
+export interface StaffRecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+  used_at: NullableTimestamp;
+}
+
+/** Between the password and the second factor: no session exists yet. */
+export interface StaffSigninStepsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface StaffAuditLogTable {
+  id: string;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_name: string;
+  actor_kind: string;
+  action: string;
+  subject_id: string | null;
+  subject_name: string;
+  /** JSON object of the action's parameters (names, roles), as they were. */
+  details: string;
 }
 
 export interface StaffSessionsTable {
@@ -240,6 +274,7 @@ export interface StaffSessionsTable {
   expires_at: Timestamp;
   ip: string;
   user_agent: string;
+  last_used_at: ColumnType<string | Date | null, string | null | undefined, string | null>;
 }
 
 export interface StaffSetupTokensTable {
@@ -562,6 +597,9 @@ export interface Database {
   login_failures: LoginFailuresTable;
   form_mail_grants: FormMailGrantsTable;
   staff_reset_tokens: StaffResetTokensTable;
+  staff_recovery_codes: StaffRecoveryCodesTable;
+  staff_signin_steps: StaffSigninStepsTable;
+  staff_audit_log: StaffAuditLogTable;
   article_machine_translations: ArticleMachineTranslationsTable;
   members: MembersTable;
   member_signin_links: MemberSigninLinksTable;

@@ -4,12 +4,15 @@ import type { ResetTokenStore } from '../domain/staff/password-reset.js';
 import { isRole } from '../domain/staff/roles.js';
 import type {
   LoginFailureStore,
+  SessionDirectory,
   SessionStore,
   SetupTokenStore,
+  SigninStepStore,
   StaffDirectory,
   StaffStore,
   StaffUser,
 } from '../domain/staff/staff-service.js';
+import type { SecondFactorUses, TwoFactorStore } from '../domain/staff/two-factor.js';
 import { isUniqueViolation } from './article-repository.js';
 import type { Database, StaffUsersTable } from './schema.js';
 import { toDate } from './schema.js';
@@ -24,6 +27,7 @@ function toUser(row: Selectable<StaffUsersTable>): StaffUser {
     authorId: row.author_id,
     createdAt: toDate(row.created_at),
     hasPassword: row.password_hash !== '',
+    twoFactor: row.totp_enabled_at !== null && row.totp_secret !== '',
   };
 }
 
@@ -115,7 +119,10 @@ export function createStaffRepository(
   };
 }
 
-export function createSessionRepository(db: Kysely<Database>): SessionStore {
+/** How a session is named in the sessions list: the start of its hash, never its cookie value. */
+const handleLength = 16;
+
+export function createSessionRepository(db: Kysely<Database>): SessionStore & SessionDirectory {
   return {
     async create(idHash, session) {
       await db
@@ -133,7 +140,14 @@ export function createSessionRepository(db: Kysely<Database>): SessionStore {
     },
     async find(idHash) {
       const row = await db.selectFrom('staff_sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
-      return row ? { userId: row.user_id, csrfToken: row.csrf_token, expiresAt: toDate(row.expires_at) } : null;
+      return row
+        ? {
+            userId: row.user_id,
+            csrfToken: row.csrf_token,
+            expiresAt: toDate(row.expires_at),
+            lastUsedAt: row.last_used_at ? toDate(row.last_used_at) : null,
+          }
+        : null;
     },
     async remove(idHash) {
       await db.deleteFrom('staff_sessions').where('id_hash', '=', idHash).execute();
@@ -141,6 +155,160 @@ export function createSessionRepository(db: Kysely<Database>): SessionStore {
     async removeAllOf(userId) {
       const result = await db.deleteFrom('staff_sessions').where('user_id', '=', userId).executeTakeFirst();
       return Number(result.numDeletedRows);
+    },
+    async listOf(userId, now) {
+      const rows = await db
+        .selectFrom('staff_sessions')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('expires_at', '>', now.toISOString())
+        .orderBy('created_at', 'desc')
+        .execute();
+      return rows.map((row) => ({
+        idHash: row.id_hash,
+        handle: row.id_hash.slice(0, handleLength),
+        createdAt: toDate(row.created_at),
+        lastUsedAt: row.last_used_at ? toDate(row.last_used_at) : null,
+        ip: row.ip,
+        userAgent: row.user_agent,
+      }));
+    },
+    async removeByHandle(userId, handle) {
+      if (!/^[0-9a-f]+$/.test(handle) || handle.length !== handleLength) return false;
+      const result = await db
+        .deleteFrom('staff_sessions')
+        .where('user_id', '=', userId)
+        .where('id_hash', 'like', `${handle}%`)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+    async removeAllOfExcept(userId, keepIdHash) {
+      const result = await db
+        .deleteFrom('staff_sessions')
+        .where('user_id', '=', userId)
+        .where('id_hash', '<>', keepIdHash)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+    async touch(idHash, at) {
+      await db
+        .updateTable('staff_sessions')
+        .set({ last_used_at: at.toISOString() })
+        .where('id_hash', '=', idHash)
+        .execute();
+    },
+  };
+}
+
+/** The half-signed-in steps of two-factor sign-in (hashes of their tokens). */
+export function createSigninStepRepository(db: Kysely<Database>): SigninStepStore {
+  return {
+    async create(tokenHash, userId, createdAt, expiresAt) {
+      await db.transaction().execute(async (trx) => {
+        // Expired steps are never read again: forgotten as new ones are made.
+        await trx.deleteFrom('staff_signin_steps').where('expires_at', '<', createdAt.toISOString()).execute();
+        await trx
+          .insertInto('staff_signin_steps')
+          .values({
+            token_hash: tokenHash,
+            user_id: userId,
+            created_at: createdAt.toISOString(),
+            expires_at: expiresAt.toISOString(),
+          })
+          .execute();
+      });
+    },
+    async find(tokenHash, now) {
+      const row = await db
+        .selectFrom('staff_signin_steps')
+        .select('user_id')
+        .where('token_hash', '=', tokenHash)
+        .where('expires_at', '>', now.toISOString())
+        .executeTakeFirst();
+      return row ? { userId: row.user_id } : null;
+    },
+    async remove(tokenHash) {
+      const result = await db.deleteFrom('staff_signin_steps').where('token_hash', '=', tokenHash).executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
+    },
+  };
+}
+
+/** Each member's second factor: the sealed secret, the last step used, the recovery codes (hashes). */
+export function createTwoFactorRepository(db: Kysely<Database>): TwoFactorStore & SecondFactorUses {
+  const clear = {
+    totp_secret: '',
+    totp_pending_secret: '',
+    totp_enabled_at: null,
+    totp_last_step: null,
+  };
+  return {
+    async state(userId) {
+      const row = await db
+        .selectFrom('staff_users')
+        .select(['totp_secret', 'totp_pending_secret', 'totp_enabled_at'])
+        .where('id', '=', userId)
+        .executeTakeFirst();
+      const codes = await db
+        .selectFrom('staff_recovery_codes')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .where('user_id', '=', userId)
+        .where('used_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return {
+        secret: row?.totp_secret ?? '',
+        pendingSecret: row?.totp_pending_secret ?? '',
+        enabledAt: row?.totp_enabled_at ? toDate(row.totp_enabled_at) : null,
+        recoveryCodesLeft: Number(codes.n),
+      };
+    },
+    async setPending(userId, sealedSecret) {
+      await db.updateTable('staff_users').set({ totp_pending_secret: sealedSecret }).where('id', '=', userId).execute();
+    },
+    async enable(userId, sealedSecret, step, at, recoveryHashes) {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('staff_users')
+          .set({
+            totp_secret: sealedSecret,
+            totp_pending_secret: '',
+            totp_enabled_at: at.toISOString(),
+            totp_last_step: step,
+          })
+          .where('id', '=', userId)
+          .execute();
+        await trx.deleteFrom('staff_recovery_codes').where('user_id', '=', userId).execute();
+        await trx
+          .insertInto('staff_recovery_codes')
+          .values(recoveryHashes.map((hash) => ({ user_id: userId, code_hash: hash, used_at: null })))
+          .execute();
+      });
+    },
+    async disable(userId) {
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('staff_users').set(clear).where('id', '=', userId).execute();
+        await trx.deleteFrom('staff_recovery_codes').where('user_id', '=', userId).execute();
+      });
+    },
+    async acceptStep(userId, step) {
+      // The conditional update is the lock: of two requests with one code, one updates a row.
+      const result = await db
+        .updateTable('staff_users')
+        .set({ totp_last_step: step })
+        .where('id', '=', userId)
+        .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async useRecoveryCode(userId, codeHash, at) {
+      const result = await db
+        .updateTable('staff_recovery_codes')
+        .set({ used_at: at.toISOString() })
+        .where('user_id', '=', userId)
+        .where('code_hash', '=', codeHash)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
   };
 }
@@ -203,7 +371,20 @@ function oneTimeTokenStore<UserId extends string | null>(db: Kysely<Database>, t
 export function createSetupTokenRepository(db: Kysely<Database>): SetupTokenStore {
   const tokens = oneTimeTokenStore<string | null>(db, 'staff_setup_tokens');
   return {
-    create: (tokenHash, userId, createdAt, expiresAt) => tokens.insert(db, tokenHash, userId, createdAt, expiresAt),
+    async create(tokenHash, userId, createdAt, expiresAt) {
+      await db.transaction().execute(async (trx) => {
+        // A resent invitation voids the earlier link: only the latest email works.
+        if (userId !== null) {
+          await trx
+            .updateTable('staff_setup_tokens')
+            .set({ used_at: createdAt.toISOString() })
+            .where('user_id', '=', userId)
+            .where('used_at', 'is', null)
+            .execute();
+        }
+        await tokens.insert(trx, tokenHash, userId, createdAt, expiresAt);
+      });
+    },
     peek: tokens.peek,
     consume: tokens.consume,
   };

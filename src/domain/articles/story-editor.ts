@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AuditAction, AuditTrail } from '../audit/audit-trail.js';
 import type { Clock, IdGenerator } from '../clock.js';
 import { isKiosqueError, KiosqueError } from '../errors.js';
 import type { EventBus } from '../events.js';
@@ -34,6 +35,10 @@ export interface StaffActor {
   id: string;
   role: Role;
   authorId: string | null;
+  /** The actor's name, for the audit log (a staff member's, or an integration's). */
+  name?: string;
+  /** Set for a program acting through the Admin API. */
+  integration?: boolean;
 }
 
 const imageUse = z.object({
@@ -233,8 +238,30 @@ export function createStoryEditor(deps: {
    * fidelity gate holds a machine translation made at the wire desk to (it has no source story).
    */
   wireWords?: (wireItemId: string) => Promise<{ bodyMarkdown: string; language: string } | null>;
+  /** The staff audit log: publishing, scheduling, unpublishing, deleting and restoring leave a trace. */
+  audit?: AuditTrail;
 }) {
   const { articles, records, library } = deps;
+
+  /** Records a lifecycle action once it is done, naming the story by its headline then. */
+  async function traced(
+    actor: StaffActor,
+    action: AuditAction,
+    record: ArticleRecord,
+    details?: Record<string, string>,
+  ) {
+    await deps.audit?.record({
+      action,
+      actor: {
+        id: actor.id,
+        name: actor.name ?? actor.id,
+        kind: actor.integration ? 'integration' : 'staff',
+      },
+      subject: { id: record.id, name: record.headline },
+      details: { language: record.language, ...details },
+    });
+    return record;
+  }
 
   /** The story `record` was translated from, while it is one of its translations (not in the trash). */
   async function sourceOf(record: ArticleRecord): Promise<ArticleRecord | null> {
@@ -488,19 +515,28 @@ export function createStoryEditor(deps: {
     async publish(actor: StaffActor, id: string, expectedRevision: number) {
       const { record } = await loadFor(actor, id, 'publish');
       await assertMachineTextReady(record);
-      return articles.publish(id, { expectedRevision, actor: actor.id, withPending: true });
+      const published = await articles.publish(id, { expectedRevision, actor: actor.id, withPending: true });
+      // An embargo turns a publication into a schedule (decision 0042): the log says which.
+      return published.status === 'scheduled' && published.scheduledAt
+        ? traced(actor, 'story.scheduled', published, { at: published.scheduledAt.toISOString() })
+        : traced(actor, 'story.published', published);
     },
 
     async schedule(actor: StaffActor, id: string, at: Date, expectedRevision: number) {
       const { record } = await loadFor(actor, id, 'schedule');
       await assertMachineTextReady(record);
-      return articles.schedule(id, at, { expectedRevision, actor: actor.id, withPending: true });
+      const scheduled = await articles.schedule(id, at, { expectedRevision, actor: actor.id, withPending: true });
+      return traced(actor, 'story.scheduled', scheduled, { at: (scheduled.scheduledAt ?? at).toISOString() });
     },
 
     /** Withdraws the story; its pending version, if any, becomes the draft (nothing is public). */
     async unpublish(actor: StaffActor, id: string, expectedRevision: number) {
       await loadFor(actor, id, 'unpublish');
-      return articles.unpublish(id, { expectedRevision, actor: actor.id, withPending: true });
+      return traced(
+        actor,
+        'story.unpublished',
+        await articles.unpublish(id, { expectedRevision, actor: actor.id, withPending: true }),
+      );
     },
 
     /** "Update the live story": the pending version, checked by preflight, goes live. */
@@ -519,12 +555,12 @@ export function createStoryEditor(deps: {
     /** Soft delete; whoever may publish the story may delete it. */
     async remove(actor: StaffActor, id: string, expectedRevision: number) {
       await loadFor(actor, id, 'delete');
-      return articles.remove(id, { expectedRevision, actor: actor.id });
+      return traced(actor, 'story.deleted', await articles.remove(id, { expectedRevision, actor: actor.id }));
     },
 
     async restore(actor: StaffActor, id: string, expectedRevision: number) {
       await loadFor(actor, id, 'restore');
-      return articles.restore(id, { expectedRevision, actor: actor.id });
+      return traced(actor, 'story.restored', await articles.restore(id, { expectedRevision, actor: actor.id }));
     },
 
     /**

@@ -1,3 +1,4 @@
+import type { AuditTrail } from '../audit/audit-trail.js';
 import type { Clock } from '../clock.js';
 import { KiosqueError } from '../errors.js';
 import type { Translator } from '../i18n/translator.js';
@@ -52,6 +53,7 @@ export function createPasswordReset(deps: {
   secret: () => string;
   /** Told when a link could not be handed to the mail server (the person is answered the same). */
   onMailFailure: (error: unknown) => void;
+  audit?: AuditTrail;
 }) {
   const { staff, tokens, clock } = deps;
 
@@ -113,6 +115,10 @@ export function createPasswordReset(deps: {
         deps.sessions.removeAllOf(user.id),
         deps.failures.clear(`account:${user.email}`),
       ]);
+      await deps.audit?.record({
+        action: 'staff.passwordReset',
+        actor: { id: user.id, name: user.name, kind: 'staff' },
+      });
       return { email: user.email };
     },
   };

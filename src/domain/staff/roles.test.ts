@@ -21,6 +21,7 @@ describe('role permissions', () => {
     'wire.manage': ['owner', 'admin', 'editor'],
     'integrations.manage': ['owner', 'admin'],
     'site.import': ['owner', 'admin'],
+    'audit.read': ['owner'],
   };
 
   it.each(Object.entries(matrix))('grants %s to exactly %j', (permission, allowed) => {

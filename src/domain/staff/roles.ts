@@ -59,6 +59,11 @@ const holders = {
   'integrations.manage': andAbove('admin'),
   /** Import a whole site from another system (WordPress, Ghost): it writes stories, people and redirects. */
   'site.import': andAbove('admin'),
+  /**
+   * Read the staff audit log (decision 0055): it records what admins themselves did (roles handed
+   * out, two-factor reset, integrations), so it is read by the one role above them.
+   */
+  'audit.read': andAbove('owner'),
 } satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof holders;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { slugify } from '../articles/slug.js';
+import { type AuditActor, type AuditTrail, noAuditTrail } from '../audit/audit-trail.js';
 import type { Clock, IdGenerator } from '../clock.js';
 import { KiosqueError } from '../errors.js';
 import { clientKey } from '../limits/form-mail-limiter.js';
@@ -26,6 +27,8 @@ export interface StaffUser {
   createdAt: Date;
   /** False for an invited member who has not chosen a password yet. */
   hasPassword: boolean;
+  /** Signs in with a second factor (decision 0054). */
+  twoFactor: boolean;
 }
 
 export interface StaffSession {
@@ -55,13 +58,52 @@ export interface StaffDirectory {
 /** Sessions live in the database, keyed by a hash of the cookie value. */
 export interface SessionStore {
   create(idHash: string, session: StaffSession & { createdAt: Date; ip: string; userAgent: string }): Promise<void>;
-  find(idHash: string): Promise<StaffSession | null>;
+  find(idHash: string): Promise<(StaffSession & { lastUsedAt: Date | null }) | null>;
   remove(idHash: string): Promise<void>;
   removeAllOf(userId: string): Promise<number>;
 }
 
+/** One session as its member sees it in the list: `handle` names it without being its secret. */
+export interface SessionInfo {
+  handle: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  ip: string;
+  userAgent: string;
+  current: boolean;
+}
+
+/** The sessions list of Admin → Account: see, touch, and end one or all but one. */
+export interface SessionDirectory {
+  /** The member's unexpired sessions, newest first, `current` left false. */
+  listOf(userId: string, now: Date): Promise<(Omit<SessionInfo, 'current'> & { idHash: string })[]>;
+  /** Ends the member's session whose handle this is; false when there is none. */
+  removeByHandle(userId: string, handle: string): Promise<boolean>;
+  /** Ends every session of the member but the one kept; how many ended. */
+  removeAllOfExcept(userId: string, keepIdHash: string): Promise<number>;
+  touch(idHash: string, at: Date): Promise<void>;
+}
+
+/**
+ * The step between a right password and the second factor: a short-lived token, not a session, so
+ * nothing of the admin opens before the code (decision 0054).
+ */
+export interface SigninStepStore {
+  create(tokenHash: string, userId: string, createdAt: Date, expiresAt: Date): Promise<void>;
+  /** Whom the step is for, unless it is unknown or expired. */
+  find(tokenHash: string, now: Date): Promise<{ userId: string } | null>;
+  /** Ends the step; false when another request ended it first. */
+  remove(tokenHash: string): Promise<boolean>;
+}
+
+/** The emails about a member's own account (a changed password). */
+export interface AccountNotices {
+  passwordChanged(user: StaffUser): Promise<void>;
+}
+
 /** One-time links: the owner's setup link, and invitations to choose a password. */
 export interface SetupTokenStore {
+  /** Stores a link; one for a member voids every earlier one of theirs still unused (a resent invitation). */
   create(tokenHash: string, userId: string | null, createdAt: Date, expiresAt: Date): Promise<void>;
   /** Marks the token used and returns whom it was for; null if unknown, used or expired. Atomic. */
   consume(tokenHash: string, now: Date): Promise<{ userId: string | null } | null>;
@@ -84,6 +126,10 @@ export interface PasswordHasher {
 
 export const sessionLifetimeMs = 14 * 24 * 3_600_000;
 export const setupLinkLifetimeMs = 24 * 3_600_000;
+/** How long the half-signed-in step (password right, code not yet typed) lasts. */
+export const secondStepLifetimeMs = 5 * 60_000;
+/** A session's last use is written at most this often (not on every request). */
+const touchEveryMs = 5 * 60_000;
 
 const passwordSchema = z.string().min(10).max(256);
 const nameSchema = z.string().trim().min(1).max(120);
@@ -144,8 +190,19 @@ export function createStaffService(deps: {
   /** 32 bytes of randomness, URL-safe. */
   secret: () => string;
   languages: readonly string[];
+  /** The sessions list (Admin → Account). */
+  sessionDirectory: SessionDirectory;
+  /** The half-signed-in step of two-factor sign-in. */
+  signinSteps: SigninStepStore;
+  /** Checks a second factor (two-factor.ts); without it, no member is asked for one. */
+  secondFactor?: { check(userId: string, code: string): Promise<'code' | 'recovery' | null> };
+  audit?: AuditTrail;
+  notices?: AccountNotices;
 }) {
   const { staff, sessions, setupTokens, failures, hasher, clock, ids, secret } = deps;
+  const audit = deps.audit ?? noAuditTrail;
+  const actorOf = (user: StaffUser | null): AuditActor =>
+    user ? { id: user.id, name: user.name, kind: 'staff' } : { id: null, name: '', kind: 'system' };
   // Verifying against this when the address is unknown keeps sign-in time the same either way.
   const dummyHash = hasher.hash(secret());
 
@@ -168,6 +225,7 @@ export function createStaffService(deps: {
       authorId: null,
       createdAt: clock.now(),
       hasPassword: passwordHash !== '',
+      twoFactor: false,
     };
     return staff.insert(user, passwordHash, { slug: slugify(member.name), name: member.name });
   }
@@ -189,7 +247,48 @@ export function createStaffService(deps: {
       ip: context.ip.slice(0, 100),
       userAgent: context.userAgent.slice(0, 300),
     });
+    await audit.record({ action: 'staff.signedIn', actor: actorOf(user) });
     return { token, ...session };
+  }
+
+  /** How long the throttle asks to wait before checking anything under these keys; 0 for now. */
+  async function throttled(accountKey: string, addressKey: string, now: Date): Promise<void> {
+    const since = new Date(now.getTime() - throttleMemoryMs);
+    const [accountFailures, clientFailures] = await Promise.all([
+      failures.recent(accountKey, since, throttleMaxRemembered),
+      failures.recent(addressKey, since, throttleMaxRemembered),
+    ]);
+    const wait = Math.max(
+      throttleWaitMs(accountFailures, now, accountThrottle),
+      throttleWaitMs(clientFailures, now, clientThrottle),
+    );
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      // Minutes once it is two or more: "wait 15 minutes" rather than "wait 900 seconds".
+      throw new KiosqueError('LOGIN_THROTTLED', { seconds, minutes: seconds >= 120 ? Math.ceil(seconds / 60) : 0 });
+    }
+  }
+
+  const recordFailure = (keys: string[], now: Date) =>
+    failures.record(keys, now, new Date(now.getTime() - throttleMemoryMs));
+
+  /**
+   * STAFF_PASSWORD_WRONG unless `password` is the member's current one. Throttled and counted with
+   * the sign-ins of the account, so an open session cannot be used to guess the password.
+   */
+  async function confirmPassword(user: StaffUser, password: string, ip: string): Promise<void> {
+    const now = clock.now();
+    const accountKey = `account:${user.email}`;
+    await throttled(accountKey, clientKey(ip), now);
+    const stored = await staff.findByEmail(user.email);
+    const ok =
+      stored !== null &&
+      stored.passwordHash !== '' &&
+      (await hasher.verify(stored.passwordHash, password.slice(0, 256)));
+    if (!ok) {
+      await recordFailure([accountKey, clientKey(ip)], now);
+      throw new KiosqueError('STAFF_PASSWORD_WRONG');
+    }
   }
 
   return {
@@ -233,7 +332,34 @@ export function createStaffService(deps: {
         throw new KiosqueError('SETUP_ALREADY_DONE');
       }
       const user = await insertMember(input, '');
-      return { user, token: await issueLink(user.id) };
+      const token = await issueLink(user.id);
+      await audit.record({
+        action: 'staff.invited',
+        actor: actorOf(actor),
+        subject: { id: user.id, name: user.name },
+        details: { role: user.role },
+      });
+      return { user, token };
+    },
+
+    /**
+     * A new invitation link for a member who has not accepted yet; the earlier link stops working.
+     * Whoever may manage the member's role may do it.
+     */
+    async reissueInvitation(actor: StaffUser, userId: string): Promise<{ user: StaffUser; token: string }> {
+      const user = await staff.findById(userId);
+      if (!user) throw new KiosqueError('STAFF_NOT_FOUND');
+      if (!hasPermission(actor.role, 'staff.manage') || !assignableRoles(actor.role).includes(user.role)) {
+        throw new KiosqueError('ACCESS_DENIED');
+      }
+      if (user.hasPassword) throw new KiosqueError('STAFF_INVITATION_ACCEPTED');
+      const token = await issueLink(user.id);
+      await audit.record({
+        action: 'staff.invitationResent',
+        actor: actorOf(actor),
+        subject: { id: user.id, name: user.name },
+      });
+      return { user, token };
     },
 
     /** Uses an invitation link: sets the member's password and signs them in. */
@@ -245,6 +371,7 @@ export function createStaffService(deps: {
       if (!user) throw new KiosqueError('SETUP_LINK_INVALID');
       await staff.update(user.id, { passwordHash: await hasher.hash(valid) });
       await deps.resetTokens.voidAll(user.id, clock.now());
+      await audit.record({ action: 'staff.invitationAccepted', actor: actorOf(user) });
       return { user: { ...user, hasPassword: true }, session: await openSession(user, context) };
     },
 
@@ -254,25 +381,20 @@ export function createStaffService(deps: {
      * with the seconds to wait, the password unchecked; after it, the right password works. The
      * account is the address typed, known or not, so the answers say nothing of who has an account.
      */
-    async signIn(emailInput: string, password: string, context: { ip: string; userAgent: string }) {
+    async signIn(
+      emailInput: string,
+      password: string,
+      context: { ip: string; userAgent: string },
+    ): Promise<
+      | { kind: 'session'; user: StaffUser; session: StaffSession & { token: string } }
+      | { kind: 'second-factor'; user: StaffUser; step: string }
+    > {
       const email = normalizeEmail(emailInput) ?? emailInput.trim().toLowerCase().slice(0, 254);
       const now = clock.now();
       const since = new Date(now.getTime() - throttleMemoryMs);
       const accountKey = `account:${email}`;
       const addressKey = clientKey(context.ip);
-      const [accountFailures, clientFailures] = await Promise.all([
-        failures.recent(accountKey, since, throttleMaxRemembered),
-        failures.recent(addressKey, since, throttleMaxRemembered),
-      ]);
-      const wait = Math.max(
-        throttleWaitMs(accountFailures, now, accountThrottle),
-        throttleWaitMs(clientFailures, now, clientThrottle),
-      );
-      if (wait > 0) {
-        const seconds = Math.ceil(wait / 1000);
-        // Minutes once it is two or more: "wait 15 minutes" rather than "wait 900 seconds".
-        throw new KiosqueError('LOGIN_THROTTLED', { seconds, minutes: seconds >= 120 ? Math.ceil(seconds / 60) : 0 });
-      }
+      await throttled(accountKey, addressKey, now);
       const user = await staff.findByEmail(email);
       let ok = false;
       if (user !== null && user.passwordHash !== '') {
@@ -286,15 +408,97 @@ export function createStaffService(deps: {
       }
       await Promise.all([failures.clear(accountKey), deps.resetTokens.voidAll(user.id, now)]);
       const { passwordHash: _hash, ...member } = user;
-      return { user: member, session: await openSession(member, context) };
+      if (member.twoFactor && deps.secondFactor) {
+        const step = secret();
+        await deps.signinSteps.create(hashToken(step), member.id, now, new Date(now.getTime() + secondStepLifetimeMs));
+        return { kind: 'second-factor', user: member, step };
+      }
+      return { kind: 'session', user: member, session: await openSession(member, context) };
     },
+
+    /** The member a half-signed-in step is for, or null when it is unknown or expired. */
+    async secondStepOf(step: string): Promise<StaffUser | null> {
+      if (!step || step.length > 200) return null;
+      const found = await deps.signinSteps.find(hashToken(step), clock.now());
+      return found ? staff.findById(found.userId) : null;
+    },
+
+    /**
+     * The second step of a two-factor sign-in: a code from the app (once, ±30 s) or a recovery code.
+     * Throttled as passwords are, per account and per client, with failures of its own (a right
+     * password does not clear them); TWO_FACTOR_STEP_EXPIRED when the step is gone (five minutes).
+     */
+    async completeSignIn(step: string, code: string, context: { ip: string; userAgent: string }) {
+      const now = clock.now();
+      const found = step && step.length <= 200 ? await deps.signinSteps.find(hashToken(step), now) : null;
+      const user = found ? await staff.findById(found.userId) : null;
+      if (!found || !user || !deps.secondFactor) throw new KiosqueError('TWO_FACTOR_STEP_EXPIRED');
+      const accountKey = `second-factor:${user.id}`;
+      const addressKey = clientKey(context.ip);
+      await throttled(accountKey, addressKey, now);
+      const method = await deps.secondFactor.check(user.id, code);
+      if (method === null) {
+        await recordFailure([accountKey, addressKey], now);
+        await audit.record({ action: 'staff.twoFactorFailed', actor: actorOf(user) });
+        throw new KiosqueError('TWO_FACTOR_CODE_INVALID');
+      }
+      if (!(await deps.signinSteps.remove(hashToken(step)))) throw new KiosqueError('TWO_FACTOR_STEP_EXPIRED');
+      await failures.clear(accountKey);
+      return { user, method, session: await openSession(user, context) };
+    },
+
+    confirmPassword,
+
+    /**
+     * Changes the member's password: the current one is asked (STAFF_PASSWORD_WRONG), the new one
+     * follows the setup's rules (STAFF_PASSWORD_WEAK); every other session ends, reset links are
+     * voided, and the account is told by email.
+     */
+    async changePassword(
+      user: StaffUser,
+      currentToken: string,
+      input: { current: string; next: string; ip: string },
+    ): Promise<{ othersEnded: number }> {
+      const valid = validPassword(input.next);
+      await confirmPassword(user, input.current, input.ip);
+      await staff.update(user.id, { passwordHash: await hasher.hash(valid) });
+      const othersEnded = await deps.sessionDirectory.removeAllOfExcept(user.id, hashToken(currentToken));
+      await deps.resetTokens.voidAll(user.id, clock.now());
+      await audit.record({ action: 'staff.passwordChanged', actor: actorOf(user) });
+      await deps.notices?.passwordChanged(user);
+      return { othersEnded };
+    },
+
+    /** The member's sessions, the one of `currentToken` marked. */
+    async sessionsOf(userId: string, currentToken: string): Promise<SessionInfo[]> {
+      const current = hashToken(currentToken);
+      const rows = await deps.sessionDirectory.listOf(userId, clock.now());
+      return rows.map(({ idHash, ...row }) => ({ ...row, current: idHash === current }));
+    },
+
+    /** Ends one of the member's own sessions; STAFF_SESSION_NOT_FOUND when it is not one of theirs. */
+    async endSession(userId: string, handle: string): Promise<void> {
+      if (!/^[0-9a-f]{1,64}$/.test(handle) || !(await deps.sessionDirectory.removeByHandle(userId, handle))) {
+        throw new KiosqueError('STAFF_SESSION_NOT_FOUND');
+      }
+    },
+
+    /** Ends every session of the member but this one. */
+    endOtherSessions: (userId: string, currentToken: string) =>
+      deps.sessionDirectory.removeAllOfExcept(userId, hashToken(currentToken)),
 
     /** The signed-in member behind a session cookie, or null (unknown, expired, removed). */
     async authenticate(token: string | undefined): Promise<{ user: StaffUser; session: StaffSession } | null> {
-      const session = await liveSession(sessions, token, clock.now());
-      if (!session) return null;
+      const now = clock.now();
+      const session = await liveSession(sessions, token, now);
+      if (!session || !token) return null;
       const user = await staff.findById(session.userId);
-      return user ? { user, session } : null;
+      if (!user) return null;
+      if (session.lastUsedAt === null || now.getTime() - session.lastUsedAt.getTime() >= touchEveryMs) {
+        await deps.sessionDirectory.touch(hashToken(token), now);
+      }
+      const { lastUsedAt: _last, ...rest } = session;
+      return { user, session: rest };
     },
 
     signOut: (token: string) => sessions.remove(hashToken(token)),
@@ -311,6 +515,14 @@ export function createStaffService(deps: {
       const allowed = assignableRoles(actor.role);
       if (!allowed.includes(role) || !allowed.includes(target.role)) throw new KiosqueError('ACCESS_DENIED');
       await staff.update(userId, { role });
+      if (role !== target.role) {
+        await audit.record({
+          action: 'staff.roleChanged',
+          actor: actorOf(actor),
+          subject: { id: target.id, name: target.name },
+          details: { role },
+        });
+      }
     },
 
     /** Removes a member and ends their sessions; their stories and bylines stay. */
@@ -321,6 +533,11 @@ export function createStaffService(deps: {
       if (!assignableRoles(actor.role).includes(target.role)) throw new KiosqueError('ACCESS_DENIED');
       await staff.update(userId, { removedAt: clock.now() });
       await sessions.removeAllOf(userId);
+      await audit.record({
+        action: 'staff.removed',
+        actor: actorOf(actor),
+        subject: { id: target.id, name: target.name },
+      });
     },
 
     async setLanguage(userId: string, language: string): Promise<void> {

@@ -230,7 +230,7 @@ export function registerAdminApiRoutes(app: FastifyInstance, deps: WebDependenci
       });
 
     function actorOf(integration: Integration): StaffActor {
-      return { id: integration.id, role: integrationRole, authorId: null };
+      return { id: integration.id, role: integrationRole, authorId: null, name: integration.name, integration: true };
     }
 
     async function viewOf(actor: StaffActor, id: string): Promise<StoryView> {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { AuditActor, AuditTrail } from '../../domain/audit/audit-trail.js';
 import { isKiosqueError, KiosqueError, messageValues } from '../../domain/errors.js';
 import type { Integration, IntegrationKeys } from '../../domain/integrations/integration.js';
 import type { IntegrationService } from '../../domain/integrations/integration-service.js';
@@ -32,9 +33,13 @@ const addForm = z.object({
 export function registerAdminIntegrationRoutes(
   scope: FastifyInstance,
   pages: AdminPages,
-  deps: { integrations: IntegrationService; webhooks: WebhookService; publicUrl: string },
+  deps: { integrations: IntegrationService; webhooks: WebhookService; publicUrl: string; audit: AuditTrail },
 ) {
   const { integrations, webhooks } = deps;
+  const actorOf = (request: FastifyRequest): AuditActor =>
+    request.staff
+      ? { id: request.staff.user.id, name: request.staff.user.name, kind: 'staff' }
+      : { id: null, name: '', kind: 'system' };
   const contentApiUrl = `${deps.publicUrl}/ghost/api/content/`;
   const route = <Params = unknown>(
     method: 'GET' | 'POST',
@@ -104,6 +109,11 @@ export function registerAdminIntegrationRoutes(
         scopes: form.data.scopes,
         createdBy: request.staff?.user.id ?? null,
       });
+      await deps.audit.record({
+        action: 'integration.created',
+        actor: actorOf(request),
+        subject: { id: keys.integration.id, name: keys.integration.name },
+      });
       return integrationPage(request, reply, keys.integration, { keys, status: 201 });
     } catch (error) {
       if (!isKiosqueError(error) || error.code !== 'INTEGRATION_INVALID') throw error;
@@ -121,7 +131,15 @@ export function registerAdminIntegrationRoutes(
   });
 
   route<{ id: string }>('POST', '/admin/integrations/:id/revoke', async (request, reply) => {
-    await integrations.revoke(request.params.id);
+    const integration = await integrations.find(request.params.id);
+    await integrations.revoke(integration.id);
+    if (integration.revokedAt === null) {
+      await deps.audit.record({
+        action: 'integration.revoked',
+        actor: actorOf(request),
+        subject: { id: integration.id, name: integration.name },
+      });
+    }
     return reply.redirect(`/admin/integrations/${encodeURIComponent(request.params.id)}`, 303);
   });
 

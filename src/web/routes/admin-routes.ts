@@ -10,6 +10,7 @@ import {
   storyListPageSize,
 } from '../../domain/articles/story-list.js';
 import type { TaxonomyEditor } from '../../domain/articles/taxonomy-editor.js';
+import type { AuditLogStore, AuditTrail } from '../../domain/audit/audit-trail.js';
 import { type ErrorCode, isKiosqueError, KiosqueError, messageValues } from '../../domain/errors.js';
 import { negotiateLanguage } from '../../domain/i18n/translator.js';
 import type { ImportQueue } from '../../domain/imports/import-queue.js';
@@ -17,14 +18,17 @@ import type { IntegrationService } from '../../domain/integrations/integration-s
 import type { MediaLibrary } from '../../domain/media/media-library.js';
 import type { PasswordReset } from '../../domain/staff/password-reset.js';
 import { assignableRoles, isRole } from '../../domain/staff/roles.js';
-import type { StaffService } from '../../domain/staff/staff-service.js';
-import { sessionLifetimeMs } from '../../domain/staff/staff-service.js';
+import type { StaffMail } from '../../domain/staff/staff-mail.js';
+import type { StaffService, StaffUser } from '../../domain/staff/staff-service.js';
+import { secondStepLifetimeMs, sessionLifetimeMs } from '../../domain/staff/staff-service.js';
+import type { TwoFactor } from '../../domain/staff/two-factor.js';
 import type { WebhookService } from '../../domain/webhooks/webhook-service.js';
 import type { WireDesk } from '../../domain/wire/wire-desk.js';
 import { type AdminAccess, createAdminGuard, preSessionCsrfCookie, staffCookie } from '../admin-guard.js';
 import { errorOf } from '../error-status.js';
 import type { WebDependencies } from '../server.js';
 import { pageSecurityHeaders } from '../server.js';
+import { SecondFactorPage } from '../views/admin-account.js';
 import {
   type AdminContext,
   AdminMessagePage,
@@ -35,6 +39,7 @@ import {
   StaffPage,
   StoryListPage,
 } from '../views/admin-views.js';
+import { registerAdminAccountRoutes } from './admin-account-routes.js';
 import { registerAdminExportRoutes, type SiteExporter } from './admin-export-routes.js';
 import { registerAdminImportRoutes } from './admin-import-routes.js';
 import { registerAdminIntegrationRoutes } from './admin-integration-routes.js';
@@ -70,7 +75,17 @@ export interface AdminDependencies {
   siteExport: SiteExporter;
   /** Imports from other systems (issue 13): upload, progress, report. */
   imports: ImportQueue;
+  /** Two-factor sign-in (issue 14, decision 0054). */
+  twoFactor: TwoFactor;
+  /** The staff audit log (decision 0055): written through `audit`, read through `auditLog`. */
+  audit: AuditTrail;
+  auditLog: AuditLogStore;
+  /** Invitations and account notices by email. */
+  staffMail: StaffMail;
 }
+
+/** The half-signed-in step's cookie: between a right password and the second factor. */
+const secondStepCookie = 'kiosque_signin_step';
 
 const storyListQuery = z.object({
   status: z.enum(['draft', 'scheduled', 'published', 'deleted']).optional().catch(undefined),
@@ -98,9 +113,10 @@ const forgotForm = z.object({ email: z.string().max(1000) });
 const inviteForm = z.object({
   name: z.string().max(1000),
   email: z.string().max(1000),
-  role: z.string(),
-  language: z.string(),
+  role: z.string().max(100).optional(),
+  language: z.string().max(20),
 });
+const codeForm = z.object({ code: z.string().max(100), next: z.string().max(2000).optional() });
 
 /** Everything under /admin: sign-in, owner setup, invitations, staff, and the guard in front of it all. */
 export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies, admin: AdminDependencies) {
@@ -222,7 +238,17 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
     registerAdminIntegrationRoutes(
       scope,
       { context, send },
-      { integrations: admin.integrations, webhooks: admin.webhooks, publicUrl: deps.site.publicUrl },
+      {
+        integrations: admin.integrations,
+        webhooks: admin.webhooks,
+        publicUrl: deps.site.publicUrl,
+        audit: admin.audit,
+      },
+    );
+    registerAdminAccountRoutes(
+      scope,
+      { context, send },
+      { staff: admin.staff, twoFactor: admin.twoFactor, auditLog: admin.auditLog },
     );
     registerAdminImportRoutes(scope, { context, send }, { imports: admin.imports, staff: admin.staff });
     registerStoryRoutes(scope, { context, send }, deps, {
@@ -339,12 +365,52 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
       const form = loginForm.safeParse(request.body);
       if (!form.success) throw new KiosqueError('FORM_INVALID');
       try {
-        const { session } = await admin.staff.signIn(form.data.email, form.data.password, requestContext(request));
-        startSession(reply, session.token);
-        return reply.redirect(safeNext(form.data.next) || '/admin/stories', 303);
+        const outcome = await admin.staff.signIn(form.data.email, form.data.password, requestContext(request));
+        const next = safeNext(form.data.next);
+        if (outcome.kind === 'second-factor') {
+          // No session yet: only the step's token, for the code page, for five minutes.
+          reply.setCookie(secondStepCookie, outcome.step, {
+            path: '/admin/login',
+            httpOnly: true,
+            sameSite: 'strict',
+            secure,
+            maxAge: Math.floor(secondStepLifetimeMs / 1000),
+          });
+          return reply.redirect(`/admin/login/code${next ? `?next=${encodeURIComponent(next)}` : ''}`, 303);
+        }
+        startSession(reply, outcome.session.token);
+        return reply.redirect(next || '/admin/stories', 303);
       } catch (error) {
         return refusedForm(request, reply, error, ['LOGIN_FAILED', 'LOGIN_THROTTLED'], (ctx, text) =>
           LoginPage({ admin: ctx, error: text, email: form.data.email, next: safeNext(form.data.next) }),
+        );
+      }
+    });
+
+    // Two-factor sign-in's second step (issue 14, decision 0054).
+    route<unknown, unknown, { next?: string }>('GET', '/admin/login/code', 'public', async (request, reply) => {
+      if (request.staff) return reply.redirect('/admin/stories', 302);
+      const user = await admin.staff.secondStepOf(request.cookies[secondStepCookie] ?? '');
+      if (!user) throw new KiosqueError('TWO_FACTOR_STEP_EXPIRED');
+      return send(reply, SecondFactorPage({ admin: context(request, reply), next: safeNext(request.query.next) }));
+    });
+
+    route('POST', '/admin/login/code', 'public', async (request, reply) => {
+      const form = codeForm.safeParse(request.body);
+      if (!form.success) throw new KiosqueError('FORM_INVALID');
+      const next = safeNext(form.data.next);
+      try {
+        const { session } = await admin.staff.completeSignIn(
+          request.cookies[secondStepCookie] ?? '',
+          form.data.code,
+          requestContext(request),
+        );
+        reply.clearCookie(secondStepCookie, { path: '/admin/login' });
+        startSession(reply, session.token);
+        return reply.redirect(next || '/admin/stories', 303);
+      } catch (error) {
+        return refusedForm(request, reply, error, ['TWO_FACTOR_CODE_INVALID', 'LOGIN_THROTTLED'], (ctx, text) =>
+          SecondFactorPage({ admin: ctx, error: text, next }),
         );
       }
     });
@@ -428,7 +494,11 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
     async function staffPage(
       request: FastifyRequest,
       reply: FastifyReply,
-      extra: { notice?: { kind: 'error' | 'success'; text: string }; invitationLink?: string },
+      extra: {
+        notice?: { kind: 'error' | 'success' | 'warning'; text: string };
+        invitationLink?: string;
+        values?: { name: string; email: string; language: string };
+      },
       status = 200,
     ) {
       const ctx = context(request, reply);
@@ -440,29 +510,86 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
 
     route('GET', '/admin/staff', 'staff.manage', async (request, reply) => staffPage(request, reply, {}));
 
+    /**
+     * The invitation goes by email in the invitee's language; the link is shown on the page only
+     * when the email could not be sent (or no mail server is configured), to hand over another way.
+     */
+    async function invitationSent(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      invited: { user: StaffUser; token: string },
+      resent: boolean,
+    ) {
+      const ctx = context(request, reply);
+      const inviter = request.staff?.user ?? null;
+      const outcome = await admin.staffMail.invitation(invited.user, inviter, invited.token);
+      const values = { name: invited.user.name, email: invited.user.email };
+      if (outcome === 'sent') {
+        return staffPage(request, reply, {
+          notice: {
+            kind: 'success',
+            text: ctx.t.t(resent ? 'admin.staff.invitationResent' : 'admin.staff.invitationEmailed', values),
+          },
+        });
+      }
+      request.log.warn({ userId: invited.user.id }, 'invitation email not sent; link shown to the inviter');
+      return staffPage(request, reply, {
+        notice: { kind: 'warning', text: ctx.t.t('admin.staff.invitationNotEmailed', values) },
+        invitationLink: `${site.publicUrl}/admin/invitation?token=${invited.token}`,
+      });
+    }
+
     route('POST', '/admin/staff', 'staff.manage', async (request, reply) => {
       const form = inviteForm.safeParse(request.body);
-      if (!form.success || !isRole(form.data.role)) throw new KiosqueError('FORM_INVALID');
-      const ctx = context(request, reply);
+      if (!form.success) throw new KiosqueError('FORM_INVALID');
+      const values = {
+        name: form.data.name.slice(0, 120),
+        email: form.data.email.slice(0, 254),
+        language: form.data.language,
+      };
       try {
-        const { user, token } = await admin.staff.invite(request.staff?.user ?? null, {
-          ...form.data,
-          role: form.data.role,
-        });
-        return staffPage(request, reply, {
-          notice: { kind: 'success', text: ctx.t.t('admin.staff.invited', { name: user.name }) },
-          invitationLink: `${site.publicUrl}/admin/invitation?token=${token}`,
-        });
+        // The role is chosen, never assumed: a form without one stores nothing.
+        const role = form.data.role ?? '';
+        if (!isRole(role)) throw new KiosqueError('STAFF_ROLE_REQUIRED');
+        const language = site.languages.includes(form.data.language) ? form.data.language : adminLanguage(request);
+        const invited = await admin.staff.invite(request.staff?.user ?? null, { ...form.data, role, language });
+        return await invitationSent(request, reply, invited, false);
       } catch (error) {
-        if (!isKiosqueError(error) || !['STAFF_EMAIL_TAKEN', 'STAFF_INPUT_INVALID'].includes(error.code)) throw error;
+        if (
+          !isKiosqueError(error) ||
+          !['STAFF_EMAIL_TAKEN', 'STAFF_INPUT_INVALID', 'STAFF_ROLE_REQUIRED'].includes(error.code)
+        )
+          throw error;
         return staffPage(
           request,
           reply,
-          { notice: { kind: 'error', text: message(request, reply, error.code) } },
+          { notice: { kind: 'error', text: message(request, reply, error.code) }, values },
           errorOf(error).status,
         );
       }
     });
+
+    route<unknown, { id: string }>('POST', '/admin/staff/:id/resend', 'staff.manage', async (request, reply) => {
+      if (!request.staff) throw new KiosqueError('SIGNIN_REQUIRED');
+      const invited = await admin.staff.reissueInvitation(request.staff.user, request.params.id);
+      return invitationSent(request, reply, invited, true);
+    });
+
+    route<unknown, { id: string }>(
+      'POST',
+      '/admin/staff/:id/two-factor-reset',
+      'staff.manage',
+      async (request, reply) => {
+        if (!request.staff) throw new KiosqueError('SIGNIN_REQUIRED');
+        const member = (await admin.staff.list()).find((m) => m.id === request.params.id);
+        if (!member) throw new KiosqueError('STAFF_NOT_FOUND');
+        await admin.twoFactor.resetFor(request.staff.user, member);
+        const ctx = context(request, reply);
+        return staffPage(request, reply, {
+          notice: { kind: 'success', text: ctx.t.t('admin.staff.twoFactorReset', { name: member.name }) },
+        });
+      },
+    );
 
     route<{ role?: string }, { id: string }>(
       'POST',

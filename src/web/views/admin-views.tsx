@@ -103,6 +103,14 @@ export function AdminLayout({
                     <a href="/admin/import">{t.t('admin.nav.import')}</a>
                   </li>
                 ) : null}
+                {hasPermission(user.role, 'audit.read') ? (
+                  <li>
+                    <a href="/admin/audit">{t.t('admin.audit.title')}</a>
+                  </li>
+                ) : null}
+                <li>
+                  <a href="/admin/account">{t.t('admin.account.title')}</a>
+                </li>
                 <li>
                   <a href="/">{t.t('admin.viewSite')}</a>
                 </li>
@@ -359,12 +367,15 @@ export function StaffPage({
   assignable,
   notice,
   invitationLink,
+  values,
 }: {
   admin: AdminContext;
   members: StaffUser[];
   assignable: Role[];
-  notice?: { kind: 'error' | 'success'; text: string };
+  notice?: { kind: 'error' | 'success' | 'warning'; text: string };
   invitationLink?: string;
+  /** What was typed in the invitation form, kept when it is refused. */
+  values?: { name: string; email: string; language: string };
 }) {
   const { t, user } = admin;
   return (
@@ -376,7 +387,7 @@ export function StaffPage({
           <code>{invitationLink}</code>
         </p>
       ) : null}
-      <table class="admin-table">
+      <table class="admin-table staff-table">
         <thead>
           <tr>
             <th scope="col">{t.t('admin.field.name')}</th>
@@ -394,6 +405,7 @@ export function StaffPage({
                 {member.name}
                 {member.id === user?.id ? ` (${t.t('admin.staff.you')})` : ''}
                 {member.hasPassword ? null : <em> — {t.t('admin.staff.pending')}</em>}
+                {member.twoFactor ? <span class="badge">{t.t('admin.staff.twoFactorOn')}</span> : null}
               </td>
               <td>{member.email}</td>
               <td>
@@ -418,12 +430,26 @@ export function StaffPage({
               </td>
               <td>
                 {assignable.includes(member.role) && member.id !== user?.id ? (
-                  <form method="post" action={`/admin/staff/${member.id}/remove`} class="inline">
-                    <Csrf admin={admin} />
-                    <button type="submit" class="danger">
-                      {t.t('admin.staff.remove')}
-                    </button>
-                  </form>
+                  <div class="staff-actions">
+                    {member.hasPassword ? null : (
+                      <form method="post" action={`/admin/staff/${member.id}/resend`} class="inline">
+                        <Csrf admin={admin} />
+                        <button type="submit">{t.t('admin.staff.resend')}</button>
+                      </form>
+                    )}
+                    {member.twoFactor ? (
+                      <form method="post" action={`/admin/staff/${member.id}/two-factor-reset`} class="inline">
+                        <Csrf admin={admin} />
+                        <button type="submit">{t.t('admin.staff.resetTwoFactor')}</button>
+                      </form>
+                    ) : null}
+                    <form method="post" action={`/admin/staff/${member.id}/remove`} class="inline">
+                      <Csrf admin={admin} />
+                      <button type="submit" class="danger">
+                        {t.t('admin.staff.remove')}
+                      </button>
+                    </form>
+                  </div>
                 ) : null}
               </td>
             </tr>
@@ -436,19 +462,23 @@ export function StaffPage({
           <form method="post" action="/admin/staff" class="stack">
             <Csrf admin={admin} />
             <label for="invite-name">{t.t('admin.field.name')}</label>
-            <input id="invite-name" name="name" required maxlength={120} />
+            <input id="invite-name" name="name" required maxlength={120} value={values?.name ?? ''} />
             <label for="invite-email">{t.t('admin.field.email')}</label>
-            <input id="invite-email" name="email" type="email" required maxlength={254} />
+            <input id="invite-email" name="email" type="email" required maxlength={254} value={values?.email ?? ''} />
             <label for="invite-role">{t.t('admin.field.role')}</label>
-            <select id="invite-role" name="role">
+            {/* No role is preselected: the inviter chooses one (issue 14). */}
+            <select id="invite-role" name="role" required>
+              <option value="" selected disabled>
+                {t.t('admin.staff.chooseRole')}
+              </option>
               {assignable.map((role) => (
                 <option value={role}>{t.t(roleKey(role))}</option>
               ))}
             </select>
-            <label for="invite-language">{t.t('admin.language')}</label>
+            <label for="invite-language">{t.t('admin.staff.inviteLanguage')}</label>
             <select id="invite-language" name="language">
               {admin.languages.map((language) => (
-                <option value={language} selected={language === t.language}>
+                <option value={language} selected={language === (values?.language ?? t.language)}>
                   {languageAutonym(language)}
                 </option>
               ))}
