@@ -28,6 +28,7 @@ import {
 } from './article-service.js';
 import { isStoryGenre } from './genre.js';
 import { slugify } from './slug.js';
+import { appendReviewStep, type ReviewStepKind, type ReviewStore } from './story-review.js';
 
 /** The staff member acting: who they are, what role they have, which byline is theirs. */
 export interface StaffActor {
@@ -233,8 +234,46 @@ export function createStoryEditor(deps: {
    * fidelity gate holds a machine translation made at the wire desk to (it has no source story).
    */
   wireWords?: (wireItemId: string) => Promise<{ bodyMarkdown: string; language: string } | null>;
+  /**
+   * The review loop's steps (issue 14, decision 0053): the editor records the two steps no one
+   * presses — an approved story's words changed by someone who may not approve send it back for
+   * review; publishing or scheduling closes the review.
+   */
+  reviews?: ReviewStore | null;
 }) {
   const { articles, records, library } = deps;
+
+  /** Records the system's review step `kind` when the story's state allows it (else nothing). */
+  async function reviewStep(actor: StaffActor, record: ArticleRecord, kind: ReviewStepKind): Promise<void> {
+    const reviews = deps.reviews;
+    if (!reviews) return;
+    const current = await reviews.current(record.id);
+    const state = current?.state ?? 'none';
+    if (kind === 'sentBack' ? state !== 'approved' : state === 'none') return;
+    try {
+      await appendReviewStep(reviews, current, {
+        articleId: record.id,
+        kind,
+        note: null,
+        actorId: actor.id,
+        at: deps.clock.now(),
+        revision: record.revision,
+      });
+    } catch (error) {
+      // Someone answered the review at the same moment: their step stands.
+      if (!isKiosqueError(error) || error.code !== 'REVIEW_STEP_INVALID') throw error;
+    }
+  }
+
+  /** What the review loop does after a write: a closed review on publication, a lapsed approval. */
+  async function afterWrite(actor: StaffActor, before: ArticleRecord, after: ArticleRecord): Promise<void> {
+    if (after.status !== 'draft') return reviewStep(actor, after, 'closed');
+    const wordsChanged =
+      before.headline !== after.headline ||
+      before.standfirst !== after.standfirst ||
+      before.bodyMarkdown !== after.bodyMarkdown;
+    if (wordsChanged && !accessTo(actor, after).approve) await reviewStep(actor, after, 'sentBack');
+  }
 
   /** The story `record` was translated from, while it is one of its translations (not in the trash). */
   async function sourceOf(record: ArticleRecord): Promise<ArticleRecord | null> {
@@ -481,6 +520,7 @@ export function createStoryEditor(deps: {
         return { record: await articles.savePending(id, input, options), changed: true, pending: true };
       }
       const record = await articles.edit(id, input, options);
+      await afterWrite(actor, current, record);
       return { record, changed: true, pending: false };
     },
 
@@ -488,13 +528,17 @@ export function createStoryEditor(deps: {
     async publish(actor: StaffActor, id: string, expectedRevision: number) {
       const { record } = await loadFor(actor, id, 'publish');
       await assertMachineTextReady(record);
-      return articles.publish(id, { expectedRevision, actor: actor.id, withPending: true });
+      const published = await articles.publish(id, { expectedRevision, actor: actor.id, withPending: true });
+      await afterWrite(actor, record, published);
+      return published;
     },
 
     async schedule(actor: StaffActor, id: string, at: Date, expectedRevision: number) {
       const { record } = await loadFor(actor, id, 'schedule');
       await assertMachineTextReady(record);
-      return articles.schedule(id, at, { expectedRevision, actor: actor.id, withPending: true });
+      const scheduled = await articles.schedule(id, at, { expectedRevision, actor: actor.id, withPending: true });
+      await afterWrite(actor, record, scheduled);
+      return scheduled;
     },
 
     /** Withdraws the story; its pending version, if any, becomes the draft (nothing is public). */
@@ -533,7 +577,11 @@ export function createStoryEditor(deps: {
      */
     async revert(actor: StaffActor, id: string, revision: number, expectedRevision: number) {
       const { live } = await loadFor(actor, id, 'revert');
-      if (!isLive(live)) return articles.revert(id, revision, { expectedRevision, actor: actor.id });
+      if (!isLive(live)) {
+        const reverted = await articles.revert(id, revision, { expectedRevision, actor: actor.id });
+        await afterWrite(actor, live, reverted);
+        return reverted;
+      }
       const earlier = await records.findRevision(id, revision);
       if (!earlier) throw new KiosqueError('ARTICLE_REVISION_NOT_FOUND', { id, revision });
       const { translationGroup: _group, translationOf: _source, ...content } = inputOf(earlier.snapshot);
