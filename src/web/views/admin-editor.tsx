@@ -734,10 +734,10 @@ function ReviewBox({
             id="submit-review-button"
           >
             {t.t(state === 'changes' ? 'admin.review.resubmit' : 'admin.review.submit')}
-          </button>{' '}
-          <small>{t.t('admin.review.submitHelp')}</small>
+          </button>
         </p>
       ) : null}
+      {can.submit ? <p class="editor-help">{t.t('admin.review.submitHelp')}</p> : null}
       {state === 'ready' && !answers ? <p class="editor-help">{t.t('admin.review.waiting')}</p> : null}
       {answers ? (
         <div class="stack">
@@ -962,6 +962,14 @@ export function EditorPage(props: EditorProps) {
           <span id="story-status" class={`status status--${story?.deleted ? 'deleted' : (story?.status ?? 'draft')}`}>
             {t.t(statusKey(story))}
           </span>{' '}
+          {props.review && props.review.state !== 'none' ? (
+            // On a phone the review box is far down the page: the badge says where the story stands and leads there.
+            <>
+              <a href="#review" id="review-badge" class={`badge badge--review-${props.review.state}`}>
+                {t.t(reviewStateKey(props.review.state))}
+              </a>{' '}
+            </>
+          ) : null}
           <span
             id="autosave-status"
             class="autosave"

@@ -621,7 +621,7 @@ export function StoryListPage({
       {rows.length === 0 ? (
         <p>{t.t('admin.stories.empty')}</p>
       ) : (
-        <table class="admin-table">
+        <table class="admin-table story-table">
           <thead>
             <tr>
               <th scope="col">{t.t('admin.stories.headline')}</th>
