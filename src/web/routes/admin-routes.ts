@@ -208,7 +208,12 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
     // The navigation's "To review" count, on the pages of the people who answer reviews.
     scope.addHook('preHandler', async (request) => {
       const user = request.staff?.user;
-      if (request.method === 'GET' && user && hasPermission(user.role, 'story.review')) {
+      if (
+        request.method === 'GET' &&
+        !request.url.startsWith('/admin/api/') &&
+        user &&
+        hasPermission(user.role, 'story.review')
+      ) {
         request.toReview = await admin.review.countReady();
       }
     });

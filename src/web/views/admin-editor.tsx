@@ -701,6 +701,8 @@ function ReviewBox({
   const answer = state === 'changes' || state === 'approved' ? current : undefined;
   const answers = can.requestChanges || can.approve;
   const who = (step: ReviewStep & { actorName: string | null }) => step.actorName ?? t.t('admin.revisions.system');
+  // Nothing to say and nothing to press (a live story never reviewed): no box.
+  if (steps.length === 0 && !can.submit && !answers) return null;
   return (
     <fieldset class="editor-box review-box" id="review" data-state={state}>
       <legend>{t.t('admin.review.title')}</legend>
@@ -709,7 +711,7 @@ function ReviewBox({
           {t.t(reviewStateKey(state))}
         </span>
       </p>
-      {current && state !== 'none' ? (
+      {current ? (
         <p id="review-when" class="editor-help">
           {t.t(reviewStepKeys[current.kind])} — {who(current)}, {t.dateTime(current.at)}
         </p>
