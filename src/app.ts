@@ -19,6 +19,7 @@ import { type ArticleService, createArticleService } from './domain/articles/art
 import { createReadingService } from './domain/articles/reading-service.js';
 import { createScheduler, type Scheduler } from './domain/articles/scheduler.js';
 import { createStoryEditor } from './domain/articles/story-editor.js';
+import { createStoryReview } from './domain/articles/story-review.js';
 import { createTaxonomyEditor, type TaxonomyEditor } from './domain/articles/taxonomy-editor.js';
 import { type AuditTrail, createAuditTrail } from './domain/audit/audit-trail.js';
 import { type Clock, type IdGenerator, systemClock } from './domain/clock.js';
@@ -105,6 +106,7 @@ import { createNewsletterRepository } from './storage/newsletter-repository.js';
 import { createNewsroomRepository } from './storage/newsroom-repository.js';
 import type { PostgresEventBus } from './storage/postgres/postgres-event-bus.js';
 import { createRelatedRepository } from './storage/related-repository.js';
+import { createReviewRepository } from './storage/review-repository.js';
 import { createSearchIndex } from './storage/search-index.js';
 import { createSimilarityIndex } from './storage/similarity-index.js';
 import { exportSite } from './storage/site-export.js';
@@ -515,7 +517,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
     const taxonomyEditor = createTaxonomyEditor({ store: createTaxonomyRenameStore(database.db), events });
     const wireRepository = createWireRepository(database.db, ids);
+    // The review loop's steps (issue 14): the editor records the automatic ones, the review the rest.
+    const reviews = createReviewRepository(database.db);
     const editor = createStoryEditor({
+      reviews,
       articles: articleService,
       records: articles,
       library: createNewsroomRepository(database.db),
@@ -624,6 +629,17 @@ export async function createApp(options: AppOptions): Promise<App> {
           log: logger,
         })
       : null;
+    // Mail to staff (password reset links, the review loop) through the newsletters' transport.
+    const staffMailer = {
+      async send(message: { to: string; subject: string; text: string; html: string }) {
+        const outcome = await newsletters.transport.send({
+          ...message,
+          headers: { 'Auto-Submitted': 'auto-generated' },
+          messageId: `<${ids('msg')}@${new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '') || 'localhost'}>`,
+        });
+        if (outcome.kind !== 'accepted') throw new Error(`staff email not sent: ${JSON.stringify(outcome)}`);
+      },
+    };
     const passwordReset = createPasswordReset({
       staff: createStaffRepository(database.db, ids),
       tokens: createResetTokenRepository(database.db),
@@ -631,16 +647,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       failures: createLoginFailureRepository(database.db),
       hasher: createArgon2Hasher(),
       formMail,
-      mailer: {
-        async send(message) {
-          const outcome = await newsletters.transport.send({
-            ...message,
-            headers: { 'Auto-Submitted': 'auto-generated' },
-            messageId: `<${ids('msg')}@${new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '') || 'localhost'}>`,
-          });
-          if (outcome.kind !== 'accepted') throw new Error(`password reset email not sent: ${JSON.stringify(outcome)}`);
-        },
-      },
+      mailer: staffMailer,
       translator: (language) => (translators.get(language) ?? translators.get(config.defaultLanguage)) as Translator,
       site: { name: config.siteName, publicUrl: config.publicUrl },
       clock,
@@ -662,6 +669,18 @@ export async function createApp(options: AppOptions): Promise<App> {
       translator: (language) => (translators.get(language) ?? translators.get(config.defaultLanguage)) as Translator,
       site: { name: config.siteName, publicUrl: config.publicUrl },
       delivers: Boolean(config.mail.smtpUrl),
+    });
+    // The review loop (issue 14, decision 0053): its steps go through the editor's door, and its
+    // emails reach staff in their own admin language through the same transport.
+    const review = createStoryReview({
+      door: editor,
+      store: reviews,
+      people: staff,
+      mailer: staffMailer,
+      translator: (language) => (translators.get(language) ?? translators.get(config.defaultLanguage)) as Translator,
+      site: { name: config.siteName, publicUrl: config.publicUrl },
+      clock,
+      onMailFailure: (error, to) => logger.error({ err: error, to }, 'review email not sent'),
     });
     // Stripe's library (~17 MB resident) is loaded only when subscriptions are configured.
     const stripeLibrary = config.subscriptions.stripe ? await import('./payments/stripe-gateway.js') : null;
@@ -721,6 +740,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       admin: {
         staff,
         passwordReset,
+        review,
         stories: articles,
         search,
         secret: randomSecret,

@@ -38,6 +38,8 @@ export const errorCatalog = {
     'This story was not machine-translated, so there is no machine text to mark as reviewed. Reload the editor: a story written by people needs no review mark.',
   ARTICLE_NOTHING_PENDING:
     'This story has no unpublished changes: readers already see what is saved. Reload the editor to see the story as it is.',
+  REVIEW_STEP_INVALID:
+    'This review step does not fit where the story stands: someone answered its review first, it was never submitted, or it is published, scheduled or in the trash. Reload the editor to see the story’s review as it is now.',
   TAXON_CREATE_DENIED:
     'A section or tag named on this story does not exist yet, and your role cannot create sections and tags. Choose an existing one, or ask an editor to create it.',
   TAXONOMY_SLUG_TAKEN: 'Another section, tag or author already uses this address. Choose another name or address.',

@@ -17,6 +17,7 @@ import {
 import { defaultGenre, isStoryGenre, type StoryGenre } from '../domain/articles/genre.js';
 import type { ArticleReader, ListQuery } from '../domain/articles/reading-service.js';
 import type { NewsroomQuery, NewsroomRow } from '../domain/articles/story-list.js';
+import { type ReviewState, reviewStates } from '../domain/articles/story-review.js';
 import { KiosqueError } from '../domain/errors.js';
 import type { FeedQuery, FeedStory, FeedStoryReader } from '../domain/feeds/feed-service.js';
 import type { ContentStoryReader, StoryFacts } from '../domain/syndication/ghost-content.js';
@@ -131,6 +132,11 @@ function outdatedSource(eb: ExpressionBuilder<Database, 'articles'>) {
     .whereRef('source.translation_group', '=', 'articles.translation_group')
     .where('source.deleted_at', 'is', null)
     .whereRef('source.text_revision', '>', 'articles.translation_source_revision');
+}
+
+/** A stored review state; none when the story was never submitted. */
+function reviewStateOf(value: string | null): ReviewState {
+  return value !== null && (reviewStates as readonly string[]).includes(value) ? (value as ReviewState) : 'none';
 }
 
 /** Articles on SQL: one code path for SQLite and PostgreSQL. */
@@ -768,6 +774,17 @@ export function createArticleRepository(db: Kysely<Database>) {
           .where('articles.translation_source_id', 'is not', null)
           .where((eb) => eb.exists(outdatedSource(eb)));
       }
+      if (q.review) {
+        const state = q.review;
+        query = query.where(
+          'articles.id',
+          'in',
+          db
+            .selectFrom('article_reviews')
+            .select('article_reviews.article_id')
+            .where('article_reviews.state', '=', state),
+        );
+      }
       const columns = [
         'id',
         'language',
@@ -784,7 +801,13 @@ export function createArticleRepository(db: Kysely<Database>) {
       ] as const;
       const outOfDate = (eb: ExpressionBuilder<Database, 'articles'>) =>
         eb.exists(outdatedSource(eb)).as('out_of_date');
-      let rows: (Pick<ArticleRow, (typeof columns)[number]> & { out_of_date: unknown })[];
+      const reviewState = (eb: ExpressionBuilder<Database, 'articles'>) =>
+        eb
+          .selectFrom('article_reviews')
+          .select('article_reviews.state')
+          .whereRef('article_reviews.article_id', '=', 'articles.id')
+          .as('review_state');
+      let rows: (Pick<ArticleRow, (typeof columns)[number]> & { out_of_date: unknown; review_state: string | null })[];
       let total: number;
       if (q.ids) {
         // Ranked by the search engine: the filters keep some of its ids, which keep its order.
@@ -802,6 +825,7 @@ export function createArticleRepository(db: Kysely<Database>) {
                   .selectFrom('articles')
                   .select(columns)
                   .select(outOfDate)
+                  .select(reviewState)
                   .where('articles.id', 'in', page)
                   .execute()
               ).sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
@@ -810,6 +834,7 @@ export function createArticleRepository(db: Kysely<Database>) {
           query
             .select(columns)
             .select(outOfDate)
+            .select(reviewState)
             // The trash lists what was deleted last first, which its index walks in order.
             .orderBy(q.status === 'deleted' ? 'deleted_at' : 'updated_at', 'desc')
             .orderBy('id', 'desc')
@@ -840,6 +865,7 @@ export function createArticleRepository(db: Kysely<Database>) {
           authors: authors.get(row.id) ?? [],
           // PostgreSQL answers a boolean, SQLite 0 or 1.
           translationOutOfDate: row.out_of_date === true || Number(row.out_of_date) === 1,
+          review: reviewStateOf(row.review_state),
         })),
       };
     },

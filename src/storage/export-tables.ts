@@ -55,6 +55,9 @@ export const exportedTables: readonly ExportedTable[] = [
   { name: 'article_revisions', key: ['article_id', 'revision'] },
   { name: 'article_slug_history', key: ['language', 'slug'] },
   { name: 'article_machine_translations', key: ['article_id'] },
+  // The review loop (issue 14): where each story's review stands, and its history with the notes.
+  { name: 'article_review_steps', key: ['article_id', 'seq'] },
+  { name: 'article_reviews', key: ['article_id'] },
   { name: 'wire_sources', key: ['id'] },
   { name: 'wire_items', key: ['id'] },
   // Imports (issue 13): what each source's things became, so an import can be run again on the new

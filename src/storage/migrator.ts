@@ -23,6 +23,7 @@ import * as integrations from './migrations/0021-integrations.js';
 import * as webhooks from './migrations/0022-webhooks.js';
 import * as imports from './migrations/0023-imports.js';
 import * as storyGenre from './migrations/0024-story-genre.js';
+import * as storyReview from './migrations/0025-story-review.js';
 import * as staffSecurity from './migrations/0026-staff-security.js';
 import type { Database, Dialect } from './schema.js';
 
@@ -54,6 +55,7 @@ const migrations: Record<string, MigrationModule> = {
   '0022-webhooks': webhooks,
   '0023-imports': imports,
   '0024-story-genre': storyGenre,
+  '0025-story-review': storyReview,
   '0026-staff-security': staffSecurity,
 };
 

@@ -537,6 +537,25 @@ export interface ArticleMachineTranslationsTable {
   reviewed_at: NullableTimestamp;
 }
 
+/** Added by 0025 (issue 14): each step of a story's review, numbered per story (decision 0053). */
+export interface ArticleReviewStepsTable {
+  article_id: string;
+  seq: number;
+  kind: string;
+  state: string;
+  note: string | null;
+  actor_id: string | null;
+  at: Timestamp;
+  revision: number;
+}
+
+/** Added by 0025: each reviewed story's current review state (its newest step's). */
+export interface ArticleReviewsTable {
+  article_id: string;
+  state: string;
+  seq: number;
+}
+
 /** Added by 0023 (issue 13): what each imported thing became, and a hash of what was imported. */
 export interface ImportLedgerTable {
   system: string;
@@ -601,6 +620,8 @@ export interface Database {
   staff_signin_steps: StaffSigninStepsTable;
   staff_audit_log: StaffAuditLogTable;
   article_machine_translations: ArticleMachineTranslationsTable;
+  article_review_steps: ArticleReviewStepsTable;
+  article_reviews: ArticleReviewsTable;
   members: MembersTable;
   member_signin_links: MemberSigninLinksTable;
   member_sessions: MemberSessionsTable;

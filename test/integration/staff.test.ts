@@ -22,6 +22,10 @@ const expectedAdminAccess: Record<string, string> = {
   'POST /admin/stories/:id/update-live': 'story.publishOwn',
   'POST /admin/stories/:id/discard-pending': 'story.publishOwn',
   'POST /admin/stories/:id/review': 'story.publishOwn',
+  // Issue 14: the review loop. Submitting is for anyone who writes; answering for editors and up.
+  'POST /admin/stories/:id/submit-review': 'story.create',
+  'POST /admin/stories/:id/request-changes': 'story.review',
+  'POST /admin/stories/:id/approve': 'story.review',
   'POST /admin/stories/:id/restore': 'story.publishOwn',
   'GET /admin/stories/:id/revisions': 'story.create',
   'POST /admin/stories/:id/revisions/:revision/revert': 'story.create',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ArticleInput } from '../../src/domain/articles/article-input.js';
 import { type Role, roles } from '../../src/domain/staff/roles.js';
+import { createReviewRepository } from '../../src/storage/review-repository.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { addMember, editorFormOf, type StaffAgent, setupOwner, staffClient } from '../support/staff.js';
 import { startTestSite, type TestSite } from '../support/test-app.js';
@@ -29,10 +30,13 @@ type Action =
   | 'discardPending'
   | 'delete'
   | 'restore'
-  | 'newsletter';
+  | 'newsletter'
+  | 'submitForReview'
+  | 'requestChanges'
+  | 'approve';
 
 /** The state the story must be in for the action to make sense. */
-type Setup = 'draft' | 'published' | 'pending' | 'deleted' | 'translated';
+type Setup = 'draft' | 'published' | 'pending' | 'deleted' | 'translated' | 'submitted';
 
 const setups: Record<Action, Setup> = {
   open: 'draft',
@@ -53,6 +57,10 @@ const setups: Record<Action, Setup> = {
   delete: 'draft',
   restore: 'deleted',
   newsletter: 'published',
+  // Issue 14: the review loop. A draft is submitted; a submitted story is answered.
+  submitForReview: 'draft',
+  requestChanges: 'submitted',
+  approve: 'submitted',
 };
 
 /**
@@ -72,6 +80,11 @@ const publishing = new Set<Action>([
   'restore',
 ]);
 function allowed(role: Role, own: boolean, action: Action): boolean {
+  // Issue 14: one submits one's own words for review, whatever one's role; editors and above
+  // answer anyone's, authors and contributors no one's (not even their own).
+  if (action === 'submitForReview') return own;
+  if (action === 'requestChanges' || action === 'approve')
+    return role === 'owner' || role === 'admin' || role === 'editor';
   if (role === 'owner' || role === 'admin' || role === 'editor') return true;
   // Sending to a newsletter is for those who run newsletters (and may publish the story).
   if (action === 'newsletter') return false;
@@ -121,7 +134,22 @@ describeEachDatabase('per-story rights on $kind (issue 11)', ({ kind }) => {
       });
       return articles.create({ ...base, translationGroup: english.translationGroup });
     }
-    const draft = await articles.create({ ...base, status: setup === 'draft' ? 'draft' : 'published' });
+    const draft = await articles.create({
+      ...base,
+      status: setup === 'draft' || setup === 'submitted' ? 'draft' : 'published',
+    });
+    if (setup === 'submitted') {
+      await createReviewRepository(site.app.database.db).append({
+        articleId: draft.id,
+        seq: 1,
+        kind: 'submit',
+        state: 'ready',
+        note: null,
+        actorId: null,
+        at: new Date(),
+        revision: draft.revision,
+      });
+    }
     if (setup === 'pending') {
       await articles.savePending(draft.id, { ...base, standfirst: 'En attente' }, { expectedRevision: 1 });
     }
@@ -174,6 +202,10 @@ describeEachDatabase('per-story rights on $kind (issue 11)', ({ kind }) => {
         return form(agent, `/admin/stories/${id}/update-live`, { expectedRevision });
       case 'discardPending':
         return form(agent, `/admin/stories/${id}/discard-pending`, { expectedRevision });
+      case 'submitForReview':
+        return form(agent, `/admin/stories/${id}/submit-review`, { expectedRevision });
+      case 'requestChanges':
+        return form(agent, `/admin/stories/${id}/request-changes`, { expectedRevision, reviewNote: 'Sources ?' });
       case 'newsletter':
         // The "Send to newsletter" page names the story: it is behind the same check as the send.
         return get(`/admin/stories/${id}/newsletter`, agent);
@@ -194,6 +226,8 @@ describeEachDatabase('per-story rights on $kind (issue 11)', ({ kind }) => {
           .select('id')
           .where('translation_group', '=', record.translationGroup)
           .execute();
+        const reviewOf = async () => (await createReviewRepository(site.app.database.db).current(record.id))?.seq ?? 0;
+        const reviewBefore = await reviewOf();
         const response = await attempt(agent, action, record.id, record.revision);
         const expected = allowed(role, own, action);
         const after = await site.app.articles.get(record.id);
@@ -209,6 +243,7 @@ describeEachDatabase('per-story rights on $kind (issue 11)', ({ kind }) => {
           if (response.statusCode !== 403) mismatches.push(`${cell} (expected 403)`);
           // Refused: nothing stored, and no text of the story in the answer.
           if (after.revision !== record.revision) mismatches.push(`${cell} changed the story`);
+          if ((await reviewOf()) !== reviewBefore) mismatches.push(`${cell} took a review step`);
           if (groupAfter.length !== groupBefore.length) mismatches.push(`${cell} created a story`);
           if (response.body.includes(record.bodyMarkdown)) mismatches.push(`${cell} showed the story's text`);
         }

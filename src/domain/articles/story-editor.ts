@@ -29,6 +29,7 @@ import {
 } from './article-service.js';
 import { isStoryGenre } from './genre.js';
 import { slugify } from './slug.js';
+import { appendReviewStep, type ReviewStepKind, type ReviewStore } from './story-review.js';
 
 /** The staff member acting: who they are, what role they have, which byline is theirs. */
 export interface StaffActor {
@@ -240,6 +241,12 @@ export function createStoryEditor(deps: {
   wireWords?: (wireItemId: string) => Promise<{ bodyMarkdown: string; language: string } | null>;
   /** The staff audit log: publishing, scheduling, unpublishing, deleting and restoring leave a trace. */
   audit?: AuditTrail;
+  /**
+   * The review loop's steps (issue 14, decision 0053): the editor records the two steps no one
+   * presses — an approved story's words changed by someone who may not approve send it back for
+   * review; publishing or scheduling closes the review.
+   */
+  reviews?: ReviewStore | null;
 }) {
   const { articles, records, library } = deps;
 
@@ -261,6 +268,38 @@ export function createStoryEditor(deps: {
       details: { language: record.language, ...details },
     });
     return record;
+  }
+
+  /** Records the system's review step `kind` when the story's state allows it (else nothing). */
+  async function reviewStep(actor: StaffActor, record: ArticleRecord, kind: ReviewStepKind): Promise<void> {
+    const reviews = deps.reviews;
+    if (!reviews) return;
+    const current = await reviews.current(record.id);
+    const state = current?.state ?? 'none';
+    if (kind === 'sentBack' ? state !== 'approved' : state === 'none') return;
+    try {
+      await appendReviewStep(reviews, current, {
+        articleId: record.id,
+        kind,
+        note: null,
+        actorId: actor.id,
+        at: deps.clock.now(),
+        revision: record.revision,
+      });
+    } catch (error) {
+      // Someone answered the review at the same moment: their step stands.
+      if (!isKiosqueError(error) || error.code !== 'REVIEW_STEP_INVALID') throw error;
+    }
+  }
+
+  /** What the review loop does after a write: a closed review on publication, a lapsed approval. */
+  async function afterWrite(actor: StaffActor, before: ArticleRecord, after: ArticleRecord): Promise<void> {
+    if (after.status !== 'draft') return reviewStep(actor, after, 'closed');
+    const wordsChanged =
+      before.headline !== after.headline ||
+      before.standfirst !== after.standfirst ||
+      before.bodyMarkdown !== after.bodyMarkdown;
+    if (wordsChanged && !accessTo(actor, after).approve) await reviewStep(actor, after, 'sentBack');
   }
 
   /** The story `record` was translated from, while it is one of its translations (not in the trash). */
@@ -508,6 +547,7 @@ export function createStoryEditor(deps: {
         return { record: await articles.savePending(id, input, options), changed: true, pending: true };
       }
       const record = await articles.edit(id, input, options);
+      await afterWrite(actor, current, record);
       return { record, changed: true, pending: false };
     },
 
@@ -516,6 +556,7 @@ export function createStoryEditor(deps: {
       const { record } = await loadFor(actor, id, 'publish');
       await assertMachineTextReady(record);
       const published = await articles.publish(id, { expectedRevision, actor: actor.id, withPending: true });
+      await afterWrite(actor, record, published);
       // An embargo turns a publication into a schedule (decision 0042): the log says which.
       return published.status === 'scheduled' && published.scheduledAt
         ? traced(actor, 'story.scheduled', published, { at: published.scheduledAt.toISOString() })
@@ -526,6 +567,7 @@ export function createStoryEditor(deps: {
       const { record } = await loadFor(actor, id, 'schedule');
       await assertMachineTextReady(record);
       const scheduled = await articles.schedule(id, at, { expectedRevision, actor: actor.id, withPending: true });
+      await afterWrite(actor, record, scheduled);
       return traced(actor, 'story.scheduled', scheduled, { at: (scheduled.scheduledAt ?? at).toISOString() });
     },
 
@@ -569,7 +611,11 @@ export function createStoryEditor(deps: {
      */
     async revert(actor: StaffActor, id: string, revision: number, expectedRevision: number) {
       const { live } = await loadFor(actor, id, 'revert');
-      if (!isLive(live)) return articles.revert(id, revision, { expectedRevision, actor: actor.id });
+      if (!isLive(live)) {
+        const reverted = await articles.revert(id, revision, { expectedRevision, actor: actor.id });
+        await afterWrite(actor, live, reverted);
+        return reverted;
+      }
       const earlier = await records.findRevision(id, revision);
       if (!earlier) throw new KiosqueError('ARTICLE_REVISION_NOT_FOUND', { id, revision });
       const { translationGroup: _group, translationOf: _source, ...content } = inputOf(earlier.snapshot);

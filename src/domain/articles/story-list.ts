@@ -1,4 +1,5 @@
 import type { Author } from './article.js';
+import type { ReviewState } from './story-review.js';
 
 /** The newsroom's view of stories: every status, filtered, for the story list. */
 export interface NewsroomQuery {
@@ -15,6 +16,8 @@ export interface NewsroomQuery {
   ids?: string[];
   /** Only translations whose source's words changed after their last save. */
   outOfDate?: boolean;
+  /** Only stories whose review stands there (issue 14): "To review", "Changes requested". */
+  review?: Exclude<ReviewState, 'none'>;
   limit: number;
   offset: number;
 }
@@ -37,6 +40,8 @@ export interface NewsroomRow {
   authors: Author[];
   /** A translation whose source's words changed after its last save. */
   translationOutOfDate: boolean;
+  /** Where its review stands (issue 14). */
+  review: ReviewState;
 }
 
 /** Lists stories for the newsroom. */

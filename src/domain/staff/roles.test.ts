@@ -9,6 +9,7 @@ describe('role permissions', () => {
     'media.upload': ['owner', 'admin', 'editor', 'author', 'contributor'],
     'story.publishOwn': ['owner', 'admin', 'editor', 'author'],
     'story.manageAny': ['owner', 'admin', 'editor'],
+    'story.review': ['owner', 'admin', 'editor'],
     'taxonomy.manage': ['owner', 'admin', 'editor'],
     'staff.manage': ['owner', 'admin'],
     'settings.manage': ['owner', 'admin'],
@@ -82,6 +83,10 @@ describe('role permissions', () => {
     restore:        'YYYY YYYY YYYY YY.. ....',
     newsletter:     'YYYY YYYY YYYY .... ....',
     review:         'YYYY YYYY YYYY YY.. ....',
+    // Issue 14: the author submits their own story; editors and up answer anyone's.
+    submitForReview:'YY.. YY.. YY.. YY.. Y...',
+    requestChanges: 'YYYY YYYY YYYY .... ....',
+    approve:        'YYYY YYYY YYYY .... ....',
   };
   const cells = roles.flatMap((role, r) => columns.map((story, c) => ({ role, ...story, column: r * 5 + c })));
   it.each(cells)('answers every story action for $role (own: $isOwn, ever published: $everPublished)', (cell) => {

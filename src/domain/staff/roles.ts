@@ -26,6 +26,11 @@ const holders = {
   'story.publishOwn': andAbove('author'),
   /** Upload and reuse images. */
   'media.upload': andAbove('contributor'),
+  /**
+   * Answer a story submitted for review: request changes or approve it (issue 14). The people who
+   * may publish anyone's story; each of them is emailed when a story is submitted.
+   */
+  'story.review': andAbove('editor'),
   /** Create and rename sections and tags beyond choosing them on a story. */
   'taxonomy.manage': andAbove('editor'),
   /** Add, change and remove staff accounts. */
@@ -117,6 +122,14 @@ const storyActionKinds = {
    * machine text is what lets it reach readers: the people who may publish the story.
    */
   review: 'publish',
+  // The review loop (issue 14, decision 0053): the author hands their draft to the editors, who
+  // answer it. Their kinds are overridden in `storyRights()`.
+  /** "Submit for review" (and again after changes were requested): the author's own story only. */
+  submitForReview: 'edit',
+  /** "Request changes", with a note for the author. */
+  requestChanges: 'publish',
+  /** "Approve": the words may go to readers. */
+  approve: 'publish',
 } as const satisfies Record<string, 'edit' | 'publish'>;
 
 export type StoryAction = keyof typeof storyActionKinds;
@@ -146,6 +159,11 @@ export function storyRights(role: Role, story: { isOwn: boolean; everPublished: 
   // and to create stories.
   rights.translate = edit && hasPermission(role, 'story.create');
   rights.newsletter = publish && hasPermission(role, 'newsletter.manage');
+  // Submitting hands one's own words to the editors; answering is the editors' whatever the
+  // byline (an author publishes their own stories but does not approve them).
+  rights.submitForReview = edit && story.isOwn;
+  rights.requestChanges = hasPermission(role, 'story.review');
+  rights.approve = hasPermission(role, 'story.review');
   return rights;
 }
 

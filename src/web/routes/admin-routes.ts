@@ -9,6 +9,7 @@ import {
   type StoryLister,
   storyListPageSize,
 } from '../../domain/articles/story-list.js';
+import type { StoryReview } from '../../domain/articles/story-review.js';
 import type { TaxonomyEditor } from '../../domain/articles/taxonomy-editor.js';
 import type { AuditLogStore, AuditTrail } from '../../domain/audit/audit-trail.js';
 import { type ErrorCode, isKiosqueError, KiosqueError, messageValues } from '../../domain/errors.js';
@@ -17,7 +18,7 @@ import type { ImportQueue } from '../../domain/imports/import-queue.js';
 import type { IntegrationService } from '../../domain/integrations/integration-service.js';
 import type { MediaLibrary } from '../../domain/media/media-library.js';
 import type { PasswordReset } from '../../domain/staff/password-reset.js';
-import { assignableRoles, isRole } from '../../domain/staff/roles.js';
+import { assignableRoles, hasPermission, isRole } from '../../domain/staff/roles.js';
 import type { StaffMail } from '../../domain/staff/staff-mail.js';
 import type { StaffService, StaffUser } from '../../domain/staff/staff-service.js';
 import { secondStepLifetimeMs, sessionLifetimeMs } from '../../domain/staff/staff-service.js';
@@ -82,6 +83,19 @@ export interface AdminDependencies {
   auditLog: AuditLogStore;
   /** Invitations and account notices by email. */
   staffMail: StaffMail;
+  /** The review loop (issue 14): submit, request changes, approve, and the "To review" count. */
+  review: StoryReview;
+}
+
+/** The story list's views (issue 14): each a set of filters with a name and a tab. */
+export const storyListViews = ['mine', 'review', 'changes', 'scheduled', 'outdated'] as const;
+export type StoryListView = (typeof storyListViews)[number];
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Stories waiting for an editor, for the admin navigation; null for people who do not review. */
+    toReview: number | null;
+  }
 }
 
 /** The half-signed-in step's cookie: between a right password and the second factor. */
@@ -95,6 +109,7 @@ const storyListQuery = z.object({
   author: z.string().max(100).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
   translation: z.enum(['outdated']).optional().catch(undefined),
+  view: z.enum(storyListViews).optional().catch(undefined),
 });
 
 const loginForm = z.object({
@@ -148,6 +163,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
       },
       user: request.staff?.user ?? null,
       csrfToken,
+      toReview: request.toReview ?? null,
     };
   }
 
@@ -204,6 +220,19 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
 
   app.register(async (scope) => {
     scope.addHook('preHandler', createAdminGuard(admin.staff));
+    scope.decorateRequest('toReview', null);
+    // The navigation's "To review" count, on the pages of the people who answer reviews.
+    scope.addHook('preHandler', async (request) => {
+      const user = request.staff?.user;
+      if (
+        request.method === 'GET' &&
+        !request.url.startsWith('/admin/api/') &&
+        user &&
+        hasPermission(user.role, 'story.review')
+      ) {
+        request.toReview = await admin.review.countReady();
+      }
+    });
 
     scope.setErrorHandler(async (error, request, reply) => {
       const { code, status } = errorOf(error, request);
@@ -256,11 +285,15 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
       staff: admin.staff,
       timeZone: admin.timeZone,
       integrations: admin.integrations,
+      review: admin.review,
     });
 
     route<unknown, unknown, Record<string, string>>('GET', '/admin/stories', 'admin.enter', async (request, reply) => {
       const filters = storyListQuery.parse(request.query);
       const page = filters.page ?? 1;
+      const view = filters.view;
+      // "My stories" are those on the person's byline; someone without one has none.
+      const ownAuthor = request.staff?.user.authorId ?? null;
       const language = filters.language && site.languages.includes(filters.language) ? filters.language : undefined;
       const choices = await admin.editor.choices();
       const section = choices.sections.find((s) => s.id === filters.section);
@@ -269,14 +302,15 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
       // A section belongs to one language: with both, the section alone says it (and faster), or
       // they contradict each other and no story can match.
       const { items, total } =
-        section && language && section.language !== language
+        (section && language && section.language !== language) || (view === 'mine' && !ownAuthor)
           ? { items: [], total: 0 }
           : await listStories(admin, {
-              status: filters.status,
+              status: view === 'scheduled' ? 'scheduled' : filters.status,
               language: section ? undefined : language,
               sectionId,
-              authorId,
-              outOfDate: filters.translation === 'outdated',
+              authorId: view === 'mine' ? (ownAuthor ?? undefined) : authorId,
+              outOfDate: filters.translation === 'outdated' || view === 'outdated',
+              review: view === 'review' ? 'ready' : view === 'changes' ? 'changes' : undefined,
               text: filters.q,
               searchLanguages: section ? [section.language] : language ? [language] : site.languages,
               limit: storyListPageSize,
@@ -297,6 +331,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
             section: sectionId,
             author: authorId,
             translation: filters.translation,
+            view,
           },
           sections: choices.sections,
           authors: choices.authors,

@@ -7,6 +7,7 @@ import { renderMarkdown } from '../../domain/articles/markdown.js';
 import { diffRecords } from '../../domain/articles/revision-diff.js';
 import { slugify } from '../../domain/articles/slug.js';
 import { type StoryDraft, type StoryEditor, storyDraftSchema } from '../../domain/articles/story-editor.js';
+import { reviewNoteOf, type StoryReview } from '../../domain/articles/story-review.js';
 import { type ErrorCode, isKiosqueError, KiosqueError } from '../../domain/errors.js';
 import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
 import type { IntegrationService } from '../../domain/integrations/integration-service.js';
@@ -46,6 +47,8 @@ export interface StoryRouteDependencies {
   timeZone: string;
   /** Integrations save revisions through the Admin API: the revision list names them. */
   integrations: Pick<IntegrationService, 'list'>;
+  /** The review loop (issue 14): its state on the editor, and its three buttons. */
+  review: StoryReview;
 }
 
 /** A form as posted (urlencoded) or as the editor script sends it (JSON): names to values. */
@@ -78,6 +81,9 @@ const doneNotices = {
   discarded: 'admin.done.discarded',
   embargoed: 'admin.done.embargoed',
   'drafted-without-image': 'admin.done.draftedWithoutImage',
+  submitted: 'admin.done.submitted',
+  'changes-requested': 'admin.done.changesRequested',
+  approved: 'admin.done.approved',
 } as const satisfies Record<string, MessageKey>;
 /** Why "Use as draft" left the wire item's lead image out (`leadImageProblems`). */
 const leadImageReasons = {
@@ -104,6 +110,7 @@ const formErrors = new Set<ErrorCode>([
   'TAXON_CREATE_DENIED',
   'ARTICLE_NOTHING_PENDING',
   'TRANSLATION_NOT_MACHINE_MADE',
+  'REVIEW_STEP_INVALID',
   // The translation service refused or failed: the source's editor says so, nothing is created.
   'TRANSLATION_PROVIDER_KEY_REFUSED',
   'TRANSLATION_PROVIDER_QUOTA',
@@ -308,6 +315,7 @@ const labelledFields: Record<string, string> = {
 
 function fieldLabel(t: Translator, field: string): string {
   if (field === 'scheduleAt') return t.t('admin.editor.scheduleAt');
+  if (field === 'reviewNote') return t.t('admin.review.note');
   const known = [
     'headline',
     'standfirst',
@@ -397,14 +405,14 @@ export function registerStoryRoutes(
     request: FastifyRequest,
     reply: FastifyReply,
     record: ArticleRecord,
-    extra: Partial<
-      Pick<EditorProps, 'notice' | 'noticeKind' | 'error' | 'conflict' | 'draft' | 'expectedRevision'>
-    > = {},
+    extra: Partial<Pick<EditorProps, 'notice' | 'noticeKind' | 'error' | 'conflict' | 'draft' | 'expectedRevision'>> & {
+      reviewNote?: string;
+    } = {},
     status = 200,
   ) {
     const actor = actorOf(request);
     const access = editor.accessTo(actor, record);
-    const [choices, token, stored, translations, pending, names, machine] = await Promise.all([
+    const [choices, token, stored, translations, pending, names, machine, review] = await Promise.all([
       editor.choices(),
       editor.previewToken(actor, record.id),
       extra.draft ? Promise.resolve(extra.draft) : editor.draftOf(record),
@@ -412,7 +420,10 @@ export function registerStoryRoutes(
       editor.pendingOf(record.id),
       staffNames(pages.context(request, reply).t),
       editor.machineTranslation(record),
+      story.review.of(record.id),
     ]);
+    const open = record.deletedAt === null;
+    const nameOf = (id: string | null) => (id ? (names.get(id) ?? id) : null);
     const draft = extra.draft ?? stored;
     const admin = pages.context(request, reply);
     return pages.send(
@@ -433,6 +444,20 @@ export function registerStoryRoutes(
             }
           : null,
         translations,
+        review: {
+          state: review.state,
+          steps: review.history.map((step) => ({ ...step, actorName: nameOf(step.actorId) })),
+          can: {
+            submit:
+              access.submitForReview &&
+              open &&
+              record.status === 'draft' &&
+              (review.state === 'none' || review.state === 'changes'),
+            requestChanges: access.requestChanges && open && (review.state === 'ready' || review.state === 'approved'),
+            approve: access.approve && open && (review.state === 'ready' || review.state === 'changes'),
+          },
+          note: extra.reviewNote ?? '',
+        },
         stored: {
           headline: record.headline,
           standfirst: record.standfirst,
@@ -723,6 +748,65 @@ export function registerStoryRoutes(
         return reply.redirect(`/admin/stories/${id}?done=${outcome}`, 303);
       },
     );
+  }
+
+  // The review loop (issue 14, decision 0053): buttons of the editor form, like the actions above —
+  // the right is checked first, what was typed is saved, then the step is taken. A note missing
+  // where one is required is refused before anything is stored, the typed text given back.
+  const reviewActions = {
+    'submit-review': { right: 'submitForReview', access: 'story.create', done: 'submitted' },
+    'request-changes': { right: 'requestChanges', access: 'story.review', done: 'changes-requested' },
+    approve: { right: 'approve', access: 'story.review', done: 'approved' },
+  } as const;
+  for (const [action, { right, access, done }] of Object.entries(reviewActions)) {
+    route<unknown, { id: string }>('POST', `/admin/stories/:id/${action}`, access, async (request, reply) => {
+      const actor = actorOf(request);
+      const id = request.params.id;
+      const fields = formBody(request.body);
+      const { record: before } = await editor.check(actor, id, right);
+      const noteText = one(fields, 'reviewNote');
+      const shownAgain = (error: KiosqueError, record: ArticleRecord) => {
+        const t = pages.context(request, reply).t;
+        return editorPage(
+          request,
+          reply,
+          record,
+          {
+            ...(fields.headline !== undefined
+              ? { draft: normalizedDraft(fields), expectedRevision: revisionOf(fields) }
+              : {}),
+            error: describeError(t, error),
+            reviewNote: noteText,
+          },
+          errorOf(error).status,
+        );
+      };
+      try {
+        reviewNoteOf(noteText, right === 'requestChanges');
+      } catch (error) {
+        if (isKiosqueError(error)) return shownAgain(error, before);
+        throw error;
+      }
+      if (fields.headline !== undefined) {
+        const revision = fields.expectedRevision === undefined ? before.revision : revisionOf(fields);
+        try {
+          await editor.save(actor, id, draftFromForm(fields, story.timeZone), revision);
+        } catch (error) {
+          return refusedSave(request, reply, id, fields, error);
+        }
+      }
+      try {
+        if (right === 'submitForReview') await story.review.submit(actor, id);
+        else if (right === 'requestChanges') await story.review.requestChanges(actor, id, noteText);
+        else await story.review.approve(actor, id, noteText);
+      } catch (error) {
+        if (isKiosqueError(error) && formErrors.has(error.code)) {
+          return shownAgain(error, (await editor.open(actor, id)).record);
+        }
+        throw error;
+      }
+      return reply.redirect(`/admin/stories/${id}?done=${done}`, 303);
+    });
   }
 
   // Translations: "Translate into…" makes a linked draft and opens it; link and unlink move the

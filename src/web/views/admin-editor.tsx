@@ -4,6 +4,7 @@ import type { RevisionAction } from '../../domain/articles/article-service.js';
 import { defaultGenre, genreKey, isStoryGenre, storyGenres } from '../../domain/articles/genre.js';
 import type { DiffPart, FieldDiff, LineDiff } from '../../domain/articles/revision-diff.js';
 import type { EditorChoices, LibraryImage, StoryDraft, TranslationState } from '../../domain/articles/story-editor.js';
+import type { ReviewState, ReviewStep, ReviewStepKind } from '../../domain/articles/story-review.js';
 import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
 import { languageAutonym } from '../../domain/i18n/translator.js';
 import type { Finding } from '../../domain/preflight/preflight.js';
@@ -11,7 +12,7 @@ import { hasPermission } from '../../domain/staff/roles.js';
 import type { AlignedPair } from '../../domain/translations/fidelity-gate.js';
 import { languageNameIn, type PublicationFinding } from '../../domain/translations/machine-translation.js';
 import { sideBySide } from '../../domain/translations/translation-status.js';
-import { type AdminContext, AdminLayout, Csrf, Notice } from './admin-views.js';
+import { type AdminContext, AdminLayout, Csrf, Notice, reviewStateKey } from './admin-views.js';
 import { imageUrl } from './components.js';
 
 /** The label of a story field (`headline`, `bodyMarkdown`…) in the staff member's language. */
@@ -228,6 +229,17 @@ export interface EditorProps {
   translations: TranslationState | null;
   /** The stored story's words, for the side by side with its source. */
   stored: { headline: string; standfirst: string; bodyMarkdown: string; language: string } | null;
+  /**
+   * Where the story's review stands (issue 14), its steps newest first with who took them, and the
+   * buttons the person may press now; absent before the story exists.
+   */
+  review?: {
+    state: ReviewState;
+    steps: (ReviewStep & { actorName: string | null })[];
+    can: { submit: boolean; requestChanges: boolean; approve: boolean };
+    /** The note typed before a refused answer, given back. */
+    note: string;
+  };
   /** How the text was made when a machine made it (decision 0039); null for people's text. */
   machine: {
     provider: string;
@@ -662,6 +674,123 @@ function MachineTranslationBox({
   );
 }
 
+const reviewStepKeys: Record<ReviewStepKind, MessageKey> = {
+  submit: 'admin.review.step.submit',
+  requestChanges: 'admin.review.step.requestChanges',
+  approve: 'admin.review.step.approve',
+  sentBack: 'admin.review.step.sentBack',
+  closed: 'admin.review.step.closed',
+};
+
+/**
+ * The review loop (issue 14): where the story stands, the editor's note, the buttons the person may
+ * press (submit buttons of the editor form: what was typed is saved first) and the history.
+ */
+function ReviewBox({
+  t,
+  review,
+  storyId,
+}: {
+  t: Translator;
+  review: NonNullable<EditorProps['review']>;
+  storyId: string;
+}) {
+  const { state, steps, can } = review;
+  const current = steps[0];
+  // The note the author needs: the one that asked for changes, or that came with the approval.
+  const answer = state === 'changes' || state === 'approved' ? current : undefined;
+  const answers = can.requestChanges || can.approve;
+  const who = (step: ReviewStep & { actorName: string | null }) => step.actorName ?? t.t('admin.revisions.system');
+  // Nothing to say and nothing to press (a live story never reviewed): no box.
+  if (steps.length === 0 && !can.submit && !answers) return null;
+  return (
+    <fieldset class="editor-box review-box" id="review" data-state={state}>
+      <legend>{t.t('admin.review.title')}</legend>
+      <p>
+        <span id="review-state" class={`badge badge--review-${state}`} data-review={state}>
+          {t.t(reviewStateKey(state))}
+        </span>
+      </p>
+      {current ? (
+        <p id="review-when" class="editor-help">
+          {t.t(reviewStepKeys[current.kind])} — {who(current)}, {t.dateTime(current.at)}
+        </p>
+      ) : null}
+      {answer?.note ? (
+        <blockquote id="review-note" class="review-note">
+          <p class="review-note__by">{t.t('admin.review.noteBy', { name: who(answer) })}</p>
+          {answer.note.split('\n').map((line) => (
+            <>
+              {line}
+              <br />
+            </>
+          ))}
+        </blockquote>
+      ) : null}
+      {can.submit ? (
+        <p>
+          <button
+            type="submit"
+            class="primary"
+            formaction={`/admin/stories/${storyId}/submit-review`}
+            id="submit-review-button"
+          >
+            {t.t(state === 'changes' ? 'admin.review.resubmit' : 'admin.review.submit')}
+          </button>
+        </p>
+      ) : null}
+      {can.submit ? <p class="editor-help">{t.t('admin.review.submitHelp')}</p> : null}
+      {state === 'ready' && !answers ? <p class="editor-help">{t.t('admin.review.waiting')}</p> : null}
+      {answers ? (
+        <div class="stack">
+          <label for="f-review-note">{t.t('admin.review.note')}</label>
+          <textarea
+            id="f-review-note"
+            name="reviewNote"
+            rows={3}
+            maxlength={4000}
+            aria-describedby="f-review-note-help"
+          >
+            {review.note}
+          </textarea>
+          <small id="f-review-note-help">{t.t('admin.review.noteHelp')}</small>
+          <p class="editor-actions">
+            {can.requestChanges ? (
+              <button
+                type="submit"
+                formaction={`/admin/stories/${storyId}/request-changes`}
+                id="request-changes-button"
+              >
+                {t.t('admin.review.requestChanges')}
+              </button>
+            ) : null}
+            {can.approve ? (
+              <button type="submit" formaction={`/admin/stories/${storyId}/approve`} id="approve-button">
+                {t.t('admin.review.approve')}
+              </button>
+            ) : null}
+          </p>
+        </div>
+      ) : null}
+      {steps.length > 0 ? (
+        <details id="review-history">
+          <summary>{t.t('admin.review.history', { count: steps.length })}</summary>
+          <ol class="review-history">
+            {steps.map((step) => (
+              <li data-kind={step.kind}>
+                <strong>{t.t(reviewStepKeys[step.kind])}</strong> — {who(step)},{' '}
+                <time datetime={step.at.toISOString()}>{t.dateTime(step.at)}</time>{' '}
+                <small>{t.t('admin.review.atRevision', { revision: step.revision })}</small>
+                {step.note ? <blockquote class="review-note">{step.note}</blockquote> : null}
+              </li>
+            ))}
+          </ol>
+        </details>
+      ) : null}
+    </fieldset>
+  );
+}
+
 const rightToLeft = new Set(['ar', 'he', 'fa', 'ur']);
 function languageDirection(language: string): 'rtl' | 'ltr' {
   return rightToLeft.has(language.split('-')[0] ?? '') ? 'rtl' : 'ltr';
@@ -835,6 +964,14 @@ export function EditorPage(props: EditorProps) {
           <span id="story-status" class={`status status--${story?.deleted ? 'deleted' : (story?.status ?? 'draft')}`}>
             {t.t(statusKey(story))}
           </span>{' '}
+          {props.review && props.review.state !== 'none' ? (
+            // On a phone the review box is far down the page: the badge says where the story stands and leads there.
+            <>
+              <a href="#review" id="review-badge" class={`badge badge--review-${props.review.state}`}>
+                {t.t(reviewStateKey(props.review.state))}
+              </a>{' '}
+            </>
+          ) : null}
           <span
             id="autosave-status"
             class="autosave"
@@ -959,6 +1096,7 @@ export function EditorPage(props: EditorProps) {
             </div>
           </div>
           <div class="editor-side">
+            {story && props.review ? <ReviewBox t={t} review={props.review} storyId={story.id} /> : null}
             {story ? <PreflightPanel t={t} findings={props.findings} language={draft.language} /> : null}
             <fieldset class="editor-box" id="publication">
               <legend>{t.t('admin.editor.publication')}</legend>

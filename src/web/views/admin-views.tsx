@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { Author, Taxon } from '../../domain/articles/article.js';
 import { isEmbargoed } from '../../domain/articles/article.js';
 import type { NewsroomRow } from '../../domain/articles/story-list.js';
+import type { ReviewState } from '../../domain/articles/story-review.js';
 import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
 import { languageAutonym } from '../../domain/i18n/translator.js';
 import type { Role } from '../../domain/staff/roles.js';
@@ -16,6 +17,8 @@ export interface AdminContext {
   assets: { css: string; js: string; icon: string };
   user: StaffUser | null;
   csrfToken: string;
+  /** Stories waiting for an editor (issue 14), shown in the navigation; null for people who do not review. */
+  toReview?: number | null;
 }
 
 export const roleKey = (role: Role) => `admin.role.${role}` as MessageKey;
@@ -63,6 +66,16 @@ export function AdminLayout({
                 <li>
                   <a href="/admin/stories">{t.t('admin.stories')}</a>
                 </li>
+                {typeof admin.toReview === 'number' ? (
+                  <li>
+                    <a href="/admin/stories?view=review" id="nav-to-review">
+                      {t.t('admin.review.nav')}{' '}
+                      <span class="count" data-count={String(admin.toReview)}>
+                        {t.number(admin.toReview)}
+                      </span>
+                    </a>
+                  </li>
+                ) : null}
                 {hasPermission(user.role, 'media.upload') ? (
                   <li>
                     <a href="/admin/media">{t.t('admin.media')}</a>
@@ -499,13 +512,25 @@ export interface StoryListProps {
   total: number;
   page: number;
   pageCount: number;
-  filters: { status?: string; language?: string; q?: string; section?: string; author?: string; translation?: string };
+  filters: {
+    status?: string;
+    language?: string;
+    q?: string;
+    section?: string;
+    author?: string;
+    translation?: string;
+    /** One of the list's views (issue 14): my stories, to review, changes requested, scheduled, out of date. */
+    view?: string;
+  };
   /** Sections of every language and every byline, for the filters. */
   sections: Taxon[];
   authors: Author[];
   /** The time the list was read at: an embargo that passed is no longer badged. */
   now: Date;
 }
+
+/** The label of a review state (issue 14), in the list and the editor. */
+export const reviewStateKey = (state: ReviewState) => `admin.review.state.${state}` as MessageKey;
 
 const statusKey = (row: { status: string; deleted: boolean }) =>
   (row.deleted ? 'admin.status.deleted' : `admin.status.${row.status}`) as MessageKey;
@@ -539,7 +564,24 @@ export function StoryListPage({
           {t.t('admin.stories.new')}
         </a>
       </div>
+      <nav class="story-views" aria-label={t.t('admin.stories.views')}>
+        <ul>
+          {([undefined, 'mine', 'review', 'changes', 'scheduled', 'outdated'] as const).map((view) => (
+            <li>
+              <a
+                href={view ? `/admin/stories?view=${view}` : '/admin/stories'}
+                aria-current={filters.view === view ? 'page' : undefined}
+                data-view={view ?? 'all'}
+              >
+                {t.t(`admin.stories.view.${view ?? 'all'}`)}
+                {view === 'review' && typeof admin.toReview === 'number' ? ` (${t.number(admin.toReview)})` : ''}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
       <form method="get" action="/admin/stories" class="filters" aria-label={t.t('admin.stories.filters')}>
+        {filters.view ? <input type="hidden" name="view" value={filters.view} /> : null}
         <label>
           {t.t('admin.stories.search')}
           <input type="search" name="q" value={filters.q ?? ''} maxlength={200} />
@@ -609,7 +651,7 @@ export function StoryListPage({
       {rows.length === 0 ? (
         <p>{t.t('admin.stories.empty')}</p>
       ) : (
-        <table class="admin-table">
+        <table class="admin-table story-table">
           <thead>
             <tr>
               <th scope="col">{t.t('admin.stories.headline')}</th>
@@ -648,6 +690,14 @@ export function StoryListPage({
                     <>
                       {' '}
                       <span class="badge badge--outdated">{t.t('admin.stories.translationOutdated')}</span>
+                    </>
+                  ) : null}
+                  {row.review !== 'none' && !row.deleted ? (
+                    <>
+                      {' '}
+                      <span class={`badge badge--review-${row.review}`} data-review={row.review}>
+                        {t.t(reviewStateKey(row.review))}
+                      </span>
                     </>
                   ) : null}
                 </td>
