@@ -46,6 +46,8 @@ export const exportedTables: readonly ExportedTable[] = [
   { name: 'article_revisions', key: ['article_id', 'revision'] },
   { name: 'article_slug_history', key: ['language', 'slug'] },
   { name: 'article_machine_translations', key: ['article_id'] },
+  // Corrections and clarifications (decision 0056): part of what the site has told its readers.
+  { name: 'corrections', key: ['id'] },
   { name: 'wire_sources', key: ['id'] },
   { name: 'wire_items', key: ['id'] },
   // Imports (issue 13): what each source's things became, so an import can be run again on the new

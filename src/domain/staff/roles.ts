@@ -112,6 +112,11 @@ const storyActionKinds = {
    * machine text is what lets it reach readers: the people who may publish the story.
    */
   review: 'publish',
+  /**
+   * Draft, publish or throw away a correction or clarification (decision 0056): it changes what
+   * readers are told about the story, so it is for the people who may publish it.
+   */
+  correct: 'publish',
 } as const satisfies Record<string, 'edit' | 'publish'>;
 
 export type StoryAction = keyof typeof storyActionKinds;

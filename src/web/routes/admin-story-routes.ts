@@ -7,6 +7,7 @@ import { renderMarkdown } from '../../domain/articles/markdown.js';
 import { diffRecords } from '../../domain/articles/revision-diff.js';
 import { slugify } from '../../domain/articles/slug.js';
 import { type StoryDraft, type StoryEditor, storyDraftSchema } from '../../domain/articles/story-editor.js';
+import type { CorrectionDesk } from '../../domain/corrections/correction-desk.js';
 import { type ErrorCode, isKiosqueError, KiosqueError } from '../../domain/errors.js';
 import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
 import type { IntegrationService } from '../../domain/integrations/integration-service.js';
@@ -41,6 +42,7 @@ export interface StoryPages {
 
 export interface StoryRouteDependencies {
   editor: StoryEditor;
+  corrections: CorrectionDesk;
   staff: StaffService;
   /** The site's time zone: a `datetime-local` sent without the script is read in it. */
   timeZone: string;
@@ -78,6 +80,10 @@ const doneNotices = {
   discarded: 'admin.done.discarded',
   embargoed: 'admin.done.embargoed',
   'drafted-without-image': 'admin.done.draftedWithoutImage',
+  'correction-added': 'admin.done.correctionAdded',
+  'correction-saved': 'admin.done.correctionSaved',
+  'correction-discarded': 'admin.done.correctionDiscarded',
+  'correction-published': 'admin.done.correctionPublished',
 } as const satisfies Record<string, MessageKey>;
 /** Why "Use as draft" left the wire item's lead image out (`leadImageProblems`). */
 const leadImageReasons = {
@@ -109,6 +115,12 @@ const formErrors = new Set<ErrorCode>([
   'TRANSLATION_PROVIDER_QUOTA',
   'TRANSLATION_PROVIDER_BUSY',
   'TRANSLATION_PROVIDER_FAILED',
+  // Corrections (decision 0056): what was typed is wrong, or the story or draft moved on.
+  'CORRECTION_INVALID',
+  'CORRECTION_NOT_FOUND',
+  'CORRECTION_PUBLISHED',
+  'CORRECTION_STORY_NOT_PUBLISHED',
+  'CORRECTION_UNTRANSLATED',
 ]);
 
 function one(fields: FormFields, name: string): string {
@@ -404,7 +416,7 @@ export function registerStoryRoutes(
   ) {
     const actor = actorOf(request);
     const access = editor.accessTo(actor, record);
-    const [choices, token, stored, translations, pending, names, machine] = await Promise.all([
+    const [choices, token, stored, translations, pending, names, machine, corrections] = await Promise.all([
       editor.choices(),
       editor.previewToken(actor, record.id),
       extra.draft ? Promise.resolve(extra.draft) : editor.draftOf(record),
@@ -412,6 +424,7 @@ export function registerStoryRoutes(
       editor.pendingOf(record.id),
       staffNames(pages.context(request, reply).t),
       editor.machineTranslation(record),
+      story.corrections.list(actor, record.id),
     ]);
     const draft = extra.draft ?? stored;
     const admin = pages.context(request, reply);
@@ -433,6 +446,11 @@ export function registerStoryRoutes(
             }
           : null,
         translations,
+        corrections: {
+          list: corrections,
+          canCorrect: access.correct,
+          live: record.status === 'published' && record.deletedAt === null,
+        },
         stored: {
           headline: record.headline,
           standfirst: record.standfirst,
@@ -734,6 +752,60 @@ export function registerStoryRoutes(
       return editorPage(request, reply, record, { error: describeError(t, error) }, errorOf(error).status);
     }
     throw error;
+  }
+
+  // Corrections and clarifications (decision 0056): plain forms beside the editor's, each through
+  // the correction desk, which asks the story editor's one door for the right to correct.
+  const correctionForm = z.object({
+    kind: z.string().max(100).default(''),
+    text: z.string().max(10_000).default(''),
+  });
+  route<unknown, { id: string }>(
+    'POST',
+    '/admin/stories/:id/corrections',
+    'story.publishOwn',
+    async (request, reply) => {
+      const id = request.params.id;
+      const body = correctionForm.safeParse(request.body);
+      if (!body.success) throw new KiosqueError('FORM_INVALID');
+      try {
+        await story.corrections.add(actorOf(request), id, body.data);
+        return reply.redirect(`/admin/stories/${id}?done=correction-added#corrections`, 303);
+      } catch (error) {
+        return translationRefused(request, reply, id, error);
+      }
+    },
+  );
+  for (const action of ['save', 'publish', 'discard'] as const) {
+    route<unknown, { id: string; correction: string }>(
+      'POST',
+      `/admin/stories/:id/corrections/:correction/${action}`,
+      'story.publishOwn',
+      async (request, reply) => {
+        const { id, correction } = request.params;
+        const actor = actorOf(request);
+        try {
+          if (action === 'save') {
+            const body = correctionForm.safeParse(request.body);
+            if (!body.success) throw new KiosqueError('FORM_INVALID');
+            await story.corrections.revise(actor, id, correction, body.data);
+          } else if (action === 'publish') {
+            // What is in the draft's form is saved first, then published as saved.
+            const body = correctionForm.safeParse(request.body);
+            if (body.success && body.data.text.trim() !== '') {
+              await story.corrections.revise(actor, id, correction, body.data);
+            }
+            await story.corrections.publish(actor, id, correction);
+          } else await story.corrections.discard(actor, id, correction);
+        } catch (error) {
+          return translationRefused(request, reply, id, error);
+        }
+        const done = { save: 'correction-saved', publish: 'correction-published', discard: 'correction-discarded' }[
+          action
+        ];
+        return reply.redirect(`/admin/stories/${id}?done=${done}#corrections`, 303);
+      },
+    );
   }
 
   route<unknown, { id: string }>('POST', '/admin/stories/:id/translate', 'story.create', async (request, reply) => {
