@@ -29,7 +29,8 @@ type Action =
   | 'discardPending'
   | 'delete'
   | 'restore'
-  | 'newsletter';
+  | 'newsletter'
+  | 'correct';
 
 /** The state the story must be in for the action to make sense. */
 type Setup = 'draft' | 'published' | 'pending' | 'deleted' | 'translated';
@@ -53,6 +54,7 @@ const setups: Record<Action, Setup> = {
   delete: 'draft',
   restore: 'deleted',
   newsletter: 'published',
+  correct: 'published',
 };
 
 /**
@@ -70,6 +72,7 @@ const publishing = new Set<Action>([
   'discardPending',
   'delete',
   'restore',
+  'correct',
 ]);
 function allowed(role: Role, own: boolean, action: Action): boolean {
   if (role === 'owner' || role === 'admin' || role === 'editor') return true;
@@ -174,6 +177,9 @@ describeEachDatabase('per-story rights on $kind (issue 11)', ({ kind }) => {
         return form(agent, `/admin/stories/${id}/update-live`, { expectedRevision });
       case 'discardPending':
         return form(agent, `/admin/stories/${id}/discard-pending`, { expectedRevision });
+      case 'correct':
+        // A correction's draft (decision 0056): for whoever may publish the story.
+        return form(agent, `/admin/stories/${id}/corrections`, { kind: 'correction', text: 'Une date était fausse.' });
       case 'newsletter':
         // The "Send to newsletter" page names the story: it is behind the same check as the send.
         return get(`/admin/stories/${id}/newsletter`, agent);

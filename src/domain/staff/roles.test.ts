@@ -81,6 +81,7 @@ describe('role permissions', () => {
     restore:        'YYYY YYYY YYYY YY.. ....',
     newsletter:     'YYYY YYYY YYYY .... ....',
     review:         'YYYY YYYY YYYY YY.. ....',
+    correct:        'YYYY YYYY YYYY YY.. ....',
   };
   const cells = roles.flatMap((role, r) => columns.map((story, c) => ({ role, ...story, column: r * 5 + c })));
   it.each(cells)('answers every story action for $role (own: $isOwn, ever published: $everPublished)', (cell) => {
