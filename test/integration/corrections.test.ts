@@ -152,7 +152,7 @@ describeEachDatabase('corrections on $kind', ({ kind }) => {
 
     const atom = (await anonymous('/fr/atom.xml')).body;
     const entry = entryOf(atom, 'entry', url());
-    expect(entry).toContain(`<updated>${after.updatedAt.toISOString().replace(/\.\d{3}Z$/, 'Z')}</updated>`);
+    expect(entry).toContain(`<updated>${after.updatedAt.toISOString()}</updated>`);
     expect(decodeEntities(entry)).toContain('Le ciné-club de Lyon a été fondé en 1946');
     const rss = entryOf((await anonymous('/fr/rss.xml')).body, 'item', url());
     expect(decodeEntities(rss)).toContain('Le ciné-club de Lyon a été fondé en 1946');
@@ -166,7 +166,7 @@ describeEachDatabase('corrections on $kind', ({ kind }) => {
       }[];
     };
     const item = json.items.find((i) => i.url === url())!;
-    expect(new Date(item.date_modified).getTime()).toBe(Math.floor(after.updatedAt.getTime() / 1000) * 1000);
+    expect(new Date(item.date_modified).getTime()).toBe(after.updatedAt.getTime());
     expect(item.content_html ?? item.content_text).toContain('1946');
     expect(item._kiosque?.corrections).toHaveLength(1);
 
