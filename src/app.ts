@@ -23,6 +23,7 @@ import { createStoryReview } from './domain/articles/story-review.js';
 import { createTaxonomyEditor, type TaxonomyEditor } from './domain/articles/taxonomy-editor.js';
 import { type AuditTrail, createAuditTrail } from './domain/audit/audit-trail.js';
 import { type Clock, type IdGenerator, systemClock } from './domain/clock.js';
+import { type CorrectionDesk, createCorrectionDesk } from './domain/corrections/correction-desk.js';
 import { KiosqueError } from './domain/errors.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
 import { createFeedService } from './domain/feeds/feed-service.js';
@@ -88,6 +89,7 @@ import {
   createBillingRepository,
   createMeterRepository,
 } from './storage/billing-repository.js';
+import { createCorrectionRepository } from './storage/correction-repository.js';
 import { type DatabaseHandle, openDatabase } from './storage/database.js';
 import { createImageRepository } from './storage/image-repository.js';
 import { createImportLedger, createImportRunStore, createRedirectStore } from './storage/import-repository.js';
@@ -178,6 +180,8 @@ export interface App {
    * `translateBlocks`), and each article's machine-translation status (`recordDraft`, `status`).
    */
   machineTranslation: MachineTranslation;
+  /** Corrections and clarifications (decision 0056). */
+  corrections: CorrectionDesk;
   /** Programs that use the Content and Admin APIs, and their keys (issue 13). */
   integrations: IntegrationService;
   /** Outgoing webhooks: subscriptions, deliveries (jobs of `jobs`), the delivery log (issue 13). */
@@ -538,6 +542,17 @@ export async function createApp(options: AppOptions): Promise<App> {
         return { bodyMarkdown: blocksToMarkdown(item.body), language: (item.language ?? '').split('-')[0] ?? '' };
       },
     });
+    // Corrections and clarifications (issue 14, decision 0056): through the editor's one door.
+    const corrections = createCorrectionRepository(database.db);
+    const correctionDesk = createCorrectionDesk({
+      editor,
+      articles: articleService,
+      store: corrections,
+      group: articles,
+      machine: machineTranslation,
+      clock,
+      ids,
+    });
     // The schedule is each article's stored scheduled_at, so a restart or a second instance loses
     // nothing and publishes nothing twice (see scheduler.ts). Started by `kiosque serve`.
     const scheduler = createScheduler({
@@ -577,7 +592,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       config,
       database,
       integrations,
-      documents: createNinjsDocuments({ site, reading, machineTranslations, translators, clock }),
+      documents: createNinjsDocuments({ site, reading, machineTranslations, corrections, translators, clock }),
       clock,
       ids,
       logger,
@@ -704,6 +719,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       assets,
       reading,
       machineTranslations,
+      corrections,
       search,
       feeds: createFeedService({
         stories: articles,
@@ -746,6 +762,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         secret: randomSecret,
         media,
         editor,
+        corrections: correctionDesk,
         timeZone: config.timeZone,
         taxonomy: taxonomyEditor,
         wire,
@@ -785,6 +802,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       wire,
       wireFolder,
       machineTranslation,
+      corrections: correctionDesk,
       integrations,
       webhooks: hooks.service,
       webhookAnnouncer: hooks.announcer,

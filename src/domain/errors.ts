@@ -36,6 +36,16 @@ export const errorCatalog = {
     'The machine translation service did not answer, or answered something Kiosque cannot use; nothing was saved. Try again in a few minutes; if it keeps failing, check KIOSQUE_TRANSLATION_PROVIDER and the service’s URL, or write the translation by hand.',
   TRANSLATION_NOT_MACHINE_MADE:
     'This story was not machine-translated, so there is no machine text to mark as reviewed. Reload the editor: a story written by people needs no review mark.',
+  CORRECTION_INVALID:
+    'A correction needs its kind (correction or clarification) and a text of 1 to 2,000 characters. Fix the fields listed and add it again.',
+  CORRECTION_NOT_FOUND:
+    'This story has no correction with that identifier. Reload the editor and pick one from its list of corrections.',
+  CORRECTION_PUBLISHED:
+    'This correction is published: readers have seen it, so it is never changed or removed. To correct it, add a new correction that says what was wrong in it.',
+  CORRECTION_STORY_NOT_PUBLISHED:
+    'A correction is published on a story readers can see, and this one is not published. Publish the story first, or simply edit its text while it is not public.',
+  CORRECTION_UNTRANSLATED:
+    'This correction still holds the source story’s words: no one has translated it into this story’s language yet. Write its text in this story’s language, save it, then publish it.',
   ARTICLE_NOTHING_PENDING:
     'This story has no unpublished changes: readers already see what is saved. Reload the editor to see the story as it is.',
   REVIEW_STEP_INVALID:

@@ -29,6 +29,11 @@ export interface ArticleChanged {
   articleId: string;
   before: ArticleFacts | null;
   after: ArticleFacts | null;
+  /**
+   * Set when the save published a correction or clarification (decision 0056): the language's
+   * corrections page changes, and webhooks announce `story.corrected`.
+   */
+  corrected?: { id: string; kind: 'correction' | 'clarification' };
 }
 
 /** A section was created or renamed: every page of its language shows the section menu. */

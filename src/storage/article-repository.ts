@@ -21,6 +21,7 @@ import { type ReviewState, reviewStates } from '../domain/articles/story-review.
 import { KiosqueError } from '../domain/errors.js';
 import type { FeedQuery, FeedStory, FeedStoryReader } from '../domain/feeds/feed-service.js';
 import type { ContentStoryReader, StoryFacts } from '../domain/syndication/ghost-content.js';
+import { writeCorrectionPublication } from './correction-repository.js';
 import { writeLedgerEntry } from './import-repository.js';
 import type { ArticlesTable, Database } from './schema.js';
 import { toDate, toDateOrNull } from './schema.js';
@@ -651,6 +652,14 @@ export function createArticleRepository(db: Kysely<Database>) {
           }
           await writeLinks(trx, stored);
           await writeRevision(trx, { ...revision, snapshot: stored });
+          // A correction published with this revision (decision 0056): gone from the drafts
+          // meanwhile, the whole save is refused as stale.
+          if (
+            effects.corrections &&
+            !(await writeCorrectionPublication(trx, record.id, effects.corrections, revision.savedAt))
+          ) {
+            throw new StaleRevision();
+          }
           await writeSearchDocument(trx, record.id);
           if (effects.ledger) await writeLedgerEntry(trx, effects.ledger, revision.savedAt);
           // The old address keeps working (301); a slug used again by its new owner stops redirecting.

@@ -58,6 +58,8 @@ export const exportedTables: readonly ExportedTable[] = [
   // The review loop (issue 14): where each story's review stands, and its history with the notes.
   { name: 'article_review_steps', key: ['article_id', 'seq'] },
   { name: 'article_reviews', key: ['article_id'] },
+  // Corrections and clarifications (decision 0056): part of what the site has told its readers.
+  { name: 'corrections', key: ['id'] },
   { name: 'wire_sources', key: ['id'] },
   { name: 'wire_items', key: ['id'] },
   // Imports (issue 13): what each source's things became, so an import can be run again on the new

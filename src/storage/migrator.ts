@@ -25,6 +25,7 @@ import * as imports from './migrations/0023-imports.js';
 import * as storyGenre from './migrations/0024-story-genre.js';
 import * as storyReview from './migrations/0025-story-review.js';
 import * as staffSecurity from './migrations/0026-staff-security.js';
+import * as corrections from './migrations/0027-corrections.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -57,6 +58,7 @@ const migrations: Record<string, MigrationModule> = {
   '0024-story-genre': storyGenre,
   '0025-story-review': storyReview,
   '0026-staff-security': staffSecurity,
+  '0027-corrections': corrections,
 };
 
 class ListedMigrations implements MigrationProvider {

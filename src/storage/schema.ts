@@ -497,6 +497,24 @@ export interface WebhookDeliveriesTable {
   finished_at: NullableTimestamp;
 }
 
+/** A correction or clarification appended to a story (0027, decision 0056). */
+export interface CorrectionsTable {
+  id: string;
+  article_id: string;
+  language: string;
+  kind: string;
+  text: string;
+  status: string;
+  source_correction_id: string | null;
+  source_revision: number | null;
+  /** 1: a translation's draft still holding its source's words (no provider translated them). */
+  needs_translation: number;
+  created_by: string | null;
+  created_at: Timestamp;
+  published_by: string | null;
+  published_at: NullableTimestamp;
+}
+
 /** One received wire item (0018), its bytes kept as they came. Lists and blocks are JSON text. */
 export interface WireItemsTable {
   id: string;
@@ -642,6 +660,7 @@ export interface Database {
   import_ledger: ImportLedgerTable;
   imports: ImportsTable;
   redirects: RedirectsTable;
+  corrections: CorrectionsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

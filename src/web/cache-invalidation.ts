@@ -21,6 +21,8 @@ export const dependency = {
    * stories (a byline, a feed entry's categories, a sitemap's listing pages): dropped by a rename.
    */
   named: (kind: 'section' | 'tag' | 'author', id: string) => `named:${kind}:${id}`,
+  /** A language's corrections page (decision 0056): dropped when a correction is published there. */
+  corrections: (language: string) => `corrections:${language}`,
 };
 
 /** The names a story's entry or page shows: its section, tags and bylines (for `taxonomy.renamed`). */
@@ -59,6 +61,8 @@ export function dependenciesChangedBy(event: ContentEvent): Set<string> {
   if (event.type === 'taxonomy.renamed') return renamed(event);
   const changed = new Set([dependency.article(event.articleId)]);
   const { before, after } = event;
+  // A published correction: the story's pages, feeds and sitemap files (below) and its language's list.
+  if (event.corrected && after) changed.add(dependency.corrections(after.language));
   const wasVisible = before?.visible === true;
   const isVisible = after?.visible === true;
   if (!wasVisible && !isVisible) return changed;

@@ -5,6 +5,7 @@ import { type NinjsDocument, type NinjsLinks, type NinjsTranslation, ninjsOf } f
 import { providerNames } from '../domain/translations/machine-translation.js';
 import { dependency, namesShownBy } from './cache-invalidation.js';
 import type { WebDependencies } from './server.js';
+import { correctionLine } from './views/corrections.js';
 import { feedItemId } from './views/feed-formats.js';
 import { absoluteUrl, paths } from './views/site-context.js';
 
@@ -19,6 +20,7 @@ export function createNinjsDocuments(deps: {
   site: WebDependencies['site'];
   reading: ReadingService;
   machineTranslations: WebDependencies['machineTranslations'];
+  corrections: WebDependencies['corrections'];
   /** The genre's name is given in the story's language. */
   translators: WebDependencies['translators'];
   clock: Clock;
@@ -48,8 +50,9 @@ export function createNinjsDocuments(deps: {
       if ('movedTo' in story) return story;
       const { article } = story;
       const now = deps.clock.now();
-      const [machine, others] = await Promise.all([
+      const [machine, corrections, others] = await Promise.all([
         deps.machineTranslations.forReaders([article.id], now),
+        deps.corrections.forArticles([article.id]),
         Promise.all(
           // Only the languages this site serves: another language's stories have no address here.
           story.translations
@@ -61,6 +64,7 @@ export function createNinjsDocuments(deps: {
         ),
       ]);
       const facts = machine.get(article.id) ?? null;
+      const translator = deps.translators.get(article.language);
       const present = others.filter((other) => other !== null);
       const translations: NinjsTranslation[] = present.map((other) => ({
         ...linksOf(other),
@@ -81,7 +85,12 @@ export function createNinjsDocuments(deps: {
           source: facts.source ? { ...linksOf(facts.source), headline: facts.source.headline } : null,
         },
         siteName: site.name,
-        genreName: deps.translators.get(article.language)?.t(genreKey(article.genre)) ?? article.genre,
+        genreName: translator?.t(genreKey(article.genre)) ?? article.genre,
+        // Each correction and clarification as a description of its own role, dated in the story's language.
+        corrections: (corrections.get(article.id) ?? []).map((correction) => ({
+          kind: correction.kind,
+          value: translator ? correctionLine(translator, correction) : correction.text,
+        })),
       });
       return {
         document,

@@ -11,6 +11,7 @@ import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { ReadingService } from '../domain/articles/reading-service.js';
 import type { Clock } from '../domain/clock.js';
+import type { ReaderCorrections } from '../domain/corrections/correction.js';
 import { KiosqueError, messageValues } from '../domain/errors.js';
 import type { FeedService } from '../domain/feeds/feed-service.js';
 import { negotiateLanguage, type Translator } from '../domain/i18n/translator.js';
@@ -57,6 +58,8 @@ export interface WebDependencies {
   reading: ReadingService;
   /** What readers are told of machine-translated stories: page label, JSON-LD, feeds (decision 0040). */
   machineTranslations: ReaderMachineTranslations;
+  /** Published corrections and clarifications: page, corrections page, JSON-LD, feeds, APIs (decision 0056). */
+  corrections: ReaderCorrections;
   search: SearchService;
   feeds: FeedService;
   sitemaps: SitemapService;

@@ -30,6 +30,11 @@ const expectedAdminAccess: Record<string, string> = {
   'GET /admin/stories/:id/revisions': 'story.create',
   'POST /admin/stories/:id/revisions/:revision/revert': 'story.create',
   'POST /admin/stories/:id/translate': 'story.create',
+  // Corrections (decision 0056): the panel's forms; the story's own rights (`correct`) are checked inside.
+  'POST /admin/stories/:id/corrections': 'story.publishOwn',
+  'POST /admin/stories/:id/corrections/:correction/save': 'story.publishOwn',
+  'POST /admin/stories/:id/corrections/:correction/publish': 'story.publishOwn',
+  'POST /admin/stories/:id/corrections/:correction/discard': 'story.publishOwn',
   'POST /admin/stories/:id/link': 'story.publishOwn',
   'POST /admin/stories/:id/unlink': 'story.publishOwn',
   'POST /admin/api/stories': 'story.create',

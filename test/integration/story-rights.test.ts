@@ -33,7 +33,8 @@ type Action =
   | 'newsletter'
   | 'submitForReview'
   | 'requestChanges'
-  | 'approve';
+  | 'approve'
+  | 'correct';
 
 /** The state the story must be in for the action to make sense. */
 type Setup = 'draft' | 'published' | 'pending' | 'deleted' | 'translated' | 'submitted';
@@ -61,6 +62,7 @@ const setups: Record<Action, Setup> = {
   submitForReview: 'draft',
   requestChanges: 'submitted',
   approve: 'submitted',
+  correct: 'published',
 };
 
 /**
@@ -78,6 +80,7 @@ const publishing = new Set<Action>([
   'discardPending',
   'delete',
   'restore',
+  'correct',
 ]);
 function allowed(role: Role, own: boolean, action: Action): boolean {
   // Issue 14: one submits one's own words for review, whatever one's role; editors and above
@@ -206,6 +209,9 @@ describeEachDatabase('per-story rights on $kind (issue 11)', ({ kind }) => {
         return form(agent, `/admin/stories/${id}/submit-review`, { expectedRevision });
       case 'requestChanges':
         return form(agent, `/admin/stories/${id}/request-changes`, { expectedRevision, reviewNote: 'Sources ?' });
+      case 'correct':
+        // A correction's draft (decision 0056): for whoever may publish the story.
+        return form(agent, `/admin/stories/${id}/corrections`, { kind: 'correction', text: 'Une date était fausse.' });
       case 'newsletter':
         // The "Send to newsletter" page names the story: it is behind the same check as the send.
         return get(`/admin/stories/${id}/newsletter`, agent);

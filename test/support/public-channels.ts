@@ -34,6 +34,8 @@ export const publicRoutes: Record<string, Channel> = {
   '/:lang/section/:slug': 'listing page',
   '/:lang/tag/:slug': 'listing page',
   '/:lang/author/:slug': 'listing page',
+  // Corrections and clarifications (issue 14): their text and the story's headline and address, never its body.
+  '/:lang/corrections': 'listing page',
   '/rss.xml': 'feed',
   '/atom.xml': 'feed',
   '/feed.json': 'feed',

@@ -174,6 +174,10 @@ export function sampleFor(name: string, url: string, values: SampleValues): stri
       return undefined;
     case 'revision':
       return '1';
+    case 'correction':
+      // The demo has no correction: an id of none, refused as CORRECTION_NOT_FOUND (issue 14).
+      if (url.startsWith('/admin/stories/:id/corrections/')) return 'cor_none';
+      return undefined;
     default:
       return undefined;
   }

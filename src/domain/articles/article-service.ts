@@ -1,4 +1,5 @@
 import type { Clock, IdGenerator } from '../clock.js';
+import type { Correction, CorrectionKind } from '../corrections/correction.js';
 import { KiosqueError } from '../errors.js';
 import type { ArticleFacts, EventBus } from '../events.js';
 import type { LedgerEntry } from '../imports/import-ledger.js';
@@ -33,7 +34,9 @@ export type RevisionAction =
   /** The pending version put live ("Update the live story"). */
   | 'update'
   /** The pending version thrown away; the story is as it is live. */
-  | 'discard';
+  | 'discard'
+  /** A correction or clarification published on the story (decision 0056): its words changed for readers. */
+  | 'correct';
 
 /** Sections and tags a save creates, in its own transaction: a refused save creates none. */
 export interface NewTaxa {
@@ -49,6 +52,16 @@ export interface WriteEffects {
   clearPending?: boolean;
   /** An import's ledger entry, committed with the article (a killed import never duplicates it). */
   ledger?: LedgerEntry;
+  /** A correction published with this revision, and its translations' drafts (decision 0056). */
+  corrections?: CorrectionWrite;
+}
+
+/** A correction's publication, written in the story's revision's transaction. */
+export interface CorrectionWrite {
+  /** The draft that becomes published (refused as stale when it is no longer a draft of the story). */
+  publish: { id: string; kind: CorrectionKind; by: string | null };
+  /** Draft corrections for the story's translations, stored in the same transaction. */
+  drafts: Correction[];
 }
 
 /** Where articles are written. `replace` is the optimistic lock: it refuses a stale revision. */
@@ -93,6 +106,8 @@ export interface SaveOptions {
   withPending?: boolean;
   /** An import's ledger entry, written in the save's transaction. */
   ledger?: LedgerEntry;
+  /** A correction this save publishes: the story's words change for readers (decision 0056). */
+  corrections?: CorrectionWrite;
 }
 
 /** A story is live, for its editors, once it is published or scheduled and not in the trash. */
@@ -304,7 +319,8 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
       id,
       revision,
       updatedAt: now,
-      textRevision: textChanged(current, changed) ? revision : current.textRevision,
+      // A published correction changes what the story says to readers: its translations must follow.
+      textRevision: textChanged(current, changed) || options.corrections ? revision : current.textRevision,
     };
     // What readers see, or will see at the scheduled time, passes preflight.
     if (next.status !== 'draft' && next.deletedAt === null) assertPublishable(next);
@@ -319,7 +335,7 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
         action,
         snapshot: next,
       },
-      { taxa: options.taxa, clearPending, ledger: options.ledger },
+      { taxa: options.taxa, clearPending, ledger: options.ledger, corrections: options.corrections },
     );
     if (!stored) throw overtaken(id, options);
     announceTaxa(next.language, options.taxa);
@@ -328,6 +344,9 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
       articleId: id,
       before: factsOf(current, now),
       after: factsOf(next, now),
+      ...(options.corrections
+        ? { corrected: { id: options.corrections.publish.id, kind: options.corrections.publish.kind } }
+        : {}),
     });
     return next;
   }
@@ -484,6 +503,26 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
      */
     relink(id: string, group: string, action: 'link' | 'unlink', options: SaveOptions): Promise<ArticleRecord> {
       return save(id, options, action, (current) => ({ ...current, translationGroup: group }));
+    },
+
+    /**
+     * Publishes a correction on the live story (decision 0056): a `correct` revision that changes
+     * no field staff typed but moves the story's last change and its words' revision (its
+     * translations go out of date), with the correction and its translations' drafts written in
+     * the same transaction and announced with the story's event. `upTo`: the source's revision a
+     * translation's correction brings it up to. The pending version, if any, stays pending.
+     */
+    correct(
+      id: string,
+      corrections: CorrectionWrite,
+      options: SaveOptions,
+      upTo: { articleId: string; revision: number } | null = null,
+    ): Promise<ArticleRecord> {
+      return save(id, { ...options, withPending: false, corrections }, 'correct', (current) =>
+        upTo && current.translationOf?.articleId === upTo.articleId && current.translationOf.revision < upTo.revision
+          ? { ...current, translationOf: upTo }
+          : current,
+      );
     },
   };
 }

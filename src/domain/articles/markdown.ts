@@ -63,6 +63,18 @@ export function renderMarkdown(source: string): string {
   });
 }
 
+/**
+ * One line of inline Markdown (a correction's text: emphasis, code, links) → sanitized HTML with
+ * no block element, through the same renderer, link check and sanitizer as a body.
+ */
+export function renderInlineMarkdown(source: string): string {
+  return sanitizeHtml(markdown.renderInline(source.replace(/\s+/g, ' ').trim()), {
+    ...sanitizeOptions,
+    allowedTags: ['a', 'em', 'strong', 'code', 's', 'sup', 'sub'],
+    allowedAttributes: { a: ['href', 'title', 'rel'] },
+  });
+}
+
 /** Plain text of a Markdown source (for excerpts, search and feeds). */
 export function markdownToText(source: string): string {
   return sanitizeHtml(markdown.render(source), { allowedTags: [], allowedAttributes: {} })

@@ -6,6 +6,7 @@ export const reservedSlugs = new Set([
   'tag',
   'author',
   'search',
+  'corrections',
   'newsletter',
   'subscribe',
   'feed',

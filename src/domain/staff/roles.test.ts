@@ -87,6 +87,7 @@ describe('role permissions', () => {
     submitForReview:'YY.. YY.. YY.. YY.. Y...',
     requestChanges: 'YYYY YYYY YYYY .... ....',
     approve:        'YYYY YYYY YYYY .... ....',
+    correct:        'YYYY YYYY YYYY YY.. ....',
   };
   const cells = roles.flatMap((role, r) => columns.map((story, c) => ({ role, ...story, column: r * 5 + c })));
   it.each(cells)('answers every story action for $role (own: $isOwn, ever published: $everPublished)', (cell) => {

@@ -130,6 +130,11 @@ const storyActionKinds = {
   requestChanges: 'publish',
   /** "Approve": the words may go to readers. */
   approve: 'publish',
+  /**
+   * Draft, publish or throw away a correction or clarification (decision 0056): it changes what
+   * readers are told about the story, so it is for the people who may publish it.
+   */
+  correct: 'publish',
 } as const satisfies Record<string, 'edit' | 'publish'>;
 
 export type StoryAction = keyof typeof storyActionKinds;

@@ -399,6 +399,8 @@ export interface PostInput {
   /** The public stories of the translation group in the site's languages, this one included. */
   translations: { language: string; slug: string; headline: string }[];
   machine: GhostMachineFacts | null;
+  /** Published corrections and clarifications, oldest first (decision 0056). */
+  corrections?: { kind: string; text: string; html: string; publishedAt: Date }[];
 }
 
 /**
@@ -474,6 +476,13 @@ export function ghostPost(input: PostInput): Json {
     access: story.access,
     // The kind of work (news, analysis, opinion, review, sponsored, factcheck; decision 0051).
     genre: story.genre,
+    // Corrections and clarifications appended to the story (decision 0056); `updated_at` moves with each.
+    corrections: (input.corrections ?? []).map((correction) => ({
+      kind: correction.kind,
+      text: correction.text,
+      html: correction.html,
+      published_at: correction.publishedAt.toISOString(),
+    })),
   };
 }
 

@@ -49,6 +49,8 @@ export interface NinjsInput {
   siteName: string;
   /** The story's genre named in the story's language ("Tribune" for a French opinion piece). */
   genreName: string;
+  /** Published corrections and clarifications, each as one dated line in the story's language (decision 0056). */
+  corrections?: { kind: 'correction' | 'clarification'; value: string }[];
 }
 
 interface Text {
@@ -189,6 +191,11 @@ export function ninjsOf(input: NinjsInput): NinjsDocument {
     })),
   ];
   const holder = article.source?.name ?? input.siteName;
+  // ninjs has no field for corrections: descriptions with their own roles carry them (decision 0056).
+  const descriptions: Text[] = [
+    ...(article.standfirst ? [{ value: article.standfirst, role: 'summary' }] : []),
+    ...(input.corrections ?? []).map((correction) => ({ value: correction.value, role: correction.kind })),
+  ];
   const genre = iptcGenres[article.genre];
   return {
     uri: links.uri,
@@ -203,7 +210,7 @@ export function ninjsOf(input: NinjsInput): NinjsDocument {
     language: article.language,
     slugline: article.slug,
     headlines: [{ value: article.headline, role: 'main' }],
-    ...(article.standfirst ? { descriptions: [{ value: article.standfirst, role: 'summary' }] } : {}),
+    ...(descriptions.length > 0 ? { descriptions } : {}),
     ...(text.html ? { bodies: [{ value: text.html, role: 'main', contentType: html }] } : {}),
     ...(article.authors.length > 0 ? { by: article.authors.map((author) => author.name).join(', ') } : {}),
     ...(people.length > 0 ? { people } : {}),

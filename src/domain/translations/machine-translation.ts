@@ -242,6 +242,11 @@ export function createMachineTranslation(deps: {
       };
     },
 
+    /** Short texts in `to`, one for each of `texts` (a correction's line): no blocks, no gate. */
+    translateTexts(texts: string[], from: string, to: string): Promise<string[]> {
+      return required().translate(texts, from, to);
+    },
+
     /** Records that `articleId`'s text is machine-made and unreviewed (a new machine-translated draft). */
     async recordDraft(articleId: string, sourceLanguage: string, providerName = required().name): Promise<void> {
       await store.save({

@@ -65,7 +65,8 @@ export function createWebhookAnnouncer(deps: {
     for (const event of storyEventsOf(change)) {
       if (!(await webhooks.listenedTo(event))) continue;
       const data: Record<string, unknown> = { story: storyOf(change.articleId, facts) };
-      if (event === 'story.published' || event === 'story.updated') {
+      if (event === 'story.corrected' && change.corrected) data.correction = change.corrected;
+      if (event === 'story.published' || event === 'story.updated' || event === 'story.corrected') {
         const document = await deps.documents.publicDocument(facts.language, facts.slug);
         // Changed again meanwhile and no longer public: the next event tells of it.
         if (document === null) continue;

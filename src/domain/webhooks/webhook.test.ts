@@ -20,6 +20,14 @@ const change = (before: ArticleFacts | null, after: ArticleFacts | null) =>
   ({ type: 'article.changed', articleId: 'x', before, after }) as const;
 
 describe('storyEventsOf', () => {
+  it('announces a published correction as an update and as story.corrected (decision 0056)', () => {
+    const corrected = {
+      ...change(facts(), facts({ revision: 4, textRevision: 4 })),
+      corrected: { id: 'cor1', kind: 'correction' as const },
+    };
+    expect(storyEventsOf(corrected)).toEqual(['story.updated', 'story.corrected']);
+  });
+
   it('names what readers saw change: appearing, new words while live, withdrawal, the trash', () => {
     expect(storyEventsOf(change(facts({ visible: false }), facts()))).toEqual(['story.published']);
     expect(storyEventsOf(change(null, facts()))).toEqual(['story.published']);

@@ -6,6 +6,8 @@ export const webhookEvents = [
   'story.updated',
   'story.unpublished',
   'story.deleted',
+  /** A correction or clarification was published on a public story (decision 0056). */
+  'story.corrected',
   'translation.outdated',
   'member.created',
   'member.changed',
@@ -95,7 +97,10 @@ export function storyEventsOf(change: ArticleChanged): WebhookEvent[] {
   const is = after?.visible ?? false;
   if (!was && is) return ['story.published'];
   if (was && !is) return [after?.deleted ? 'story.deleted' : 'story.unpublished'];
-  if (was && is && before && after && after.textRevision !== before.textRevision) return ['story.updated'];
+  if (was && is && before && after && after.textRevision !== before.textRevision) {
+    // A published correction changes what the story says: an update, and a correction of its own.
+    return change.corrected ? ['story.updated', 'story.corrected'] : ['story.updated'];
+  }
   return [];
 }
 

@@ -31,6 +31,8 @@ const contentEvent: z.ZodType<ContentEvent> = z.discriminatedUnion('type', [
     articleId: z.string(),
     before: facts.nullable(),
     after: facts.nullable(),
+    // Other instances drop the language's corrections page too (decision 0056).
+    corrected: z.object({ id: z.string(), kind: z.enum(['correction', 'clarification']) }).optional(),
   }),
   z.object({ type: z.literal('sections.changed'), language: z.string() }),
   z.object({

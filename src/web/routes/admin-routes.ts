@@ -12,6 +12,7 @@ import {
 import type { StoryReview } from '../../domain/articles/story-review.js';
 import type { TaxonomyEditor } from '../../domain/articles/taxonomy-editor.js';
 import type { AuditLogStore, AuditTrail } from '../../domain/audit/audit-trail.js';
+import type { CorrectionDesk } from '../../domain/corrections/correction-desk.js';
 import { type ErrorCode, isKiosqueError, KiosqueError, messageValues } from '../../domain/errors.js';
 import { negotiateLanguage } from '../../domain/i18n/translator.js';
 import type { ImportQueue } from '../../domain/imports/import-queue.js';
@@ -62,6 +63,8 @@ export interface AdminDependencies {
   media: MediaLibrary;
   /** The story editor: writes with per-story rights, revisions, preview links. */
   editor: StoryEditor;
+  /** Corrections and clarifications on stories (decision 0056). */
+  corrections: CorrectionDesk;
   /** The site's time zone, in which a scheduled time typed without the editor script is read. */
   timeZone: string;
   /** Renames sections, tags and authors (issue 11: announced, so pages naming them are dropped). */
@@ -282,6 +285,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
     registerAdminImportRoutes(scope, { context, send }, { imports: admin.imports, staff: admin.staff });
     registerStoryRoutes(scope, { context, send }, deps, {
       editor: admin.editor,
+      corrections: admin.corrections,
       staff: admin.staff,
       timeZone: admin.timeZone,
       integrations: admin.integrations,

@@ -8,6 +8,7 @@ import { diffRecords } from '../../domain/articles/revision-diff.js';
 import { slugify } from '../../domain/articles/slug.js';
 import { type StoryDraft, type StoryEditor, storyDraftSchema } from '../../domain/articles/story-editor.js';
 import { reviewNoteOf, type StoryReview } from '../../domain/articles/story-review.js';
+import type { CorrectionDesk } from '../../domain/corrections/correction-desk.js';
 import { type ErrorCode, isKiosqueError, KiosqueError } from '../../domain/errors.js';
 import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
 import type { IntegrationService } from '../../domain/integrations/integration-service.js';
@@ -42,6 +43,7 @@ export interface StoryPages {
 
 export interface StoryRouteDependencies {
   editor: StoryEditor;
+  corrections: CorrectionDesk;
   staff: StaffService;
   /** The site's time zone: a `datetime-local` sent without the script is read in it. */
   timeZone: string;
@@ -84,6 +86,10 @@ const doneNotices = {
   submitted: 'admin.done.submitted',
   'changes-requested': 'admin.done.changesRequested',
   approved: 'admin.done.approved',
+  'correction-added': 'admin.done.correctionAdded',
+  'correction-saved': 'admin.done.correctionSaved',
+  'correction-discarded': 'admin.done.correctionDiscarded',
+  'correction-published': 'admin.done.correctionPublished',
 } as const satisfies Record<string, MessageKey>;
 /** Why "Use as draft" left the wire item's lead image out (`leadImageProblems`). */
 const leadImageReasons = {
@@ -116,6 +122,12 @@ const formErrors = new Set<ErrorCode>([
   'TRANSLATION_PROVIDER_QUOTA',
   'TRANSLATION_PROVIDER_BUSY',
   'TRANSLATION_PROVIDER_FAILED',
+  // Corrections (decision 0056): what was typed is wrong, or the story or draft moved on.
+  'CORRECTION_INVALID',
+  'CORRECTION_NOT_FOUND',
+  'CORRECTION_PUBLISHED',
+  'CORRECTION_STORY_NOT_PUBLISHED',
+  'CORRECTION_UNTRANSLATED',
 ]);
 
 function one(fields: FormFields, name: string): string {
@@ -412,7 +424,7 @@ export function registerStoryRoutes(
   ) {
     const actor = actorOf(request);
     const access = editor.accessTo(actor, record);
-    const [choices, token, stored, translations, pending, names, machine, review] = await Promise.all([
+    const [choices, token, stored, translations, pending, names, machine, review, corrections] = await Promise.all([
       editor.choices(),
       editor.previewToken(actor, record.id),
       extra.draft ? Promise.resolve(extra.draft) : editor.draftOf(record),
@@ -421,6 +433,7 @@ export function registerStoryRoutes(
       staffNames(pages.context(request, reply).t),
       editor.machineTranslation(record),
       story.review.of(record.id),
+      story.corrections.list(actor, record.id),
     ]);
     const open = record.deletedAt === null;
     const nameOf = (id: string | null) => (id ? (names.get(id) ?? id) : null);
@@ -457,6 +470,11 @@ export function registerStoryRoutes(
             approve: access.approve && open && (review.state === 'ready' || review.state === 'changes'),
           },
           note: extra.reviewNote ?? '',
+        },
+        corrections: {
+          list: corrections,
+          canCorrect: access.correct,
+          live: record.status === 'published' && record.deletedAt === null,
         },
         stored: {
           headline: record.headline,
@@ -818,6 +836,60 @@ export function registerStoryRoutes(
       return editorPage(request, reply, record, { error: describeError(t, error) }, errorOf(error).status);
     }
     throw error;
+  }
+
+  // Corrections and clarifications (decision 0056): plain forms beside the editor's, each through
+  // the correction desk, which asks the story editor's one door for the right to correct.
+  const correctionForm = z.object({
+    kind: z.string().max(100).default(''),
+    text: z.string().max(10_000).default(''),
+  });
+  route<unknown, { id: string }>(
+    'POST',
+    '/admin/stories/:id/corrections',
+    'story.publishOwn',
+    async (request, reply) => {
+      const id = request.params.id;
+      const body = correctionForm.safeParse(request.body);
+      if (!body.success) throw new KiosqueError('FORM_INVALID');
+      try {
+        await story.corrections.add(actorOf(request), id, body.data);
+        return reply.redirect(`/admin/stories/${id}?done=correction-added#corrections`, 303);
+      } catch (error) {
+        return translationRefused(request, reply, id, error);
+      }
+    },
+  );
+  for (const action of ['save', 'publish', 'discard'] as const) {
+    route<unknown, { id: string; correction: string }>(
+      'POST',
+      `/admin/stories/:id/corrections/:correction/${action}`,
+      'story.publishOwn',
+      async (request, reply) => {
+        const { id, correction } = request.params;
+        const actor = actorOf(request);
+        try {
+          if (action === 'save') {
+            const body = correctionForm.safeParse(request.body);
+            if (!body.success) throw new KiosqueError('FORM_INVALID');
+            await story.corrections.revise(actor, id, correction, body.data);
+          } else if (action === 'publish') {
+            // What is in the draft's form is saved first, then published as saved.
+            const body = correctionForm.safeParse(request.body);
+            if (body.success && body.data.text.trim() !== '') {
+              await story.corrections.revise(actor, id, correction, body.data);
+            }
+            await story.corrections.publish(actor, id, correction);
+          } else await story.corrections.discard(actor, id, correction);
+        } catch (error) {
+          return translationRefused(request, reply, id, error);
+        }
+        const done = { save: 'correction-saved', publish: 'correction-published', discard: 'correction-discarded' }[
+          action
+        ];
+        return reply.redirect(`/admin/stories/${id}?done=${done}#corrections`, 303);
+      },
+    );
   }
 
   route<unknown, { id: string }>('POST', '/admin/stories/:id/translate', 'story.create', async (request, reply) => {

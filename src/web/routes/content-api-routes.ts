@@ -134,9 +134,10 @@ export function registerContentApiRoutes(app: FastifyInstance, deps: WebDependen
   async function postsOf(page: StoryFacts[], all: StoryFacts[], query: BrowseQuery) {
     const now = deps.clock.now();
     const ids = page.map((story) => story.id);
-    const [bodies, machine] = await Promise.all([
+    const [bodies, machine, corrections] = await Promise.all([
       contentApi.stories.bodiesOf(ids, now),
       deps.machineTranslations.forReaders(ids, now),
+      deps.corrections.forArticles(ids),
     ]);
     const groups = new Map<string, StoryFacts[]>();
     for (const story of all) groups.set(story.translationGroup, [...(groups.get(story.translationGroup) ?? []), story]);
@@ -158,6 +159,7 @@ export function registerContentApiRoutes(app: FastifyInstance, deps: WebDependen
                 reviewer: facts.reviewerName,
               }
             : null,
+          corrections: corrections.get(story.id) ?? [],
         }),
         query.fields,
       );

@@ -6,7 +6,9 @@ import { providerNames } from '../../domain/translations/machine-translation.js'
 import { dependency, namesShownBy } from '../cache-invalidation.js';
 import type { PageRenderer, WebDependencies } from '../server.js';
 import { largestWidth } from '../views/components.js';
+import { correctionHtml, correctionLine } from '../views/corrections.js';
 import {
+  type FeedCorrection,
   type FeedDocument,
   type FeedItem,
   type FeedMachineTranslation,
@@ -82,6 +84,16 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDependencies, 
       feed.entries.map((entry) => entry.id),
       deps.clock.now(),
     );
+    const corrections = await deps.corrections.forArticles(feed.entries.map((entry) => entry.id));
+    const correctionsOf = (entry: FeedEntry): FeedCorrection[] => {
+      const t = web.translator(entry.language);
+      return (corrections.get(entry.id) ?? []).map((correction) => ({
+        kind: correction.kind,
+        publishedAt: correction.publishedAt,
+        line: correctionLine(t, correction),
+        html: correctionHtml(t, correction),
+      }));
+    };
     const machineOf = (id: string): FeedMachineTranslation | null => {
       const facts = machine.get(id);
       if (!facts) return null;
@@ -114,6 +126,7 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDependencies, 
           ],
           image: await enclosure(entry),
           machineTranslation: machineOf(entry.id),
+          corrections: correctionsOf(entry),
         }),
       ),
     );

@@ -4,6 +4,7 @@ import { KiosqueError } from '../../domain/errors.js';
 import { negotiateLanguage } from '../../domain/i18n/translator.js';
 import { dependency, namesShownBy } from '../cache-invalidation.js';
 import { type PageRenderer, Redirect, type WebDependencies } from '../server.js';
+import { CorrectionsPage } from '../views/corrections.js';
 import { ArticlePage, HomePage, ListingPageView } from '../views/pages.js';
 import { paths } from '../views/site-context.js';
 import { readerView } from './paywall-routes.js';
@@ -11,6 +12,9 @@ import { readerView } from './paywall-routes.js';
 type LangParams = { lang: string };
 type SlugParams = LangParams & { slug: string };
 type PageQuery = { page?: string };
+
+/** Corrections listed on a page of `/{lang}/corrections`. */
+export const correctionsPerPage = 30;
 
 const shown = (articles: (ArticleSummary | null)[]) =>
   articles.flatMap((article) => (article ? [dependency.article(article.id)] : []));
@@ -72,13 +76,21 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
       if ('movedTo' in story) throw new Redirect(paths.article(lang, story.movedTo), 301);
       const { article } = story;
       // Server-side paywall: a reader without access receives the beginning only (see paywall-routes.ts).
-      const [view, machine] = await Promise.all([
+      const [view, machine, corrections] = await Promise.all([
         readerView(request, deps, page, article),
         deps.machineTranslations.forReaders([article.id], deps.clock.now()),
+        deps.corrections.forArticles([article.id]),
       ]);
       const machineTranslation = machine.get(article.id) ?? null;
       return {
-        body: ArticlePage({ site: page, ...story, article: view.article, paywall: view.paywall, machineTranslation }),
+        body: ArticlePage({
+          site: page,
+          ...story,
+          article: view.article,
+          paywall: view.paywall,
+          machineTranslation,
+          corrections: corrections.get(article.id) ?? [],
+        }),
         dependencies: [
           dependency.article(article.id),
           dependency.latest(lang),
@@ -94,6 +106,31 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
           // Its byline, section and tags by name and address (in the page and its JSON-LD).
           ...namesShownBy(article),
           ...shown([...story.latest, ...story.related]),
+        ],
+      };
+    });
+  });
+
+  // The language's corrections and clarifications, newest first (issue 14, decision 0056).
+  app.get<{ Params: LangParams; Querystring: PageQuery }>('/:lang/corrections', async (request, reply) => {
+    const lang = language(request);
+    const number = pageNumber(request.query);
+    const path = paths.corrections(lang);
+    return web.sendPage(request, reply, number > 1 ? `${path}?page=${number}` : path, async () => {
+      const [page, found] = await Promise.all([
+        web.context(lang),
+        deps.corrections.page(lang, deps.clock.now(), (number - 1) * correctionsPerPage, correctionsPerPage),
+      ]);
+      const pageCount = Math.max(1, Math.ceil(found.total / correctionsPerPage));
+      if (number > pageCount) throw new KiosqueError('PAGE_NOT_FOUND');
+      return {
+        body: CorrectionsPage({ site: page, items: found.items, page: number, pageCount }),
+        dependencies: [
+          dependency.corrections(lang),
+          // A corrected story leaving or joining the public site, or renamed, changes the list.
+          dependency.everyArticle(lang),
+          dependency.menu(lang),
+          ...found.items.map((item) => dependency.article(item.story.id)),
         ],
       };
     });

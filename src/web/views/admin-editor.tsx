@@ -5,6 +5,7 @@ import { defaultGenre, genreKey, isStoryGenre, storyGenres } from '../../domain/
 import type { DiffPart, FieldDiff, LineDiff } from '../../domain/articles/revision-diff.js';
 import type { EditorChoices, LibraryImage, StoryDraft, TranslationState } from '../../domain/articles/story-editor.js';
 import type { ReviewState, ReviewStep, ReviewStepKind } from '../../domain/articles/story-review.js';
+import type { Correction } from '../../domain/corrections/correction.js';
 import type { MessageKey, Translator } from '../../domain/i18n/translator.js';
 import { languageAutonym } from '../../domain/i18n/translator.js';
 import type { Finding } from '../../domain/preflight/preflight.js';
@@ -227,6 +228,8 @@ export interface EditorProps {
   findings: FindingView[];
   /** The story's translations; null before it exists. */
   translations: TranslationState | null;
+  /** Its corrections and clarifications (decision 0056); absent before it exists. */
+  corrections?: { list: Correction[]; canCorrect: boolean; live: boolean } | null;
   /** The stored story's words, for the side by side with its source. */
   stored: { headline: string; standfirst: string; bodyMarkdown: string; language: string } | null;
   /**
@@ -879,6 +882,115 @@ function TranslationsBox({
   );
 }
 
+/** The kind and text fields of a correction's form (`prefix` keeps ids unique on the page). */
+function CorrectionFields({ t, prefix, kind, text }: { t: Translator; prefix: string; kind: string; text: string }) {
+  return (
+    <>
+      <fieldset class="corrections__kind">
+        <legend>{t.t('admin.corrections.kind')}</legend>
+        {(['correction', 'clarification'] as const).map((value) => (
+          <label>
+            <input type="radio" name="kind" value={value} checked={kind === value} required />{' '}
+            {t.t(`admin.corrections.kind.${value}`)}
+          </label>
+        ))}
+      </fieldset>
+      <label for={`${prefix}-text`}>{t.t('admin.corrections.text')}</label>
+      <textarea id={`${prefix}-text`} name="text" rows={3} maxlength={2000} required>
+        {text}
+      </textarea>
+    </>
+  );
+}
+
+/**
+ * Corrections and clarifications of a story (decision 0056): published ones listed with their
+ * dates and never editable; drafts (a translation's made from its source's) finished and published.
+ */
+function CorrectionsPanel({
+  admin,
+  storyId,
+  language,
+  corrections,
+}: {
+  admin: AdminContext;
+  storyId: string;
+  language: string;
+  corrections: NonNullable<EditorProps['corrections']>;
+}) {
+  const { t } = admin;
+  const base = `/admin/stories/${storyId}/corrections`;
+  const dir = languageDirection(language);
+  return (
+    <section id="corrections" class="editor-box corrections-panel" aria-labelledby="corrections-title">
+      <h2 id="corrections-title">{t.t('admin.corrections.title')}</h2>
+      <p class="help">{t.t('admin.corrections.help')}</p>
+      {corrections.list.length === 0 ? (
+        <p>{t.t('admin.corrections.none')}</p>
+      ) : (
+        <ol class="corrections-panel__list">
+          {corrections.list.map((correction) => (
+            <li class={`corrections-panel__item corrections-panel__item--${correction.status}`} data-id={correction.id}>
+              <p class="corrections-panel__head">
+                <strong>{t.t(`admin.corrections.kind.${correction.kind}`)}</strong>{' '}
+                {correction.status === 'published' && correction.publishedAt ? (
+                  <span class="status status--published">
+                    {t.t('admin.corrections.publishedOn', { date: t.dateTime(correction.publishedAt) })}
+                  </span>
+                ) : (
+                  <span class="status status--draft">{t.t('admin.corrections.draft')}</span>
+                )}
+              </p>
+              {correction.status === 'published' || !corrections.canCorrect ? (
+                <p class="corrections-panel__text" lang={language} dir={dir}>
+                  {correction.text}
+                </p>
+              ) : (
+                <form method="post" action={`${base}/${correction.id}/save`} class="stack">
+                  <Csrf admin={admin} />
+                  {correction.needsTranslation ? (
+                    <p class="notice notice--warning">{t.t('admin.corrections.needsTranslation')}</p>
+                  ) : correction.sourceCorrectionId ? (
+                    <p class="notice">{t.t('admin.corrections.fromSource')}</p>
+                  ) : null}
+                  <CorrectionFields
+                    t={t}
+                    prefix={`f-correction-${correction.id}`}
+                    kind={correction.kind}
+                    text={correction.text}
+                  />
+                  <p class="actions">
+                    <button type="submit">{t.t('admin.corrections.save')}</button>{' '}
+                    {corrections.live ? (
+                      <button type="submit" class="primary" formaction={`${base}/${correction.id}/publish`}>
+                        {t.t('admin.corrections.publish')}
+                      </button>
+                    ) : null}{' '}
+                    <button type="submit" class="danger" formaction={`${base}/${correction.id}/discard`} formnovalidate>
+                      {t.t('admin.corrections.discard')}
+                    </button>
+                  </p>
+                </form>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+      {!corrections.live ? <p class="help">{t.t('admin.corrections.notLive')}</p> : null}
+      {corrections.canCorrect && corrections.live ? (
+        <form method="post" action={base} class="stack corrections-panel__new">
+          <Csrf admin={admin} />
+          <h3>{t.t('admin.corrections.new')}</h3>
+          <CorrectionFields t={t} prefix="f-correction-new" kind="correction" text="" />
+          <p class="actions">
+            <button type="submit">{t.t('admin.corrections.add')}</button>
+          </p>
+        </form>
+      ) : null}
+    </section>
+  );
+}
+
 /** The editor: one form that works as a plain post, which the editor script enhances (autosave, preview). */
 /**
  * Says that a live story has unpublished changes, with the two ways out: put them live or throw
@@ -1450,6 +1562,9 @@ export function EditorPage(props: EditorProps) {
       {story && props.translations ? (
         <TranslationsBox admin={admin} storyId={story.id} translations={props.translations} canLink={can.publish} />
       ) : null}
+      {story && props.corrections ? (
+        <CorrectionsPanel admin={admin} storyId={story.id} language={draft.language} corrections={props.corrections} />
+      ) : null}
       <script type="module" src={props.assets.js} />
     </AdminLayout>
   );
@@ -1476,6 +1591,7 @@ const actionKeys: Record<RevisionAction, MessageKey> = {
   pending: 'admin.revisions.action.pending',
   update: 'admin.revisions.action.update',
   discard: 'admin.revisions.action.discard',
+  correct: 'admin.revisions.action.correct',
 };
 
 function Parts({ parts }: { parts: DiffPart[] }) {

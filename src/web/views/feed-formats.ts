@@ -41,6 +41,46 @@ export interface FeedItem {
   image: { url: string; type: string; length: number; alt: string } | null;
   /** When a machine translated the story (decision 0040): from what, by which service, reviewed by whom. */
   machineTranslation?: FeedMachineTranslation | null;
+  /** Published corrections and clarifications, each dated in the item's language (decision 0056). */
+  corrections?: FeedCorrection[];
+}
+
+export interface FeedCorrection {
+  kind: 'correction' | 'clarification';
+  publishedAt: Date;
+  /** "Correction, 3 December 2026: …" as plain text. */
+  line: string;
+  /** The same line as sanitized HTML. */
+  html: string;
+}
+
+/** `<kiosque:correction kind="…" published="…">line</kiosque:correction>` for each (RSS and Atom). */
+function correctionElements(item: FeedItem): string {
+  return (item.corrections ?? [])
+    .map((correction) =>
+      element('kiosque:correction', correction.line, {
+        kind: correction.kind,
+        published: rfc3339(correction.publishedAt),
+      }),
+    )
+    .join('');
+}
+
+/** The item's HTML with corrections before the story and clarifications after it, as on the page. */
+function withCorrections(item: FeedItem, html: string): string {
+  const of = (kind: FeedCorrection['kind']) =>
+    (item.corrections ?? [])
+      .filter((correction) => correction.kind === kind)
+      .map((correction) => correction.html)
+      .join('');
+  return `${of('correction')}${html}${of('clarification')}`;
+}
+
+/** The summary with each correction's line after it, for items that carry text only. */
+function summaryWithCorrections(item: FeedItem): string {
+  return [item.summary, ...(item.corrections ?? []).map((correction) => correction.line)]
+    .filter((part) => part !== '')
+    .join('\n\n');
 }
 
 export interface FeedMachineTranslation {
@@ -121,8 +161,8 @@ export function renderRss(feed: FeedDocument): string {
       element('title', item.title),
       element('link', item.url),
       element('guid', item.id, { isPermaLink: 'false' }),
-      element('description', htmlText(item.summary)),
-      item.contentHtml === null ? '' : element('content:encoded', item.contentHtml),
+      element('description', htmlText(summaryWithCorrections(item))),
+      item.contentHtml === null ? '' : element('content:encoded', withCorrections(item, item.contentHtml)),
       element('pubDate', rfc822(item.publishedAt)),
       ...item.authors.map((author) => element('dc:creator', author.name)),
       ...item.categories.map((category) => element('category', category)),
@@ -131,6 +171,7 @@ export function renderRss(feed: FeedDocument): string {
         ? emptyElement('enclosure', { url: item.image.url, length: item.image.length, type: item.image.type })
         : '',
       machineTranslationElement(item),
+      correctionElements(item),
       '</item>',
     ].join(''),
   );
@@ -164,8 +205,8 @@ export function renderAtom(feed: FeedDocument): string {
       element('updated', rfc3339(item.updatedAt)),
       ...item.authors.map((author) => `<author>${element('name', author.name)}${element('uri', author.url)}</author>`),
       ...item.categories.map((category) => emptyElement('category', { term: category })),
-      element('summary', item.summary, { type: 'text' }),
-      item.contentHtml === null ? '' : element('content', item.contentHtml, { type: 'html' }),
+      element('summary', summaryWithCorrections(item), { type: 'text' }),
+      item.contentHtml === null ? '' : element('content', withCorrections(item, item.contentHtml), { type: 'html' }),
       item.image
         ? emptyElement('link', {
             rel: 'enclosure',
@@ -175,6 +216,7 @@ export function renderAtom(feed: FeedDocument): string {
           })
         : '',
       machineTranslationElement(item),
+      correctionElements(item),
       '</entry>',
     ].join(''),
   );
@@ -213,8 +255,10 @@ export function renderJsonFeed(feed: FeedDocument): string {
       url: item.url,
       title: item.title,
       summary: item.summary,
-      // Every item carries content; without the whole story it is the standfirst.
-      ...(item.contentHtml === null ? { content_text: item.summary } : { content_html: item.contentHtml }),
+      // Every item carries content; without the whole story it is the standfirst (and any corrections).
+      ...(item.contentHtml === null
+        ? { content_text: summaryWithCorrections(item) }
+        : { content_html: withCorrections(item, item.contentHtml) }),
       date_published: rfc3339(item.publishedAt),
       date_modified: rfc3339(item.updatedAt),
       authors: item.authors.map((author) => ({ name: author.name, url: author.url })),
@@ -234,15 +278,28 @@ export function renderJsonFeed(feed: FeedDocument): string {
           }
         : {}),
       // JSON Feed 1.1 extensions are objects under a key starting with an underscore.
-      ...(item.machineTranslation
+      ...(item.machineTranslation || (item.corrections ?? []).length > 0
         ? {
             _kiosque: {
-              machine_translation: {
-                translated_from: item.machineTranslation.sourceLanguage,
-                provider: item.machineTranslation.provider,
-                reviewed_by: item.machineTranslation.reviewer,
-                source_url: item.machineTranslation.sourceUrl,
-              },
+              ...(item.machineTranslation
+                ? {
+                    machine_translation: {
+                      translated_from: item.machineTranslation.sourceLanguage,
+                      provider: item.machineTranslation.provider,
+                      reviewed_by: item.machineTranslation.reviewer,
+                      source_url: item.machineTranslation.sourceUrl,
+                    },
+                  }
+                : {}),
+              ...((item.corrections ?? []).length > 0
+                ? {
+                    corrections: (item.corrections ?? []).map((correction) => ({
+                      kind: correction.kind,
+                      date_published: rfc3339(correction.publishedAt),
+                      text: correction.line,
+                    })),
+                  }
+                : {}),
             },
           }
         : {}),

@@ -1,6 +1,7 @@
 import type { Article, ArticleSummary, Author, Taxon } from '../../domain/articles/article.js';
 import { wasUpdatedAfterPublishing } from '../../domain/articles/article.js';
 import type { ListingPage } from '../../domain/articles/reading-service.js';
+import type { PublishedCorrection } from '../../domain/corrections/correction.js';
 import type { MessageKey } from '../../domain/i18n/translator.js';
 import { paywalledParts } from '../../domain/paywall/story-text.js';
 import { languageNameIn, type ReaderMachineFacts } from '../../domain/translations/machine-translation.js';
@@ -14,6 +15,7 @@ import {
   SubscribeCallToAction,
   Time,
 } from './components.js';
+import { CorrectionBox } from './corrections.js';
 import { Gallery } from './gallery.js';
 import { Layout } from './layout.js';
 import { paywalledPartClass } from './paywall.js';
@@ -97,9 +99,12 @@ export function ArticlePage({
   related,
   paywall = null,
   machineTranslation = null,
+  corrections = [],
 }: {
   site: SiteContext;
   article: Article;
+  /** Published corrections and clarifications (decision 0056): corrections at the top, clarifications at the foot. */
+  corrections?: readonly PublishedCorrection[];
   translations?: { language: string; slug: string }[];
   latest: ArticleSummary[];
   related: ArticleSummary[];
@@ -143,7 +148,7 @@ export function ArticlePage({
             image={shareImage(site, article)}
             article={article}
           />
-          <JsonLd data={newsArticleData(site, article, machineTranslation)} />
+          <JsonLd data={newsArticleData(site, article, machineTranslation, corrections)} />
         </>
       }
     >
@@ -177,6 +182,7 @@ export function ArticlePage({
             </p>
           </div>
         </header>
+        <CorrectionBox site={site} corrections={corrections} kind="correction" />
         {article.hero ? (
           <figure class="story__hero">
             <Picture use={article.hero} sizes="(min-width: 48em) 46rem, 100vw" loading="eager" fetchpriority="high" />
@@ -203,6 +209,7 @@ export function ArticlePage({
           <div class="story__body" dangerouslySetInnerHTML={{ __html: article.bodyHtml }} />
         )}
         {paywall}
+        <CorrectionBox site={site} corrections={corrections} kind="clarification" />
         {article.source ? (
           <aside class="source" aria-label={t.t('article.source', { source: article.source.name })}>
             <p>

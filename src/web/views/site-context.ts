@@ -41,6 +41,8 @@ export const paths = {
   /** The whole site's feed, every language. */
   siteFeed: (file: FeedFile) => `/${file}`,
   search: (language: string) => `/${language}/search`,
+  /** A language's published corrections and clarifications, newest first (decision 0056). */
+  corrections: (language: string) => `/${language}/corrections`,
   sitemapIndex: () => '/sitemap.xml',
   sitemap: (language: string, page: number) => `/sitemaps/${language}-${page}.xml`,
   newsSitemap: (language: string) => `/sitemaps/news-${language}.xml`,

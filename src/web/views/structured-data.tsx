@@ -1,9 +1,11 @@
 import type { Article, ArticleSummary, Author, Taxon } from '../../domain/articles/article.js';
 import { defaultGenre, genreKey, schemaOrgTypes } from '../../domain/articles/genre.js';
+import type { PublishedCorrection } from '../../domain/corrections/correction.js';
 import { storyPartFor } from '../../domain/paywall/story-text.js';
 import { providerNames, type ReaderMachineFacts } from '../../domain/translations/machine-translation.js';
 import { type CropRatio, cropRatios, cropWidth } from '../../media/image-variants.js';
 import { publisherLogoSize } from '../../media/publisher-logo.js';
+import { correctionData } from './corrections.js';
 import { gatedStructuredData } from './paywall.js';
 import { absoluteUrl, paths, type SiteContext } from './site-context.js';
 
@@ -65,7 +67,12 @@ export function modifiedAt(article: Pick<Article, 'publishedAt' | 'updatedAt' | 
  * stored). Built from the story as this reader receives it (a gated story has lost its body
  * already), and it never carries the body anyway: headline, standfirst and facts.
  */
-export function newsArticleData(site: SiteContext, article: Article, machine: ReaderMachineFacts | null = null) {
+export function newsArticleData(
+  site: SiteContext,
+  article: Article,
+  machine: ReaderMachineFacts | null = null,
+  corrections: readonly PublishedCorrection[] = [],
+) {
   const url = absoluteUrl(site, paths.article(article.language, article.slug));
   return {
     '@context': 'https://schema.org',
@@ -86,6 +93,8 @@ export function newsArticleData(site: SiteContext, article: Article, machine: Re
     ...(machine ? machineTranslationData(site, machine) : {}),
     ...(article.section ? { articleSection: article.section.name } : {}),
     ...(article.tags.length > 0 ? { keywords: article.tags.map((tag) => tag.name) } : {}),
+    // Corrections and clarifications, each a CorrectionComment with its text and date (decision 0056).
+    ...correctionData(corrections),
     // Members-only and paid stories say so, and name the element that stands where the rest would be.
     ...gatedStructuredData(storyPartFor(article.access, { kind: 'structured-data' }) !== 'whole'),
     ...(article.source
