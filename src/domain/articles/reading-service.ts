@@ -31,6 +31,11 @@ export interface ArticleReader {
   listTranslations(translationGroup: string, now: Date): Promise<{ language: string; slug: string }[]>;
   /** The current slug of a public article that used to have `slug`, or null. */
   findRenamed(language: string, slug: string, now: Date): Promise<string | null>;
+  /**
+   * The killed story that has, or used to have, `slug` (decision 0057): when it was killed and the
+   * notice readers get in its place; null when no killed story ever had that address.
+   */
+  findKilled(language: string, slug: string): Promise<{ killedAt: Date; notice: string } | null>;
 }
 
 /** The stored "You might also enjoy" list of an article, best first (kept by the related service). */
@@ -126,6 +131,16 @@ export function createReadingService(deps: {
       if (!article) {
         const movedTo = await articles.findRenamed(language, slug, now);
         if (movedTo) return { movedTo };
+        // A killed story's every address, old slugs included, answers 410 Gone where it is asked
+        // for: never a 301 first, which would tell its later address (decision 0057).
+        const killed = await articles.findKilled(language, slug);
+        if (killed) {
+          throw new KiosqueError('ARTICLE_GONE', {
+            language,
+            killedAt: killed.killedAt.toISOString(),
+            notice: killed.notice,
+          });
+        }
         throw new KiosqueError('ARTICLE_NOT_FOUND', { language, slug });
       }
       const [latest, related, group] = await Promise.all([

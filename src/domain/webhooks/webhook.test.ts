@@ -14,6 +14,7 @@ const facts = (overrides: Partial<ArticleFacts> = {}): ArticleFacts => ({
   revision: 3,
   textRevision: 2,
   deleted: false,
+  killed: false,
   ...overrides,
 });
 const change = (before: ArticleFacts | null, after: ArticleFacts | null) =>

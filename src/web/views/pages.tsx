@@ -331,6 +331,36 @@ export function ListingPageView({
   );
 }
 
+/**
+ * What a killed story's address answers (410 Gone, decision 0057): that the newsroom withdrew it,
+ * when, and its notice if it has one — in the page's language, nothing of the story, `noindex`.
+ */
+export function GonePage({ site, killedAt, notice }: { site: SiteContext; killedAt: Date; notice: string }) {
+  const { t } = site;
+  const title = t.t('gone.title');
+  return (
+    <Layout site={site} title={`${title} — ${site.name}`} head={<meta name="robots" content="noindex" />}>
+      <section class="message gone">
+        <h1>{title}</h1>
+        <p>
+          {t.t('gone.body', { date: t.date(killedAt) })}
+        </p>
+        {notice ? (
+          <section class="gone__notice" aria-labelledby="gone-notice">
+            <h2 id="gone-notice">{t.t('gone.notice')}</h2>
+            <p>{notice}</p>
+          </section>
+        ) : null}
+        <p>
+          <a class="button" href={paths.home(t.language)}>
+            {t.t('gone.home')}
+          </a>
+        </p>
+      </section>
+    </Layout>
+  );
+}
+
 export function MessagePage({
   site,
   title,
