@@ -47,6 +47,7 @@ const factColumnNames = [
   'source_url',
   'dateline',
   'genre',
+  'sponsor',
   'seo_title',
   'seo_description',
   'revision',
@@ -71,6 +72,7 @@ function factColumns(row: FactRow) {
     source: row.source_name ? { name: row.source_name, url: row.source_url } : null,
     dateline: row.dateline ?? '',
     genre: genreOf(row.genre),
+    sponsor: row.sponsor ?? '',
     seoTitle: row.seo_title,
     seoDescription: row.seo_description,
     revision: Number(row.revision),
@@ -102,6 +104,7 @@ const summaryColumns = [
   'articles.created_at',
   'articles.updated_at',
   'articles.genre',
+  'articles.sponsor',
 ] as const;
 type SummaryRow = Pick<
   ArticleRow,
@@ -116,6 +119,7 @@ type SummaryRow = Pick<
   | 'created_at'
   | 'updated_at'
   | 'genre'
+  | 'sponsor'
 >;
 
 /**
@@ -228,6 +232,7 @@ export function createArticleRepository(db: Kysely<Database>) {
       publishedAt: toDate(row.published_at ?? row.created_at),
       updatedAt: toDate(row.updated_at),
       genre: genreOf(row.genre),
+      sponsor: row.sponsor ?? '',
       machineTranslated: machine.has(row.id),
     }));
   }
@@ -336,6 +341,7 @@ export function createArticleRepository(db: Kysely<Database>) {
       source: record.source,
       dateline: record.dateline,
       genre: record.genre,
+      sponsor: record.sponsor,
       seoTitle: record.seoTitle,
       seoDescription: record.seoDescription,
       revision: record.revision,

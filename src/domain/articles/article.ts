@@ -72,6 +72,8 @@ export interface Article {
   dateline: string;
   /** The kind of work: news, analysis, opinion… (decision 0051). */
   genre: StoryGenre;
+  /** Who paid for a sponsored story ("Sponsored by …"); empty otherwise. */
+  sponsor: string;
   seoTitle: string | null;
   seoDescription: string | null;
   /** Increases by one on every save; a save based on an older number is refused. */
@@ -97,6 +99,8 @@ export interface ArticleSummary {
   updatedAt: Date;
   /** The kind of work; cards label it when it is not plain news (decision 0051). */
   genre: StoryGenre;
+  /** Who paid for a sponsored story; cards say "Sponsored by …". Empty otherwise. */
+  sponsor: string;
   /** Whether a machine translated it (its stored machine-translation status, decision 0039). */
   machineTranslated: boolean;
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { KiosqueError } from '../errors.js';
 import type { Article, ArticleSummary, Author, Taxon } from './article.js';
+import { markSponsoredLinks } from './markdown.js';
 
 export interface ListQuery {
   language: string;
@@ -127,7 +128,10 @@ export function createReadingService(deps: {
     /** The article page, or where the article moved when its slug changed. */
     async article(language: string, slug: string): Promise<ArticlePage | { movedTo: string }> {
       const now = clock.now();
-      const article = await articles.findPublished(language, slug, now);
+      const found = await articles.findPublished(language, slug, now);
+      // A sponsored story's links are paid links: readers' pages mark them so (issue 14).
+      const article =
+        found?.genre === 'sponsored' ? { ...found, bodyHtml: markSponsoredLinks(found.bodyHtml) } : found;
       if (!article) {
         const movedTo = await articles.findRenamed(language, slug, now);
         if (movedTo) return { movedTo };

@@ -29,6 +29,16 @@ describe('storyEventsOf', () => {
     expect(storyEventsOf(change(facts(), facts({ visible: false, deleted: true })))).toEqual(['story.deleted']);
   });
 
+  it('tells a kill (decision 0057), also of a story unpublished before, never of one readers never had', () => {
+    expect(storyEventsOf(change(facts(), facts({ visible: false, killed: true })))).toEqual(['story.killed']);
+    expect(storyEventsOf(change(facts({ visible: false }), facts({ visible: false, killed: true })))).toEqual([
+      'story.killed',
+    ]);
+    expect(
+      storyEventsOf(change(facts({ visible: false, publishedAt: null }), facts({ visible: false, publishedAt: null, killed: true }))),
+    ).toEqual([]);
+  });
+
   it('says nothing of changes readers never saw, nor of a live save that kept the words', () => {
     expect(storyEventsOf(change(facts({ visible: false }), facts({ visible: false, textRevision: 5 })))).toEqual([]);
     expect(storyEventsOf(change(facts({ visible: false }), facts({ visible: false, deleted: true })))).toEqual([]);

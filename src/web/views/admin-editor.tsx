@@ -1452,6 +1452,14 @@ function KilledStory(
       <p>
         <a href={`/admin/stories/${props.storyId}/revisions`}>{t.t('admin.revisions.title')}</a>
       </p>
+      {props.stored ? (
+        // The text as it was killed, for the record: read-only, in the story's language.
+        <details class="killed-story__text" lang={props.stored.language}>
+          <summary>{props.stored.headline}</summary>
+          {props.stored.standfirst ? <p>{props.stored.standfirst}</p> : null}
+          <pre class="killed-story__body">{props.stored.bodyMarkdown}</pre>
+        </details>
+      ) : null}
     </section>
   );
 }

@@ -154,7 +154,13 @@ export function ArticlePage({
               <a href={paths.section(article.language, article.section.slug)}>{article.section.name}</a>
             </p>
           ) : null}
-          <GenreLabels site={site} genre={article.genre} machineTranslated={machineTranslation !== null} place="page" />
+          <GenreLabels
+            site={site}
+            genre={article.genre}
+            machineTranslated={machineTranslation !== null}
+            place="page"
+            sponsor={article.sponsor}
+          />
           <h1 class="story__headline">{article.headline}</h1>
           {article.standfirst ? <p class="story__standfirst">{article.standfirst}</p> : null}
           {article.genre === 'sponsored' ? (
