@@ -36,7 +36,8 @@ export const errorCatalog = {
     'The machine translation service did not answer, or answered something Kiosque cannot use; nothing was saved. Try again in a few minutes; if it keeps failing, check KIOSQUE_TRANSLATION_PROVIDER and the service’s URL, or write the translation by hand.',
   TRANSLATION_NOT_MACHINE_MADE:
     'This story was not machine-translated, so there is no machine text to mark as reviewed. Reload the editor: a story written by people needs no review mark.',
-  ARTICLE_GONE: 'The newsroom withdrew this story for good; it is no longer available. Go to the home page for the latest news.',
+  ARTICLE_GONE:
+    'The newsroom withdrew this story for good; it is no longer available. Go to the home page for the latest news.',
   ARTICLE_KILLED:
     'This story was killed: it is gone from the site for good, and a killed story is never changed, published or restored again. Its revisions stay readable for the record; to publish on the subject again, write a new story.',
   ARTICLE_NEVER_PUBLISHED:

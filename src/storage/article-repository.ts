@@ -6,7 +6,14 @@ import {
   sql,
   type Transaction,
 } from 'kysely';
-import { type Article, type ArticleImage, type ArticleSummary, type Author, isKillReason, type Taxon } from '../domain/articles/article.js';
+import {
+  type Article,
+  type ArticleImage,
+  type ArticleSummary,
+  type Author,
+  isKillReason,
+  type Taxon,
+} from '../domain/articles/article.js';
 import type { ArticleRecord } from '../domain/articles/article-input.js';
 import {
   type NewTaxa,

@@ -13,7 +13,8 @@ import { publicStatus } from '../domain/articles/article.js';
  * plain boolean expression, so it goes into `.where()`, a join's `.on()` and raw `sql` alike.
  */
 export function visibleToReaders(now: Date, alias = 'articles'): RawBuilder<SqlBool> {
-  const column = (name: 'status' | 'deleted_at' | 'killed_at' | 'published_at' | 'embargo_until') => sql.ref(`${alias}.${name}`);
+  const column = (name: 'status' | 'deleted_at' | 'killed_at' | 'published_at' | 'embargo_until') =>
+    sql.ref(`${alias}.${name}`);
   const at = now.toISOString();
   return sql<SqlBool>`(${column('status')} = ${publicStatus} and ${column('deleted_at')} is null and ${column('killed_at')} is null and ${column('published_at')} <= ${at} and (${column('embargo_until')} is null or ${column('embargo_until')} <= ${at}))`;
 }

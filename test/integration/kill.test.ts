@@ -15,7 +15,7 @@ import { addMember, authorIdOf, editorFormOf, type StaffAgent, setupOwner, staff
 import { startTestSite, type TestSite } from '../support/test-app.js';
 
 /** The injected clock: nothing here sleeps. */
-let now = new Date('2026-06-10T08:00:00.000Z');
+const now = new Date('2026-06-10T08:00:00.000Z');
 const clock = { now: () => now };
 
 const oldSlug = 'harbour-crane-collapse';

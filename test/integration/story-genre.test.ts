@@ -259,14 +259,22 @@ describeEachDatabase('story genre on $kind', ({ kind }) => {
       expect(header).toContain('Sponsorisé par Maison Exemple');
       expect(page).toContain('<a href="https://example.com/offre" rel="sponsored noopener">notre offre</a>');
       const home = decodeEntities((await get('/fr/')).body);
-      const card = new RegExp(`<article[^>]*>(?:(?!</article>)[\\s\\S])*Un contenu payé ${kind}(?:(?!</article>)[\\s\\S])*</article>`).exec(home)?.[0] ?? '';
+      const card =
+        new RegExp(
+          `<article[^>]*>(?:(?!</article>)[\\s\\S])*Un contenu payé ${kind}(?:(?!</article>)[\\s\\S])*</article>`,
+        ).exec(home)?.[0] ?? '';
       expect(card).toContain('Contenu sponsorisé');
       expect(card).toContain('Sponsorisé par Maison Exemple');
 
       // Without a sponsor: a blocking preflight finding, in the staff member's language; nothing public.
       const { id, revision } = (
         await http.api(editor, 'POST', '/admin/api/stories', {
-          fields: { language: 'en', headline: `Unnamed sponsor ${kind}`, bodyMarkdown: 'Paid for.', genre: 'sponsored' },
+          fields: {
+            language: 'en',
+            headline: `Unnamed sponsor ${kind}`,
+            bodyMarkdown: 'Paid for.',
+            genre: 'sponsored',
+          },
         })
       ).json() as { id: string; revision: number };
       const refused = await http.form(editor, `/admin/stories/${id}/publish`, { expectedRevision: String(revision) });

@@ -130,8 +130,7 @@ export function createReadingService(deps: {
       const now = clock.now();
       const found = await articles.findPublished(language, slug, now);
       // A sponsored story's links are paid links: readers' pages mark them so (issue 14).
-      const article =
-        found?.genre === 'sponsored' ? { ...found, bodyHtml: markSponsoredLinks(found.bodyHtml) } : found;
+      const article = found?.genre === 'sponsored' ? { ...found, bodyHtml: markSponsoredLinks(found.bodyHtml) } : found;
       if (!article) {
         const movedTo = await articles.findRenamed(language, slug, now);
         if (movedTo) return { movedTo };

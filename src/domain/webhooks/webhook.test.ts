@@ -35,7 +35,12 @@ describe('storyEventsOf', () => {
       'story.killed',
     ]);
     expect(
-      storyEventsOf(change(facts({ visible: false, publishedAt: null }), facts({ visible: false, publishedAt: null, killed: true }))),
+      storyEventsOf(
+        change(
+          facts({ visible: false, publishedAt: null }),
+          facts({ visible: false, publishedAt: null, killed: true }),
+        ),
+      ),
     ).toEqual([]);
   });
 

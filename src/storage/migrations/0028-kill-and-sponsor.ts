@@ -10,10 +10,7 @@ import type { Dialect } from '../schema.js';
  */
 export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   const time = dialect === 'postgres' ? 'timestamptz' : 'text';
-  await db.schema
-    .alterTable('articles')
-    .addColumn('killed_at', time)
-    .execute();
+  await db.schema.alterTable('articles').addColumn('killed_at', time).execute();
   await db.schema.alterTable('articles').addColumn('kill_reason', 'text').execute();
   await db.schema
     .alterTable('articles')

@@ -747,7 +747,11 @@ export function registerStoryRoutes(
       await editor.kill(
         actor,
         id,
-        { reason: one(fields, 'killReason'), notice: one(fields, 'killNotice'), translations: many(fields, 'killTranslations') },
+        {
+          reason: one(fields, 'killReason'),
+          notice: one(fields, 'killNotice'),
+          translations: many(fields, 'killTranslations'),
+        },
         revisionOf(fields),
       );
     } catch (error) {

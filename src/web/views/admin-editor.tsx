@@ -824,7 +824,10 @@ export function EditorPage(props: EditorProps) {
       <div class="admin-titlebar">
         <h1 id="editor-title">{title}</h1>
         <p class="editor-state">
-          <span id="story-status" class={`status status--${story?.killed ? 'killed' : story?.deleted ? 'deleted' : (story?.status ?? 'draft')}`}>
+          <span
+            id="story-status"
+            class={`status status--${story?.killed ? 'killed' : story?.deleted ? 'deleted' : (story?.status ?? 'draft')}`}
+          >
             {t.t(statusKey(story))}
           </span>{' '}
           <span

@@ -348,9 +348,7 @@ export function GonePage({ site, killedAt, notice }: { site: SiteContext; killed
     <Layout site={site} title={`${title} — ${site.name}`} head={<meta name="robots" content="noindex" />}>
       <section class="message gone">
         <h1>{title}</h1>
-        <p>
-          {t.t('gone.body', { date: t.date(killedAt) })}
-        </p>
+        <p>{t.t('gone.body', { date: t.date(killedAt) })}</p>
         {notice ? (
           <section class="gone__notice" aria-labelledby="gone-notice">
             <h2 id="gone-notice">{t.t('gone.notice')}</h2>
