@@ -474,6 +474,8 @@ export function ghostPost(input: PostInput): Json {
     access: story.access,
     // The kind of work (news, analysis, opinion, review, sponsored, factcheck; decision 0051).
     genre: story.genre,
+    // Who paid for a sponsored story, for programs to disclose it as readers' pages do (issue 14).
+    sponsor: story.genre === 'sponsored' ? story.sponsor : null,
   };
 }
 
