@@ -46,6 +46,12 @@ export const errorCatalog = {
     'A correction is published on a story readers can see, and this one is not published. Publish the story first, or simply edit its text while it is not public.',
   CORRECTION_UNTRANSLATED:
     'This correction still holds the source story’s words: no one has translated it into this story’s language yet. Write its text in this story’s language, save it, then publish it.',
+  ARTICLE_GONE:
+    'The newsroom withdrew this story for good; it is no longer available. Go to the home page for the latest news.',
+  ARTICLE_KILLED:
+    'This story was killed: it is gone from the site for good, and a killed story is never changed, published or restored again. Its revisions stay readable for the record; to publish on the subject again, write a new story.',
+  ARTICLE_NEVER_PUBLISHED:
+    'This story was never published, so readers have nothing to be told it is gone. Delete it instead, or publish it first.',
   ARTICLE_NOTHING_PENDING:
     'This story has no unpublished changes: readers already see what is saved. Reload the editor to see the story as it is.',
   REVIEW_STEP_INVALID:

@@ -22,6 +22,8 @@ export interface ArticleFacts {
   textRevision: number;
   /** In the trash (webhooks tell a deletion from an unpublication). */
   deleted: boolean;
+  /** Killed (decision 0057): gone for good; webhooks announce `story.killed`. */
+  killed: boolean;
 }
 
 export interface ArticleChanged {

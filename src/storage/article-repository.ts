@@ -6,7 +6,14 @@ import {
   sql,
   type Transaction,
 } from 'kysely';
-import type { Article, ArticleImage, ArticleSummary, Author, Taxon } from '../domain/articles/article.js';
+import {
+  type Article,
+  type ArticleImage,
+  type ArticleSummary,
+  type Author,
+  isKillReason,
+  type Taxon,
+} from '../domain/articles/article.js';
 import type { ArticleRecord } from '../domain/articles/article-input.js';
 import {
   type NewTaxa,
@@ -49,6 +56,7 @@ const factColumnNames = [
   'source_url',
   'dateline',
   'genre',
+  'sponsor',
   'seo_title',
   'seo_description',
   'revision',
@@ -73,6 +81,7 @@ function factColumns(row: FactRow) {
     source: row.source_name ? { name: row.source_name, url: row.source_url } : null,
     dateline: row.dateline ?? '',
     genre: genreOf(row.genre),
+    sponsor: row.sponsor ?? '',
     seoTitle: row.seo_title,
     seoDescription: row.seo_description,
     revision: Number(row.revision),
@@ -104,6 +113,7 @@ const summaryColumns = [
   'articles.created_at',
   'articles.updated_at',
   'articles.genre',
+  'articles.sponsor',
 ] as const;
 type SummaryRow = Pick<
   ArticleRow,
@@ -118,6 +128,7 @@ type SummaryRow = Pick<
   | 'created_at'
   | 'updated_at'
   | 'genre'
+  | 'sponsor'
 >;
 
 /**
@@ -235,6 +246,7 @@ export function createArticleRepository(db: Kysely<Database>) {
       publishedAt: toDate(row.published_at ?? row.created_at),
       updatedAt: toDate(row.updated_at),
       genre: genreOf(row.genre),
+      sponsor: row.sponsor ?? '',
       machineTranslated: machine.has(row.id),
     }));
   }
@@ -343,6 +355,7 @@ export function createArticleRepository(db: Kysely<Database>) {
       source: record.source,
       dateline: record.dateline,
       genre: record.genre,
+      sponsor: record.sponsor,
       seoTitle: record.seoTitle,
       seoDescription: record.seoDescription,
       revision: record.revision,
@@ -406,6 +419,27 @@ export function createArticleRepository(db: Kysely<Database>) {
         .where('article_slug_history.slug', '=', slug)
         .executeTakeFirst();
       return row?.slug ?? null;
+    },
+
+    async findKilled(language, slug) {
+      const columns = ['articles.killed_at', 'articles.kill_notice'] as const;
+      const row =
+        (await db
+          .selectFrom('articles')
+          .select(columns)
+          .where('articles.language', '=', language)
+          .where('articles.slug', '=', slug)
+          .where('articles.killed_at', 'is not', null)
+          .executeTakeFirst()) ??
+        (await db
+          .selectFrom('articles')
+          .innerJoin('article_slug_history', 'article_slug_history.article_id', 'articles.id')
+          .select(columns)
+          .where('article_slug_history.language', '=', language)
+          .where('article_slug_history.slug', '=', slug)
+          .where('articles.killed_at', 'is not', null)
+          .executeTakeFirst());
+      return row?.killed_at ? { killedAt: toDate(row.killed_at), notice: row.kill_notice } : null;
     },
 
     async findPublished(language, slug, now) {
@@ -523,6 +557,10 @@ export function createArticleRepository(db: Kysely<Database>) {
           : null,
       licenceNote: row.licence_note ?? '',
       wireItemId: row.wire_item_id ?? null,
+      sponsor: row.sponsor ?? '',
+      killedAt: toDateOrNull(row.killed_at),
+      killReason: isKillReason(row.kill_reason) ? row.kill_reason : null,
+      killNotice: row.kill_notice ?? '',
     };
   }
 
@@ -926,6 +964,8 @@ export function createArticleRepository(db: Kysely<Database>) {
         .select(['id', 'pending_revision'])
         .where('preview_token', '=', token)
         .where('deleted_at', 'is', null)
+        // A killed story's preview link stops working with the kill (decision 0057).
+        .where('killed_at', 'is', null)
         .executeTakeFirst();
       if (!row) return null;
       const live = await findRecord(row.id);
@@ -1014,6 +1054,10 @@ function articleRow(record: ArticleRecord) {
     licence_note: record.licenceNote,
     wire_item_id: record.wireItemId,
     genre: record.genre,
+    sponsor: record.sponsor,
+    killed_at: record.killedAt?.toISOString() ?? null,
+    kill_reason: record.killReason,
+    kill_notice: record.killNotice,
   };
 }
 
@@ -1146,6 +1190,10 @@ function reviveRecord(value: Record<string, unknown>): ArticleRecord {
     licenceNote: typeof value.licenceNote === 'string' ? value.licenceNote : '',
     wireItemId: typeof value.wireItemId === 'string' ? value.wireItemId : null,
     genre: isStoryGenre(value.genre) ? value.genre : defaultGenre,
+    sponsor: typeof value.sponsor === 'string' ? value.sponsor : '',
+    killedAt: date(value.killedAt),
+    killReason: isKillReason(value.killReason) ? value.killReason : null,
+    killNotice: typeof value.killNotice === 'string' ? value.killNotice : '',
   };
 }
 

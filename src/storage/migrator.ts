@@ -26,6 +26,7 @@ import * as storyGenre from './migrations/0024-story-genre.js';
 import * as storyReview from './migrations/0025-story-review.js';
 import * as staffSecurity from './migrations/0026-staff-security.js';
 import * as corrections from './migrations/0027-corrections.js';
+import * as killAndSponsor from './migrations/0028-kill-and-sponsor.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -59,6 +60,7 @@ const migrations: Record<string, MigrationModule> = {
   '0025-story-review': storyReview,
   '0026-staff-security': staffSecurity,
   '0027-corrections': corrections,
+  '0028-kill-and-sponsor': killAndSponsor,
 };
 
 class ListedMigrations implements MigrationProvider {

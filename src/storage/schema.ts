@@ -79,6 +79,12 @@ export interface ArticlesTable {
   embargo_until: ColumnType<string | Date | null, string | null | undefined, string | null>;
   /** Added by 0024: the kind of work (`StoryGenre`), news by default (decision 0051). */
   genre: ColumnType<string, string | undefined, string>;
+  /** Added by 0028: when the story was killed (null: it was not), why, and the notice readers get. */
+  killed_at: ColumnType<string | Date | null, string | null | undefined, string | null>;
+  kill_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  kill_notice: ColumnType<string, string | undefined, string>;
+  /** Added by 0028: who paid for a sponsored story ("Sponsored by …"); empty otherwise. */
+  sponsor: ColumnType<string, string | undefined, string>;
 }
 
 export interface ArticleAuthorsTable {

@@ -22,6 +22,7 @@ export function createSimilarityIndex(db: Kysely<Database>): SimilarityIndex {
           'a.updated_at',
           'a.deleted_at',
           'a.embargo_until',
+          'a.killed_at',
           's.term_counts',
           's.blended_terms',
         ])
@@ -42,6 +43,7 @@ export function createSimilarityIndex(db: Kysely<Database>): SimilarityIndex {
             publishedAt,
             deletedAt: toDateOrNull(row.deleted_at),
             embargoUntil: toDateOrNull(row.embargo_until),
+            killedAt: toDateOrNull(row.killed_at),
           },
           now,
         ),

@@ -14,6 +14,7 @@ const facts = (overrides: Partial<ArticleFacts> = {}): ArticleFacts => ({
   revision: 2,
   textRevision: 1,
   deleted: false,
+  killed: false,
   ...overrides,
 });
 

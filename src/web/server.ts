@@ -12,7 +12,7 @@ import { renderToString } from 'preact-render-to-string';
 import type { ReadingService } from '../domain/articles/reading-service.js';
 import type { Clock } from '../domain/clock.js';
 import type { ReaderCorrections } from '../domain/corrections/correction.js';
-import { KiosqueError, messageValues } from '../domain/errors.js';
+import { isKiosqueError, KiosqueError, messageValues } from '../domain/errors.js';
 import type { FeedService } from '../domain/feeds/feed-service.js';
 import { negotiateLanguage, type Translator } from '../domain/i18n/translator.js';
 import { type RedirectStore, redirectKey } from '../domain/imports/redirects.js';
@@ -42,7 +42,7 @@ import { registerSiteRoutes } from './routes/site-routes.js';
 import { registerSitemapRoutes } from './routes/sitemap-routes.js';
 import { registerSameOriginCheck } from './same-origin.js';
 import { encodedEtag, etagMatches, pickEncoding, type StaticAsset } from './static-assets.js';
-import { MessagePage } from './views/pages.js';
+import { GonePage, MessagePage } from './views/pages.js';
 import { paths, type SiteContext } from './views/site-context.js';
 
 export interface WebDependencies {
@@ -339,6 +339,11 @@ function createPageRenderer(deps: WebDependencies) {
               ? 'error.title429'
               : 'error.title400';
     reply.header('cache-control', 'no-store');
+    if (isKiosqueError(error) && error.code === 'ARTICLE_GONE') {
+      const killedAt = new Date(String(error.details.killedAt));
+      reply.header('x-robots-tag', 'noindex');
+      return sendHtml(reply, GonePage({ site: page, killedAt, notice: String(error.details.notice ?? '') }), 410);
+    }
     // A message may name a value ("wait {minutes} minutes"); a 429 also says it to machines.
     const values = messageValues(error);
     if (status === 429 && typeof values.seconds === 'number') reply.header('retry-after', String(values.seconds));

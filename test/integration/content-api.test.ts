@@ -167,6 +167,8 @@ describeEachDatabase('Ghost Content API on $kind', ({ kind }) => {
     expect(byId).toHaveProperty('machine_translation', null);
     expect(byId).toHaveProperty('source_credit');
     expect(byId.genre).toBe('news');
+    // Only a sponsored story names a sponsor (issue 14).
+    expect(byId).toHaveProperty('sponsor', null);
     // The demo's analyses are found by their kind of work, and nothing else is.
     const analyses = await api.posts.browse({ limit: 'all', filter: 'genre:analysis' });
     expect(analyses.length).toBeGreaterThan(0);

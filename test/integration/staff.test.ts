@@ -27,6 +27,7 @@ const expectedAdminAccess: Record<string, string> = {
   'POST /admin/stories/:id/request-changes': 'story.review',
   'POST /admin/stories/:id/approve': 'story.review',
   'POST /admin/stories/:id/restore': 'story.publishOwn',
+  'POST /admin/stories/:id/kill': 'story.kill',
   'GET /admin/stories/:id/revisions': 'story.create',
   'POST /admin/stories/:id/revisions/:revision/revert': 'story.create',
   'POST /admin/stories/:id/translate': 'story.create',

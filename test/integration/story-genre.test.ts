@@ -51,6 +51,8 @@ describeEachDatabase('story genre on $kind', ({ kind }) => {
       status: 'published',
       authorIds: byline,
       genre,
+      // A sponsored story names its sponsor, or preflight refuses it (NO_SPONSOR).
+      ...(genre === 'sponsored' ? { sponsor: 'Maison Exemple' } : {}),
       ...extra,
     });
   }
@@ -243,6 +245,42 @@ describeEachDatabase('story genre on $kind', ({ kind }) => {
         expect(decodeEntities(page)).toContain(`<p class="story__sponsored" role="note">${note}</p>`);
         expect(storyData(page)['@type']).toBe('AdvertiserContentArticle');
       }
+    });
+
+    it('names the sponsor above the headline and on every card, marks the body’s links as paid, and refuses publication without a sponsor (issue 14)', async () => {
+      const slug = `sponsor-named-${kind}`;
+      await published('fr', slug, 'sponsored', {
+        headline: `Un contenu payé ${kind}`,
+        bodyMarkdown: 'Découvrez [notre offre](https://example.com/offre).\n\nDeuxième paragraphe.',
+      });
+      const page = decodeEntities((await get(`/fr/${slug}`)).body);
+      const header = /<header class="story__header">([\s\S]*?)<h1/.exec(page)?.[1] ?? '';
+      expect(header).toContain('Contenu sponsorisé');
+      expect(header).toContain('Sponsorisé par Maison Exemple');
+      expect(page).toContain('<a href="https://example.com/offre" rel="sponsored noopener">notre offre</a>');
+      const home = decodeEntities((await get('/fr/')).body);
+      const card =
+        new RegExp(
+          `<article[^>]*>(?:(?!</article>)[\\s\\S])*Un contenu payé ${kind}(?:(?!</article>)[\\s\\S])*</article>`,
+        ).exec(home)?.[0] ?? '';
+      expect(card).toContain('Contenu sponsorisé');
+      expect(card).toContain('Sponsorisé par Maison Exemple');
+
+      // Without a sponsor: a blocking preflight finding, in the staff member's language; nothing public.
+      const { id, revision } = (
+        await http.api(editor, 'POST', '/admin/api/stories', {
+          fields: {
+            language: 'en',
+            headline: `Unnamed sponsor ${kind}`,
+            bodyMarkdown: 'Paid for.',
+            genre: 'sponsored',
+          },
+        })
+      ).json() as { id: string; revision: number };
+      const refused = await http.form(editor, `/admin/stories/${id}/publish`, { expectedRevision: String(revision) });
+      expect(refused.statusCode).toBe(422);
+      expect(textOf(refused.body)).toContain('Sponsored story without a sponsor');
+      expect((await site.app.articles.get(id)).status).toBe('draft');
     });
 
     it('gives a fact check as a NewsArticle with its genre and no ClaimReview, having no claim to review', async () => {

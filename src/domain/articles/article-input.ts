@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Clock, IdGenerator } from '../clock.js';
 import { KiosqueError } from '../errors.js';
-import { type AccessLevel, type ArticleStatus, accessLevels, articleStatuses } from './article.js';
+import { type AccessLevel, type ArticleStatus, accessLevels, articleStatuses, type KillReason } from './article.js';
 import { defaultGenre, type StoryGenre, storyGenres } from './genre.js';
 import { isAllowedUrl, renderMarkdown } from './markdown.js';
 import { isValidSlug, slugify } from './slug.js';
@@ -67,6 +67,11 @@ export const articleInputSchema = z.object({
   wireItemId: z.string().min(1).max(100).nullable().optional(),
   /** The kind of work (decision 0051); left out on an edit, the stored value stays; news on a new story. */
   genre: z.enum(storyGenres).optional(),
+  /**
+   * Who paid for a sponsored story, shown to readers ("Sponsored by …", decision 0057); left out on
+   * an edit, the stored value stays. Preflight blocks a sponsored story without it.
+   */
+  sponsor: text().pipe(z.string().trim().max(200)).optional(),
 });
 
 export type ArticleInput = z.input<typeof articleInputSchema>;
@@ -114,6 +119,16 @@ export interface ArticleRecord {
   wireItemId: string | null;
   /** The kind of work: news, analysis, opinion, review, sponsored, fact check (decision 0051). */
   genre: StoryGenre;
+  /** The sponsor of a sponsored story ("Sponsored by …"); empty when none. */
+  sponsor: string;
+  /**
+   * When the story was killed (decision 0057): it answers 410 Gone and is on no channel. Only
+   * `kill` sets these; an edit keeps them.
+   */
+  killedAt: Date | null;
+  killReason: KillReason | null;
+  /** The notice readers get at its address instead of the story, in its language; may be empty. */
+  killNotice: string;
 }
 
 /** Which story a translation was made from, and that story's revision at the translation's last save. */
@@ -176,5 +191,9 @@ export function prepareNewArticle(input: ArticleInput, deps: { clock: Clock; ids
     licenceNote: data.licenceNote ?? '',
     wireItemId: data.wireItemId ?? null,
     genre: data.genre ?? defaultGenre,
+    sponsor: data.sponsor ?? '',
+    killedAt: null,
+    killReason: null,
+    killNotice: '',
   };
 }

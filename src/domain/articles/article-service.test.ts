@@ -13,7 +13,13 @@ const story = (input: Partial<Parameters<typeof prepareNewArticle>[0]> = {}) =>
 
 describe('an embargo (issue 12)', () => {
   it('keeps a published story from readers until it passes, and not a moment longer', () => {
-    const published = { status: 'published' as const, publishedAt: now, deletedAt: null, embargoUntil: embargo };
+    const published = {
+      status: 'published' as const,
+      publishedAt: now,
+      deletedAt: null,
+      embargoUntil: embargo,
+      killedAt: null,
+    };
     expect(isPublic(published, now)).toBe(false);
     expect(isPublic(published, new Date(embargo.getTime() - 1))).toBe(false);
     expect(isPublic(published, embargo)).toBe(true);

@@ -4,7 +4,7 @@ import { KiosqueError } from '../errors.js';
 import type { ArticleFacts, EventBus } from '../events.js';
 import type { LedgerEntry } from '../imports/import-ledger.js';
 import { type Finding, isPublishable, preflight } from '../preflight/preflight.js';
-import { isEmbargoed, isPublic, type Taxon } from './article.js';
+import { isEmbargoed, isPublic, type KillReason, type Taxon } from './article.js';
 import { type ArticleInput, type ArticleRecord, prepareNewArticle } from './article-input.js';
 
 /** One saved state of an article: who saved it, when, doing what, and the whole article then. */
@@ -36,7 +36,9 @@ export type RevisionAction =
   /** The pending version thrown away; the story is as it is live. */
   | 'discard'
   /** A correction or clarification published on the story (decision 0056): its words changed for readers. */
-  | 'correct';
+  | 'correct'
+  /** Killed (decision 0057): 410 Gone at its address, off every channel, for good. */
+  | 'kill';
 
 /** Sections and tags a save creates, in its own transaction: a refused save creates none. */
 export interface NewTaxa {
@@ -127,6 +129,9 @@ export function workingCopy(live: ArticleRecord, pending: RevisionEntry | null):
     scheduledAt: live.scheduledAt,
     createdAt: live.createdAt,
     deletedAt: live.deletedAt,
+    killedAt: live.killedAt,
+    killReason: live.killReason,
+    killNotice: live.killNotice,
     revision: live.revision,
     textRevision: live.textRevision,
   };
@@ -173,7 +178,16 @@ function assertAltText(record: ArticleRecord): void {
 export function preflightOf(
   record: Pick<
     ArticleRecord,
-    'language' | 'headline' | 'bodyMarkdown' | 'authorIds' | 'syndicated' | 'source' | 'hero' | 'gallery'
+    | 'language'
+    | 'headline'
+    | 'bodyMarkdown'
+    | 'authorIds'
+    | 'syndicated'
+    | 'source'
+    | 'hero'
+    | 'gallery'
+    | 'genre'
+    | 'sponsor'
   >,
 ): Finding[] {
   return preflight({
@@ -185,6 +199,7 @@ export function preflightOf(
     hasSourceCredit: record.source !== null && record.source.name.trim() !== '',
     hasOriginalUrl: (record.source?.url ?? '').trim() !== '',
     images: [...(record.hero ? [record.hero] : []), ...record.gallery],
+    sponsor: record.genre === 'sponsored' ? record.sponsor : undefined,
   });
 }
 
@@ -258,6 +273,7 @@ export function factsOf(record: ArticleRecord, now: Date): ArticleFacts {
     revision: record.revision,
     textRevision: record.textRevision,
     deleted: record.deletedAt !== null,
+    killed: record.killedAt !== null,
   };
 }
 
@@ -280,6 +296,9 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
    */
   async function loadForSave(id: string, options: SaveOptions): Promise<ArticleRecord> {
     const current = await load(id);
+    // A kill is final (decision 0057): no save, publication or restore brings the story back; its
+    // revisions stay readable for the legal record.
+    if (current.killedAt !== null) throw new KiosqueError('ARTICLE_KILLED', { id });
     if (current.revision !== options.expectedRevision) {
       throw new KiosqueError('ARTICLE_REVISION_CONFLICT', {
         id,
@@ -323,7 +342,7 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
       textRevision: textChanged(current, changed) || options.corrections ? revision : current.textRevision,
     };
     // What readers see, or will see at the scheduled time, passes preflight.
-    if (next.status !== 'draft' && next.deletedAt === null) assertPublishable(next);
+    if (next.status !== 'draft' && next.deletedAt === null && next.killedAt === null) assertPublishable(next);
     const stored = await store.replace(
       next,
       options.expectedRevision,
@@ -372,6 +391,10 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
       licenceNote: input.licenceNote === undefined ? current.licenceNote : record.licenceNote,
       wireItemId: input.wireItemId === undefined ? current.wireItemId : record.wireItemId,
       genre: input.genre === undefined ? current.genre : record.genre,
+      sponsor: input.sponsor === undefined ? current.sponsor : record.sponsor,
+      killedAt: current.killedAt,
+      killReason: current.killReason,
+      killNotice: current.killNotice,
     };
   }
 
@@ -480,6 +503,22 @@ export function createArticleService(deps: { store: ArticleStore; events: EventB
 
     restore(id: string, options: SaveOptions): Promise<ArticleRecord> {
       return save(id, options, 'restore', (current) => ({ ...current, deletedAt: null }));
+    },
+
+    /**
+     * Kills the story (decision 0057): from this commit it is on no channel — page (410 Gone with
+     * `notice`), lists, feeds, sitemaps, search (its document goes in the same transaction), APIs,
+     * related lists, newsletters not yet sent — and its event drops every cached page that showed
+     * it. Its status and dates stay as they were, its revisions are kept, and no later write is
+     * accepted. Its translations are other stories, each killed on its own.
+     */
+    kill(id: string, kill: { reason: KillReason; notice: string }, options: SaveOptions): Promise<ArticleRecord> {
+      return save(id, options, 'kill', (current, now) => ({
+        ...current,
+        killedAt: now,
+        killReason: kill.reason,
+        killNotice: kill.notice.trim(),
+      }));
     },
 
     /**

@@ -72,6 +72,8 @@ export interface Article {
   dateline: string;
   /** The kind of work: news, analysis, opinion… (decision 0051). */
   genre: StoryGenre;
+  /** Who paid for a sponsored story ("Sponsored by …"); empty otherwise. */
+  sponsor: string;
   seoTitle: string | null;
   seoDescription: string | null;
   /** Increases by one on every save; a save based on an older number is refused. */
@@ -97,6 +99,8 @@ export interface ArticleSummary {
   updatedAt: Date;
   /** The kind of work; cards label it when it is not plain news (decision 0051). */
   genre: StoryGenre;
+  /** Who paid for a sponsored story; cards say "Sponsored by …". Empty otherwise. */
+  sponsor: string;
   /** Whether a machine translated it (its stored machine-translation status, decision 0039). */
   machineTranslated: boolean;
 }
@@ -108,6 +112,18 @@ export interface ArticleSummary {
  */
 export const publicStatus = 'published' satisfies ArticleStatus;
 
+/**
+ * Why a story was killed (issue 14, decision 0057), kept for the legal record: a court order or
+ * legal risk, a factual error too deep to correct, rights the newsroom does not hold (a photo, a
+ * syndicated text), a danger to someone named, or another reason the note explains.
+ */
+export const killReasons = ['legal', 'error', 'rights', 'safety', 'other'] as const;
+export type KillReason = (typeof killReasons)[number];
+
+export function isKillReason(value: unknown): value is KillReason {
+  return typeof value === 'string' && (killReasons as readonly string[]).includes(value);
+}
+
 /** What decides whether a story is visible: the stored article, trash included. */
 export interface Visibility {
   status: ArticleStatus;
@@ -116,6 +132,8 @@ export interface Visibility {
   deletedAt: Date | null;
   /** Readers see the story on no channel before this time (issue 12); null: no embargo. */
   embargoUntil: Date | null;
+  /** When the story was killed (decision 0057): gone from every channel for good; null: not killed. */
+  killedAt: Date | null;
 }
 
 /** Whether an embargo still holds the story back at `now` (null: there is none). */
@@ -125,13 +143,14 @@ export function isEmbargoed(embargoUntil: Date | null, now: Date): boolean {
 
 /**
  * Whether readers may see the story now: published, its publication time reached, not in the
- * trash, and its embargo (if any) passed. Every in-memory check calls this; every query calls
+ * trash, not killed, and its embargo (if any) passed. Every in-memory check calls this; every query calls
  * `visibleToReaders()`.
  */
 export function isPublic(article: Visibility, now: Date): boolean {
   return (
     article.status === publicStatus &&
     article.deletedAt === null &&
+    article.killedAt === null &&
     article.publishedAt !== null &&
     article.publishedAt.getTime() <= now.getTime() &&
     !isEmbargoed(article.embargoUntil, now)

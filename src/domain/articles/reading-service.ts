@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { KiosqueError } from '../errors.js';
 import type { Article, ArticleSummary, Author, Taxon } from './article.js';
+import { markSponsoredLinks } from './markdown.js';
 
 export interface ListQuery {
   language: string;
@@ -31,6 +32,11 @@ export interface ArticleReader {
   listTranslations(translationGroup: string, now: Date): Promise<{ language: string; slug: string }[]>;
   /** The current slug of a public article that used to have `slug`, or null. */
   findRenamed(language: string, slug: string, now: Date): Promise<string | null>;
+  /**
+   * The killed story that has, or used to have, `slug` (decision 0057): when it was killed and the
+   * notice readers get in its place; null when no killed story ever had that address.
+   */
+  findKilled(language: string, slug: string): Promise<{ killedAt: Date; notice: string } | null>;
 }
 
 /** The stored "You might also enjoy" list of an article, best first (kept by the related service). */
@@ -122,10 +128,22 @@ export function createReadingService(deps: {
     /** The article page, or where the article moved when its slug changed. */
     async article(language: string, slug: string): Promise<ArticlePage | { movedTo: string }> {
       const now = clock.now();
-      const article = await articles.findPublished(language, slug, now);
+      const found = await articles.findPublished(language, slug, now);
+      // A sponsored story's links are paid links: readers' pages mark them so (issue 14).
+      const article = found?.genre === 'sponsored' ? { ...found, bodyHtml: markSponsoredLinks(found.bodyHtml) } : found;
       if (!article) {
         const movedTo = await articles.findRenamed(language, slug, now);
         if (movedTo) return { movedTo };
+        // A killed story's every address, old slugs included, answers 410 Gone where it is asked
+        // for: never a 301 first, which would tell its later address (decision 0057).
+        const killed = await articles.findKilled(language, slug);
+        if (killed) {
+          throw new KiosqueError('ARTICLE_GONE', {
+            language,
+            killedAt: killed.killedAt.toISOString(),
+            notice: killed.notice,
+          });
+        }
         throw new KiosqueError('ARTICLE_NOT_FOUND', { language, slug });
       }
       const [latest, related, group] = await Promise.all([

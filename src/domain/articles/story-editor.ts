@@ -16,7 +16,7 @@ import {
 } from '../translations/machine-translation.js';
 import { type SourceChanges, sourceChanges } from '../translations/translation-status.js';
 import type { Article, Author, Taxon } from './article.js';
-import { accessLevels, isPublic } from './article.js';
+import { accessLevels, isKillReason, isPublic } from './article.js';
 import { type ArticleInput, type ArticleRecord, articleInputSchema, type TranslationSource } from './article-input.js';
 import {
   type ArticleService,
@@ -83,6 +83,8 @@ export const storyDraftSchema = z.object({
   licenceNote: z.string().trim().max(5000).optional(),
   /** The kind of work (decision 0051): an unknown one is ARTICLE_INVALID on `genre`; left out, the stored one stays. */
   genre: z.string().trim().max(100).optional(),
+  /** Who paid for a sponsored story ("Sponsored by …"); left out, the stored one stays. */
+  sponsor: z.string().trim().max(200).optional(),
 });
 export type StoryDraft = z.output<typeof storyDraftSchema>;
 
@@ -159,6 +161,7 @@ function contentOf(record: ArticleRecord) {
     record.dateline,
     record.licenceNote,
     record.genre,
+    record.sponsor,
   ]);
 }
 
@@ -169,6 +172,8 @@ export interface TranslationEntry {
   headline: string;
   status: ArticleRecord['status'];
   deleted: boolean;
+  /** Killed (decision 0057): the editor does not offer to kill it again. */
+  killed: boolean;
   /** Null when the story is not a translation of another story of the group (an original). */
   upToDate: boolean | null;
   /** True for the story the one being edited was translated from. */
@@ -477,6 +482,7 @@ export function createStoryEditor(deps: {
       dateline: draft.dateline,
       licenceNote: draft.licenceNote,
       genre,
+      sponsor: draft.sponsor,
     };
     return { input, taxa };
   }
@@ -528,6 +534,7 @@ export function createStoryEditor(deps: {
           dateline: parsed.data.dateline ?? current.dateline,
           licenceNote: parsed.data.licenceNote ?? current.licenceNote,
           genre: parsed.data.genre ?? current.genre,
+          sponsor: parsed.data.sponsor ?? current.sponsor,
         };
         if (contentOf(next) === contentOf(current))
           return { record: current, changed: false, pending: pending !== null };
@@ -598,6 +605,35 @@ export function createStoryEditor(deps: {
     async remove(actor: StaffActor, id: string, expectedRevision: number) {
       await loadFor(actor, id, 'delete');
       return traced(actor, 'story.deleted', await articles.remove(id, { expectedRevision, actor: actor.id }));
+    },
+
+    /**
+     * Kills the story (decision 0057) with its reason and notice, then each of `translations` the
+     * person chose and may kill too, each its own revision and event with the same reason and no
+     * notice (the notice was written in this story's language). Translations are never killed
+     * without being named: each is a story of its own, and some may stay right.
+     */
+    async kill(
+      actor: StaffActor,
+      id: string,
+      kill: { reason: string; notice: string; translations: string[] },
+      expectedRevision: number,
+    ): Promise<ArticleRecord> {
+      const { live } = await loadFor(actor, id, 'kill');
+      const reason = kill.reason;
+      if (!isKillReason(reason)) invalid(['killReason']);
+      if (kill.notice.length > 2000) invalid(['killNotice']);
+      if (live.publishedAt === null) throw new KiosqueError('ARTICLE_NEVER_PUBLISHED', { id });
+      const killed = await articles.kill(id, { reason, notice: kill.notice }, { expectedRevision, actor: actor.id });
+      for (const otherId of new Set(kill.translations)) {
+        if (otherId === id) continue;
+        const other = await load(otherId);
+        if (other.translationGroup !== live.translationGroup || other.killedAt !== null) continue;
+        if (other.publishedAt === null) continue;
+        await loadFor(actor, otherId, 'kill');
+        await articles.kill(otherId, { reason, notice: '' }, { expectedRevision: other.revision, actor: actor.id });
+      }
+      return killed;
     },
 
     async restore(actor: StaffActor, id: string, expectedRevision: number) {
@@ -690,6 +726,7 @@ export function createStoryEditor(deps: {
             headline: member.headline,
             status: member.status,
             deleted: member.deletedAt !== null,
+            killed: member.killedAt !== null,
             upToDate:
               member.translationOf && from && from.deletedAt === null ? isUpToDate(member.translationOf, from) : null,
             isSource: record.translationOf?.articleId === member.id,
@@ -772,6 +809,7 @@ export function createStoryEditor(deps: {
         licenceNote: source.licenceNote,
         // The same story in another language is the same kind of work.
         genre: source.genre,
+        sponsor: source.sponsor,
         // A translation tells the same story: it is no more public than its source before the embargo.
         embargoUntil: source.embargoUntil,
       };
@@ -840,6 +878,7 @@ export function createStoryEditor(deps: {
         dateline: record.dateline,
         licenceNote: record.licenceNote,
         genre: record.genre,
+        sponsor: record.sponsor,
       };
     },
   };

@@ -31,7 +31,9 @@ export type FindingCode =
   | 'AGREEMENT_ERROR'
   | 'WRONG_PREPOSITION'
   | 'FRENCH_QUOTE_SPACING'
-  | 'IMAGE_WITHOUT_CREDIT';
+  | 'IMAGE_WITHOUT_CREDIT'
+  // Issue 14: sponsored content names who paid for it.
+  | 'NO_SPONSOR';
 
 export interface Finding {
   code: FindingCode;
@@ -64,6 +66,11 @@ export interface PreflightInput {
    * file or a page checked on its own says false when it has none.
    */
   hasDate?: boolean;
+  /**
+   * The sponsor of a sponsored story ("Sponsored by …"): undefined when the story is not
+   * sponsored (nothing to check), empty when it is and names nobody (blocking, decision 0057).
+   */
+  sponsor?: string;
   /** `credit` left out means unknown (not checked); an empty credit is flagged. */
   images: { alt: string; credit?: string }[];
 }
@@ -311,6 +318,9 @@ export function preflight(input: PreflightInput): Finding[] {
   if (input.syndicated && !input.hasSourceCredit) findings.push({ code: 'NO_SOURCE_CREDIT', severity: 'blocking' });
   if (input.syndicated && input.hasOriginalUrl === false) {
     findings.push({ code: 'NO_ORIGINAL_URL', severity: 'blocking' });
+  }
+  if (input.sponsor !== undefined && input.sponsor.trim() === '') {
+    findings.push({ code: 'NO_SPONSOR', severity: 'blocking' });
   }
   input.images.forEach((image, index) => {
     if (image.alt.trim() === '')

@@ -127,6 +127,7 @@ describe('search cache', () => {
       revision: 1,
       textRevision: 1,
       deleted: false,
+      killed: false,
     });
     const changed = (
       before: ReturnType<typeof facts> | null,

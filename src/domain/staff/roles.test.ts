@@ -10,6 +10,7 @@ describe('role permissions', () => {
     'story.publishOwn': ['owner', 'admin', 'editor', 'author'],
     'story.manageAny': ['owner', 'admin', 'editor'],
     'story.review': ['owner', 'admin', 'editor'],
+    'story.kill': ['owner', 'admin', 'editor'],
     'taxonomy.manage': ['owner', 'admin', 'editor'],
     'staff.manage': ['owner', 'admin'],
     'settings.manage': ['owner', 'admin'],
@@ -88,6 +89,8 @@ describe('role permissions', () => {
     requestChanges: 'YYYY YYYY YYYY .... ....',
     approve:        'YYYY YYYY YYYY .... ....',
     correct:        'YYYY YYYY YYYY YY.. ....',
+    // Decision 0057: a kill is the newsroom's legal act; an author may not kill even their own.
+    kill:           'YYYY YYYY YYYY .... ....',
   };
   const cells = roles.flatMap((role, r) => columns.map((story, c) => ({ role, ...story, column: r * 5 + c })));
   it.each(cells)('answers every story action for $role (own: $isOwn, ever published: $everPublished)', (cell) => {

@@ -24,6 +24,11 @@ const holders = {
   'story.manageAny': andAbove('editor'),
   /** Publish, schedule, unpublish and delete one's own stories. */
   'story.publishOwn': andAbove('author'),
+  /**
+   * Kill a published story (decision 0057): it answers 410 Gone and leaves every channel for good.
+   * A legal act of the newsroom, not an author's: editors and above, on any story.
+   */
+  'story.kill': andAbove('editor'),
   /** Upload and reuse images. */
   'media.upload': andAbove('contributor'),
   /**
@@ -117,6 +122,8 @@ const storyActionKinds = {
   restore: 'publish',
   /** Send it to a newsletter (also needs `newsletter.manage`). */
   newsletter: 'publish',
+  /** Kill it: 410 Gone at its address, off every channel, for good (also needs `story.kill`). */
+  kill: 'publish',
   /**
    * "Mark as reviewed": answer for machine-translated text, which then may be published. Reviewing
    * machine text is what lets it reach readers: the people who may publish the story.
@@ -169,6 +176,7 @@ export function storyRights(role: Role, story: { isOwn: boolean; everPublished: 
   rights.submitForReview = edit && story.isOwn;
   rights.requestChanges = hasPermission(role, 'story.review');
   rights.approve = hasPermission(role, 'story.review');
+  rights.kill = publish && hasPermission(role, 'story.kill');
   return rights;
 }
 

@@ -483,6 +483,8 @@ export function ghostPost(input: PostInput): Json {
       html: correction.html,
       published_at: correction.publishedAt.toISOString(),
     })),
+    // Who paid for a sponsored story, for programs to disclose it as readers' pages do (issue 14).
+    sponsor: story.genre === 'sponsored' ? story.sponsor : null,
   };
 }
 

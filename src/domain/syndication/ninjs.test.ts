@@ -29,6 +29,7 @@ function article(overrides: Partial<Article> = {}): Article {
     source: null,
     dateline: '',
     genre: 'news',
+    sponsor: '',
     seoTitle: null,
     seoDescription: null,
     revision: 4,

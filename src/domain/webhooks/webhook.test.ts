@@ -14,6 +14,7 @@ const facts = (overrides: Partial<ArticleFacts> = {}): ArticleFacts => ({
   revision: 3,
   textRevision: 2,
   deleted: false,
+  killed: false,
   ...overrides,
 });
 const change = (before: ArticleFacts | null, after: ArticleFacts | null) =>
@@ -34,6 +35,21 @@ describe('storyEventsOf', () => {
     expect(storyEventsOf(change(facts(), facts({ revision: 4, textRevision: 4 })))).toEqual(['story.updated']);
     expect(storyEventsOf(change(facts(), facts({ visible: false })))).toEqual(['story.unpublished']);
     expect(storyEventsOf(change(facts(), facts({ visible: false, deleted: true })))).toEqual(['story.deleted']);
+  });
+
+  it('tells a kill (decision 0057), also of a story unpublished before, never of one readers never had', () => {
+    expect(storyEventsOf(change(facts(), facts({ visible: false, killed: true })))).toEqual(['story.killed']);
+    expect(storyEventsOf(change(facts({ visible: false }), facts({ visible: false, killed: true })))).toEqual([
+      'story.killed',
+    ]);
+    expect(
+      storyEventsOf(
+        change(
+          facts({ visible: false, publishedAt: null }),
+          facts({ visible: false, publishedAt: null, killed: true }),
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('says nothing of changes readers never saw, nor of a live save that kept the words', () => {

@@ -8,6 +8,7 @@ export const webhookEvents = [
   'story.deleted',
   /** A correction or clarification was published on a public story (decision 0056). */
   'story.corrected',
+  'story.killed',
   'translation.outdated',
   'member.created',
   'member.changed',
@@ -88,13 +89,16 @@ export function retryDelayMs(attempts: number): number {
 /**
  * The story events one save means, from what readers could see before and after it: appearing is
  * `story.published`, new words while it stays public `story.updated`, disappearing
- * `story.unpublished` or, into the trash, `story.deleted`. Changes readers never saw (a draft
+ * `story.unpublished` or, into the trash, `story.deleted`; killed, `story.killed`. Changes readers never saw (a draft
  * edited, created or deleted) announce nothing: receivers hold only public stories.
  */
 export function storyEventsOf(change: ArticleChanged): WebhookEvent[] {
   const { before, after } = change;
   const was = before?.visible ?? false;
   const is = after?.visible ?? false;
+  // A kill is told to receivers that ever held the story (decision 0057): they must take down
+  // their copy for good, even when it had been unpublished before.
+  if (after?.killed && !before?.killed) return after.publishedAt !== null ? ['story.killed'] : [];
   if (!was && is) return ['story.published'];
   if (was && !is) return [after?.deleted ? 'story.deleted' : 'story.unpublished'];
   if (was && is && before && after && after.textRevision !== before.textRevision) {

@@ -23,6 +23,8 @@ const facts = z.object({
   revision: z.number(),
   textRevision: z.number(),
   deleted: z.boolean(),
+  // Sent by instances older than decision 0057 without it: they kill nothing.
+  killed: z.boolean().default(false),
 });
 
 const contentEvent: z.ZodType<ContentEvent> = z.discriminatedUnion('type', [

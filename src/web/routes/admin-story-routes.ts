@@ -82,6 +82,7 @@ const doneNotices = {
   updated: 'admin.done.updated',
   discarded: 'admin.done.discarded',
   embargoed: 'admin.done.embargoed',
+  killed: 'admin.done.killed',
   'drafted-without-image': 'admin.done.draftedWithoutImage',
   submitted: 'admin.done.submitted',
   'changes-requested': 'admin.done.changesRequested',
@@ -117,6 +118,9 @@ const formErrors = new Set<ErrorCode>([
   'ARTICLE_NOTHING_PENDING',
   'TRANSLATION_NOT_MACHINE_MADE',
   'REVIEW_STEP_INVALID',
+  // Kill (decision 0057): a story never published, or one already killed.
+  'ARTICLE_NEVER_PUBLISHED',
+  'ARTICLE_KILLED',
   // The translation service refused or failed: the source's editor says so, nothing is created.
   'TRANSLATION_PROVIDER_KEY_REFUSED',
   'TRANSLATION_PROVIDER_QUOTA',
@@ -196,6 +200,7 @@ export function draftFromForm(fields: FormFields, timeZone: string): Record<stri
     licenceNote: 'licenceNote' in fields ? one(fields, 'licenceNote') : undefined,
     // Absent from a form of before genres: the stored one stays.
     genre: 'genre' in fields ? one(fields, 'genre') : undefined,
+    sponsor: 'sponsor' in fields ? one(fields, 'sponsor') : undefined,
   };
 }
 
@@ -241,6 +246,7 @@ export function formFields(draft: StoryDraft, timeZone: string): FormFields {
     dateline: draft.dateline ?? '',
     licenceNote: draft.licenceNote ?? '',
     genre: draft.genre ?? defaultGenre,
+    sponsor: draft.sponsor ?? '',
   };
   draft.gallery.forEach((use, index) => {
     fields[`gallery.${index}.imageId`] = use.imageId;
@@ -313,6 +319,7 @@ export function describeError(t: Translator, error: KiosqueError): { message: st
       NO_BYLINE: 'authors',
       NO_SOURCE_CREDIT: 'sourceName',
       EMPTY_BODY: 'bodyMarkdown',
+      NO_SPONSOR: 'sponsor',
     };
     fields = findings.flatMap((finding) => fieldOf[finding.code] ?? []);
   }
@@ -350,6 +357,7 @@ function fieldLabel(t: Translator, field: string): string {
     'dateline',
     'licenceNote',
     'genre',
+    'sponsor',
   ];
   const name = labelledFields[field] ?? field;
   return known.includes(name) ? t.t(storyFieldKey(name)) : field;
@@ -490,6 +498,9 @@ export function registerStoryRoutes(
           publishedAt: record.publishedAt,
           scheduledAt: record.scheduledAt,
           embargoUntil: record.embargoUntil,
+          killed: record.killedAt
+            ? { at: record.killedAt, reason: record.killReason ?? 'other', notice: record.killNotice }
+            : null,
           updatedAt: record.updatedAt,
           url: paths.article(record.language, record.slug),
           wire: { itemId: record.wireItemId, dateline: record.dateline, licenceNote: record.licenceNote },
@@ -507,10 +518,12 @@ export function registerStoryRoutes(
         choices,
         can: {
           publish: access.publish,
+          // Killing is offered on a story readers saw (decision 0057), not yet killed nor in the trash.
+          kill: access.kill && record.publishedAt !== null && record.killedAt === null && record.deletedAt === null,
           chooseAuthors: hasPermission(actor.role, 'story.manageAny'),
           upload: hasPermission(actor.role, 'media.upload'),
         },
-        previewUrl: previewUrl(token),
+        previewUrl: record.killedAt ? null : previewUrl(token),
         scheduleValue: record.scheduledAt ? dateToZonedTime(record.scheduledAt, story.timeZone) : '',
         embargoValue: embargoValue(draft, story.timeZone),
         timeZone: story.timeZone,
@@ -826,6 +839,32 @@ export function registerStoryRoutes(
       return reply.redirect(`/admin/stories/${id}?done=${done}`, 303);
     });
   }
+  // Kill (decision 0057): its own form, apart from the story form, so nothing typed is saved with it.
+  route<unknown, { id: string }>('POST', '/admin/stories/:id/kill', 'story.kill', async (request, reply) => {
+    const fields = formBody(request.body);
+    const actor = actorOf(request);
+    const id = request.params.id;
+    try {
+      await editor.kill(
+        actor,
+        id,
+        {
+          reason: one(fields, 'killReason'),
+          notice: one(fields, 'killNotice'),
+          translations: many(fields, 'killTranslations'),
+        },
+        revisionOf(fields),
+      );
+    } catch (error) {
+      if (isKiosqueError(error) && (formErrors.has(error.code) || error.code === 'ARTICLE_REVISION_CONFLICT')) {
+        const t = pages.context(request, reply).t;
+        const { record } = await editor.open(actor, id);
+        return editorPage(request, reply, record, { error: describeError(t, error) }, errorOf(error).status);
+      }
+      throw error;
+    }
+    return reply.redirect(`/admin/stories/${id}?done=killed`, 303);
+  });
 
   // Translations: "Translate into…" makes a linked draft and opens it; link and unlink move the
   // story between translation groups (each a revision). Refusals show the editor with the message.

@@ -1,5 +1,5 @@
 import type { ArticleStatus } from '../../domain/articles/article.js';
-import { accessLevels } from '../../domain/articles/article.js';
+import { accessLevels, type KillReason, killReasons } from '../../domain/articles/article.js';
 import type { RevisionAction } from '../../domain/articles/article-service.js';
 import { defaultGenre, genreKey, isStoryGenre, storyGenres } from '../../domain/articles/genre.js';
 import type { DiffPart, FieldDiff, LineDiff } from '../../domain/articles/revision-diff.js';
@@ -41,6 +41,7 @@ export const draftGroups = [
   'dateline',
   'licenceNote',
   'genre',
+  'sponsor',
 ] as const;
 export type DraftGroup = (typeof draftGroups)[number];
 
@@ -72,6 +73,7 @@ export function draftTexts(draft: StoryDraft, choices: EditorChoices, t: Transla
     licenceNote: draft.licenceNote ?? '',
     // The genre's name, as the select shows it; a form of before genres says nothing.
     genre: draft.genre === undefined ? '' : isStoryGenre(draft.genre) ? t.t(genreKey(draft.genre)) : draft.genre,
+    sponsor: draft.sponsor ?? '',
   };
 }
 
@@ -199,6 +201,8 @@ export interface EditorProps {
     scheduledAt: Date | null;
     /** Readers see the story nowhere before then; null: no embargo. */
     embargoUntil: Date | null;
+    /** When, why and with what notice it was killed (decision 0057); null: it was not. */
+    killed: { at: Date; reason: KillReason; notice: string } | null;
     updatedAt: Date;
     url: string;
     /** Edits kept aside on a live story, not yet seen by readers; null when there are none. */
@@ -212,7 +216,7 @@ export interface EditorProps {
   expectedRevision: number;
   slugAuto: boolean;
   choices: EditorChoices;
-  can: { publish: boolean; chooseAuthors: boolean; upload: boolean };
+  can: { publish: boolean; chooseAuthors: boolean; upload: boolean; kill?: boolean };
   previewUrl: string | null;
   /** The scheduled time as `datetime-local` wants it, in the site's time zone. */
   scheduleValue: string;
@@ -260,6 +264,7 @@ export interface EditorProps {
 
 function statusKey(story: EditorProps['story']): MessageKey {
   if (!story) return 'admin.editor.unsaved';
+  if (story.killed) return 'admin.status.killed';
   if (story.deleted) return 'admin.status.deleted';
   return story.status === 'published'
     ? 'admin.status.published'
@@ -1051,29 +1056,19 @@ function PendingNotice(props: EditorProps) {
 }
 
 export function EditorPage(props: EditorProps) {
-  const { admin, story, draft, choices, can } = props;
+  const { admin, story, draft } = props;
   const { t } = admin;
   const title = story ? draft.headline || t.t('admin.editor.untitled') : t.t('admin.stories.new');
-  const action = story ? `/admin/stories/${story.id}` : '/admin/stories';
-  const invalid = new Set((props.error?.fields ?? []).map(formFieldOf));
-  const aria = (name: string) => (invalid.has(name) ? { 'aria-invalid': 'true' as const } : {});
-  const sectionsByLanguage = admin.languages.map((language) => ({
-    language,
-    sections: choices.sections.filter((section) => section.language === language),
-  }));
-  const storyAction = (name: string) => (story ? `/admin/stories/${story.id}/${name}` : undefined);
-  const hiddenUntilSaved = !story;
-  const live = story !== null && story.status !== 'draft' && !story.deleted;
-  // Only roles with taxonomy.manage create sections and tags (issue 11): others are not offered
-  // a field for a new section, unless a refused save is giving their text back to them.
-  const createsTaxa = admin.user !== null && hasPermission(admin.user.role, 'taxonomy.manage');
   return (
     <AdminLayout admin={admin} title={title}>
       <link rel="stylesheet" href={props.assets.css} />
       <div class="admin-titlebar">
         <h1 id="editor-title">{title}</h1>
         <p class="editor-state">
-          <span id="story-status" class={`status status--${story?.deleted ? 'deleted' : (story?.status ?? 'draft')}`}>
+          <span
+            id="story-status"
+            class={`status status--${story?.killed ? 'killed' : story?.deleted ? 'deleted' : (story?.status ?? 'draft')}`}
+          >
             {t.t(statusKey(story))}
           </span>{' '}
           {props.review && props.review.state !== 'none' ? (
@@ -1105,6 +1100,30 @@ export function EditorPage(props: EditorProps) {
           </span>
         </p>
       </div>
+      {story?.killed ? <KilledStory {...props} killed={story.killed} storyId={story.id} /> : null}
+      {story?.killed ? null : <EditorForm {...props} />}
+      <script type="module" src={props.assets.js} />
+    </AdminLayout>
+  );
+}
+
+/** The editor of a story that is not killed: the form, the kill form, the translations. */
+function EditorForm(props: EditorProps) {
+  const { admin, story, draft, choices, can } = props;
+  const { t } = admin;
+  const action = story ? `/admin/stories/${story.id}` : '/admin/stories';
+  const invalid = new Set((props.error?.fields ?? []).map(formFieldOf));
+  const aria = (name: string) => (invalid.has(name) ? { 'aria-invalid': 'true' as const } : {});
+  const sectionsByLanguage = admin.languages.map((language) => ({
+    language,
+    sections: choices.sections.filter((section) => section.language === language),
+  }));
+  const storyAction = (name: string) => (story ? `/admin/stories/${story.id}/${name}` : undefined);
+  const hiddenUntilSaved = !story;
+  const live = story !== null && story.status !== 'draft' && !story.deleted;
+  const createsTaxa = admin.user !== null && hasPermission(admin.user.role, 'taxonomy.manage');
+  return (
+    <>
       {story && live ? <PendingNotice {...props} /> : null}
       {props.notice ? <Notice kind={props.noticeKind ?? 'success'}>{props.notice}</Notice> : null}
       {props.error ? (
@@ -1372,6 +1391,18 @@ export function EditorPage(props: EditorProps) {
                 <p id="f-genre-help" class="editor-help">
                   {t.t('genre.editorHelp')}
                 </p>
+                <label for="f-sponsor">{t.t('admin.story.sponsor')}</label>
+                <input
+                  id="f-sponsor"
+                  name="sponsor"
+                  value={draft.sponsor ?? ''}
+                  maxlength={200}
+                  aria-describedby="f-sponsor-help"
+                  {...aria('sponsor')}
+                />
+                <p id="f-sponsor-help" class="editor-help">
+                  {t.t('admin.story.sponsorHint')}
+                </p>
                 <label for="f-section">{t.t('admin.story.section')}</label>
                 <select id="f-section" name="sectionId" {...aria('sectionId')}>
                   <option value="">{t.t('admin.editor.noSection')}</option>
@@ -1565,8 +1596,127 @@ export function EditorPage(props: EditorProps) {
       {story && props.corrections ? (
         <CorrectionsPanel admin={admin} storyId={story.id} language={draft.language} corrections={props.corrections} />
       ) : null}
-      <script type="module" src={props.assets.js} />
-    </AdminLayout>
+      {story && can.kill ? <KillForm {...props} storyId={story.id} /> : null}
+    </>
+  );
+}
+
+/**
+ * "Kill this story" (decision 0057): a form of its own, so nothing typed in the story form is
+ * saved with it; a reason is required, the notice optional; the translations readers can see are
+ * offered, unticked — each is a story of its own.
+ */
+function KillForm(props: EditorProps & { storyId: string }) {
+  const { admin, storyId } = props;
+  const { t } = admin;
+  const invalid = new Set(props.error?.fields ?? []);
+  const translations = (props.translations?.group ?? []).filter(
+    (member) => !member.killed && !member.deleted && member.status === 'published',
+  );
+  return (
+    <section class="editor-box kill-box" id="kill" aria-labelledby="kill-title">
+      <h2 id="kill-title">{t.t('admin.kill.title')}</h2>
+      <p class="editor-help" id="kill-explain">
+        {t.t('admin.kill.explain')}
+      </p>
+      <form method="post" action={`/admin/stories/${storyId}/kill`} class="stack" id="kill-form">
+        <Csrf admin={admin} />
+        <input type="hidden" name="expectedRevision" value={String(props.expectedRevision)} />
+        <label for="f-kill-reason">{t.t('admin.kill.reason')}</label>
+        <select
+          id="f-kill-reason"
+          name="killReason"
+          required
+          {...(invalid.has('killReason') ? { 'aria-invalid': 'true' as const } : {})}
+        >
+          <option value="">{t.t('admin.kill.reasonChoose')}</option>
+          {killReasons.map((reason) => (
+            <option value={reason}>{t.t(`admin.kill.reason.${reason}` as MessageKey)}</option>
+          ))}
+        </select>
+        <label for="f-kill-notice">{t.t('admin.kill.notice')}</label>
+        <textarea
+          id="f-kill-notice"
+          name="killNotice"
+          rows={3}
+          maxlength={2000}
+          lang={props.draft.language}
+          aria-describedby="f-kill-notice-help"
+        />
+        <p id="f-kill-notice-help" class="editor-help">
+          {t.t('admin.kill.noticeHint')}
+        </p>
+        {translations.length > 0 ? (
+          <fieldset class="kill-translations">
+            <legend>{t.t('admin.kill.translations')}</legend>
+            {translations.map((member) => (
+              <label class="checkbox">
+                <input type="checkbox" name="killTranslations" value={member.id} />{' '}
+                <span lang={member.language}>{member.headline}</span> ({languageAutonym(member.language)})
+              </label>
+            ))}
+          </fieldset>
+        ) : null}
+        <p>
+          <button type="submit" class="danger" id="kill-button">
+            {t.t('admin.kill.confirm')}
+          </button>
+        </p>
+      </form>
+    </section>
+  );
+}
+
+/** A killed story's editor: what was done, when and why; the revisions stay readable. */
+function KilledStory(
+  props: EditorProps & { killed: NonNullable<NonNullable<EditorProps['story']>['killed']>; storyId: string },
+) {
+  const { t } = props.admin;
+  const { killed } = props;
+  const others = (props.translations?.group ?? []).filter((member) => !member.killed && !member.deleted);
+  return (
+    <section class="notice notice--warning killed-story" id="killed-story" role="status">
+      <p>
+        {t.t('admin.kill.killed', {
+          date: t.dateTime(killed.at),
+          reason: t.t(`admin.kill.reason.${killed.reason}` as MessageKey),
+        })}
+      </p>
+      <p>
+        {killed.notice ? (
+          <>
+            {t.t('admin.kill.noticeShown', { notice: '' })}
+            <q lang={props.draft.language}>{killed.notice}</q>
+          </>
+        ) : (
+          t.t('admin.kill.noNotice')
+        )}
+      </p>
+      {others.length > 0 ? (
+        <p>
+          {t.t('admin.kill.otherTranslations')}{' '}
+          {others.map((member, index) => (
+            <>
+              {index > 0 ? ', ' : null}
+              <a href={`/admin/stories/${member.id}#kill`} lang={member.language}>
+                {member.headline}
+              </a>
+            </>
+          ))}
+        </p>
+      ) : null}
+      <p>
+        <a href={`/admin/stories/${props.storyId}/revisions`}>{t.t('admin.revisions.title')}</a>
+      </p>
+      {props.stored ? (
+        // The text as it was killed, for the record: read-only, in the story's language.
+        <details class="killed-story__text" lang={props.stored.language}>
+          <summary>{props.stored.headline}</summary>
+          {props.stored.standfirst ? <p>{props.stored.standfirst}</p> : null}
+          <pre class="killed-story__body">{props.stored.bodyMarkdown}</pre>
+        </details>
+      ) : null}
+    </section>
   );
 }
 
@@ -1579,6 +1729,7 @@ export interface RevisionRow {
 
 const actionKeys: Record<RevisionAction, MessageKey> = {
   create: 'admin.revisions.action.create',
+  kill: 'admin.revisions.action.kill',
   edit: 'admin.revisions.action.edit',
   publish: 'admin.revisions.action.publish',
   schedule: 'admin.revisions.action.schedule',

@@ -111,11 +111,14 @@ export function GenreLabels({
   genre,
   machineTranslated,
   place,
+  sponsor = '',
 }: {
   site: SiteContext;
   genre: StoryGenre;
   machineTranslated: boolean;
   place: 'page' | 'card';
+  /** A sponsored story's sponsor: the label says "Sponsored by …" on the page and every card. */
+  sponsor?: string;
 }) {
   const { t } = site;
   const showGenre = place === 'page' || labelledInLists(genre);
@@ -124,6 +127,12 @@ export function GenreLabels({
   return (
     <p class="genre-labels">
       {showGenre ? <span class={`genre-label genre-label--${genre}`}>{t.t(genreKey(genre))}</span> : null}
+      {showGenre && genre === 'sponsored' && sponsor.trim() !== '' ? (
+        <>
+          {' '}
+          <span class="genre-sponsor">{t.t('genre.sponsoredBy', { sponsor: sponsor.trim() })}</span>
+        </>
+      ) : null}
       {showGenre && machineTranslated ? ' ' : null}
       {machineTranslated && place === 'page' ? (
         <a class="genre-label genre-label--machine" href="#machine-translation-label">
@@ -166,7 +175,13 @@ export function ArticleCard({
         </div>
       ) : null}
       <div class="card__text">
-        <GenreLabels site={site} genre={article.genre} machineTranslated={article.machineTranslated} place="card" />
+        <GenreLabels
+          site={site}
+          genre={article.genre}
+          machineTranslated={article.machineTranslated}
+          place="card"
+          sponsor={article.sponsor}
+        />
         {article.section ? (
           <p class="kicker">
             <a href={paths.section(article.language, article.section.slug)}>{article.section.name}</a>

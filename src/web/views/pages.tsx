@@ -159,7 +159,13 @@ export function ArticlePage({
               <a href={paths.section(article.language, article.section.slug)}>{article.section.name}</a>
             </p>
           ) : null}
-          <GenreLabels site={site} genre={article.genre} machineTranslated={machineTranslation !== null} place="page" />
+          <GenreLabels
+            site={site}
+            genre={article.genre}
+            machineTranslated={machineTranslation !== null}
+            place="page"
+            sponsor={article.sponsor}
+          />
           <h1 class="story__headline">{article.headline}</h1>
           {article.standfirst ? <p class="story__standfirst">{article.standfirst}</p> : null}
           {article.genre === 'sponsored' ? (
@@ -334,6 +340,34 @@ export function ListingPageView({
           ) : null}
         </nav>
       ) : null}
+    </Layout>
+  );
+}
+
+/**
+ * What a killed story's address answers (410 Gone, decision 0057): that the newsroom withdrew it,
+ * when, and its notice if it has one — in the page's language, nothing of the story, `noindex`.
+ */
+export function GonePage({ site, killedAt, notice }: { site: SiteContext; killedAt: Date; notice: string }) {
+  const { t } = site;
+  const title = t.t('gone.title');
+  return (
+    <Layout site={site} title={`${title} — ${site.name}`} head={<meta name="robots" content="noindex" />}>
+      <section class="message gone">
+        <h1>{title}</h1>
+        <p>{t.t('gone.body', { date: t.date(killedAt) })}</p>
+        {notice ? (
+          <section class="gone__notice" aria-labelledby="gone-notice">
+            <h2 id="gone-notice">{t.t('gone.notice')}</h2>
+            <p>{notice}</p>
+          </section>
+        ) : null}
+        <p>
+          <a class="button" href={paths.home(t.language)}>
+            {t.t('gone.home')}
+          </a>
+        </p>
+      </section>
     </Layout>
   );
 }
