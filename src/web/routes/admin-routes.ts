@@ -15,6 +15,8 @@ import { negotiateLanguage } from '../../domain/i18n/translator.js';
 import type { ImportQueue } from '../../domain/imports/import-queue.js';
 import type { IntegrationService } from '../../domain/integrations/integration-service.js';
 import type { MediaLibrary } from '../../domain/media/media-library.js';
+import type { StaticPages } from '../../domain/pages/static-pages.js';
+import type { SiteSettings } from '../../domain/settings/site-settings.js';
 import type { PasswordReset } from '../../domain/staff/password-reset.js';
 import { assignableRoles, isRole } from '../../domain/staff/roles.js';
 import type { StaffService } from '../../domain/staff/staff-service.js';
@@ -40,6 +42,8 @@ import { registerAdminImportRoutes } from './admin-import-routes.js';
 import { registerAdminIntegrationRoutes } from './admin-integration-routes.js';
 import { registerAdminMediaRoutes } from './admin-media-routes.js';
 import { registerAdminMemberRoutes } from './admin-member-routes.js';
+import { registerAdminPageRoutes } from './admin-page-routes.js';
+import { registerAdminSettingsRoutes } from './admin-settings-routes.js';
 import { registerStoryRoutes } from './admin-story-routes.js';
 import { registerAdminTaxonomyRoutes } from './admin-taxonomy-routes.js';
 import { registerAdminWireRoutes } from './admin-wire-routes.js';
@@ -70,6 +74,12 @@ export interface AdminDependencies {
   siteExport: SiteExporter;
   /** Imports from other systems (issue 13): upload, progress, report. */
   imports: ImportQueue;
+  /** The site's settings (decision 0058). */
+  settings: SiteSettings;
+  /** About, Contact, the policies (decision 0059). */
+  staticPages: StaticPages;
+  /** Languages the site may offer (KIOSQUE_LANGUAGES): Admin → Settings chooses among them. */
+  installedLanguages: readonly string[];
 }
 
 const storyListQuery = z.object({
@@ -224,6 +234,17 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
       { context, send },
       { integrations: admin.integrations, webhooks: admin.webhooks, publicUrl: deps.site.publicUrl },
     );
+    registerAdminSettingsRoutes(
+      scope,
+      { context, send },
+      {
+        settings: admin.settings,
+        staticPages: admin.staticPages,
+        media: admin.media,
+        installedLanguages: admin.installedLanguages,
+      },
+    );
+    registerAdminPageRoutes(scope, { context, send }, { pages: admin.staticPages, languages: site.languages });
     registerAdminImportRoutes(scope, { context, send }, { imports: admin.imports, staff: admin.staff });
     registerStoryRoutes(scope, { context, send }, deps, {
       editor: admin.editor,

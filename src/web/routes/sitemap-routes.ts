@@ -56,6 +56,32 @@ export function registerSitemapRoutes(app: FastifyInstance, deps: WebDependencie
     return { loc: url(paths[entry.kind](language, entry.slug)), lastModified: entry.lastModified, alternates: [] };
   }
 
+  /** The newsletter and subscribe pages, and the language's static pages, each with its alternates. */
+  async function sitePagesOf(language: string): Promise<SitemapUrl[]> {
+    const everywhere = (path: (other: string) => string): SitemapUrl => ({
+      loc: url(path(language)),
+      lastModified: null,
+      alternates: alternatesOf(Object.fromEntries(site.languages.map((other) => [other, path(other)]))),
+    });
+    const pages = await deps.staticPages.list(language);
+    const statics = await Promise.all(
+      pages.map(async (page): Promise<SitemapUrl> => {
+        const versions = Object.fromEntries(
+          [...(await deps.staticPages.translations(page.group)).values()].map((other) => [
+            other.language,
+            paths.staticPage(other.language, other.slug),
+          ]),
+        );
+        return {
+          loc: url(paths.staticPage(language, page.slug)),
+          lastModified: page.updatedAt,
+          alternates: alternatesOf(versions),
+        };
+      }),
+    );
+    return [everywhere(paths.newsletter), everywhere(paths.subscribe), ...statics];
+  }
+
   app.get('/sitemap.xml', async (request, reply) =>
     web.sendPage(request, reply, paths.sitemapIndex(), async () => {
       const index = await sitemaps.index();
@@ -102,13 +128,18 @@ export function registerSitemapRoutes(app: FastifyInstance, deps: WebDependencie
     const number = Number(match[2]);
     return web.sendPage(request, reply, paths.sitemap(language, number), async () => {
       const entries = await sitemaps.file(language, number);
+      if (!site.languages.includes(language)) throw new KiosqueError('PAGE_NOT_FOUND');
+      // The first file also names the pages every language has and the static pages (issue 14).
+      const extra = number === 1 ? await sitePagesOf(language) : [];
       return {
         contentType: xmlType,
-        body: renderSitemap(entries.map((entry) => urlOf(language, entry))),
+        body: renderSitemap([...entries.map((entry) => urlOf(language, entry)), ...extra]),
         // Its stories' translations (alternates) and its listings' names are written in it too.
         dependencies: [
           dependency.everyArticle(language),
           dependency.menu(language),
+          dependency.pages(language),
+          dependency.siteSetting('languages'),
           ...entries.flatMap((entry) =>
             entry.kind === 'article'
               ? [dependency.group(entry.translationGroup)]
