@@ -34,6 +34,8 @@ export const publicRoutes: Record<string, Channel> = {
   '/:lang/section/:slug': 'listing page',
   '/:lang/tag/:slug': 'listing page',
   '/:lang/author/:slug': 'listing page',
+  // About, Contact, the policies (decision 0059): chrome and the page's own text, never a story.
+  '/:lang/page/:slug': 'listing page',
   '/rss.xml': 'feed',
   '/atom.xml': 'feed',
   '/feed.json': 'feed',
