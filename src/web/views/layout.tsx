@@ -164,7 +164,7 @@ export function Layout({
               </nav>
             ) : null}
             {site.followLinks.length > 0 ? (
-              <ul class="site-footer__social" aria-label={t.t('follow.heading')}>
+              <ul class="site-footer__social">
                 {site.followLinks.map((link) => (
                   <li>
                     <a href={link.url} rel="me noopener">
