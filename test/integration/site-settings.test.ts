@@ -149,7 +149,7 @@ describeEachDatabase('site settings and static pages on $kind', ({ kind }) => {
     expect(jsonLd.publisher.correctionsPolicy).toBe('http://127.0.0.1:3000/fr/page/corrections');
 
     // The sitemap names both versions with their alternates, and the subscribe page.
-    const sitemap = await read('/sitemaps/fr-1.xml');
+    const sitemap = await read('/sitemaps/fr-pages.xml');
     expect(sitemap.body).toContain('<loc>http://127.0.0.1:3000/fr/page/corrections</loc>');
     expect(sitemap.body).toContain('<loc>http://127.0.0.1:3000/fr/subscribe</loc>');
     expect(sitemap.body).toContain('hreflang="en" href="http://127.0.0.1:3000/en/page/corrections"');

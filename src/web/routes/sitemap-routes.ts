@@ -10,6 +10,7 @@ import { renderNewsSitemap, renderSitemap, renderSitemapIndex, type SitemapUrl }
 const xmlType = 'application/xml; charset=utf-8';
 const languageFile = /^([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)-([1-9]\d{0,5})\.xml$/;
 const newsFile = /^news-([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\.xml$/;
+const pagesFile = /^([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)-pages\.xml$/;
 
 /**
  * `/sitemap.xml` (the index), `/sitemaps/{lang}-{n}.xml` (every public page of a language, with
@@ -90,13 +91,14 @@ export function registerSitemapRoutes(app: FastifyInstance, deps: WebDependencie
         body: renderSitemapIndex(
           index.flatMap(({ language, files }) => [
             ...Array.from({ length: files }, (_, n) => url(paths.sitemap(language, n + 1))),
+            url(paths.sitemapPages(language)),
             url(paths.newsSitemap(language)),
           ]),
         ),
-        dependencies: site.languages.flatMap((language) => [
-          dependency.everyArticle(language),
-          dependency.menu(language),
-        ]),
+        dependencies: [
+          dependency.siteSetting('languages'),
+          ...site.languages.flatMap((language) => [dependency.everyArticle(language), dependency.menu(language)]),
+        ],
       };
     }),
   );
@@ -122,24 +124,29 @@ export function registerSitemapRoutes(app: FastifyInstance, deps: WebDependencie
           ),
         );
     }
+    const pages = pagesFile.exec(file);
+    if (pages) {
+      const language = pages[1] as string;
+      if (!site.languages.includes(language)) throw new KiosqueError('PAGE_NOT_FOUND');
+      return web.sendPage(request, reply, paths.sitemapPages(language), async () => ({
+        contentType: xmlType,
+        body: renderSitemap(await sitePagesOf(language)),
+        dependencies: [dependency.pages(language), dependency.siteSetting('languages')],
+      }));
+    }
     const match = languageFile.exec(file);
     if (!match) throw new KiosqueError('PAGE_NOT_FOUND');
     const language = match[1] as string;
     const number = Number(match[2]);
     return web.sendPage(request, reply, paths.sitemap(language, number), async () => {
       const entries = await sitemaps.file(language, number);
-      if (!site.languages.includes(language)) throw new KiosqueError('PAGE_NOT_FOUND');
-      // The first file also names the pages every language has and the static pages (issue 14).
-      const extra = number === 1 ? await sitePagesOf(language) : [];
       return {
         contentType: xmlType,
-        body: renderSitemap([...entries.map((entry) => urlOf(language, entry)), ...extra]),
+        body: renderSitemap(entries.map((entry) => urlOf(language, entry))),
         // Its stories' translations (alternates) and its listings' names are written in it too.
         dependencies: [
           dependency.everyArticle(language),
           dependency.menu(language),
-          dependency.pages(language),
-          dependency.siteSetting('languages'),
           ...entries.flatMap((entry) =>
             entry.kind === 'article'
               ? [dependency.group(entry.translationGroup)]

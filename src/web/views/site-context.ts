@@ -56,6 +56,8 @@ export const paths = {
   sitemapIndex: () => '/sitemap.xml',
   sitemap: (language: string, page: number) => `/sitemaps/${language}-${page}.xml`,
   newsSitemap: (language: string) => `/sitemaps/news-${language}.xml`,
+  /** The pages every language has (newsletter, subscribe) and the static pages (issue 14). */
+  sitemapPages: (language: string) => `/sitemaps/${language}-pages.xml`,
 };
 
 /** The file names of a feed in its three formats. */
