@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
+import { z } from 'zod';
 import { type ErrorCode, isKiosqueError, KiosqueError, messageValues } from '../../domain/errors.js';
 import type { StaticPageInput, StaticPages } from '../../domain/pages/static-pages.js';
 import { errorOf } from '../error-status.js';
@@ -7,6 +8,14 @@ import { PageEditor, PageList } from '../views/admin-pages.js';
 import type { AdminContext } from '../views/admin-views.js';
 
 type FormFields = Record<string, string | string[] | undefined>;
+
+/** The admin's forms are url-encoded: anything else (JSON of other types) is refused unread. */
+const formBody = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+function fieldsOf(body: unknown): FormFields {
+  const parsed = formBody.safeParse(body ?? {});
+  if (!parsed.success) throw new KiosqueError('FORM_INVALID');
+  return parsed.data;
+}
 const one = (fields: FormFields, name: string): string => {
   const value = fields[name];
   return (Array.isArray(value) ? value[0] : value) ?? '';
@@ -89,7 +98,7 @@ export function registerAdminPageRoutes(
   });
 
   route('POST', '/admin/pages', async (request, reply) => {
-    const input = inputOf(request.body ?? {});
+    const input = inputOf(fieldsOf(request.body));
     try {
       const page = await deps.pages.create(input);
       return reply.redirect(`/admin/pages/${page.id}?saved=1`, 303);
@@ -109,7 +118,7 @@ export function registerAdminPageRoutes(
   });
 
   route<{ id: string }>('POST', '/admin/pages/:id', async (request, reply) => {
-    const input = inputOf(request.body ?? {});
+    const input = inputOf(fieldsOf(request.body));
     try {
       await deps.pages.update(request.params.id, input);
       return reply.redirect(`/admin/pages/${request.params.id}?saved=1`, 303);

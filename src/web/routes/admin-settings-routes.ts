@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
+import { z } from 'zod';
 import { isKiosqueError, KiosqueError } from '../../domain/errors.js';
 import type { MediaLibrary } from '../../domain/media/media-library.js';
 import type { StaticPages } from '../../domain/pages/static-pages.js';
@@ -15,6 +16,14 @@ import { SettingsPage } from '../views/admin-settings.js';
 import type { AdminContext } from '../views/admin-views.js';
 
 type FormFields = Record<string, string | string[] | undefined>;
+
+/** The admin's forms are url-encoded: anything else (JSON of other types) is refused unread. */
+const formBody = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+function fieldsOf(body: unknown): FormFields {
+  const parsed = formBody.safeParse(body ?? {});
+  if (!parsed.success) throw new KiosqueError('FORM_INVALID');
+  return parsed.data;
+}
 
 const one = (fields: FormFields, name: string): string => {
   const value = fields[name];
@@ -165,7 +174,7 @@ export function registerAdminSettingsRoutes(
     handler: async (request, reply) => {
       const { section } = request.params;
       if (!isSettingsSection(section)) throw new KiosqueError('PAGE_NOT_FOUND');
-      const typed = sectionFromForm(section, request.body ?? {}, deps.installedLanguages);
+      const typed = sectionFromForm(section, fieldsOf(request.body), deps.installedLanguages);
       try {
         await deps.settings.save(section, typed, request.staff?.user.id ?? null);
       } catch (error) {
