@@ -90,6 +90,11 @@ export async function timeRenders(app: App, paths: string[]): Promise<RenderTimi
     if ('movedTo' in story) continue;
     const site: SiteContext = {
       name: 'Kiosque',
+      tagline: null,
+      navLinks: [],
+      policies: [],
+      logo: null,
+      shareImage: null,
       publicUrl: 'http://127.0.0.1:3000',
       languages: ['fr', 'en'],
       defaultLanguage: 'fr',

@@ -43,6 +43,7 @@ import { signupWording } from './domain/newsletter/consent-wording.js';
 import type { ConsentWording, NewsletterList, NewsletterSend } from './domain/newsletter/newsletter.js';
 import { createNewsletterSender, type MailTransport } from './domain/newsletter/newsletter-sender.js';
 import { createNewsletterService, type NewsletterService } from './domain/newsletter/newsletter-service.js';
+import { createStaticPages } from './domain/pages/static-pages.js';
 import { type CheckoutGateway, createBillingService } from './domain/paywall/billing-service.js';
 import { createPaywallService } from './domain/paywall/paywall-service.js';
 import { createRelatedService, type RelatedService } from './domain/related/related-service.js';
@@ -53,6 +54,7 @@ import {
   readerSearchCache,
   type SearchService,
 } from './domain/search/search-service.js';
+import { createSiteSettings, defaultSettings, type SiteSettings, siteNameIn } from './domain/settings/site-settings.js';
 import { createSitemapService } from './domain/sitemaps/sitemap-service.js';
 import { createPasswordReset } from './domain/staff/password-reset.js';
 import { createStaffMail } from './domain/staff/staff-mail.js';
@@ -110,6 +112,7 @@ import type { PostgresEventBus } from './storage/postgres/postgres-event-bus.js'
 import { createRelatedRepository } from './storage/related-repository.js';
 import { createReviewRepository } from './storage/review-repository.js';
 import { createSearchIndex } from './storage/search-index.js';
+import { createSettingsRepository } from './storage/settings-repository.js';
 import { createSimilarityIndex } from './storage/similarity-index.js';
 import { exportSite } from './storage/site-export.js';
 import { createSitemapRepository } from './storage/sitemap-repository.js';
@@ -123,6 +126,7 @@ import {
   createStaffRepository,
   createTwoFactorRepository,
 } from './storage/staff-repository.js';
+import { createStaticPageRepository } from './storage/static-page-repository.js';
 import { createTaxonomyRenameStore, createTaxonomyRepository } from './storage/taxonomy-repository.js';
 import { createOutdatedTranslations, createWebhookRepository } from './storage/webhook-repository.js';
 import { createWireRepository, type WireRepository } from './storage/wire-repository.js';
@@ -298,7 +302,13 @@ export function buildStaffService(
 
 /** The composition root: config → adapters → services → web. */
 export async function createApp(options: AppOptions): Promise<App> {
-  const { config } = options;
+  // The site's languages are a setting (decision 0058): one array, reordered in place when staff
+  // change it, so every service handed it reads the current list. KIOSQUE_LANGUAGES names the
+  // languages the site may offer.
+  const installedLanguages = [...options.config.languages];
+  const config: Config = { ...options.config, languages: [...options.config.languages] };
+  // Read by the translators' date formats at each use; set once the settings are loaded.
+  let siteSettings: SiteSettings | null = null;
   const logger = options.logger ?? pino({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
@@ -309,7 +319,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     const catalog = catalogs.get(language);
     if (!catalog)
       throw new Error(`No message catalog for "${language}": add src/domain/i18n/catalogs/${language}.json.`);
-    translators.set(language, createTranslator(language, catalog, config.timeZone));
+    translators.set(
+      language,
+      createTranslator(language, catalog, () => siteSettings?.current().timeZone.zone ?? config.timeZone),
+    );
   }
 
   ensureWritableDataDir(config.dataDir);
@@ -354,7 +367,38 @@ export async function createApp(options: AppOptions): Promise<App> {
       });
     }
     const events: EventBus = broadcast ?? createLocalEventBus();
+    const staticPageStore = createStaticPageRepository(database.db);
+    const settings = createSiteSettings({
+      store: createSettingsRepository(database.db),
+      events,
+      clock,
+      context: {
+        installedLanguages,
+        defaultLanguage: config.defaultLanguage,
+        imageExists: async (id) => (await images.find(id)) !== null,
+        pageGroupExists: async (group) => (await staticPageStore.inGroup(group)).length > 0,
+      },
+      defaults: defaultSettings({
+        siteName: config.siteName,
+        languages: config.languages,
+        timeZone: config.timeZone,
+        followLinks: config.followLinks,
+        mailFrom: config.mail.from,
+        prices: config.subscriptions.prices,
+        freeStories: config.subscriptions.freeStories,
+      }),
+    });
+    await settings.load();
+    siteSettings = settings;
+    const followLanguages = () =>
+      config.languages.splice(0, config.languages.length, ...settings.current().languages.enabled);
+    followLanguages();
     events.subscribe((event) => {
+      // The new values first, so a page rendered after its drop shows them (on every instance).
+      if (event.type === 'settings.changed') {
+        settings.apply(event);
+        if (event.section === 'languages') followLanguages();
+      }
       pageCache.invalidate(dependenciesChangedBy(event));
       for (const language of searchLanguagesChangedBy(event)) searchCache.invalidate(language);
     });
@@ -580,12 +624,24 @@ export async function createApp(options: AppOptions): Promise<App> {
       logger,
       onQueued: () => nudgeJobs(),
     });
+    const staticPages = createStaticPages({
+      store: staticPageStore,
+      events,
+      clock,
+      ids,
+      languages: () => config.languages,
+    });
+    // Read at each use: staff change these in Admin → Settings (decision 0058).
     const site = {
-      name: config.siteName,
+      get name() {
+        return siteNameIn(settings.current(), config.defaultLanguage, config.defaultLanguage);
+      },
       publicUrl: config.publicUrl,
       languages: config.languages,
       defaultLanguage: config.defaultLanguage,
-      followLinks: config.followLinks,
+      get followLinks() {
+        return settings.current().social.links;
+      },
     };
     const reading = createReadingService({ articles, taxonomy, related: relatedLists, clock });
     const hooks = buildWebhooks({
@@ -620,6 +676,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
     const newsletters = await buildNewsletters({
       config,
+      settings,
       database,
       articles,
       translators,
@@ -664,25 +721,16 @@ export async function createApp(options: AppOptions): Promise<App> {
       formMail,
       mailer: staffMailer,
       translator: (language) => (translators.get(language) ?? translators.get(config.defaultLanguage)) as Translator,
-      site: { name: config.siteName, publicUrl: config.publicUrl },
+      site,
       clock,
       secret: randomSecret,
       onMailFailure: (error) => logger.error({ err: error }, 'password reset email not sent'),
       audit,
     });
     const staffMail = createStaffMail({
-      mailer: {
-        async send(message) {
-          const outcome = await newsletters.transport.send({
-            ...message,
-            headers: { 'Auto-Submitted': 'auto-generated' },
-            messageId: `<${ids('msg')}@${new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '') || 'localhost'}>`,
-          });
-          if (outcome.kind !== 'accepted') throw new Error(`staff email not sent: ${JSON.stringify(outcome)}`);
-        },
-      },
+      mailer: staffMailer,
       translator: (language) => (translators.get(language) ?? translators.get(config.defaultLanguage)) as Translator,
-      site: { name: config.siteName, publicUrl: config.publicUrl },
+      site,
       delivers: Boolean(config.mail.smtpUrl),
     });
     // The review loop (issue 14, decision 0053): its steps go through the editor's door, and its
@@ -693,7 +741,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       people: staff,
       mailer: staffMailer,
       translator: (language) => (translators.get(language) ?? translators.get(config.defaultLanguage)) as Translator,
-      site: { name: config.siteName, publicUrl: config.publicUrl },
+      site,
       clock,
       onMailFailure: (error, to) => logger.error({ err: error, to }, 'review email not sent'),
     });
@@ -737,6 +785,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       newsletter: newsletters.service,
       audience: buildAudience({
         config,
+        settings,
+        site,
         database,
         translators,
         transport: newsletters.transport,
@@ -763,8 +813,13 @@ export async function createApp(options: AppOptions): Promise<App> {
         media,
         editor,
         corrections: correctionDesk,
-        timeZone: config.timeZone,
+        get timeZone() {
+          return settings.current().timeZone.zone;
+        },
         taxonomy: taxonomyEditor,
+        settings,
+        staticPages,
+        installedLanguages,
         wire,
         integrations,
         webhooks: hooks.service,
@@ -778,7 +833,16 @@ export async function createApp(options: AppOptions): Promise<App> {
         auditLog,
         staffMail,
       },
-      contentApi: { stories: articles, integrations, timeZone: config.timeZone },
+      contentApi: {
+        stories: articles,
+        integrations,
+        pages: staticPages,
+        get timeZone() {
+          return settings.current().timeZone.zone;
+        },
+      },
+      settings,
+      staticPages,
       clock,
       logger,
     });
@@ -883,6 +947,7 @@ function buildWireDesk(deps: {
  */
 async function buildNewsletters(deps: {
   config: Config;
+  settings: SiteSettings;
   database: DatabaseHandle;
   articles: ReturnType<typeof createArticleRepository>;
   translators: Map<string, Translator>;
@@ -899,7 +964,12 @@ async function buildNewsletters(deps: {
   const repository = createNewsletterRepository(database.db);
   const queue = createSqlJobQueue(database.db, database.dialect, ids);
   const signer = createHmacSigner(loadOrCreateSecret(config.dataDir, config.secret));
-  const from = `"${config.siteName.replace(/["\\\r\n]/g, '')}" <${config.mail.from}>`;
+  const { settings } = deps;
+  // The sender is a setting, read for each message (decision 0058).
+  const from = () => {
+    const { senderName, senderAddress } = settings.current().newsletter;
+    return `"${senderName.replace(/["\\\r\n]/g, '')}" <${senderAddress}>`;
+  };
   const smtp = config.mail.smtpUrl ? createSmtpTransport({ url: config.mail.smtpUrl, from }) : null;
   const transport: MailTransport =
     smtp ?? createOutboxTransport({ folder: path.join(config.dataDir, 'outbox'), from, logger });
@@ -929,7 +999,9 @@ async function buildNewsletters(deps: {
     formMail,
     signer,
     wordings,
-    timeZone: config.timeZone,
+    get timeZone() {
+      return settings.current().timeZone.zone;
+    },
     onQueued: () => worker?.nudge(),
     clock,
     ids,
@@ -958,7 +1030,9 @@ async function buildNewsletters(deps: {
     composer: createEmailComposer({
       translators,
       defaultLanguage: config.defaultLanguage,
-      siteName: config.siteName,
+      get siteName() {
+        return siteNameIn(settings.current(), config.defaultLanguage, config.defaultLanguage);
+      },
       publicUrl: config.publicUrl,
     }),
     transport,
@@ -1013,6 +1087,8 @@ async function buildNewsletters(deps: {
  */
 function buildAudience(deps: {
   config: Config;
+  settings: SiteSettings;
+  site: { readonly name: string; publicUrl: string; languages: string[] };
   database: DatabaseHandle;
   translators: Map<string, Translator>;
   transport: MailTransport;
@@ -1027,6 +1103,9 @@ function buildAudience(deps: {
 }): AudienceDependencies {
   const { config, database, translators, transport, clock, ids, logger } = deps;
   const { subscriptions } = config;
+  const { settings } = deps;
+  const paywallSettings = () => settings.current().paywall;
+  const zone = () => settings.current().timeZone.zone;
   const members = createMemberRepository(database.db);
   const written = createMemberAuditLog(database.db, ids);
   // Every change to a member is written to the audit log (member service, billing): the one place to hear of them.
@@ -1073,7 +1152,7 @@ function buildAudience(deps: {
       activity: { paymentsOf: billingStore.paymentsOf, readsOf: meter.readsOf },
       directory: members,
       translator,
-      site: { name: config.siteName, publicUrl: config.publicUrl, languages: config.languages },
+      site: deps.site,
       clock,
       ids,
       secret: randomSecret,
@@ -1081,8 +1160,17 @@ function buildAudience(deps: {
     paywall: createPaywallService({
       meter,
       clock,
-      timeZone: config.timeZone,
-      allowance: subscriptions.freeStories,
+      get timeZone() {
+        return zone();
+      },
+      allowance: {
+        get members() {
+          return paywallSettings().freeStoriesMembers;
+        },
+        get anonymous() {
+          return paywallSettings().freeStoriesAnonymous;
+        },
+      },
     }),
     billing: createBillingService({
       gateway:
@@ -1100,11 +1188,19 @@ function buildAudience(deps: {
     meterReads: meter,
     pricing: {
       currency: subscriptions.currency,
-      monthly: subscriptions.prices.monthly,
-      yearly: subscriptions.prices.yearly,
-      freeStories: subscriptions.freeStories.members,
+      get monthly() {
+        return paywallSettings().monthly;
+      },
+      get yearly() {
+        return paywallSettings().yearly;
+      },
+      get freeStories() {
+        return paywallSettings().freeStoriesMembers;
+      },
     },
-    timeZone: config.timeZone,
+    get timeZone() {
+      return zone();
+    },
     secret: randomSecret,
     webhook:
       stripe && subscriptions.stripe

@@ -77,6 +77,12 @@ export const errorCatalog = {
     'No subscriber has this email address. Check the spelling; the person may have signed up with another address.',
   WEBHOOK_UNAUTHORIZED:
     'This webhook request did not carry the shared secret. Send it with the header Authorization: Bearer followed by the value of KIOSQUE_MAIL_WEBHOOK_SECRET.',
+  SETTINGS_INVALID: 'A setting is not valid, so nothing was saved. Fix each field marked and save again.',
+  STATIC_PAGE_INVALID:
+    'This page is incomplete or malformed: a title, an address of lowercase letters a-z, digits and single hyphens, and a site language are needed. Fix the field marked and save again.',
+  STATIC_PAGE_SLUG_TAKEN: 'Another page in this language already uses this address. Choose another address.',
+  STATIC_PAGE_LANGUAGE_TAKEN:
+    'These translations already have a page in this language, and a page has one translation per language. Edit that page instead, or make this one a page of its own.',
   FORM_INVALID: 'The form was malformed or incomplete. Fill it in again from the page.',
   FORM_TOO_LARGE: 'The form sent too much data. Shorten what you entered and try again.',
   REQUEST_FORBIDDEN: 'This request came from another site and was refused. Use the form on this site.',

@@ -61,7 +61,32 @@ export interface RelatedChanged {
   articleIds: string[];
 }
 
-export type ContentEvent = ArticleChanged | SectionsChanged | TaxonomyRenamed | RelatedChanged;
+/**
+ * Staff saved a section of the site's settings (decision 0058). It carries the new value, so every
+ * instance replaces its snapshot before its pages are dropped, and the languages whose pages show
+ * what changed (a French tagline touches French pages only).
+ */
+export interface SettingsChanged {
+  type: 'settings.changed';
+  section: string;
+  value: unknown;
+  languages: string[];
+}
+
+/** A static page (About, a policy) was written or removed, in these languages (decision 0059). */
+export interface StaticPagesChanged {
+  type: 'pages.changed';
+  group: string;
+  languages: string[];
+}
+
+export type ContentEvent =
+  | ArticleChanged
+  | SectionsChanged
+  | TaxonomyRenamed
+  | RelatedChanged
+  | SettingsChanged
+  | StaticPagesChanged;
 
 /**
  * Carries content events to every listener: in-process on SQLite, and on PostgreSQL to every

@@ -75,7 +75,8 @@ export function createEmailComposer(deps: {
   siteName: string;
   publicUrl: string;
 }): EmailComposer {
-  const { siteName, publicUrl } = deps;
+  // The site name is read at each use: staff may change it (decision 0058).
+  const { publicUrl } = deps;
   const translator = (language: string) =>
     deps.translators.get(language) ?? (deps.translators.get(deps.defaultLanguage) as Translator);
   const articleUrl = (article: Article) => `${publicUrl}/${article.language}/${article.slug}`;
@@ -96,7 +97,7 @@ export function createEmailComposer(deps: {
     return {
       html: (
         <div style={styles.footer}>
-          <p>{t.t('newsletter.email.footerReason', { list: list.name, site: siteName, email })}</p>
+          <p>{t.t('newsletter.email.footerReason', { list: list.name, site: deps.siteName, email })}</p>
           <p>
             <a href={unsubscribeUrl}>{t.t('newsletter.email.unsubscribe')}</a>
             {dataUrl ? (
@@ -106,16 +107,16 @@ export function createEmailComposer(deps: {
               </>
             ) : null}
             {' · '}
-            <a href={`${publicUrl}/${list.language}/`}>{siteName}</a>
+            <a href={`${publicUrl}/${list.language}/`}>{deps.siteName}</a>
           </p>
         </div>
       ),
       text: [
         '--',
-        t.t('newsletter.email.footerReason', { list: list.name, site: siteName, email }),
+        t.t('newsletter.email.footerReason', { list: list.name, site: deps.siteName, email }),
         `${t.t('newsletter.email.unsubscribe')}: ${unsubscribeUrl}`,
         ...(dataUrl ? [`${t.t('newsletter.email.yourData')}: ${dataUrl}`] : []),
-        `${siteName}: ${publicUrl}/${list.language}/`,
+        `${deps.siteName}: ${publicUrl}/${list.language}/`,
       ].join('\n'),
     };
   }
@@ -171,14 +172,14 @@ export function createEmailComposer(deps: {
     confirmation({ list, email, confirmUrl, unsubscribeUrl }): ComposedEmail {
       const t = translator(list.language);
       const subject = t.t('newsletter.email.confirmSubject', { list: list.name });
-      const intro = t.t('newsletter.email.confirmIntro', { list: list.name, site: siteName, email });
+      const intro = t.t('newsletter.email.confirmIntro', { list: list.name, site: deps.siteName, email });
       const ignore = t.t('newsletter.email.confirmIgnore');
       const foot = footer(t, list, email, unsubscribeUrl, null);
       return {
         subject,
         html: page(
           <Shell lang={list.language} title={subject}>
-            <p style={styles.brand}>{siteName}</p>
+            <p style={styles.brand}>{deps.siteName}</p>
             <h1 style={styles.headline}>{subject}</h1>
             <p>{intro}</p>
             <p>
@@ -208,7 +209,7 @@ export function createEmailComposer(deps: {
         html: page(
           <Shell lang={list.language} title={subject}>
             <p style={styles.brand}>
-              {siteName} · {list.name}
+              {deps.siteName} · {list.name}
             </p>
             {single ? null : <h1 style={styles.headline}>{subject}</h1>}
             {stories.map((story) => storyHtml(t, story, single ? 1 : 2))}
@@ -216,7 +217,7 @@ export function createEmailComposer(deps: {
           </Shell>,
         ),
         text: [
-          `${siteName} · ${list.name}`,
+          `${deps.siteName} · ${list.name}`,
           ...(single ? [] : [subject]),
           ...stories.map((story) => storyText(t, story, single)),
           foot.text,

@@ -10,14 +10,15 @@ import type { MailOutcome, MailTransport, OutgoingMail } from '../domain/newslet
  */
 export function createOutboxTransport(options: {
   folder: string;
-  from: string;
+  /** The From header, read for each message (staff may change the sender: decision 0058). */
+  from: () => string;
   logger: { info(object: object, message: string): void };
 }): MailTransport {
   const composer = createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   return {
     async send(mail: OutgoingMail): Promise<MailOutcome> {
       const info = await composer.sendMail({
-        from: options.from,
+        from: options.from(),
         to: mail.to,
         subject: mail.subject,
         text: mail.text,

@@ -44,13 +44,17 @@ export function classifySmtpError(error: NodemailerError): MailOutcome {
  * SMTP through nodemailer, from `SMTP_URL` (smtp://user:pass@host:587, smtps://… for implicit
  * TLS). One pooled connection: messages go one after the other at the configured rate anyway.
  */
-export function createSmtpTransport(options: { url: string; from: string }): MailTransport & { close(): void } {
+export function createSmtpTransport(options: {
+  url: string;
+  /** The From header, read for each message (staff may change the sender: decision 0058). */
+  from: () => string;
+}): MailTransport & { close(): void } {
   const transporter = createTransport({ url: options.url, pool: true, maxConnections: 1, maxMessages: 500 });
   return {
     async send(mail: OutgoingMail): Promise<MailOutcome> {
       try {
         const info = await transporter.sendMail({
-          from: options.from,
+          from: options.from(),
           to: mail.to,
           subject: mail.subject,
           text: mail.text,

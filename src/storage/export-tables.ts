@@ -67,6 +67,9 @@ export const exportedTables: readonly ExportedTable[] = [
   { name: 'imports', key: ['id'] },
   { name: 'import_ledger', key: ['system', 'kind', 'source_id'] },
   { name: 'redirects', key: ['path'] },
+  // Issue 14: the settings staff chose in the admin and the static pages (decisions 0058, 0059).
+  { name: 'site_settings', key: ['section'] },
+  { name: 'static_pages', key: ['id'] },
   { name: 'newsletter_lists', key: ['id'] },
   { name: 'newsletter_wordings', key: ['version'] },
   { name: 'newsletter_signups', key: ['id'] },

@@ -27,6 +27,7 @@ import * as storyReview from './migrations/0025-story-review.js';
 import * as staffSecurity from './migrations/0026-staff-security.js';
 import * as corrections from './migrations/0027-corrections.js';
 import * as killAndSponsor from './migrations/0028-kill-and-sponsor.js';
+import * as settingsAndPages from './migrations/0029-settings-and-pages.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -61,6 +62,7 @@ const migrations: Record<string, MigrationModule> = {
   '0026-staff-security': staffSecurity,
   '0027-corrections': corrections,
   '0028-kill-and-sponsor': killAndSponsor,
+  '0029-settings-and-pages': settingsAndPages,
 };
 
 class ListedMigrations implements MigrationProvider {

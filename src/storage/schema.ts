@@ -667,6 +667,30 @@ export interface Database {
   imports: ImportsTable;
   redirects: RedirectsTable;
   corrections: CorrectionsTable;
+  site_settings: SiteSettingsTable;
+  static_pages: StaticPagesTable;
+}
+
+/** One row per settings section, its value a JSON document (decision 0058). */
+export interface SiteSettingsTable {
+  section: string;
+  value: string;
+  updated_by: string | null;
+  updated_at: string | Date;
+}
+
+/** About, Contact, the policies: per language, translations sharing a group (decision 0059). */
+export interface StaticPagesTable {
+  id: string;
+  page_group: string;
+  language: string;
+  slug: string;
+  title: string;
+  description: string;
+  body_markdown: string;
+  body_html: string;
+  created_at: string | Date;
+  updated_at: string | Date;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -102,12 +102,17 @@ async function hashFile(file: string): Promise<{ bytes: number; sha256: string }
   return { bytes, sha256: hash.digest('hex') };
 }
 
+/** The site's settings: seeded by the first start from the environment, not content of its own. */
+const replacedOnImport = 'site_settings';
+
 /** The first table holding a row that an import would write or rebuild, or null for an empty database. */
 export async function firstNonEmptyTable(db: Kysely<Database>): Promise<string | null> {
   const any = db as unknown as Kysely<AnyTables>;
   const live = await liveColumns(db);
   const tables = [...exportedTables.map((table) => table.name), 'article_search'];
   for (const table of tables) {
+    // A started site wrote its first-start settings: the export's replace them (decision 0058).
+    if (table === replacedOnImport) continue;
     if (!live.has(table)) continue;
     const row = await any
       .selectFrom(table)
@@ -163,6 +168,7 @@ export async function importSite(target: SiteImportTarget, folder: string): Prom
       const entry = manifest.tables.find((candidate) => candidate.name === table.name);
       rows[table.name] = 0;
       if (!entry) continue;
+      if (table.name === replacedOnImport) await db.deleteFrom(table.name).execute();
       const filled = Object.fromEntries(
         Object.entries(table.withheld ?? {}).map(([column, rule]) => [column, rule.importedAs]),
       );

@@ -23,7 +23,54 @@ export const dependency = {
   named: (kind: 'section' | 'tag' | 'author', id: string) => `named:${kind}:${id}`,
   /** A language's corrections page (decision 0056): dropped when a correction is published there. */
   corrections: (language: string) => `corrections:${language}`,
+  /**
+   * A settings section as the pages of one language show it (decision 0058): `identity` (name,
+   * tagline, logo, share image), `navigation` (extra links), `policies` (footer links, JSON-LD).
+   */
+  settings: (section: 'identity' | 'navigation' | 'policies', language: string) => `settings:${section}:${language}`,
+  /** Settings shown the same in every language: `social`, `languages`, `time-zone` (dates), `paywall` (prices). */
+  siteSetting: (section: 'social' | 'languages' | 'time-zone' | 'paywall') => `settings:${section}`,
+  /** The static pages of a language (About, policies): each page, the footer and sitemaps name them. */
+  pages: (language: string) => `pages:${language}`,
 };
+
+/**
+ * What the chrome of every HTML page of a language shows from the settings and static pages:
+ * header (name, tagline, logo, extra links, language switcher), footer (policies, social links)
+ * and the publisher in JSON-LD and Open Graph (logo, share image, sameAs). `sendPage` adds them
+ * to every HTML page it caches, so no page can forget its chrome.
+ */
+export function chromeDependencies(language: string): string[] {
+  return [
+    dependency.settings('identity', language),
+    dependency.settings('navigation', language),
+    dependency.settings('policies', language),
+    dependency.siteSetting('social'),
+    dependency.siteSetting('languages'),
+    dependency.pages(language),
+  ];
+}
+
+/** The pages a settings section shows on, in the languages the change touched. */
+function settingsChanged(event: Extract<ContentEvent, { type: 'settings.changed' }>): Set<string> {
+  switch (event.section) {
+    case 'identity':
+    case 'navigation':
+    case 'policies': {
+      const section = event.section;
+      return new Set(event.languages.map((language) => dependency.settings(section, language)));
+    }
+    case 'social':
+    case 'languages':
+    case 'paywall':
+      return new Set([dependency.siteSetting(event.section)]);
+    case 'timeZone':
+      return new Set([dependency.siteSetting('time-zone')]);
+    default:
+      // The newsletter's sender shows on no page.
+      return new Set();
+  }
+}
 
 /** The names a story's entry or page shows: its section, tags and bylines (for `taxonomy.renamed`). */
 export function namesShownBy(story: {
@@ -59,6 +106,8 @@ export function dependenciesChangedBy(event: ContentEvent): Set<string> {
   if (event.type === 'sections.changed') return new Set([dependency.menu(event.language)]);
   if (event.type === 'related.changed') return new Set(event.articleIds.map(dependency.related));
   if (event.type === 'taxonomy.renamed') return renamed(event);
+  if (event.type === 'settings.changed') return settingsChanged(event);
+  if (event.type === 'pages.changed') return new Set(event.languages.map(dependency.pages));
   const changed = new Set([dependency.article(event.articleId)]);
   const { before, after } = event;
   // A published correction: the story's pages, feeds and sitemap files (below) and its language's list.

@@ -17,11 +17,20 @@ import type { FeedService } from '../domain/feeds/feed-service.js';
 import { negotiateLanguage, type Translator } from '../domain/i18n/translator.js';
 import { type RedirectStore, redirectKey } from '../domain/imports/redirects.js';
 import type { NewsletterService } from '../domain/newsletter/newsletter-service.js';
+import type { StaticPages } from '../domain/pages/static-pages.js';
 import type { SearchService } from '../domain/search/search-service.js';
+import {
+  policyKinds,
+  type SiteSettings,
+  type SiteSettingsValues,
+  siteNameIn,
+  taglineIn,
+} from '../domain/settings/site-settings.js';
 import type { SitemapService } from '../domain/sitemaps/sitemap-service.js';
 import type { ReaderMachineTranslations } from '../domain/translations/machine-translation.js';
 import type { ImageVariants } from '../media/image-variants.js';
 import type { AdminAccess } from './admin-guard.js';
+import { chromeDependencies } from './cache-invalidation.js';
 import { errorOf } from './error-status.js';
 import type { CachedPage, PageCache } from './page-cache.js';
 import { registerRequestGuard } from './request-guard.js';
@@ -40,6 +49,7 @@ import { registerPreviewRoutes } from './routes/preview-routes.js';
 import { registerSearchRoutes } from './routes/search-routes.js';
 import { registerSiteRoutes } from './routes/site-routes.js';
 import { registerSitemapRoutes } from './routes/sitemap-routes.js';
+import { registerStaticPageRoutes } from './routes/static-page-routes.js';
 import { registerSameOriginCheck } from './same-origin.js';
 import { encodedEtag, etagMatches, pickEncoding, type StaticAsset } from './static-assets.js';
 import { GonePage, MessagePage } from './views/pages.js';
@@ -47,12 +57,16 @@ import { paths, type SiteContext } from './views/site-context.js';
 
 export interface WebDependencies {
   site: {
-    name: string;
+    readonly name: string;
     publicUrl: string;
     languages: string[];
     defaultLanguage: string;
-    followLinks: { network: string; url: string }[];
+    readonly followLinks: readonly { network: string; url: string }[];
   };
+  /** The settings staff change in the admin (decision 0058), read at each render. */
+  settings: SiteSettings;
+  /** About, Contact, the policies (decision 0059). */
+  staticPages: StaticPages;
   translators: Map<string, Translator>;
   assets: Map<string, StaticAsset>;
   reading: ReadingService;
@@ -179,6 +193,7 @@ export async function createServer(deps: WebDependencies): Promise<FastifyInstan
 
   registerAssetRoutes(app, deps.assets);
   registerSiteRoutes(app, deps, web);
+  registerStaticPageRoutes(app, deps, web);
   registerFeedRoutes(app, deps, web);
   registerApiRoutes(app, deps, web);
   registerContentApiRoutes(app, deps, web);
@@ -217,9 +232,19 @@ function createPageRenderer(deps: WebDependencies) {
   }
 
   async function context(language: string): Promise<SiteContext> {
-    const sections = await reading.sections(language).catch(() => []);
+    const values = deps.settings.current();
+    const [sections, policies] = await Promise.all([
+      reading.sections(language).catch(() => []),
+      policyLinks(values, language).catch(() => []),
+    ]);
+    const { logoImageId, shareImageId } = values.identity;
     return {
-      name: site.name,
+      name: siteNameIn(values, language, site.defaultLanguage),
+      tagline: taglineIn(values, language),
+      navLinks: values.navigation.links[language] ?? [],
+      policies,
+      logo: logoImageId ? { url: `/media/${logoImageId}/1x1-1200.jpg`, width: 1200, height: 1200 } : null,
+      shareImage: shareImageId ? { url: `/media/${shareImageId}/16x9-1200.jpg`, width: 1200, height: 675 } : null,
       publicUrl: site.publicUrl,
       languages: site.languages,
       defaultLanguage: site.defaultLanguage,
@@ -234,6 +259,18 @@ function createPageRenderer(deps: WebDependencies) {
       year: clock.now().getUTCFullYear(),
       t: translator(language),
     };
+  }
+
+  /** Each policy the settings name, as its page in `language` (none when not translated into it). */
+  async function policyLinks(values: SiteSettingsValues, language: string): Promise<SiteContext['policies']> {
+    const links: SiteContext['policies'][number][] = [];
+    for (const kind of policyKinds) {
+      const group = values.policies[kind];
+      if (!group) continue;
+      const page = (await deps.staticPages.translations(group)).get(language);
+      if (page) links.push({ kind, title: page.title, path: paths.staticPage(language, page.slug) });
+    }
+    return links;
   }
 
   function sendHtml(reply: FastifyReply, node: VNode, status = 200) {
@@ -293,7 +330,12 @@ function createPageRenderer(deps: WebDependencies) {
         .send(page.body);
     }
     try {
-      const page = await deps.pageCache.getOrRender(key, async () => toRendered(await render()));
+      const page = await deps.pageCache.getOrRender(key, async () => {
+        const rendered = toRendered(await render());
+        // Every HTML page shows the chrome of its language: it depends on what the chrome shows.
+        if (!rendered.contentType.startsWith('text/html')) return rendered;
+        return { ...rendered, dependencies: [...rendered.dependencies, ...chromeDependencies(languageOf(request))] };
+      });
       return sendCached(request, reply, page);
     } catch (error) {
       if (error instanceof Redirect) return reply.redirect(error.location, error.status);

@@ -48,6 +48,12 @@ const schema: Record<string, { required: string[]; urls: string[]; dates: string
   ProfilePage: { required: ['url', 'mainEntity', 'inLanguage'], urls: ['url'], dates: [] },
   Person: { required: ['name', 'url'], urls: ['url'], dates: [] },
   Organization: { required: ['name'], urls: ['url'], dates: [] },
+  // The site as publisher (issue 14): its policy pages and social profiles are absolute addresses.
+  NewsMediaOrganization: {
+    required: ['name', 'url', 'logo'],
+    urls: ['url', 'sameAs', 'correctionsPolicy', 'ethicsPolicy', 'ownershipFundingInfo', 'masthead'],
+    dates: [],
+  },
   ImageObject: { required: ['url', 'width', 'height'], urls: ['url'], dates: [] },
   WebPage: { required: ['@id'], urls: ['@id'], dates: [] },
   WebPageElement: { required: ['isAccessibleForFree', 'cssSelector'], urls: [], dates: [] },

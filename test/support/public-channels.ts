@@ -36,6 +36,8 @@ export const publicRoutes: Record<string, Channel> = {
   '/:lang/author/:slug': 'listing page',
   // Corrections and clarifications (issue 14): their text and the story's headline and address, never its body.
   '/:lang/corrections': 'listing page',
+  // About, Contact, the policies (decision 0059): chrome and the page's own text, never a story.
+  '/:lang/page/:slug': 'listing page',
   '/rss.xml': 'feed',
   '/atom.xml': 'feed',
   '/feed.json': 'feed',

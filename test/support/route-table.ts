@@ -127,6 +127,8 @@ export function sampleFor(name: string, url: string, values: SampleValues): stri
       if (url.startsWith('/:lang/section/')) return values.sectionSlug;
       if (url.startsWith('/:lang/tag/')) return values.tagSlug;
       if (url.startsWith('/:lang/author/')) return values.authorSlug;
+      // The demo has no static page: its address answers 404 (decision 0059).
+      if (url === '/:lang/page/:slug') return 'about';
       if (url === '/:lang/:slug' || url === '/:lang/read/:slug' || url === '/api/ninjs/:lang/:slug') {
         return values.storySlug;
       }
@@ -142,6 +144,9 @@ export function sampleFor(name: string, url: string, values: SampleValues): stri
       return undefined;
     case 'kind':
       if (url.startsWith('/admin/api/taxonomy/')) return 'tag';
+      return undefined;
+    case 'section':
+      if (url.startsWith('/admin/settings/')) return 'identity';
       return undefined;
     case 'id':
       if (url.startsWith('/admin/api/taxonomy/')) return values.tagId;
@@ -159,6 +164,8 @@ export function sampleFor(name: string, url: string, values: SampleValues): stri
       if (url.startsWith('/admin/wire/items/')) return values.wireItemId;
       // The demo has no import: an id of none, whose page is the admin's 404 (IMPORT_NOT_FOUND).
       if (url.startsWith('/admin/import/')) return 'imp_none';
+      // Nor a static page: the editor's 404 (decision 0059).
+      if (url.startsWith('/admin/pages/')) return 'page_none';
       if (url.startsWith('/admin/integrations/')) return values.integrationId;
       if (url.startsWith('/ghost/api/content/tags/')) return values.tagId;
       if (url.startsWith('/ghost/api/content/')) return values.storyId;

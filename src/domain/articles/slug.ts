@@ -21,6 +21,8 @@ export const reservedSlugs = new Set([
   'account',
   'signin',
   'members',
+  // Static pages live under /{lang}/page/ (decision 0059).
+  'page',
 ]);
 
 const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -18,14 +18,27 @@ export interface Translator {
 }
 
 /** Builds the message layer for one language; formats are compiled once and reused. */
-export function createTranslator(language: string, catalog: Catalog, timeZone: string): Translator {
+export function createTranslator(
+  language: string,
+  catalog: Catalog,
+  /** The site's time zone, or a function giving it at each use (staff may change it: decision 0058). */
+  timeZone: string | (() => string),
+): Translator {
   const compiled = new Map<MessageKey, IntlMessageFormat>();
-  const dateTimeFormat = new Intl.DateTimeFormat(language, {
-    dateStyle: 'long',
-    timeStyle: 'short',
-    timeZone,
-  });
-  const dateFormat = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone });
+  const zoneNow = typeof timeZone === 'string' ? () => timeZone : timeZone;
+  // Formats are costly to build: kept for the zone they were built for, rebuilt when it changes.
+  let formats: { zone: string; dateTime: Intl.DateTimeFormat; date: Intl.DateTimeFormat } | null = null;
+  function formatsNow() {
+    const zone = zoneNow();
+    if (formats?.zone !== zone) {
+      formats = {
+        zone,
+        dateTime: new Intl.DateTimeFormat(language, { dateStyle: 'long', timeStyle: 'short', timeZone: zone }),
+        date: new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: zone }),
+      };
+    }
+    return formats;
+  }
   const numberFormat = new Intl.NumberFormat(language);
   const direction = catalog['meta.direction'] === 'rtl' ? 'rtl' : 'ltr';
 
@@ -42,8 +55,8 @@ export function createTranslator(language: string, catalog: Catalog, timeZone: s
       }
       return String(format.format(values));
     },
-    dateTime: (date) => dateTimeFormat.format(date),
-    date: (date) => dateFormat.format(date),
+    dateTime: (date) => formatsNow().dateTime.format(date),
+    date: (date) => formatsNow().date.format(date),
     number: (value) => numberFormat.format(value),
   };
 }

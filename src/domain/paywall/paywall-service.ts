@@ -37,7 +37,8 @@ export function createPaywallService(deps: {
   timeZone: string;
   allowance: { members: number; anonymous: number };
 }) {
-  const { meter, clock, timeZone, allowance } = deps;
+  // The zone is read at each use: staff may change it (decision 0058).
+  const { meter, clock, allowance } = deps;
 
   return {
     allowance,
@@ -56,7 +57,7 @@ export function createPaywallService(deps: {
       const reader = { kind: 'member' as const, tier: tierOf(member, now) };
       const plain = decideAccess(article.access, reader, null);
       if (plain.full || allowance.members === 0) return plain;
-      const period = meterPeriod(now, timeZone);
+      const period = meterPeriod(now, deps.timeZone);
       const reads = await meter.readsIn(member.id, period);
       const decision = decideAccess(article.access, reader, {
         used: reads.length,
@@ -74,7 +75,7 @@ export function createPaywallService(deps: {
     ): { decision: AccessDecision; cookie: string | null } {
       const plain = decideAccess(article.access, { kind: 'anonymous' }, null);
       if (plain.full || allowance.anonymous === 0) return { decision: plain, cookie: null };
-      const state: AnonymousMeter = parseAnonymousMeter(cookie, meterPeriod(clock.now(), timeZone));
+      const state: AnonymousMeter = parseAnonymousMeter(cookie, meterPeriod(clock.now(), deps.timeZone));
       const counted = state.articleIds.includes(article.id);
       const decision = decideAccess(
         article.access,

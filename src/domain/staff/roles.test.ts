@@ -14,6 +14,7 @@ describe('role permissions', () => {
     'taxonomy.manage': ['owner', 'admin', 'editor'],
     'staff.manage': ['owner', 'admin'],
     'settings.manage': ['owner', 'admin'],
+    'pages.manage': ['owner', 'admin', 'editor'],
     'newsletter.manage': ['owner', 'admin', 'editor'],
     'subscribers.export': ['owner', 'admin'],
     'members.manage': ['owner', 'admin'],

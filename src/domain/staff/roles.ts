@@ -40,8 +40,10 @@ const holders = {
   'taxonomy.manage': andAbove('editor'),
   /** Add, change and remove staff accounts. */
   'staff.manage': andAbove('admin'),
-  /** Change site settings. */
+  /** Change site settings (Admin → Settings, decision 0058). */
   'settings.manage': andAbove('admin'),
+  /** Write the static pages: About, Contact, the policies (decision 0059). */
+  'pages.manage': andAbove('editor'),
   /** Create newsletters and send stories to them (with the right to publish the story). */
   'newsletter.manage': andAbove('editor'),
   /**

@@ -44,7 +44,15 @@ const contentEvent: z.ZodType<ContentEvent> = z.discriminatedUnion('type', [
     language: z.string().nullable(),
   }),
   z.object({ type: z.literal('related.changed'), articleIds: z.array(z.string()) }),
-]);
+  // The value is checked again by the settings service against its section's schema.
+  z.object({
+    type: z.literal('settings.changed'),
+    section: z.string(),
+    value: z.unknown(),
+    languages: z.array(z.string()),
+  }),
+  z.object({ type: z.literal('pages.changed'), group: z.string(), languages: z.array(z.string()) }),
+]) as z.ZodType<ContentEvent>;
 
 /** A notification: the event itself when small, else the id of its `content_events` row. */
 const notification = z.union([

@@ -18,6 +18,8 @@ import { negotiateLanguage } from '../../domain/i18n/translator.js';
 import type { ImportQueue } from '../../domain/imports/import-queue.js';
 import type { IntegrationService } from '../../domain/integrations/integration-service.js';
 import type { MediaLibrary } from '../../domain/media/media-library.js';
+import type { StaticPages } from '../../domain/pages/static-pages.js';
+import type { SiteSettings } from '../../domain/settings/site-settings.js';
 import type { PasswordReset } from '../../domain/staff/password-reset.js';
 import { assignableRoles, hasPermission, isRole } from '../../domain/staff/roles.js';
 import type { StaffMail } from '../../domain/staff/staff-mail.js';
@@ -47,6 +49,8 @@ import { registerAdminImportRoutes } from './admin-import-routes.js';
 import { registerAdminIntegrationRoutes } from './admin-integration-routes.js';
 import { registerAdminMediaRoutes } from './admin-media-routes.js';
 import { registerAdminMemberRoutes } from './admin-member-routes.js';
+import { registerAdminPageRoutes } from './admin-page-routes.js';
+import { registerAdminSettingsRoutes } from './admin-settings-routes.js';
 import { registerStoryRoutes } from './admin-story-routes.js';
 import { registerAdminTaxonomyRoutes } from './admin-taxonomy-routes.js';
 import { registerAdminWireRoutes } from './admin-wire-routes.js';
@@ -88,6 +92,12 @@ export interface AdminDependencies {
   staffMail: StaffMail;
   /** The review loop (issue 14): submit, request changes, approve, and the "To review" count. */
   review: StoryReview;
+  /** The site's settings (decision 0058). */
+  settings: SiteSettings;
+  /** About, Contact, the policies (decision 0059). */
+  staticPages: StaticPages;
+  /** Languages the site may offer (KIOSQUE_LANGUAGES): Admin → Settings chooses among them. */
+  installedLanguages: readonly string[];
 }
 
 /** The story list's views (issue 14): each a set of filters with a name and a tab. */
@@ -282,6 +292,17 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
       { context, send },
       { staff: admin.staff, twoFactor: admin.twoFactor, auditLog: admin.auditLog },
     );
+    registerAdminSettingsRoutes(
+      scope,
+      { context, send },
+      {
+        settings: admin.settings,
+        staticPages: admin.staticPages,
+        media: admin.media,
+        installedLanguages: admin.installedLanguages,
+      },
+    );
+    registerAdminPageRoutes(scope, { context, send }, { pages: admin.staticPages, languages: site.languages });
     registerAdminImportRoutes(scope, { context, send }, { imports: admin.imports, staff: admin.staff });
     registerStoryRoutes(scope, { context, send }, deps, {
       editor: admin.editor,

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { KiosqueError, messageValues } from '../../domain/errors.js';
+import type { StaticPage, StaticPages } from '../../domain/pages/static-pages.js';
 import {
   authorsOf,
   type BrowseQuery,
@@ -19,6 +20,7 @@ import {
   type StoryFacts,
   tagsOf,
 } from '../../domain/syndication/ghost-content.js';
+import { browsePages, ghostPage } from '../../domain/syndication/ghost-pages.js';
 import { providerNames } from '../../domain/translations/machine-translation.js';
 import { dependency, namesShownBy } from '../cache-invalidation.js';
 import { errorOf } from '../error-status.js';
@@ -35,7 +37,9 @@ export interface ContentApiDependencies {
   stories: ContentStoryReader;
   /** The integration a Content API key belongs to; null when the key proves nothing. */
   integrations: { byContentKey(key: string): Promise<unknown | null> };
-  timeZone: string;
+  /** The static pages (decision 0059), Ghost's "pages". */
+  pages: Pick<StaticPages, 'list' | 'translations'>;
+  readonly timeZone: string;
 }
 
 /** Ghost's error type for each status its Content API answers with. */
@@ -236,19 +240,45 @@ export function registerContentApiRoutes(app: FastifyInstance, deps: WebDependen
       }
     }
 
-    for (const resource of ['posts', 'pages'] as const) {
+    /** Static pages in Ghost's page shape, each with its translations' addresses (issue 14). */
+    async function pagesOf(items: StaticPage[], query: BrowseQuery) {
+      return Promise.all(
+        items.map(async (page) => {
+          const translations = [...(await contentApi.pages.translations(page.group)).values()]
+            .filter((other) => other.id !== page.id)
+            .map((other) => ({ language: other.language, url: url(paths.staticPage(other.language, other.slug)) }));
+          return project(ghostPage(page, url(paths.staticPage(page.language, page.slug)), translations), query.fields);
+        }),
+      );
+    }
+    const everyPage = () => site.languages.map(dependency.pages);
+    scope.get<{ Querystring: Query }>(`${contentApiPrefix}/pages/`, async (request, reply) =>
+      answer(request, reply, async () => {
+        const query = parseBrowseQuery('pages', request.query);
+        const all = (await contentApi.pages.list()).filter((page) => site.languages.includes(page.language));
+        const { items, pagination } = browsePages(all, query);
+        return { body: list('pages', await pagesOf(items, query), pagination), dependencies: everyPage() };
+      }),
+    );
+    reads('pages', async (by, wanted, query) => {
+      const all = (await contentApi.pages.list()).filter((page) => site.languages.includes(page.language));
+      const page = all.find((candidate) => (by === 'id' ? candidate.id : candidate.slug) === wanted);
+      if (!page) throw new KiosqueError(notFound.pages);
+      return { body: { pages: await pagesOf([page], query) }, dependencies: everyPage() };
+    });
+
+    for (const resource of ['posts'] as const) {
       scope.get<{ Querystring: Query }>(`${contentApiPrefix}/${resource}/`, async (request, reply) =>
         answer(request, reply, async () => {
           const query = parseBrowseQuery(resource, request.query);
-          // Kiosque has no static pages: Ghost's pages list is answered well-formed and empty.
-          const all = resource === 'posts' ? await publicStories() : [];
+          const all = await publicStories();
           const { items, pagination } = browseStories(all, query, links);
           const { posts, dependencies } = await postsOf(items, all, query);
           return { body: list(resource, posts, pagination), dependencies: [...everyStory(), ...dependencies] };
         }),
       );
       reads(resource, async (by, wanted, query) => {
-        const all = resource === 'posts' ? await publicStories() : [];
+        const all = await publicStories();
         const story = byLanguage(all, (s) => s.language).find((s) => (by === 'id' ? s.id : s.slug) === wanted);
         if (!story) throw new KiosqueError(notFound[resource]);
         const { posts, dependencies } = await postsOf([story], all, query);

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Author, Taxon } from '../../domain/articles/article.js';
 import { genreKey, labelledInLists } from '../../domain/articles/genre.js';
 import type { Feed, FeedEntry, FeedScope } from '../../domain/feeds/feed-service.js';
+import { siteNameIn } from '../../domain/settings/site-settings.js';
 import { providerNames } from '../../domain/translations/machine-translation.js';
 import { dependency, namesShownBy } from '../cache-invalidation.js';
 import type { PageRenderer, WebDependencies } from '../server.js';
@@ -139,7 +140,10 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDependencies, 
         FeedFile,
         string
       >,
-      siteName: site.name,
+      siteName:
+        feed.scope.kind === 'site'
+          ? site.name
+          : siteNameIn(deps.settings.current(), feed.scope.language, site.defaultLanguage),
       iconUrl: absoluteUrl(site, deps.assets.get('favicon.svg')!.url),
       logoUrl: absoluteUrl(site, deps.assets.get('logo.png')!.url),
       updatedAt: feed.updatedAt,
@@ -172,6 +176,8 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDependencies, 
         body: renderFeed(file, await documentOf(feed)),
         dependencies: [
           ...follows(feed),
+          // The feed names the site (its name is a setting per language).
+          dependency.settings('identity', feed.scope.kind === 'site' ? site.defaultLanguage : feed.scope.language),
           ...feed.entries.flatMap((entry) => [dependency.article(entry.id), ...namesShownBy(entry)]),
         ],
       };

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { sameSecret } from '../../crypto/constant-time.js';
 import { isKiosqueError, KiosqueError } from '../../domain/errors.js';
+import { dependency } from '../cache-invalidation.js';
 import { errorOf } from '../error-status.js';
 import type { PageRenderer, WebDependencies } from '../server.js';
 import { NewsletterActionPage } from '../views/newsletter-pages.js';
@@ -65,8 +66,12 @@ export function registerNewsletterRoutes(app: FastifyInstance, deps: WebDependen
   }
 
   app.get<{ Params: LangParams }>('/:lang/newsletter', async (request, reply) => {
-    const page = await web.context(language(request.params.lang));
-    return web.sendHtml(reply, NewsletterPage({ site: page }));
+    const lang = language(request.params.lang);
+    // The same for every reader: kept in the page cache like the subscribe page.
+    return web.sendPage(request, reply, paths.newsletter(lang), async () => ({
+      body: NewsletterPage({ site: await web.context(lang) }),
+      dependencies: [dependency.menu(lang)],
+    }));
   });
 
   app.post<{ Params: LangParams }>('/:lang/newsletter', { bodyLimit: 8 * 1024 }, async (request, reply) => {

@@ -77,7 +77,7 @@ export function registerPaywallRoutes(app: FastifyInstance, deps: WebDependencie
           csrf: signedIn?.session.csrfToken ?? null,
           now: deps.clock.now(),
         }),
-        dependencies: [dependency.menu(lang)],
+        dependencies: [dependency.menu(lang), dependency.siteSetting('paywall')],
       };
     });
   });

@@ -62,7 +62,12 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
       const [page, home] = await Promise.all([web.context(lang), reading.home(lang)]);
       return {
         body: HomePage({ site: page, ...home }),
-        dependencies: [dependency.latest(lang), dependency.menu(lang), ...shown([home.lead, ...home.latest])],
+        dependencies: [
+          dependency.latest(lang),
+          dependency.menu(lang),
+          dependency.siteSetting('time-zone'),
+          ...shown([home.lead, ...home.latest]),
+        ],
       };
     });
   });
@@ -95,6 +100,8 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
           dependency.article(article.id),
           dependency.latest(lang),
           dependency.menu(lang),
+          // Its dates are shown in the site's time zone (a setting).
+          dependency.siteSetting('time-zone'),
           dependency.group(article.translationGroup),
           // The machine-translation label names its source story and links to it.
           ...(machineTranslation?.source ? [dependency.article(machineTranslation.source.id)] : []),
@@ -147,7 +154,12 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
         if (number > listing.pageCount) throw new KiosqueError('PAGE_NOT_FOUND');
         return {
           body: ListingPageView({ site: page, kind, listing, path }),
-          dependencies: [dependency[kind](listing.subject.id), dependency.menu(lang), ...shown(listing.items)],
+          dependencies: [
+            dependency[kind](listing.subject.id),
+            dependency.menu(lang),
+            dependency.siteSetting('time-zone'),
+            ...shown(listing.items),
+          ],
         };
       });
     });

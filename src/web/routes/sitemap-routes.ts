@@ -10,6 +10,7 @@ import { renderNewsSitemap, renderSitemap, renderSitemapIndex, type SitemapUrl }
 const xmlType = 'application/xml; charset=utf-8';
 const languageFile = /^([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)-([1-9]\d{0,5})\.xml$/;
 const newsFile = /^news-([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\.xml$/;
+const pagesFile = /^([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)-pages\.xml$/;
 
 /**
  * `/sitemap.xml` (the index), `/sitemaps/{lang}-{n}.xml` (every public page of a language, with
@@ -56,6 +57,32 @@ export function registerSitemapRoutes(app: FastifyInstance, deps: WebDependencie
     return { loc: url(paths[entry.kind](language, entry.slug)), lastModified: entry.lastModified, alternates: [] };
   }
 
+  /** The newsletter and subscribe pages, and the language's static pages, each with its alternates. */
+  async function sitePagesOf(language: string): Promise<SitemapUrl[]> {
+    const everywhere = (path: (other: string) => string): SitemapUrl => ({
+      loc: url(path(language)),
+      lastModified: null,
+      alternates: alternatesOf(Object.fromEntries(site.languages.map((other) => [other, path(other)]))),
+    });
+    const pages = await deps.staticPages.list(language);
+    const statics = await Promise.all(
+      pages.map(async (page): Promise<SitemapUrl> => {
+        const versions = Object.fromEntries(
+          [...(await deps.staticPages.translations(page.group)).values()].map((other) => [
+            other.language,
+            paths.staticPage(other.language, other.slug),
+          ]),
+        );
+        return {
+          loc: url(paths.staticPage(language, page.slug)),
+          lastModified: page.updatedAt,
+          alternates: alternatesOf(versions),
+        };
+      }),
+    );
+    return [everywhere(paths.newsletter), everywhere(paths.subscribe), ...statics];
+  }
+
   app.get('/sitemap.xml', async (request, reply) =>
     web.sendPage(request, reply, paths.sitemapIndex(), async () => {
       const index = await sitemaps.index();
@@ -64,13 +91,14 @@ export function registerSitemapRoutes(app: FastifyInstance, deps: WebDependencie
         body: renderSitemapIndex(
           index.flatMap(({ language, files }) => [
             ...Array.from({ length: files }, (_, n) => url(paths.sitemap(language, n + 1))),
+            url(paths.sitemapPages(language)),
             url(paths.newsSitemap(language)),
           ]),
         ),
-        dependencies: site.languages.flatMap((language) => [
-          dependency.everyArticle(language),
-          dependency.menu(language),
-        ]),
+        dependencies: [
+          dependency.siteSetting('languages'),
+          ...site.languages.flatMap((language) => [dependency.everyArticle(language), dependency.menu(language)]),
+        ],
       };
     }),
   );
@@ -95,6 +123,16 @@ export function registerSitemapRoutes(app: FastifyInstance, deps: WebDependencie
             })),
           ),
         );
+    }
+    const pages = pagesFile.exec(file);
+    if (pages) {
+      const language = pages[1] as string;
+      if (!site.languages.includes(language)) throw new KiosqueError('PAGE_NOT_FOUND');
+      return web.sendPage(request, reply, paths.sitemapPages(language), async () => ({
+        contentType: xmlType,
+        body: renderSitemap(await sitePagesOf(language)),
+        dependencies: [dependency.pages(language), dependency.siteSetting('languages')],
+      }));
     }
     const match = languageFile.exec(file);
     if (!match) throw new KiosqueError('PAGE_NOT_FOUND');

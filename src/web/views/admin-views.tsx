@@ -106,6 +106,16 @@ export function AdminLayout({
                     <a href="/admin/integrations">{t.t('admin.integrations.title')}</a>
                   </li>
                 ) : null}
+                {hasPermission(user.role, 'pages.manage') ? (
+                  <li>
+                    <a href="/admin/pages">{t.t('admin.pages.title')}</a>
+                  </li>
+                ) : null}
+                {hasPermission(user.role, 'settings.manage') ? (
+                  <li>
+                    <a href="/admin/settings">{t.t('admin.settings.title')}</a>
+                  </li>
+                ) : null}
                 {hasPermission(user.role, 'site.export') ? (
                   <li>
                     <a href="/admin/export">{t.t('export.title')}</a>

@@ -86,8 +86,9 @@ export function Layout({
         <header class="site-header">
           <div class="wrap site-header__inner">
             <a class="brand" href={paths.home(language)}>
+              {site.logo ? <img class="brand__logo" src={site.logo.url} alt="" width={40} height={40} /> : null}
               <span class="brand__name">{site.name}</span>
-              <span class="brand__tagline">{t.t('site.tagline')}</span>
+              <span class="brand__tagline">{site.tagline ?? t.t('site.tagline')}</span>
             </a>
             <nav class="languages" aria-label={t.t('nav.languages')}>
               <ul>
@@ -113,7 +114,7 @@ export function Layout({
               </ul>
             </nav>
           </div>
-          {site.sections.length > 0 ? (
+          {site.sections.length > 0 || site.navLinks.length > 0 ? (
             <nav class="sections" aria-label={t.t('nav.main')}>
               <ul class="wrap">
                 <li>
@@ -122,6 +123,12 @@ export function Layout({
                 {site.sections.map((section) => (
                   <li>
                     <a href={paths.section(language, section.slug)}>{section.name}</a>
+                  </li>
+                ))}
+                {/* Staff's extra links (Admin → Settings), after the sections. */}
+                {site.navLinks.map((link) => (
+                  <li class="sections__extra">
+                    <a href={link.url}>{link.label}</a>
                   </li>
                 ))}
               </ul>
@@ -145,6 +152,28 @@ export function Layout({
               {' · '}
               <a href={`/${language}/account`}>{t.t('nav.account')}</a>
             </p>
+            {site.policies.length > 0 ? (
+              <nav aria-label={t.t('footer.policies')}>
+                <ul class="site-footer__policies">
+                  {site.policies.map((policy) => (
+                    <li>
+                      <a href={policy.path}>{policy.title}</a>
+                    </li>
+                  ))}
+                </ul>
+              </nav>
+            ) : null}
+            {site.followLinks.length > 0 ? (
+              <ul class="site-footer__social">
+                {site.followLinks.map((link) => (
+                  <li>
+                    <a href={link.url} rel="me noopener">
+                      {link.network}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
             <p>{t.t('footer.rights', { year: String(site.year), site: site.name })}</p>
           </div>
         </footer>

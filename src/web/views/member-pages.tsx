@@ -1,7 +1,9 @@
 import type { ComponentChildren } from 'preact';
 import { type Member, statusOf, tierOf } from '../../domain/members/member.js';
 import { Layout } from './layout.js';
+import { everyLanguage, SitePageSocial } from './pages.js';
 import { paths, type SiteContext } from './site-context.js';
+import { largeImagePreviews } from './structured-data.js';
 
 /** Prices as configured (KIOSQUE_CURRENCY, KIOSQUE_PRICE_*), shown in the page's language. */
 export interface Pricing {
@@ -287,7 +289,24 @@ export function PricingPage({
     { plan: 'yearly' as const, price: pricing.yearly, per: 'pricing.perYear' as const },
   ];
   return (
-    <Layout site={site} title={`${t.t('subscribe.title')} — ${site.name}`} path={paths.subscribe(lang)}>
+    <Layout
+      site={site}
+      title={`${t.t('subscribe.title')} — ${site.name}`}
+      description={t.t('subscribe.pitch')}
+      path={paths.subscribe(lang)}
+      alternates={everyLanguage(site, paths.subscribe)}
+      head={
+        <>
+          {largeImagePreviews}
+          <SitePageSocial
+            site={site}
+            title={`${t.t('subscribe.title')} — ${site.name}`}
+            description={t.t('subscribe.pitch')}
+            path={paths.subscribe(lang)}
+          />
+        </>
+      }
+    >
       <section class="pricing">
         <h1>{t.t('subscribe.title')}</h1>
         <p>{t.t('subscribe.pitch')}</p>

@@ -400,10 +400,57 @@ export function MessagePage({
   );
 }
 
+/**
+ * A page every language has at the same place (newsletter, subscribe): hreflang alternates to each,
+ * a description and Open Graph tags (issue 14).
+ */
+export function everyLanguage(site: SiteContext, path: (language: string) => string): Record<string, string> {
+  return Object.fromEntries(site.languages.map((language) => [language, path(language)]));
+}
+
+export function SitePageSocial({
+  site,
+  title,
+  description,
+  path,
+}: {
+  site: SiteContext;
+  title: string;
+  description: string;
+  path: string;
+}) {
+  return (
+    <SocialTags
+      site={site}
+      type="website"
+      title={title}
+      description={description}
+      url={absoluteUrl(site, path)}
+      alternateLanguages={site.languages.filter((language) => language !== site.t.language)}
+    />
+  );
+}
+
 export function NewsletterPage({ site, error }: { site: SiteContext; error?: string }) {
   const { t } = site;
+  const path = paths.newsletter(t.language);
+  const title = `${t.t('newsletter.title')} — ${site.name}`;
   return (
-    <Layout site={site} title={`${t.t('newsletter.title')} — ${site.name}`} path={paths.newsletter(t.language)}>
+    <Layout
+      site={site}
+      title={title}
+      description={t.t('newsletter.intro')}
+      path={path}
+      alternates={everyLanguage(site, paths.newsletter)}
+      head={
+        error ? null : (
+          <>
+            {largeImagePreviews}
+            <SitePageSocial site={site} title={title} description={t.t('newsletter.intro')} path={path} />
+          </>
+        )
+      }
+    >
       {error ? (
         <div class="notice notice--error" role="alert">
           <h1>{t.t('newsletter.errorTitle')}</h1>

@@ -2,7 +2,17 @@ import type { Translator } from '../../domain/i18n/translator.js';
 
 /** What every page view needs besides its own data. */
 export interface SiteContext {
+  /** The site's name in the page language (a setting: decision 0058). */
   name: string;
+  /** The tagline in the page language; null: the catalog's. */
+  tagline: string | null;
+  /** Extra links beside the sections menu, in the page language, in order. */
+  navLinks: readonly { label: string; url: string }[];
+  /** The policy pages in the page language (footer, publisher JSON-LD), in the settings' order. */
+  policies: readonly { kind: 'corrections' | 'ethics' | 'ownership' | 'masthead'; title: string; path: string }[];
+  /** Absolute-or-site paths of the logo image (null: the icon) and the picture shared links fall back to. */
+  logo: { url: string; width: number; height: number } | null;
+  shareImage: { url: string; width: number; height: number } | null;
   publicUrl: string;
   /** The site's languages, in menu order. */
   languages: readonly string[];
@@ -30,6 +40,8 @@ export const paths = {
   newsletterUnsubscribe: (language: string) => `/${language}/newsletter/unsubscribe`,
   newsletterData: (language: string) => `/${language}/newsletter/data`,
   subscribe: (language: string) => `/${language}/subscribe`,
+  /** A static page: About, Contact, a policy (decision 0059). */
+  staticPage: (language: string, slug: string) => `/${language}/page/${slug}`,
   rss: (language: string) => `/${language}/rss.xml`,
   atom: (language: string) => `/${language}/atom.xml`,
   jsonFeed: (language: string) => `/${language}/feed.json`,
@@ -46,6 +58,8 @@ export const paths = {
   sitemapIndex: () => '/sitemap.xml',
   sitemap: (language: string, page: number) => `/sitemaps/${language}-${page}.xml`,
   newsSitemap: (language: string) => `/sitemaps/news-${language}.xml`,
+  /** The pages every language has (newsletter, subscribe) and the static pages (issue 14). */
+  sitemapPages: (language: string) => `/sitemaps/${language}-pages.xml`,
 };
 
 /** The file names of a feed in its three formats. */

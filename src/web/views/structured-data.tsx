@@ -36,18 +36,44 @@ export function cropUrls(site: SiteContext, imageId: string): string[] {
   );
 }
 
-function publisher(site: SiteContext) {
+/**
+ * The publisher as a `NewsMediaOrganization` (issue 14): its logo, social profiles (`sameAs`) and
+ * the policy pages staff named in Admin → Settings, in the page's language.
+ */
+export function publisher(site: SiteContext) {
+  const policy = (kind: SiteContext['policies'][number]['kind']) => {
+    const page = site.policies.find((candidate) => candidate.kind === kind);
+    return page ? absoluteUrl(site, page.path) : undefined;
+  };
   return {
-    '@type': 'Organization',
+    '@type': 'NewsMediaOrganization',
     name: site.name,
     url: absoluteUrl(site, '/'),
-    logo: {
-      '@type': 'ImageObject',
-      url: absoluteUrl(site, site.assets.logo),
-      width: publisherLogoSize,
-      height: publisherLogoSize,
-    },
+    logo: site.logo
+      ? {
+          '@type': 'ImageObject',
+          url: absoluteUrl(site, site.logo.url),
+          width: site.logo.width,
+          height: site.logo.height,
+        }
+      : {
+          '@type': 'ImageObject',
+          url: absoluteUrl(site, site.assets.logo),
+          width: publisherLogoSize,
+          height: publisherLogoSize,
+        },
+    ...(site.followLinks.length > 0 ? { sameAs: site.followLinks.map((link) => link.url) } : {}),
+    correctionsPolicy: policy('corrections'),
+    ethicsPolicy: policy('ethics'),
+    ownershipFundingInfo: policy('ownership'),
+    masthead: policy('masthead'),
   };
+}
+
+/** The picture a page without its own shows when shared: the settings' share image, else the publisher logo. */
+export function fallbackShareImage(site: SiteContext): NonNullable<SocialProps['image']> {
+  if (site.shareImage) return { ...site.shareImage, url: absoluteUrl(site, site.shareImage.url), alt: '' };
+  return { url: absoluteUrl(site, site.assets.logo), width: publisherLogoSize, height: publisherLogoSize, alt: '' };
 }
 
 function person(site: SiteContext, language: string, author: Author) {
@@ -234,6 +260,8 @@ export function SocialTags({
   image,
   article,
 }: SocialProps) {
+  // Every shared page shows a picture: its own, else the site's (issue 14).
+  image = image ?? fallbackShareImage(site);
   return (
     <>
       <meta property="og:type" content={type} />
