@@ -54,7 +54,19 @@ export interface RelatedChanged {
   articleIds: string[];
 }
 
-export type ContentEvent = ArticleChanged | SectionsChanged | TaxonomyRenamed | RelatedChanged;
+/**
+ * Staff changed a language's front page (issue 14, decision 0060): its home page's picks, its
+ * breaking-news banner, or the lead of these sections. Only the pages showing what changed drop.
+ */
+export interface FrontPageChanged {
+  type: 'frontpage.changed';
+  language: string;
+  home: boolean;
+  banner: boolean;
+  sectionIds: string[];
+}
+
+export type ContentEvent = ArticleChanged | SectionsChanged | TaxonomyRenamed | RelatedChanged | FrontPageChanged;
 
 /**
  * Carries content events to every listener: in-process on SQLite, and on PostgreSQL to every

@@ -53,6 +53,11 @@ export const exportedTables: readonly ExportedTable[] = [
   { name: 'imports', key: ['id'] },
   { name: 'import_ledger', key: ['system', 'kind', 'source_id'] },
   { name: 'redirects', key: ['path'] },
+  // The front page as staff curated it (issue 14, decision 0060): what readers see on the home,
+  // section pages and in the banner, so a moved site shows the same pages.
+  { name: 'front_page_picks', key: ['language', 'slot', 'position'] },
+  { name: 'section_leads', key: ['section_id'] },
+  { name: 'breaking_banners', key: ['language'] },
   { name: 'newsletter_lists', key: ['id'] },
   { name: 'newsletter_wordings', key: ['version'] },
   { name: 'newsletter_signups', key: ['id'] },

@@ -21,6 +21,12 @@ export const dependency = {
    * stories (a byline, a feed entry's categories, a sitemap's listing pages): dropped by a rename.
    */
   named: (kind: 'section' | 'tag' | 'author', id: string) => `named:${kind}:${id}`,
+  /** A language's home page as staff curated it: its pinned lead and top stories (decision 0060). */
+  frontPage: (language: string) => `frontpage:${language}`,
+  /** Every page of a language that shows its breaking-news banner (or would, were one set). */
+  banner: (language: string) => `banner:${language}`,
+  /** A section's first page, which shows the lead staff pinned there. */
+  sectionLead: (id: string) => `section-lead:${id}`,
 };
 
 /** The names a story's entry or page shows: its section, tags and bylines (for `taxonomy.renamed`). */
@@ -57,6 +63,13 @@ export function dependenciesChangedBy(event: ContentEvent): Set<string> {
   if (event.type === 'sections.changed') return new Set([dependency.menu(event.language)]);
   if (event.type === 'related.changed') return new Set(event.articleIds.map(dependency.related));
   if (event.type === 'taxonomy.renamed') return renamed(event);
+  if (event.type === 'frontpage.changed') {
+    return new Set([
+      ...(event.home ? [dependency.frontPage(event.language)] : []),
+      ...(event.banner ? [dependency.banner(event.language)] : []),
+      ...event.sectionIds.map(dependency.sectionLead),
+    ]);
+  }
   const changed = new Set([dependency.article(event.articleId)]);
   const { before, after } = event;
   const wasVisible = before?.visible === true;

@@ -10,6 +10,7 @@ describe('role permissions', () => {
     'story.publishOwn': ['owner', 'admin', 'editor', 'author'],
     'story.manageAny': ['owner', 'admin', 'editor'],
     'taxonomy.manage': ['owner', 'admin', 'editor'],
+    'frontpage.manage': ['owner', 'admin', 'editor'],
     'staff.manage': ['owner', 'admin'],
     'settings.manage': ['owner', 'admin'],
     'newsletter.manage': ['owner', 'admin', 'editor'],

@@ -40,6 +40,13 @@ const contentEvent: z.ZodType<ContentEvent> = z.discriminatedUnion('type', [
     language: z.string().nullable(),
   }),
   z.object({ type: z.literal('related.changed'), articleIds: z.array(z.string()) }),
+  z.object({
+    type: z.literal('frontpage.changed'),
+    language: z.string(),
+    home: z.boolean(),
+    banner: z.boolean(),
+    sectionIds: z.array(z.string()),
+  }),
 ]);
 
 /** A notification: the event itself when small, else the id of its `content_events` row. */
