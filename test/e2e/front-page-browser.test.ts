@@ -50,7 +50,11 @@ describe.skipIf(skip)('front-page curation in Chromium, on SQLite (issue 14)', {
 
   it('pins a lead and two top stories and sets a banner; the reader’s home page shows them in that order', async () => {
     const [lead, first, second] = picks as [{ headline: string }, { headline: string }, { headline: string }];
-    const admin = await chromium.newPage({ baseURL: site.url, locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    const admin = await chromium.newPage({
+      baseURL: site.url,
+      locale: 'fr-FR',
+      viewport: { width: 1280, height: 900 },
+    });
     await signInToAdmin(admin, 'edith@example.org', 'editor password 123');
     await Promise.all([
       admin.waitForURL('**/admin/front-page/fr'),
@@ -72,7 +76,9 @@ describe.skipIf(skip)('front-page curation in Chromium, on SQLite (issue 14)', {
     // Added last, put first: the order is staff's, not the order of adding.
     await press(admin, `Monter « ${first.headline} »`);
 
-    await admin.getByLabel('Texte (dans cette langue, 200 caractères au plus)').fill('Storm warning for the whole coast');
+    await admin
+      .getByLabel('Texte (dans cette langue, 200 caractères au plus)')
+      .fill('Storm warning for the whole coast');
     await admin.getByLabel('Lien (facultatif)').fill('https://example.org/storm');
     await press(admin, 'Afficher le bandeau');
     await expect.poll(() => admin.locator('.notice--success').textContent()).toContain('Enregistré');
@@ -83,7 +89,11 @@ describe.skipIf(skip)('front-page curation in Chromium, on SQLite (issue 14)', {
     expect(await admin.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
     // A reader with no cookie at all.
-    const reader = await chromium.newPage({ baseURL: site.url, locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+    const reader = await chromium.newPage({
+      baseURL: site.url,
+      locale: 'en-GB',
+      viewport: { width: 1280, height: 900 },
+    });
     await reader.goto('/en/');
     const banner = reader.getByRole('region', { name: 'Breaking news' });
     await expect.poll(() => banner.textContent()).toContain('Storm warning for the whole coast');
