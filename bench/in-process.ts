@@ -9,6 +9,7 @@ import { createReadingService } from '../src/domain/articles/reading-service.js'
 import { systemClock } from '../src/domain/clock.js';
 import { type Catalog, createTranslator } from '../src/domain/i18n/translator.js';
 import { createArticleRepository } from '../src/storage/article-repository.js';
+import { createFrontPageRepository } from '../src/storage/front-page-repository.js';
 import { createRelatedRepository } from '../src/storage/related-repository.js';
 import { createTaxonomyRepository } from '../src/storage/taxonomy-repository.js';
 import { ArticlePage } from '../src/web/views/pages.js';
@@ -65,6 +66,7 @@ export async function timeRenders(app: App, paths: string[]): Promise<RenderTimi
     articles: createArticleRepository(db),
     taxonomy: createTaxonomyRepository(db, randomIds),
     related: createRelatedRepository(db),
+    frontPage: createFrontPageRepository(db),
     clock: systemClock,
   });
   const catalogs = loadCatalogs();

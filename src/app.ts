@@ -27,6 +27,7 @@ import { type CorrectionDesk, createCorrectionDesk } from './domain/corrections/
 import { KiosqueError } from './domain/errors.js';
 import { createLocalEventBus, type EventBus } from './domain/events.js';
 import { createFeedService } from './domain/feeds/feed-service.js';
+import { createFrontPageEditor } from './domain/frontpage/front-page-editor.js';
 import { type Catalog, createTranslator, type Translator } from './domain/i18n/translator.js';
 import { parseGhostExport } from './domain/imports/ghost-export.js';
 import { ghostImporter } from './domain/imports/ghost-importer.js';
@@ -93,6 +94,7 @@ import {
 } from './storage/billing-repository.js';
 import { createCorrectionRepository } from './storage/correction-repository.js';
 import { type DatabaseHandle, openDatabase } from './storage/database.js';
+import { createFrontPageRepository } from './storage/front-page-repository.js';
 import { createImageRepository } from './storage/image-repository.js';
 import { createImportLedger, createImportRunStore, createRedirectStore } from './storage/import-repository.js';
 import { createIntegrationRepository } from './storage/integration-repository.js';
@@ -342,7 +344,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       ? await loadDemoContent({ articles, taxonomy, images, store, clock, ids, logger, draw: options.demoImages })
       : 0;
 
-    const pageCache = createPageCache({ maxBytes: config.pageCacheBytes });
+    const pageCache = createPageCache({ maxBytes: config.pageCacheBytes, now: () => clock.now().getTime() });
     const searchCache = createSearchCache(clock, readerSearchCache);
     const instanceId = ids('instance');
     // Instances sharing a PostgreSQL database hear each other's changes; SQLite is one process.
@@ -643,7 +645,24 @@ export async function createApp(options: AppOptions): Promise<App> {
         return settings.current().social.links;
       },
     };
-    const reading = createReadingService({ articles, taxonomy, related: relatedLists, clock });
+    const frontPageStore = createFrontPageRepository(database.db);
+    const reading = createReadingService({
+      articles,
+      taxonomy,
+      related: relatedLists,
+      frontPage: frontPageStore,
+      clock,
+    });
+    // Front-page curation (issue 14, decision 0060): announced on every instance, like content changes.
+    const frontPage = createFrontPageEditor({
+      store: frontPageStore,
+      banners: frontPageStore,
+      stories: frontPageStore,
+      sections: taxonomy,
+      articles,
+      events,
+      clock,
+    });
     const hooks = buildWebhooks({
       config,
       database,
@@ -820,6 +839,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         settings,
         staticPages,
         installedLanguages,
+        frontPage,
         wire,
         integrations,
         webhooks: hooks.service,

@@ -257,6 +257,10 @@ export const errorCatalog = {
     'This file is not a Ghost JSON export Kiosque can read (at {detail}): it is not JSON, or a part Kiosque needs is missing or malformed. Nothing was imported; export the site again from Ghost (Settings → Labs → Export your content) and import the whole file.',
   GHOST_IMPORT_TOO_LARGE:
     'This Ghost export is larger than {limit}, more than Kiosque reads in one import. Nothing was imported; check that it is the JSON export (not a backup with images), or ask an admin to import it from the command line in parts.',
+  FRONT_PAGE_STORY_INVALID:
+    'This story cannot be pinned here: it is not a story of this language (or of this section), it is in the trash, or the top stories are full (12 at most). Pick a story from the list on this page, or remove a top story first.',
+  BREAKING_BANNER_INVALID:
+    'A breaking-news banner needs a text of 1 to 200 characters, an expiry time within the next seven days, and, when it links somewhere, an address on this site (starting with /) or one starting with https:// or http://. Fix the fields and save the banner again.',
   INTERNAL: 'Something went wrong on our side. Try again in a moment; the error has been logged.',
 } as const;
 

@@ -86,7 +86,20 @@ export type ContentEvent =
   | TaxonomyRenamed
   | RelatedChanged
   | SettingsChanged
-  | StaticPagesChanged;
+  | StaticPagesChanged
+  | FrontPageChanged;
+
+/**
+ * Staff changed a language's front page (issue 14, decision 0060): its home page's picks, its
+ * breaking-news banner, or the lead of these sections. Only the pages showing what changed drop.
+ */
+export interface FrontPageChanged {
+  type: 'frontpage.changed';
+  language: string;
+  home: boolean;
+  banner: boolean;
+  sectionIds: string[];
+}
 
 /**
  * Carries content events to every listener: in-process on SQLite, and on PostgreSQL to every

@@ -70,6 +70,11 @@ export const exportedTables: readonly ExportedTable[] = [
   // Issue 14: the settings staff chose in the admin and the static pages (decisions 0058, 0059).
   { name: 'site_settings', key: ['section'] },
   { name: 'static_pages', key: ['id'] },
+  // The front page as staff curated it (issue 14, decision 0060): what readers see on the home,
+  // section pages and in the banner, so a moved site shows the same pages.
+  { name: 'front_page_picks', key: ['language', 'slot', 'position'] },
+  { name: 'section_leads', key: ['section_id'] },
+  { name: 'breaking_banners', key: ['language'] },
   { name: 'newsletter_lists', key: ['id'] },
   { name: 'newsletter_wordings', key: ['version'] },
   { name: 'newsletter_signups', key: ['id'] },

@@ -28,6 +28,7 @@ import * as staffSecurity from './migrations/0026-staff-security.js';
 import * as corrections from './migrations/0027-corrections.js';
 import * as killAndSponsor from './migrations/0028-kill-and-sponsor.js';
 import * as settingsAndPages from './migrations/0029-settings-and-pages.js';
+import * as frontPage from './migrations/0030-front-page.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -63,6 +64,7 @@ const migrations: Record<string, MigrationModule> = {
   '0027-corrections': corrections,
   '0028-kill-and-sponsor': killAndSponsor,
   '0029-settings-and-pages': settingsAndPages,
+  '0030-front-page': frontPage,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -669,6 +669,9 @@ export interface Database {
   corrections: CorrectionsTable;
   site_settings: SiteSettingsTable;
   static_pages: StaticPagesTable;
+  front_page_picks: FrontPagePicksTable;
+  section_leads: SectionLeadsTable;
+  breaking_banners: BreakingBannersTable;
 }
 
 /** One row per settings section, its value a JSON document (decision 0058). */
@@ -691,6 +694,30 @@ export interface StaticPagesTable {
   body_html: string;
   created_at: string | Date;
   updated_at: string | Date;
+}
+
+/** A story staff pinned on a language's home page (0030): the lead, or one of the ordered top stories. */
+export interface FrontPagePicksTable {
+  language: string;
+  slot: 'lead' | 'top';
+  position: number;
+  article_id: string;
+}
+
+/** The story staff pinned at the top of a section's page (0030). */
+export interface SectionLeadsTable {
+  section_id: string;
+  article_id: string;
+}
+
+/** A language's breaking-news banner (0030), shown on its reader pages until `expires_at`. */
+export interface BreakingBannersTable {
+  language: string;
+  text: string;
+  link: string | null;
+  expires_at: Timestamp;
+  updated_at: Timestamp;
+  updated_by: string | null;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

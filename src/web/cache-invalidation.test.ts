@@ -22,6 +22,14 @@ const changed = (before: ArticleFacts | null, after: ArticleFacts | null) =>
   [...dependenciesChangedBy({ type: 'article.changed', articleId: 'x', before, after })].sort();
 
 describe('dependenciesChangedBy', () => {
+  it('drops exactly the curated pages a front-page change touches (decision 0060)', () => {
+    const keys = (event: { home: boolean; banner: boolean; sectionIds: string[] }) =>
+      [...dependenciesChangedBy({ type: 'frontpage.changed', language: 'fr', ...event })].sort();
+    expect(keys({ home: true, banner: false, sectionIds: [] })).toEqual(['frontpage:fr']);
+    expect(keys({ home: false, banner: true, sectionIds: [] })).toEqual(['banner:fr']);
+    expect(keys({ home: false, banner: false, sectionIds: ['s1'] })).toEqual(['section-lead:s1']);
+  });
+
   it('touches only the pages showing a public article when its text is edited', () => {
     expect(changed(facts(), facts())).toEqual(['article:x', 'every-article:fr']);
   });

@@ -32,6 +32,12 @@ export const dependency = {
   siteSetting: (section: 'social' | 'languages' | 'time-zone' | 'paywall') => `settings:${section}`,
   /** The static pages of a language (About, policies): each page, the footer and sitemaps name them. */
   pages: (language: string) => `pages:${language}`,
+  /** A language's home page as staff curated it: its pinned lead and top stories (decision 0060). */
+  frontPage: (language: string) => `frontpage:${language}`,
+  /** Every page of a language that shows its breaking-news banner (or would, were one set). */
+  banner: (language: string) => `banner:${language}`,
+  /** A section's first page, which shows the lead staff pinned there. */
+  sectionLead: (id: string) => `section-lead:${id}`,
 };
 
 /**
@@ -108,6 +114,13 @@ export function dependenciesChangedBy(event: ContentEvent): Set<string> {
   if (event.type === 'taxonomy.renamed') return renamed(event);
   if (event.type === 'settings.changed') return settingsChanged(event);
   if (event.type === 'pages.changed') return new Set(event.languages.map(dependency.pages));
+  if (event.type === 'frontpage.changed') {
+    return new Set([
+      ...(event.home ? [dependency.frontPage(event.language)] : []),
+      ...(event.banner ? [dependency.banner(event.language)] : []),
+      ...event.sectionIds.map(dependency.sectionLead),
+    ]);
+  }
   const changed = new Set([dependency.article(event.articleId)]);
   const { before, after } = event;
   // A published correction: the story's pages, feeds and sitemap files (below) and its language's list.

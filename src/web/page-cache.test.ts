@@ -18,6 +18,27 @@ describe('page cache', () => {
     expect(first.identity.toString()).toBe('<p>bonjour</p>');
   });
 
+  it('stops serving a page at its expiry, with no event, by the clock it was given (decision 0060)', async () => {
+    let now = 1_000;
+    const cache = createPageCache({ maxBytes: 1_000_000, now: () => now });
+    let renders = 0;
+    const render = async () => ({
+      contentType: 'text/html',
+      body: `page ${++renders}`,
+      dependencies: [],
+      expiresAt: 2_000,
+    });
+    await cache.getOrRender('/fr/', render);
+    await cache.getOrRender('/fr/', render);
+    expect(renders).toBe(1);
+    now = 2_000;
+    expect(cache.get('/fr/')).toBeUndefined();
+    // Rendered again after its expiry with the same stale expiry: served, never kept.
+    await cache.getOrRender('/fr/', render);
+    expect(renders).toBe(2);
+    expect(cache.has('/fr/')).toBe(false);
+  });
+
   it('renders once for a burst of concurrent misses', async () => {
     const cache = createPageCache({ maxBytes: 1_000_000 });
     let renders = 0;

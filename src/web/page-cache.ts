@@ -23,6 +23,11 @@ export interface RenderedPage {
   body: string;
   /** Keys of what the page shows: `article:<id>`, `list:<lang>`, `tag:<id>`, `menu:<lang>`… */
   dependencies: Iterable<string>;
+  /**
+   * When the page stops being true on its own (a breaking-news banner's expiry, decision 0060), in
+   * milliseconds since the epoch: the cache never serves it from then on, with no event needed.
+   */
+  expiresAt?: number;
 }
 
 export interface CachedPage {
@@ -38,6 +43,8 @@ export interface CachedPage {
   brotli: Buffer | null;
   dependencies: string[];
   bytes: number;
+  /** See `RenderedPage.expiresAt`; undefined: until a change drops it. */
+  expiresAt?: number;
 }
 
 export interface PageCacheStats {
@@ -56,7 +63,12 @@ export interface PageCacheStats {
  * Concurrent misses for one key share a single render (no thundering herd), and `invalidate`
  * drops exactly the pages that declared a dependency on what changed.
  */
-export function createPageCache(options: { maxBytes: number }) {
+export function createPageCache(options: {
+  maxBytes: number;
+  /** The clock pages expire by (the site's injected clock, so tests move it). */
+  now?: () => number;
+}) {
+  const now = options.now ?? Date.now;
   const entries = new Map<string, CachedPage>();
   const byDependency = new Map<string, Set<string>>();
   const rendering = new Map<string, Promise<CachedPage>>();
@@ -109,6 +121,7 @@ export function createPageCache(options: { maxBytes: number }) {
       brotli: null,
       dependencies: [...new Set(page.dependencies)],
       bytes: identity.length + gzip.length,
+      ...(page.expiresAt !== undefined ? { expiresAt: page.expiresAt } : {}),
     };
   }
 
@@ -134,7 +147,11 @@ export function createPageCache(options: { maxBytes: number }) {
   return {
     /** The cached page, marked as recently used; undefined on a miss. */
     get(key: string): CachedPage | undefined {
-      const entry = entries.get(key);
+      let entry = entries.get(key);
+      if (entry?.expiresAt !== undefined && entry.expiresAt <= now()) {
+        remove(key);
+        entry = undefined;
+      }
       if (entry) {
         entries.delete(key);
         entries.set(key, entry);
@@ -155,7 +172,8 @@ export function createPageCache(options: { maxBytes: number }) {
       const promise = (async () => {
         stats.renders++;
         const page = prepare(await render());
-        if (startedAt === generation && !suspended && options.maxBytes > 0) {
+        const expired = page.expiresAt !== undefined && page.expiresAt <= now();
+        if (startedAt === generation && !suspended && options.maxBytes > 0 && !expired) {
           store(key, page);
         }
         return page;

@@ -108,6 +108,18 @@ export const pageSecurityHeaders = {
 /** Anonymous pages may be kept by shared caches briefly and served stale while they refetch. */
 const anonymousCacheControl = 'public, max-age=0, s-maxage=30, stale-while-revalidate=300';
 
+/**
+ * A page that stops being true at `expiresAt` (a breaking-news banner, decision 0060) is kept by
+ * shared caches no longer than that, stale copies included.
+ */
+export function cacheControlFor(expiresAt: number | undefined, now: number): string {
+  if (expiresAt === undefined) return anonymousCacheControl;
+  const left = Math.max(0, Math.floor((expiresAt - now) / 1000));
+  const fresh = Math.min(30, left);
+  const stale = Math.min(300, left - fresh);
+  return `public, max-age=0, s-maxage=${fresh}, stale-while-revalidate=${stale}`;
+}
+
 export interface RouteInfo {
   method: string;
   url: string;
@@ -144,6 +156,8 @@ export interface PageRender {
   contentType?: string;
   body: VNode | string;
   dependencies: Iterable<string>;
+  /** When what the page shows stops being true by itself (a banner's expiry): its cache lifetime ends then. */
+  expiresAt?: Date;
 }
 
 /** Builds the web layer: routes, error pages in the reader's language, static assets. */
@@ -286,6 +300,7 @@ function createPageRenderer(deps: WebDependencies) {
       contentType: render.contentType ?? 'text/html; charset=utf-8',
       body: typeof render.body === 'string' ? render.body : `<!DOCTYPE html>${renderToString(render.body)}`,
       dependencies: render.dependencies,
+      ...(render.expiresAt ? { expiresAt: render.expiresAt.getTime() } : {}),
     };
   }
 
@@ -293,7 +308,7 @@ function createPageRenderer(deps: WebDependencies) {
     reply
       .headers(pageSecurityHeaders)
       .header('content-type', page.contentType)
-      .header('cache-control', anonymousCacheControl);
+      .header('cache-control', cacheControlFor(page.expiresAt, clock.now().getTime()));
     // A session cookie makes the same URL a private page: shared caches must key on it.
     addVary(reply, 'accept-encoding');
     addVary(reply, 'cookie');

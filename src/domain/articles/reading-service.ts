@@ -1,5 +1,12 @@
 import type { Clock } from '../clock.js';
 import { KiosqueError } from '../errors.js';
+import {
+  arrangeHome,
+  type BreakingBanner,
+  bannerShown,
+  type FrontPagePicks,
+  type HomeArrangement,
+} from '../frontpage/front-page.js';
 import type { Article, ArticleSummary, Author, Taxon } from './article.js';
 import { markSponsoredLinks } from './markdown.js';
 
@@ -55,6 +62,21 @@ export interface TaxonomyReader {
   listPublicSections(language: string, now: Date): Promise<Taxon[]>;
 }
 
+/**
+ * What staff pinned (issue 14, decision 0060), by story id: whether readers see a pick is asked of
+ * the `ArticleReader`, so the one visibility rule decides, never this port.
+ */
+export interface FrontPageReader {
+  picks(language: string): Promise<FrontPagePicks>;
+  sectionLeads(sectionIds: readonly string[]): Promise<Map<string, string>>;
+  banner(language: string): Promise<BreakingBanner | null>;
+}
+
+/** The home page: the arrangement, and every story pinned (shown or skipped: their changes drop it). */
+export interface HomePageContent extends HomeArrangement {
+  pinnedIds: string[];
+}
+
 export interface ArticlePage {
   article: Article;
   /** Where this story is published in other languages (this article excluded). */
@@ -70,6 +92,10 @@ export interface ListingPage<T> {
   pageCount: number;
   /** How many published articles the listing holds, over all its pages. */
   total: number;
+  /** The story staff pinned at the top of a section (first page only; never in `items` too). */
+  lead?: ArticleSummary | null;
+  /** The pinned lead's id, shown or not (its changes drop the page). */
+  pinnedLeadId?: string | null;
 }
 
 export const latestCount = 5;
@@ -82,9 +108,10 @@ export function createReadingService(deps: {
   articles: ArticleReader;
   taxonomy: TaxonomyReader;
   related: RelatedReader;
+  frontPage: FrontPageReader;
   clock: Clock;
 }) {
-  const { articles, taxonomy, related: relatedLists, clock } = deps;
+  const { articles, taxonomy, related: relatedLists, frontPage, clock } = deps;
 
   /**
    * "You might also enjoy": the stored list (content similarity, kept by the related service), as it
@@ -106,7 +133,11 @@ export function createReadingService(deps: {
     return [...similar, ...nearby.filter((item) => !taken.has(item.id))].slice(0, relatedCount);
   }
 
-  async function listing<T>(subject: T, query: Omit<ListQuery, 'limit' | 'offset'>, page: number) {
+  async function listing<T>(
+    subject: T,
+    query: Omit<ListQuery, 'limit' | 'offset'>,
+    page: number,
+  ): Promise<ListingPage<T>> {
     const safePage = Number.isInteger(page) && page >= 1 ? page : 1;
     const { items, total: counted } = await articles.listPublished(
       { ...query, limit: pageSize, offset: (safePage - 1) * pageSize, withTotal: true },
@@ -117,12 +148,28 @@ export function createReadingService(deps: {
   }
 
   return {
-    async home(language: string): Promise<{ lead: ArticleSummary | null; latest: ArticleSummary[] }> {
-      const { items } = await articles.listPublished(
-        { language, limit: homeLatestCount + 1, withTotal: false },
-        clock.now(),
-      );
-      return { lead: items[0] ?? null, latest: items.slice(1) };
+    /**
+     * The home page as staff curated it: the pinned lead and top stories that readers may see now,
+     * in staff's order, and the latest stories newest first; with nothing pinned (or nothing pinned
+     * public), the newest story leads, as before curation existed.
+     */
+    async home(language: string): Promise<HomePageContent> {
+      const now = clock.now();
+      const picks = await frontPage.picks(language);
+      const pinnedIds = [...new Set([...(picks.leadId ? [picks.leadId] : []), ...picks.topIds])];
+      const [pinned, newest] = await Promise.all([
+        pinnedIds.length === 0
+          ? { items: [] }
+          : articles.listPublished({ language, ids: pinnedIds, limit: pinnedIds.length, withTotal: false }, now),
+        articles.listPublished({ language, limit: homeLatestCount + 1, withTotal: false }, now),
+      ]);
+      return { ...arrangeHome(picks, pinned.items, newest.items, homeLatestCount), pinnedIds };
+    },
+
+    /** The breaking-news banner readers of `language` see now, or null (none, or past its expiry). */
+    async banner(language: string): Promise<BreakingBanner | null> {
+      const banner = await frontPage.banner(language);
+      return bannerShown(banner, clock.now()) ? banner : null;
     },
 
     /** The article page, or where the article moved when its slug changed. */
@@ -176,10 +223,26 @@ export function createReadingService(deps: {
     async section(language: string, slug: string, page = 1): Promise<ListingPage<Taxon>> {
       const section = await taxonomy.findSection(language, slug);
       if (!section) throw new KiosqueError('SECTION_NOT_FOUND', { language, slug });
-      const found = await listing(section, { language, sectionId: section.id }, page);
+      // The lead staff pinned (decision 0060), when readers may see it now and it is still in this
+      // section: first on the first page, and left out of the list below it on every page.
+      const pinnedLeadId = (await frontPage.sectionLeads([section.id])).get(section.id) ?? null;
+      const lead = pinnedLeadId
+        ? ((
+            await articles.listPublished(
+              { language, sectionId: section.id, ids: [pinnedLeadId], limit: 1, withTotal: false },
+              clock.now(),
+            )
+          ).items[0] ?? null)
+        : null;
+      const found = await listing(
+        section,
+        { language, sectionId: section.id, ...(lead ? { excludeIds: [lead.id] } : {}) },
+        page,
+      );
+      const total = found.total + (lead ? 1 : 0);
       // Not public until it holds a public story (issue 11): an empty section is not found.
-      if (found.total === 0) throw new KiosqueError('SECTION_NOT_FOUND', { language, slug });
-      return found;
+      if (total === 0) throw new KiosqueError('SECTION_NOT_FOUND', { language, slug });
+      return { ...found, total, lead: found.page === 1 ? lead : null, pinnedLeadId };
     },
 
     async tag(language: string, slug: string, page = 1): Promise<ListingPage<Taxon>> {

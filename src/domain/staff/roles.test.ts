@@ -12,6 +12,7 @@ describe('role permissions', () => {
     'story.review': ['owner', 'admin', 'editor'],
     'story.kill': ['owner', 'admin', 'editor'],
     'taxonomy.manage': ['owner', 'admin', 'editor'],
+    'frontpage.manage': ['owner', 'admin', 'editor'],
     'staff.manage': ['owner', 'admin'],
     'settings.manage': ['owner', 'admin'],
     'pages.manage': ['owner', 'admin', 'editor'],

@@ -38,6 +38,11 @@ const holders = {
   'story.review': andAbove('editor'),
   /** Create and rename sections and tags beyond choosing them on a story. */
   'taxonomy.manage': andAbove('editor'),
+  /**
+   * Curate the front page (issue 14, decision 0060): pin each language's lead and top stories, each
+   * section's lead, and set the breaking-news banner — what every reader sees first.
+   */
+  'frontpage.manage': andAbove('editor'),
   /** Add, change and remove staff accounts. */
   'staff.manage': andAbove('admin'),
   /** Change site settings (Admin → Settings, decision 0058). */

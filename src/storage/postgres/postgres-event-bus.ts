@@ -52,6 +52,13 @@ const contentEvent: z.ZodType<ContentEvent> = z.discriminatedUnion('type', [
     languages: z.array(z.string()),
   }),
   z.object({ type: z.literal('pages.changed'), group: z.string(), languages: z.array(z.string()) }),
+  z.object({
+    type: z.literal('frontpage.changed'),
+    language: z.string(),
+    home: z.boolean(),
+    banner: z.boolean(),
+    sectionIds: z.array(z.string()),
+  }),
 ]) as z.ZodType<ContentEvent>;
 
 /** A notification: the event itself when small, else the id of its `content_events` row. */

@@ -14,6 +14,7 @@ import type { TaxonomyEditor } from '../../domain/articles/taxonomy-editor.js';
 import type { AuditLogStore, AuditTrail } from '../../domain/audit/audit-trail.js';
 import type { CorrectionDesk } from '../../domain/corrections/correction-desk.js';
 import { type ErrorCode, isKiosqueError, KiosqueError, messageValues } from '../../domain/errors.js';
+import type { FrontPageEditor } from '../../domain/frontpage/front-page-editor.js';
 import { negotiateLanguage } from '../../domain/i18n/translator.js';
 import type { ImportQueue } from '../../domain/imports/import-queue.js';
 import type { IntegrationService } from '../../domain/integrations/integration-service.js';
@@ -45,6 +46,7 @@ import {
 } from '../views/admin-views.js';
 import { registerAdminAccountRoutes } from './admin-account-routes.js';
 import { registerAdminExportRoutes, type SiteExporter } from './admin-export-routes.js';
+import { registerAdminFrontPageRoutes } from './admin-front-page-routes.js';
 import { registerAdminImportRoutes } from './admin-import-routes.js';
 import { registerAdminIntegrationRoutes } from './admin-integration-routes.js';
 import { registerAdminMediaRoutes } from './admin-media-routes.js';
@@ -73,6 +75,8 @@ export interface AdminDependencies {
   timeZone: string;
   /** Renames sections, tags and authors (issue 11: announced, so pages naming them are dropped). */
   taxonomy: TaxonomyEditor;
+  /** Front-page curation (issue 14): pinned lead and top stories, section leads, the banner. */
+  frontPage: FrontPageEditor;
   /** The wire desk (issue 12): sources, the queue, "Use as draft". */
   wire: WireDesk;
   /** Programs that use the Content and Admin APIs, and their keys (issue 13). */
@@ -275,6 +279,19 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
     registerAdminMediaRoutes(scope, { context, send }, deps, admin);
     registerAdminMemberRoutes(scope, { context, send }, deps);
     registerAdminTaxonomyRoutes(scope, admin.taxonomy);
+    registerAdminFrontPageRoutes(
+      scope,
+      { context, send },
+      {
+        frontPage: admin.frontPage,
+        stories: admin.stories,
+        search: admin.search,
+        languages: site.languages,
+        defaultLanguage: site.defaultLanguage,
+        timeZone: admin.timeZone,
+        clock: deps.clock,
+      },
+    );
     registerAdminExportRoutes(scope, { context, send }, admin.siteExport);
     registerAdminWireRoutes(scope, { context, send }, { desk: admin.wire, staff: admin.staff, clock: deps.clock });
     registerAdminIntegrationRoutes(

@@ -29,6 +29,22 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
     return lang;
   }
 
+  /**
+   * The page chrome of a language with its breaking-news banner while it runs (decision 0060): the
+   * page declares the banner's key, so setting or removing it drops the page, and its expiry, so a
+   * kept page never outlives the banner (the page cache and shared caches both stop at that time).
+   */
+  async function chrome(lang: string) {
+    const [page, banner] = await Promise.all([web.context(lang), reading.banner(lang)]);
+    return {
+      page: { ...page, banner: banner ? { text: banner.text, link: banner.link } : null },
+      banner: {
+        dependencies: [dependency.banner(lang)],
+        ...(banner ? { expiresAt: banner.expiresAt } : {}),
+      },
+    };
+  }
+
   function pageNumber(query: PageQuery): number {
     if (query.page === undefined) return 1;
     const page = Number(query.page);
@@ -59,15 +75,21 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
   app.get<{ Params: LangParams }>('/:lang/', async (request, reply) => {
     const lang = language(request);
     return web.sendPage(request, reply, paths.home(lang), async () => {
-      const [page, home] = await Promise.all([web.context(lang), reading.home(lang)]);
+      const [{ page, banner }, home] = await Promise.all([chrome(lang), reading.home(lang)]);
       return {
         body: HomePage({ site: page, ...home }),
         dependencies: [
           dependency.latest(lang),
           dependency.menu(lang),
           dependency.siteSetting('time-zone'),
-          ...shown([home.lead, ...home.latest]),
+          // What staff pinned (decision 0060): a change of the picks, and any change to a pinned story
+          // (shown or skipped: it may just have become public, or stopped being so), drop the page.
+          dependency.frontPage(lang),
+          ...home.pinnedIds.map(dependency.article),
+          ...banner.dependencies,
+          ...shown([home.lead, ...home.top, ...home.latest]),
         ],
+        expiresAt: banner.expiresAt,
       };
     });
   });
@@ -76,7 +98,7 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
     const lang = language(request);
     const { slug } = request.params;
     return web.sendPage(request, reply, paths.article(lang, slug), async () => {
-      const [page, story] = await Promise.all([web.context(lang), reading.article(lang, slug)]);
+      const [{ page, banner }, story] = await Promise.all([chrome(lang), reading.article(lang, slug)]);
       // An old address of a renamed article points to its new one for good.
       if ('movedTo' in story) throw new Redirect(paths.article(lang, story.movedTo), 301);
       const { article } = story;
@@ -113,7 +135,9 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
           // Its byline, section and tags by name and address (in the page and its JSON-LD).
           ...namesShownBy(article),
           ...shown([...story.latest, ...story.related]),
+          ...banner.dependencies,
         ],
+        expiresAt: banner.expiresAt,
       };
     });
   });
@@ -150,16 +174,23 @@ export function registerSiteRoutes(app: FastifyInstance, deps: WebDependencies, 
       const number = pageNumber(request.query);
       const path = paths[kind](lang, slug);
       return web.sendPage(request, reply, number > 1 ? `${path}?page=${number}` : path, async () => {
-        const [page, listing] = await Promise.all([web.context(lang), reading[kind](lang, slug, number)]);
+        const [{ page, banner }, listing] = await Promise.all([chrome(lang), reading[kind](lang, slug, number)]);
         if (number > listing.pageCount) throw new KiosqueError('PAGE_NOT_FOUND');
+        const pinnedLead = listing.pinnedLeadId ?? null;
         return {
           body: ListingPageView({ site: page, kind, listing, path }),
           dependencies: [
             dependency[kind](listing.subject.id),
             dependency.menu(lang),
             dependency.siteSetting('time-zone'),
-            ...shown(listing.items),
+            ...shown([...listing.items, listing.lead ?? null]),
+            // A section's pinned lead (decision 0060): its change, and its story's, drop every page
+            // of the section (the lead is left out of the list on all of them).
+            ...(kind === 'section' ? [dependency.sectionLead(listing.subject.id)] : []),
+            ...(pinnedLead ? [dependency.article(pinnedLead)] : []),
+            ...banner.dependencies,
           ],
+          expiresAt: banner.expiresAt,
         };
       });
     });

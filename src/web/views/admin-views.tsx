@@ -86,6 +86,11 @@ export function AdminLayout({
                     <a href="/admin/wire">{t.t('admin.wire.title')}</a>
                   </li>
                 ) : null}
+                {hasPermission(user.role, 'frontpage.manage') ? (
+                  <li>
+                    <a href="/admin/front-page">{t.t('admin.frontPage.title')}</a>
+                  </li>
+                ) : null}
                 {hasPermission(user.role, 'newsletter.manage') ? (
                   <li>
                     <a href="/admin/newsletters">{t.t('admin.newsletters')}</a>

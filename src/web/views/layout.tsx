@@ -135,6 +135,7 @@ export function Layout({
             </nav>
           ) : null}
         </header>
+        {site.banner ? <BreakingBanner site={site} banner={site.banner} /> : null}
         <main id="main" class="wrap" tabindex={-1}>
           {children}
         </main>
@@ -179,5 +180,27 @@ export function Layout({
         </footer>
       </body>
     </html>
+  );
+}
+
+/**
+ * The breaking-news banner: in the page as sent (no script inserts it, so nothing moves once drawn),
+ * a named section (a region landmark) screen readers can jump to, its label said before its text.
+ */
+function BreakingBanner({ site, banner }: { site: SiteContext; banner: { text: string; link: string | null } }) {
+  const { t } = site;
+  return (
+    <section class="breaking" aria-label={t.t('banner.label')}>
+      <p class="wrap breaking__inner">
+        <strong class="breaking__label">{t.t('banner.label')}</strong>{' '}
+        {banner.link ? (
+          <a class="breaking__text" href={banner.link}>
+            {banner.text}
+          </a>
+        ) : (
+          <span class="breaking__text">{banner.text}</span>
+        )}
+      </p>
+    </section>
   );
 }

@@ -35,10 +35,13 @@ import {
 export function HomePage({
   site,
   lead,
+  top = [],
   latest,
 }: {
   site: SiteContext;
   lead: ArticleSummary | null;
+  /** The top stories staff pinned, in their order (decision 0060). */
+  top?: ArticleSummary[];
   latest: ArticleSummary[];
 }) {
   const { t } = site;
@@ -75,6 +78,14 @@ export function HomePage({
       ) : (
         <p>{t.t('home.empty')}</p>
       )}
+      {top.length > 0 ? (
+        <section class="top-stories" aria-labelledby="top-title">
+          <h2 id="top-title" class="section-title">
+            {t.t('home.top')}
+          </h2>
+          <ArticleList site={site} articles={top} />
+        </section>
+      ) : null}
       {latest.length > 0 ? (
         <section aria-labelledby="latest-title">
           <h2 id="latest-title" class="section-title">
@@ -320,9 +331,14 @@ export function ListingPageView({
         {bio ? <p class="listing__bio">{bio}</p> : null}
         {listing.total > 0 ? <p class="listing__count">{t.t('listing.count', { count: listing.total })}</p> : null}
       </header>
+      {listing.lead ? (
+        <div class="lead listing__lead">
+          <ArticleCard site={site} article={listing.lead} headingLevel={2} lead />
+        </div>
+      ) : null}
       {listing.items.length > 0 ? (
         <ArticleList site={site} articles={listing.items} headingLevel={2} />
-      ) : (
+      ) : listing.lead ? null : (
         <p>{t.t('listing.empty')}</p>
       )}
       {listing.pageCount > 1 ? (

@@ -25,6 +25,11 @@ export interface SiteContext {
   sections: readonly { slug: string; name: string }[];
   year: number;
   t: Translator;
+  /**
+   * The language's breaking-news banner while it runs (decision 0060), on the pages that declare its
+   * key and expiry (home, story, section, tag and author pages); absent elsewhere.
+   */
+  banner?: { text: string; link: string | null } | null;
 }
 
 export const paths = {
