@@ -16,6 +16,7 @@ import { type ArticleService, createArticleService } from './domain/articles/art
 import { createReadingService } from './domain/articles/reading-service.js';
 import { createScheduler, type Scheduler } from './domain/articles/scheduler.js';
 import { createStoryEditor } from './domain/articles/story-editor.js';
+import { createAuthorProfileEditor } from './domain/articles/author-profile-editor.js';
 import { createTaxonomyEditor, type TaxonomyEditor } from './domain/articles/taxonomy-editor.js';
 import { type Clock, type IdGenerator, systemClock } from './domain/clock.js';
 import { KiosqueError } from './domain/errors.js';
@@ -110,7 +111,11 @@ import {
   createSetupTokenRepository,
   createStaffRepository,
 } from './storage/staff-repository.js';
-import { createTaxonomyRenameStore, createTaxonomyRepository } from './storage/taxonomy-repository.js';
+import {
+  createAuthorProfileStore,
+  createTaxonomyRepository,
+  createTaxonomyStore,
+} from './storage/taxonomy-repository.js';
 import { createOutdatedTranslations, createWebhookRepository } from './storage/webhook-repository.js';
 import { createWireRepository, type WireRepository } from './storage/wire-repository.js';
 import { translationProviderFrom } from './translation/provider-from-config.js';
@@ -458,7 +463,15 @@ export async function createApp(options: AppOptions): Promise<App> {
       store: machineTranslations,
       clock,
     });
-    const taxonomyEditor = createTaxonomyEditor({ store: createTaxonomyRenameStore(database.db), events });
+    const taxonomyStore = createTaxonomyStore(database.db, clock);
+    const taxonomyEditor = createTaxonomyEditor({ store: taxonomyStore, events, languages: config.languages });
+    const authorProfileStore = createAuthorProfileStore(database.db);
+    const taxonomyScreens = {
+      editor: taxonomyEditor,
+      taxa: taxonomyStore,
+      authors: authorProfileStore,
+      profiles: createAuthorProfileEditor({ store: authorProfileStore, events, languages: config.languages }),
+    };
     const wireRepository = createWireRepository(database.db, ids);
     const editor = createStoryEditor({
       articles: articleService,
@@ -656,6 +669,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         editor,
         timeZone: config.timeZone,
         taxonomy: taxonomyEditor,
+        taxonomyScreens,
         wire,
         integrations,
         webhooks: hooks.service,

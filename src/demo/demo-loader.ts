@@ -127,7 +127,7 @@ export async function loadDemoContent(deps: DemoDependencies, folder: URL = demo
     const tags = await Promise.all(
       article.tags.map((tag) => deps.taxonomy.ensureTag(article.language, tag.slug, tag.name)),
     );
-    const authors = await Promise.all(article.authors.map((author) => deps.taxonomy.ensureAuthor(author, now)));
+    const authors = await Promise.all(article.authors.map((author) => deps.taxonomy.ensureAuthor(author, now, article.language)));
     const publishedAt = article.publishedAt ? new Date(article.publishedAt) : hoursAgo(article.publishedHoursAgo ?? 0);
     let translationGroup: string | undefined;
     if (article.translationKey) {

@@ -38,7 +38,8 @@ export interface SectionsChanged {
 }
 
 /**
- * A section, tag or author was renamed (name or address): every page, feed and sitemap that names
+ * A section, tag or author was renamed (name or address), or what pages show of it changed (a
+ * section's or tag's description, an author's profile): every page, feed and sitemap that names
  * it changes. `language` is the section's or tag's; authors sign in every language (null).
  */
 export interface TaxonomyRenamed {
@@ -48,13 +49,25 @@ export interface TaxonomyRenamed {
   language: string | null;
 }
 
+/**
+ * A section or tag was merged into another of its language (decision 0061): its stories moved to
+ * the target and it is gone, so its pages and every page naming it change, and the target's lists.
+ */
+export interface TaxonomyMerged {
+  type: 'taxonomy.merged';
+  kind: 'section' | 'tag';
+  fromId: string;
+  intoId: string;
+  language: string;
+}
+
 /** The stored "You might also enjoy" lists of these articles changed (their pages show them). */
 export interface RelatedChanged {
   type: 'related.changed';
   articleIds: string[];
 }
 
-export type ContentEvent = ArticleChanged | SectionsChanged | TaxonomyRenamed | RelatedChanged;
+export type ContentEvent = ArticleChanged | SectionsChanged | TaxonomyRenamed | TaxonomyMerged | RelatedChanged;
 
 /**
  * Carries content events to every listener: in-process on SQLite, and on PostgreSQL to every

@@ -23,6 +23,7 @@ import * as integrations from './migrations/0021-integrations.js';
 import * as webhooks from './migrations/0022-webhooks.js';
 import * as imports from './migrations/0023-imports.js';
 import * as storyGenre from './migrations/0024-story-genre.js';
+import * as taxonomyAndAuthorProfiles from './migrations/0031-taxonomy-and-author-profiles.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -53,6 +54,7 @@ const migrations: Record<string, MigrationModule> = {
   '0022-webhooks': webhooks,
   '0023-imports': imports,
   '0024-story-genre': storyGenre,
+  '0031-taxonomy-and-author-profiles': taxonomyAndAuthorProfiles,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -41,7 +41,7 @@ import { registerAdminIntegrationRoutes } from './admin-integration-routes.js';
 import { registerAdminMediaRoutes } from './admin-media-routes.js';
 import { registerAdminMemberRoutes } from './admin-member-routes.js';
 import { registerStoryRoutes } from './admin-story-routes.js';
-import { registerAdminTaxonomyRoutes } from './admin-taxonomy-routes.js';
+import { registerAdminTaxonomyRoutes, type TaxonomyScreens } from './admin-taxonomy-routes.js';
 import { registerAdminWireRoutes } from './admin-wire-routes.js';
 import { registerNewsletterAdminRoutes } from './newsletter-admin-routes.js';
 
@@ -60,6 +60,8 @@ export interface AdminDependencies {
   timeZone: string;
   /** Renames sections, tags and authors (issue 11: announced, so pages naming them are dropped). */
   taxonomy: TaxonomyEditor;
+  /** Admin → Sections, Tags and Authors (issue 14, decisions 0061, 0062). */
+  taxonomyScreens: Omit<TaxonomyScreens, 'media'>;
   /** The wire desk (issue 12): sources, the queue, "Use as draft". */
   wire: WireDesk;
   /** Programs that use the Content and Admin APIs, and their keys (issue 13). */
@@ -216,7 +218,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
 
     registerAdminMediaRoutes(scope, { context, send }, deps, admin);
     registerAdminMemberRoutes(scope, { context, send }, deps);
-    registerAdminTaxonomyRoutes(scope, admin.taxonomy);
+    registerAdminTaxonomyRoutes(scope, { context, send }, { ...admin.taxonomyScreens, media: admin.media });
     registerAdminExportRoutes(scope, { context, send }, admin.siteExport);
     registerAdminWireRoutes(scope, { context, send }, { desk: admin.wire, staff: admin.staff, clock: deps.clock });
     registerAdminIntegrationRoutes(
