@@ -45,8 +45,7 @@ export const errorCatalog = {
     'A name is 1 to 100 characters, and an address lowercase letters a-z, digits and single hyphens. Fix the name or the address and save again.',
   TAXONOMY_MERGE_REFUSED:
     'A section or tag can be merged only into another one of the same kind and language, never into itself. Choose another target in the list and merge again.',
-  TAXONOMY_DESCRIPTION_TOO_LONG:
-    'A description is at most 1,000 characters. Shorten it and save again.',
+  TAXONOMY_DESCRIPTION_TOO_LONG: 'A description is at most 1,000 characters. Shorten it and save again.',
   AUTHOR_LINK_INVALID:
     'A link on an author profile must be a full web address starting with https:// or http://. Fix or remove the link and save again.',
   AUTHOR_PROFILE_INVALID:

@@ -213,7 +213,11 @@ export function createArticleRepository(db: Kysely<Database>) {
   async function sectionsById(ids: (string | null)[]): Promise<Map<string, Taxon>> {
     const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
     if (wanted.length === 0) return new Map();
-    const rows = await db.selectFrom('sections').selectAll().where('id', 'in', wanted).execute();
+    const rows = await db
+      .selectFrom('sections')
+      .select(['id', 'language', 'slug', 'name'])
+      .where('id', 'in', wanted)
+      .execute();
     return new Map(rows.map((row) => [row.id, row]));
   }
 

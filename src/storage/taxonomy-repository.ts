@@ -12,7 +12,7 @@ export function createTaxonomyRepository(db: Kysely<Database>, ids: IdGenerator)
   async function ensureTaxon(table: 'sections' | 'tags', language: string, slug: string, name: string): Promise<Taxon> {
     const existing = await db
       .selectFrom(table)
-      .selectAll()
+      .select(['id', 'language', 'slug', 'name'])
       .where('language', '=', language)
       .where('slug', '=', slug)
       .executeTakeFirst();
@@ -39,7 +39,7 @@ export function createTaxonomyRepository(db: Kysely<Database>, ids: IdGenerator)
     }
     return await db
       .selectFrom(table)
-      .selectAll()
+      .select(['id', 'language', 'slug', 'name'])
       .where('language', '=', language)
       .where('slug', '=', slug)
       .executeTakeFirstOrThrow();
@@ -117,11 +117,7 @@ export function createTaxonomyRepository(db: Kysely<Database>, ids: IdGenerator)
         .values({ id: ids('aut'), slug: author.slug, name: author.name, bio: '', created_at: now.toISOString() })
         .onConflict((oc) => oc.column('slug').doNothing())
         .execute();
-      const row = await db
-        .selectFrom('authors')
-        .select('id')
-        .where('slug', '=', author.slug)
-        .executeTakeFirstOrThrow();
+      const row = await db.selectFrom('authors').select('id').where('slug', '=', author.slug).executeTakeFirstOrThrow();
       const bio = author.bio.trim();
       if (language && bio) {
         await db
@@ -214,7 +210,10 @@ export interface TaxonRow extends Taxon {
 }
 
 /** Sections, tags and authors as staff manage them, on SQL (decisions 0061, 0062). */
-export function createTaxonomyStore(db: Kysely<Database>, clock: Clock): TaxonomyStore & {
+export function createTaxonomyStore(
+  db: Kysely<Database>,
+  clock: Clock,
+): TaxonomyStore & {
   list(kind: 'section' | 'tag', language: string): Promise<TaxonRow[]>;
   find(kind: 'section' | 'tag', id: string): Promise<TaxonRow | null>;
 } {
@@ -438,10 +437,18 @@ export function createAuthorProfileStore(db: Kysely<Database>): AuthorProfileSto
 
     save(profile) {
       return db.transaction().execute(async (trx) => {
-        const author = await trx.selectFrom('authors').select('id').where('id', '=', profile.authorId).executeTakeFirst();
+        const author = await trx
+          .selectFrom('authors')
+          .select('id')
+          .where('id', '=', profile.authorId)
+          .executeTakeFirst();
         if (!author) return 'missing' as const;
         if (profile.imageId) {
-          const image = await trx.selectFrom('images').select('id').where('id', '=', profile.imageId).executeTakeFirst();
+          const image = await trx
+            .selectFrom('images')
+            .select('id')
+            .where('id', '=', profile.imageId)
+            .executeTakeFirst();
           if (!image) return 'no-image' as const;
         }
         await trx

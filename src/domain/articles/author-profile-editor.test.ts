@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KiosqueError } from '../errors.js';
+import type { KiosqueError } from '../errors.js';
 import { type ContentEvent, createLocalEventBus } from '../events.js';
 import { type AuthorProfile, allowedProfileLink, createAuthorProfileEditor } from './author-profile-editor.js';
 
@@ -48,7 +48,10 @@ describe('author profile editor', () => {
     await profiles.save('aut_1', {
       imageId: 'img_1',
       links: 'https://nadia.example\n\n https://bsky.app/profile/nadia \nhttps://nadia.example',
-      languages: { fr: { jobTitle: ' Correspondante ', bio: 'Elle suit l’Europe.\r\n' }, en: { bio: 'She covers Europe.' } },
+      languages: {
+        fr: { jobTitle: ' Correspondante ', bio: 'Elle suit l’Europe.\r\n' },
+        en: { bio: 'She covers Europe.' },
+      },
     });
     expect(saved).toEqual([
       {
@@ -67,10 +70,14 @@ describe('author profile editor', () => {
 
   it('refuses a link outside the allow-list, or too long a bio, storing nothing', async () => {
     const { profiles, saved, events } = editor();
-    const refusal = (promise: Promise<unknown>) => promise.then(() => null, (error: KiosqueError) => error.code);
-    expect(
-      await refusal(profiles.save('aut_1', { imageId: '', links: 'javascript:alert(1)', languages: {} })),
-    ).toBe('AUTHOR_LINK_INVALID');
+    const refusal = (promise: Promise<unknown>) =>
+      promise.then(
+        () => null,
+        (error: KiosqueError) => error.code,
+      );
+    expect(await refusal(profiles.save('aut_1', { imageId: '', links: 'javascript:alert(1)', languages: {} }))).toBe(
+      'AUTHOR_LINK_INVALID',
+    );
     expect(
       await refusal(profiles.save('aut_1', { imageId: '', links: '', languages: { fr: { bio: 'x'.repeat(2001) } } })),
     ).toBe('AUTHOR_PROFILE_INVALID');

@@ -51,11 +51,7 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
   for (const row of rows.rows) {
     const stories = Number(row.stories);
     const current = best.get(row.author_id);
-    if (
-      !current ||
-      stories > current.stories ||
-      (stories === current.stories && row.language < current.language)
-    ) {
+    if (!current || stories > current.stories || (stories === current.stories && row.language < current.language)) {
       best.set(row.author_id, { language: row.language, bio: row.bio, stories });
     }
   }

@@ -7,7 +7,7 @@ import { type ErrorCode, isKiosqueError, KiosqueError, messageValues } from '../
 import type { MediaLibrary } from '../../domain/media/media-library.js';
 import { hasPermission, mayEditAuthorProfile } from '../../domain/staff/roles.js';
 import { errorOf } from '../error-status.js';
-import { AuthorProfilePage, AuthorsPage, type TaxonRow, TaxonomyListPage, TaxonPage } from '../views/admin-taxonomy.js';
+import { AuthorProfilePage, AuthorsPage, TaxonomyListPage, TaxonPage, type TaxonRow } from '../views/admin-taxonomy.js';
 import type { AdminContext } from '../views/admin-views.js';
 
 const renameBody = z.object({
@@ -109,8 +109,7 @@ export function registerAdminTaxonomyRoutes(
     route('GET', base, 'taxonomy.manage', async (request, reply) => {
       const admin = views.context(request, reply);
       const query = noticeQuery.parse(request.query ?? {});
-      const language =
-        query.language && admin.languages.includes(query.language) ? query.language : admin.t.language;
+      const language = query.language && admin.languages.includes(query.language) ? query.language : admin.t.language;
       const rows = await screens.taxa.list(kind, language);
       return views.send(reply, TaxonomyListPage({ admin, kind, language, rows, done: query.done }));
     });
@@ -125,7 +124,8 @@ export function registerAdminTaxonomyRoutes(
     route('GET', `${base}/:id`, 'taxonomy.manage', async (request, reply) => {
       const admin = views.context(request, reply);
       const { done } = noticeQuery.parse(request.query ?? {});
-      const notice = done === 'saved' ? { kind: 'success' as const, text: admin.t.t('admin.taxonomy.saved') } : undefined;
+      const notice =
+        done === 'saved' ? { kind: 'success' as const, text: admin.t.t('admin.taxonomy.saved') } : undefined;
       return views.send(reply, await taxonPage(admin, request.params.id, notice));
     });
 
@@ -209,7 +209,10 @@ export function registerAdminTaxonomyRoutes(
       languages: Object.fromEntries(
         views
           .context(request, reply)
-          .languages.map((language) => [language, { jobTitle: text(`jobTitle.${language}`), bio: text(`bio.${language}`) }]),
+          .languages.map((language) => [
+            language,
+            { jobTitle: text(`jobTitle.${language}`), bio: text(`bio.${language}`) },
+          ]),
       ),
     };
     // Rights before anything else: a staff member who may not edit this profile learns nothing more.
