@@ -89,6 +89,7 @@ describeEachDatabase('sections, tags and author profiles on $kind', ({ kind }) =
     const story = `/fr/${tag.stories[0]!.slug}`;
     expect((await get(story)).body).toContain(`>${tag.name}</a>`);
     expect((await get(`/fr/tag/${tag.slug}/rss.xml`)).statusCode).toBe(200);
+    expect((await get('/sitemaps/fr-1.xml')).body).toContain(`/fr/tag/${tag.slug}<`);
 
     const saved = await client.form(editor, `/admin/tags/${tag.id}`, {
       name: 'Sujet renommé',
@@ -109,6 +110,9 @@ describeEachDatabase('sections, tags and author profiles on $kind', ({ kind }) =
     expect(page).toContain('>Sujet renommé</a>');
     expect(page).not.toContain(`>${tag.name}</a>`);
     expect((await get('/fr/tag/sujet-renomme/rss.xml')).body).toContain('Sujet renommé');
+    const sitemap = (await get('/sitemaps/fr-1.xml')).body;
+    expect(sitemap).toContain('/fr/tag/sujet-renomme<');
+    expect(sitemap).not.toContain(`/fr/tag/${tag.slug}<`);
   });
 
   it('shows a section’s description under its title and as its meta and OpenGraph description', async () => {
@@ -183,6 +187,7 @@ describeEachDatabase('sections, tags and author profiles on $kind', ({ kind }) =
     const storyOfFrom = `/fr/${from.stories[0]!.slug}`;
     expect((await get(storyOfFrom)).body).toContain(`>${from.name}</a>`);
 
+    expect((await get('/sitemaps/fr-1.xml')).body).toContain(`${fromPage}<`);
     const merged = await client.form(editor, `/admin/tags/${from.id}/merge`, { into: into.id });
     expect(merged.statusCode).toBe(303);
     expect(await db().selectFrom('tags').select('id').where('id', '=', from.id).executeTakeFirst()).toBeUndefined();
@@ -199,10 +204,40 @@ describeEachDatabase('sections, tags and author profiles on $kind', ({ kind }) =
     expect(site.app.pageCache.has(intoPage)).toBe(false);
     const intoBody = (await get(intoPage)).body;
     for (const story of from.stories) expect(intoBody).toContain(`href="/fr/${story.slug}"`);
+    expect((await get('/sitemaps/fr-1.xml')).body).not.toContain(`${fromPage}<`);
     const story = (await get(storyOfFrom)).body;
     expect(story).toContain(`>${into.name}</a>`);
     expect(story).not.toContain(`>${from.name}</a>`);
   });
+
+  it.skipIf(kind === 'sqlite')(
+    'drops a merged tag’s pages on every instance sharing the PostgreSQL database',
+    async () => {
+      const other = await startTestSite(kind, { instanceOf: site });
+      try {
+        const [from, into] = await publicTags('fr');
+        const intoPage = `/fr/tag/${into!.slug}`;
+        expect((await other.app.server.inject({ method: 'GET', url: intoPage })).statusCode).toBe(200);
+        expect(other.app.pageCache.has(intoPage)).toBe(true);
+        const heard = new Promise<void>((resolve) => {
+          const stop = other.app.events.subscribe((event) => {
+            if (event.type === 'taxonomy.merged' && event.fromId === from!.id) {
+              stop();
+              resolve();
+            }
+          });
+        });
+        expect((await client.form(editor, `/admin/tags/${from!.id}/merge`, { into: into!.id })).statusCode).toBe(303);
+        await heard;
+        expect(other.app.pageCache.has(intoPage)).toBe(false);
+        const page = (await other.app.server.inject({ method: 'GET', url: intoPage })).body;
+        for (const story of from!.stories) expect(page).toContain(`href="/fr/${story.slug}"`);
+      } finally {
+        await other.close();
+      }
+    },
+    60_000,
+  );
 
   it('orders the section menu with plain forms, and the header menu follows', async () => {
     const before = menuOf((await get('/fr/')).body);

@@ -70,7 +70,7 @@ export function TaxonomyListPage({
                 <td>
                   <a href={`${base}/${encodeURIComponent(row.id)}`}>{row.name}</a>
                   <br />
-                  <small dir="ltr">/{row.slug}</small>
+                  <small dir="ltr">{paths[kind](row.language, row.slug)}</small>
                 </td>
                 <td lang={t.language}>{t.t('admin.taxonomy.storyCount', { count: row.stories })}</td>
                 {kind === 'section' ? (
