@@ -16,6 +16,7 @@ import type { DemoImageDrawer } from './demo/demo-images.js';
 import { loadDemoContent } from './demo/demo-loader.js';
 import { loadDemoWire } from './demo/demo-wire.js';
 import { type ArticleService, createArticleService } from './domain/articles/article-service.js';
+import { createAuthorProfileEditor } from './domain/articles/author-profile-editor.js';
 import { createReadingService } from './domain/articles/reading-service.js';
 import { createScheduler, type Scheduler } from './domain/articles/scheduler.js';
 import { createStoryEditor } from './domain/articles/story-editor.js';
@@ -129,7 +130,11 @@ import {
   createTwoFactorRepository,
 } from './storage/staff-repository.js';
 import { createStaticPageRepository } from './storage/static-page-repository.js';
-import { createTaxonomyRenameStore, createTaxonomyRepository } from './storage/taxonomy-repository.js';
+import {
+  createAuthorProfileStore,
+  createTaxonomyRepository,
+  createTaxonomyStore,
+} from './storage/taxonomy-repository.js';
 import { createOutdatedTranslations, createWebhookRepository } from './storage/webhook-repository.js';
 import { createWireRepository, type WireRepository } from './storage/wire-repository.js';
 import { translationProviderFrom } from './translation/provider-from-config.js';
@@ -565,7 +570,15 @@ export async function createApp(options: AppOptions): Promise<App> {
       store: machineTranslations,
       clock,
     });
-    const taxonomyEditor = createTaxonomyEditor({ store: createTaxonomyRenameStore(database.db), events });
+    const taxonomyStore = createTaxonomyStore(database.db, clock);
+    const taxonomyEditor = createTaxonomyEditor({ store: taxonomyStore, events, languages: config.languages });
+    const authorProfileStore = createAuthorProfileStore(database.db);
+    const taxonomyScreens = {
+      editor: taxonomyEditor,
+      taxa: taxonomyStore,
+      authors: authorProfileStore,
+      profiles: createAuthorProfileEditor({ store: authorProfileStore, events, languages: config.languages }),
+    };
     const wireRepository = createWireRepository(database.db, ids);
     // The review loop's steps (issue 14): the editor records the automatic ones, the review the rest.
     const reviews = createReviewRepository(database.db);
@@ -840,6 +853,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         staticPages,
         installedLanguages,
         frontPage,
+        taxonomyScreens,
         wire,
         integrations,
         webhooks: hooks.service,

@@ -37,7 +37,8 @@ const header = z
     standfirst: z.string().default(''),
     section: taxon,
     tags: z.array(taxon).default([]),
-    authors: z.array(taxon.extend({ bio: z.string().default('') })).min(1),
+    /** Each author's bio by language (decision 0062): a page shows the one of its language, or none. */
+    authors: z.array(taxon.extend({ bio: z.record(z.string(), z.string()).default({}) })).min(1),
     publishedAt: z.string().datetime({ offset: true }).optional(),
     publishedHoursAgo: z.number().min(0).optional(),
     updatedHoursAgo: z.number().min(0).optional(),
@@ -132,7 +133,15 @@ export async function loadDemoContent(deps: DemoDependencies, folder: URL = demo
     const tags = await Promise.all(
       article.tags.map((tag) => deps.taxonomy.ensureTag(article.language, tag.slug, tag.name)),
     );
-    const authors = await Promise.all(article.authors.map((author) => deps.taxonomy.ensureAuthor(author, now)));
+    const authors = await Promise.all(
+      article.authors.map((author) =>
+        deps.taxonomy.ensureAuthor(
+          { slug: author.slug, name: author.name, bio: author.bio[article.language] ?? '' },
+          now,
+          article.language,
+        ),
+      ),
+    );
     const publishedAt = article.publishedAt ? new Date(article.publishedAt) : hoursAgo(article.publishedHoursAgo ?? 0);
     let translationGroup: string | undefined;
     if (article.translationKey) {

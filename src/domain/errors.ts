@@ -61,6 +61,13 @@ export const errorCatalog = {
   TAXONOMY_SLUG_TAKEN: 'Another section, tag or author already uses this address. Choose another name or address.',
   TAXONOMY_NAME_INVALID:
     'A name is 1 to 100 characters, and an address lowercase letters a-z, digits and single hyphens. Fix the name or the address and save again.',
+  TAXONOMY_MERGE_REFUSED:
+    'A section or tag can be merged only into another one of the same kind and language, never into itself. Choose another target in the list and merge again.',
+  TAXONOMY_DESCRIPTION_TOO_LONG: 'A description is at most 1,000 characters. Shorten it and save again.',
+  AUTHOR_LINK_INVALID:
+    'A link on an author profile must be a full web address starting with https:// or http://. Fix or remove the link and save again.',
+  AUTHOR_PROFILE_INVALID:
+    'A job title is at most 200 characters, a bio at most 2,000, an author has at most 10 links, and the photo must be an image of the media library. Fix the profile and save again.',
   NEWSLETTER_EMAIL_INVALID: 'This is not a valid email address. Check it and try again.',
   NEWSLETTER_LINK_INVALID:
     'This newsletter link is not valid, or it has expired. Sign up again from the newsletter page to get a new one.',

@@ -45,7 +45,8 @@ export interface SectionsChanged {
 }
 
 /**
- * A section, tag or author was renamed (name or address): every page, feed and sitemap that names
+ * A section, tag or author was renamed (name or address), or what pages show of it changed (a
+ * section's or tag's description, an author's profile): every page, feed and sitemap that names
  * it changes. `language` is the section's or tag's; authors sign in every language (null).
  */
 export interface TaxonomyRenamed {
@@ -53,6 +54,18 @@ export interface TaxonomyRenamed {
   kind: 'section' | 'tag' | 'author';
   id: string;
   language: string | null;
+}
+
+/**
+ * A section or tag was merged into another of its language (decision 0061): its stories moved to
+ * the target and it is gone, so its pages and every page naming it change, and the target's lists.
+ */
+export interface TaxonomyMerged {
+  type: 'taxonomy.merged';
+  kind: 'section' | 'tag';
+  fromId: string;
+  intoId: string;
+  language: string;
 }
 
 /** The stored "You might also enjoy" lists of these articles changed (their pages show them). */
@@ -84,6 +97,7 @@ export type ContentEvent =
   | ArticleChanged
   | SectionsChanged
   | TaxonomyRenamed
+  | TaxonomyMerged
   | RelatedChanged
   | SettingsChanged
   | StaticPagesChanged

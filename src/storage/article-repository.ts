@@ -33,6 +33,7 @@ import { writeLedgerEntry } from './import-repository.js';
 import type { ArticlesTable, Database } from './schema.js';
 import { toDate, toDateOrNull } from './schema.js';
 import { writeSearchDocument } from './search-index.js';
+import { authorsIn } from './taxonomy-repository.js';
 import { visibleToReaders } from './visibility.js';
 
 type ArticleRow = Selectable<ArticlesTable>;
@@ -157,19 +158,28 @@ export function createArticleRepository(db: Kysely<Database>) {
     return db.selectFrom('articles').where('articles.language', '=', language).where(visibleToReaders(now));
   }
 
+  /** Each article's byline, each author with their title and bio in the article's language (decision 0062). */
   async function authorsOf(articleIds: string[]): Promise<Map<string, Author[]>> {
     const byArticle = new Map<string, Author[]>();
     if (articleIds.length === 0) return byArticle;
     const rows = await db
       .selectFrom('article_authors')
-      .innerJoin('authors', 'authors.id', 'article_authors.author_id')
-      .select(['article_authors.article_id', 'authors.id', 'authors.slug', 'authors.name', 'authors.bio'])
+      .innerJoin('articles', 'articles.id', 'article_authors.article_id')
+      .select(['article_authors.article_id', 'article_authors.author_id', 'articles.language'])
       .where('article_authors.article_id', 'in', articleIds)
       .orderBy('article_authors.position')
       .execute();
+    const languages = new Set(rows.map((row) => row.language));
+    const profiles = new Map<string, Author>();
+    for (const language of languages) {
+      const ids = [...new Set(rows.filter((row) => row.language === language).map((row) => row.author_id))];
+      for (const author of await authorsIn(db, language, { ids })) profiles.set(`${language} ${author.id}`, author);
+    }
     for (const row of rows) {
+      const author = profiles.get(`${row.language} ${row.author_id}`);
+      if (!author) continue;
       const list = byArticle.get(row.article_id) ?? [];
-      list.push({ id: row.id, slug: row.slug, name: row.name, bio: row.bio });
+      list.push(author);
       byArticle.set(row.article_id, list);
     }
     return byArticle;
@@ -221,7 +231,11 @@ export function createArticleRepository(db: Kysely<Database>) {
   async function sectionsById(ids: (string | null)[]): Promise<Map<string, Taxon>> {
     const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
     if (wanted.length === 0) return new Map();
-    const rows = await db.selectFrom('sections').selectAll().where('id', 'in', wanted).execute();
+    const rows = await db
+      .selectFrom('sections')
+      .select(['id', 'language', 'slug', 'name'])
+      .where('id', 'in', wanted)
+      .execute();
     return new Map(rows.map((row) => [row.id, row]));
   }
 

@@ -42,6 +42,8 @@ export const exportedTables: readonly ExportedTable[] = [
     },
   },
   { name: 'images', key: ['id'] },
+  /** Job title and bio of each author per language (migration 0031, decision 0062). */
+  { name: 'author_profiles', key: ['author_id', 'language'] },
   { name: 'articles', key: ['id'] },
   /**
    * "You might also enjoy" is derived, but computed story by story as the newsroom worked, with the

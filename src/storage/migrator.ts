@@ -29,6 +29,7 @@ import * as corrections from './migrations/0027-corrections.js';
 import * as killAndSponsor from './migrations/0028-kill-and-sponsor.js';
 import * as settingsAndPages from './migrations/0029-settings-and-pages.js';
 import * as frontPage from './migrations/0030-front-page.js';
+import * as taxonomyAndAuthorProfiles from './migrations/0031-taxonomy-and-author-profiles.js';
 import type { Database, Dialect } from './schema.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -65,6 +66,7 @@ const migrations: Record<string, MigrationModule> = {
   '0028-kill-and-sponsor': killAndSponsor,
   '0029-settings-and-pages': settingsAndPages,
   '0030-front-page': frontPage,
+  '0031-taxonomy-and-author-profiles': taxonomyAndAuthorProfiles,
 };
 
 class ListedMigrations implements MigrationProvider {

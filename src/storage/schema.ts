@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * Times are written as ISO-8601 UTC strings on both databases. SQLite keeps them as text (which
@@ -11,8 +11,21 @@ export interface AuthorsTable {
   id: string;
   slug: string;
   name: string;
+  /** Not read since migration 0031: bios are per language in `author_profiles`. */
   bio: string;
   created_at: Timestamp;
+  /** The photo, an image of the media library (migration 0031). */
+  image_id: Generated<string | null>;
+  /** A JSON array of https/http URLs (migration 0031). */
+  links: Generated<string>;
+}
+
+/** What an author is called and what is said of them, in one language (migration 0031). */
+export interface AuthorProfilesTable {
+  author_id: string;
+  language: string;
+  job_title: string;
+  bio: string;
 }
 
 export interface TaxaTable {
@@ -20,6 +33,13 @@ export interface TaxaTable {
   language: string;
   slug: string;
   name: string;
+  /** Shown under the listing's title and as its meta description (migration 0031). */
+  description: Generated<string>;
+}
+
+/** Sections also have a place in their language's menu (migration 0031). */
+export interface SectionsTable extends TaxaTable {
+  position: Generated<number>;
 }
 
 export interface ImagesTable {
@@ -616,7 +636,8 @@ export interface RedirectsTable {
 
 export interface Database {
   authors: AuthorsTable;
-  sections: TaxaTable;
+  sections: SectionsTable;
+  author_profiles: AuthorProfilesTable;
   tags: TaxaTable;
   images: ImagesTable;
   articles: ArticlesTable;

@@ -86,6 +86,13 @@ describe('dependenciesChangedBy', () => {
     expect(renamed('author', null)).toEqual(['author:i', 'named:author:i']);
   });
 
+  it('touches the pages of both and every page naming the one merged away (issue 14)', () => {
+    const merged = (kind: 'section' | 'tag') =>
+      [...dependenciesChangedBy({ type: 'taxonomy.merged', kind, fromId: 'a', intoId: 'b', language: 'fr' })].sort();
+    expect(merged('tag')).toEqual(['named:tag:a', 'named:tag:b', 'tag:a', 'tag:b']);
+    expect(merged('section')).toEqual(['menu:fr', 'named:section:a', 'named:section:b', 'section:a', 'section:b']);
+  });
+
   it('touches the section menu of a language when sections change', () => {
     expect([...dependenciesChangedBy({ type: 'sections.changed', language: 'en' })]).toEqual(['menu:en']);
   });

@@ -121,6 +121,7 @@ export function dependenciesChangedBy(event: ContentEvent): Set<string> {
       ...event.sectionIds.map(dependency.sectionLead),
     ]);
   }
+  if (event.type === 'taxonomy.merged') return merged(event);
   const changed = new Set([dependency.article(event.articleId)]);
   const { before, after } = event;
   // A published correction: the story's pages, feeds and sitemap files (below) and its language's list.
@@ -163,5 +164,20 @@ function renamed(event: Extract<ContentEvent, { type: 'taxonomy.renamed' }>): Se
   const changed = new Set([dependency.named(event.kind, event.id), dependency[event.kind](event.id)]);
   // Every page of the language shows the section menu, and story cards their section.
   if (event.kind === 'section' && event.language) changed.add(dependency.menu(event.language));
+  return changed;
+}
+
+/**
+ * A merged section or tag: the pages of both and every page naming the one that went (its
+ * stories' pages, feeds and sitemap files name it; now they name the target). A section's merge
+ * also changes its language's menu.
+ */
+function merged(event: Extract<ContentEvent, { type: 'taxonomy.merged' }>): Set<string> {
+  const changed = new Set<string>();
+  for (const id of [event.fromId, event.intoId]) {
+    changed.add(dependency.named(event.kind, id));
+    changed.add(dependency[event.kind](id));
+  }
+  if (event.kind === 'section') changed.add(dependency.menu(event.language));
   return changed;
 }

@@ -53,7 +53,7 @@ import { registerStaticPageRoutes } from './routes/static-page-routes.js';
 import { registerSameOriginCheck } from './same-origin.js';
 import { encodedEtag, etagMatches, pickEncoding, type StaticAsset } from './static-assets.js';
 import { GonePage, MessagePage } from './views/pages.js';
-import { paths, type SiteContext } from './views/site-context.js';
+import { type FeedFile, paths, type SiteContext } from './views/site-context.js';
 
 export interface WebDependencies {
   site: {
@@ -358,12 +358,31 @@ function createPageRenderer(deps: WebDependencies) {
     }
   }
 
-  /** Where an old address of an imported site now lives, if it names something that still exists. */
+  /**
+   * Where an old address now lives, if it names something that still exists: an imported site's
+   * address, or a section's, tag's or author's address before a rename or merge (decision 0061),
+   * whose feeds follow it (`/fr/tag/old/rss.xml` → `/fr/tag/new/rss.xml`).
+   */
   async function movedTo(pathAndQuery: string): Promise<string | null> {
     const key = redirectKey(pathAndQuery);
-    const target = key === null ? null : await deps.redirects.resolve(key, clock.now());
+    if (key === null) return null;
+    let target = await deps.redirects.resolve(key, clock.now());
+    let feed: FeedFile | null = null;
+    const asFeed = /^(\/[^/?]+\/(?:section|tag|author)\/[^/?]+)\/(rss\.xml|atom\.xml|feed\.json)$/.exec(key);
+    if (!target && asFeed) {
+      target = await deps.redirects.resolve(asFeed[1] as string, clock.now());
+      feed = asFeed[2] as FeedFile;
+      if (target?.kind === 'article') target = null;
+    }
     if (!target) return null;
-    const location = paths[target.kind](target.language ?? site.defaultLanguage, target.slug);
+    // An author's page exists in every language: the old address's language is kept.
+    const asked = key.split('/')[1] ?? '';
+    const language =
+      target.kind === 'author' && site.languages.includes(asked) ? asked : (target.language ?? site.defaultLanguage);
+    const location =
+      feed && target.kind !== 'article'
+        ? paths.listingFeed(target.kind, language, target.slug, feed)
+        : paths[target.kind](language, target.slug);
     // Never a redirect to the very address asked for (it would loop).
     return redirectKey(location) === key ? null : location;
   }

@@ -105,6 +105,21 @@ describeEachDatabase('Ghost import on $kind', ({ kind }) => {
     expect(record.publishedAt?.toISOString()).toBe('2024-05-02T09:00:00.000Z');
   });
 
+  it('keeps an author’s Ghost bio in the language of the import, and only there (issue 14)', async () => {
+    const profiles = await site.app.database.db
+      .selectFrom('author_profiles')
+      .innerJoin('authors', 'authors.id', 'author_profiles.author_id')
+      .select(['authors.slug', 'author_profiles.language', 'author_profiles.bio'])
+      .execute();
+    expect(profiles).toEqual([{ slug: 'ada', language: 'en', bio: 'Covers the council.' }]);
+    expect((await site.app.server.inject({ method: 'GET', url: '/en/author/ada' })).body).toContain(
+      'Covers the council.',
+    );
+    expect((await site.app.server.inject({ method: 'GET', url: '/fr/author/ada' })).body).not.toContain(
+      'Covers the council.',
+    );
+  });
+
   it('converts Lexical and Mobiledoc bodies without losing a paragraph', async () => {
     const lexical = await site.app.articles.get(
       await articleIdBySlug(site.app.database.db, 'en', 'telescope-first-light'),

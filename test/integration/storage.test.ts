@@ -77,7 +77,7 @@ describeEachDatabase('storage contract on $kind', ({ kind }) => {
       tags.push(await desk.taxonomy.ensureTag('fr', slug, name));
     authors = [];
     for (const slug of ['anne', 'bruno', 'chloe'])
-      authors.push(await desk.taxonomy.ensureAuthor({ slug, name: slug.toUpperCase(), bio: `Bio ${slug}` }, now));
+      authors.push(await desk.taxonomy.ensureAuthor({ slug, name: slug.toUpperCase(), bio: `Bio ${slug}` }, now, 'fr'));
     imageIds = [];
     for (let i = 0; i < 3; i++) {
       const id = ids('img');
@@ -314,7 +314,7 @@ describeEachDatabase('storage contract on $kind', ({ kind }) => {
       .padEnd(10_000, '.');
     expect(long.length).toBe(10_000);
     const tag = await desk.taxonomy.ensureTag('fr', 'hostile', hostile);
-    const author = await desk.taxonomy.ensureAuthor({ slug: 'hostile', name: hostile, bio: long }, now);
+    const author = await desk.taxonomy.ensureAuthor({ slug: 'hostile', name: hostile, bio: long }, now, 'fr');
     const record = await desk.insert(
       story('texte-hostile', 'fr', {
         headline: hostile,

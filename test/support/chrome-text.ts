@@ -99,7 +99,7 @@ export function contentStrings(demo: DemoArticle[], extra: string[] = []): strin
     for (const tag of article.tags) strings.add(tag.name);
     for (const author of article.authors) {
       strings.add(author.name);
-      strings.add(author.bio);
+      for (const bio of Object.values(author.bio)) strings.add(bio);
     }
     if (article.source) strings.add(article.source.name);
     for (const image of [...(article.hero ? [article.hero] : []), ...article.gallery]) {

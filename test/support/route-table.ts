@@ -31,7 +31,9 @@ export interface SampleValues {
   sectionSlug: string;
   tagSlug: string;
   tagId: string;
+  sectionId: string;
   authorSlug: string;
+  authorId: string;
   imageId: string;
   memberId: string;
   staffId: string;
@@ -67,7 +69,7 @@ export async function sampleValues(
     .where('id', '=', story.section_id as string)
     .executeTakeFirstOrThrow();
   const tag = await db.selectFrom('tags').select(['id', 'slug']).where('language', '=', 'en').executeTakeFirstOrThrow();
-  const author = await db.selectFrom('authors').select('slug').executeTakeFirstOrThrow();
+  const author = await db.selectFrom('authors').select(['id', 'slug']).executeTakeFirstOrThrow();
   const image = await db.selectFrom('images').select('id').executeTakeFirstOrThrow();
   const token = 'preview-token-for-the-generated-suites';
   await db.updateTable('articles').set({ preview_token: token }).where('id', '=', story.id).execute();
@@ -92,7 +94,9 @@ export async function sampleValues(
     sectionSlug: section.slug,
     tagSlug: tag.slug,
     tagId: tag.id,
+    sectionId: story.section_id as string,
     authorSlug: author.slug,
+    authorId: author.id,
     imageId: image.id,
     memberId: extra.memberId,
     staffId: extra.staffId,
@@ -149,7 +153,9 @@ export function sampleFor(name: string, url: string, values: SampleValues): stri
       if (url.startsWith('/admin/settings/')) return 'identity';
       return undefined;
     case 'id':
-      if (url.startsWith('/admin/api/taxonomy/')) return values.tagId;
+      if (url.startsWith('/admin/api/taxonomy/') || url.startsWith('/admin/tags/')) return values.tagId;
+      if (url.startsWith('/admin/sections/')) return values.sectionId;
+      if (url.startsWith('/admin/authors/')) return values.authorId;
       if (
         url.startsWith('/admin/stories/') ||
         url.startsWith('/admin/api/stories/') ||

@@ -12,7 +12,14 @@ export interface Author {
   id: string;
   slug: string;
   name: string;
+  /** In the language being read, or empty: never another language's (decision 0062). */
   bio: string;
+  /** Role or title in the language being read ("Correspondante à Pékin"), or empty. */
+  jobTitle?: string;
+  /** The photo, an image of the media library. */
+  image?: Image | null;
+  /** Their pages elsewhere (website, Mastodon…): https/http URLs only. */
+  links?: string[];
 }
 
 /** A section ("Monde") or a tag ("Chine"); both belong to one language. */
@@ -21,6 +28,8 @@ export interface Taxon {
   language: string;
   slug: string;
   name: string;
+  /** Shown under the listing's title and as its description (decision 0061); may be empty. */
+  description?: string;
 }
 
 /** One stored image file and the facts needed to lay it out without reflow. */

@@ -55,7 +55,8 @@ export interface RelatedReader {
 export interface TaxonomyReader {
   findSection(language: string, slug: string): Promise<Taxon | null>;
   findTag(language: string, slug: string): Promise<Taxon | null>;
-  findAuthor(slug: string): Promise<Author | null>;
+  /** The author with their title and bio in `language` (or none: never another language's). */
+  findAuthor(slug: string, language: string): Promise<Author | null>;
   /** Every section of the language, for the newsroom. */
   listSections(language: string): Promise<Taxon[]>;
   /** The sections holding at least one public story as of `now`: the only ones readers see. */
@@ -254,7 +255,7 @@ export function createReadingService(deps: {
     },
 
     async author(language: string, slug: string, page = 1): Promise<ListingPage<Author>> {
-      const author = await taxonomy.findAuthor(slug);
+      const author = await taxonomy.findAuthor(slug, language);
       if (!author) throw new KiosqueError('AUTHOR_NOT_FOUND', { slug });
       return listing(author, { language, authorId: author.id }, page);
     },

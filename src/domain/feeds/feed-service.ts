@@ -132,7 +132,7 @@ export function createFeedService(deps: {
       if (!tag) throw new KiosqueError('TAG_NOT_FOUND', { language: scope.language, slug: scope.slug });
       return { subject: tag, query: { ...base, tagId: tag.id } };
     }
-    const author = await taxonomy.findAuthor(scope.slug);
+    const author = await taxonomy.findAuthor(scope.slug, scope.language);
     if (!author) throw new KiosqueError('AUTHOR_NOT_FOUND', { slug: scope.slug });
     return { subject: author, query: { ...base, authorId: author.id } };
   }

@@ -32,7 +32,8 @@ export interface GhostBodyReader {
 export interface GhostTaxonomy {
   ensureSection(language: string, slug: string, name: string): Promise<Taxon>;
   ensureTag(language: string, slug: string, name: string): Promise<Taxon>;
-  ensureAuthor(author: { slug: string; name: string; bio: string }, now: Date): Promise<Author>;
+  /** The bio is kept in `language`, the site's language of the import (decision 0062). */
+  ensureAuthor(author: { slug: string; name: string; bio: string }, now: Date, language?: string): Promise<Author>;
 }
 
 export interface GhostImportDependencies {
@@ -153,7 +154,7 @@ export function ghostImporter(document: GhostDocument, deps: GhostImportDependen
           label: author.name,
           hash: importHash(author),
           async write() {
-            return { kiosqueId: (await taxonomy.ensureAuthor(author, clock.now())).id };
+            return { kiosqueId: (await taxonomy.ensureAuthor(author, clock.now(), language)).id };
           },
         };
       }),

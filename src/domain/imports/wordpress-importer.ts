@@ -27,7 +27,7 @@ export interface BodyReader {
 export interface ImportTaxonomy {
   ensureSection(language: string, slug: string, name: string): Promise<Taxon>;
   ensureTag(language: string, slug: string, name: string): Promise<Taxon>;
-  ensureAuthor(author: { slug: string; name: string; bio: string }, now: Date): Promise<Author>;
+  ensureAuthor(author: { slug: string; name: string; bio: string }, now: Date, language?: string): Promise<Author>;
 }
 
 export interface WordPressImportDependencies {

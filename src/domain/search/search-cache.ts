@@ -129,6 +129,8 @@ export type SearchCache<T> = ReturnType<typeof createSearchCache<T>>;
 
 /** The languages whose public search results a content event may change: a public story was written, or left. */
 export function searchLanguagesChangedBy(event: ContentEvent): string[] {
+  // Results filtered by a section that was merged away now belong to its target.
+  if (event.type === 'taxonomy.merged') return event.kind === 'section' ? [event.language] : [];
   if (event.type !== 'article.changed') return [];
   const languages = new Set<string>();
   for (const facts of [event.before, event.after]) if (facts?.visible) languages.add(facts.language);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { assignableRoles, hasPermission, type Permission, roles, storyActions, storyRights } from './roles.js';
+import {
+  assignableRoles,
+  hasPermission,
+  mayEditAuthorProfile,
+  type Permission,
+  roles,
+  storyActions,
+  storyRights,
+} from './roles.js';
 
 describe('role permissions', () => {
   // The expected rights, row by row, as a newsroom would state them.
@@ -13,6 +21,7 @@ describe('role permissions', () => {
     'story.kill': ['owner', 'admin', 'editor'],
     'taxonomy.manage': ['owner', 'admin', 'editor'],
     'frontpage.manage': ['owner', 'admin', 'editor'],
+    'authors.manage': ['owner', 'admin', 'editor'],
     'staff.manage': ['owner', 'admin'],
     'settings.manage': ['owner', 'admin'],
     'pages.manage': ['owner', 'admin', 'editor'],
@@ -30,6 +39,16 @@ describe('role permissions', () => {
 
   it.each(Object.entries(matrix))('grants %s to exactly %j', (permission, allowed) => {
     expect(roles.filter((role) => hasPermission(role, permission as Permission))).toEqual(allowed);
+  });
+
+  it('lets editors and up edit any author profile, and anyone else only the one linked to them (issue 14)', () => {
+    expect(roles.filter((role) => mayEditAuthorProfile({ role, authorId: null }, 'aut_1'))).toEqual([
+      'owner',
+      'admin',
+      'editor',
+    ]);
+    expect(mayEditAuthorProfile({ role: 'contributor', authorId: 'aut_1' }, 'aut_1')).toBe(true);
+    expect(mayEditAuthorProfile({ role: 'author', authorId: 'aut_1' }, 'aut_2')).toBe(false);
   });
 
   it('lets a contributor edit their own draft but never publish, nor edit it once published', () => {

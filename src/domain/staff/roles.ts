@@ -43,6 +43,11 @@ const holders = {
    * section's lead, and set the breaking-news banner — what every reader sees first.
    */
   'frontpage.manage': andAbove('editor'),
+  /**
+   * Edit every author's profile (photo, title and bio per language, links; decision 0062). Anyone
+   * linked to an author profile may edit their own (`mayEditAuthorProfile`).
+   */
+  'authors.manage': andAbove('editor'),
   /** Add, change and remove staff accounts. */
   'staff.manage': andAbove('admin'),
   /** Change site settings (Admin → Settings, decision 0058). */
@@ -87,6 +92,11 @@ export type Permission = keyof typeof holders;
 
 export function hasPermission(role: Role, permission: Permission): boolean {
   return holders[permission].includes(role);
+}
+
+/** Whether this staff member may edit this author's profile: editors and up, or the author themself. */
+export function mayEditAuthorProfile(user: { role: Role; authorId: string | null }, authorId: string): boolean {
+  return hasPermission(user.role, 'authors.manage') || user.authorId === authorId;
 }
 
 export function isRole(value: string): value is Role {

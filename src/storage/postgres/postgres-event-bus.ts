@@ -43,6 +43,13 @@ const contentEvent: z.ZodType<ContentEvent> = z.discriminatedUnion('type', [
     id: z.string(),
     language: z.string().nullable(),
   }),
+  z.object({
+    type: z.literal('taxonomy.merged'),
+    kind: z.enum(['section', 'tag']),
+    fromId: z.string(),
+    intoId: z.string(),
+    language: z.string(),
+  }),
   z.object({ type: z.literal('related.changed'), articleIds: z.array(z.string()) }),
   // The value is checked again by the settings service against its section's schema.
   z.object({

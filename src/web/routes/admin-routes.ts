@@ -54,7 +54,7 @@ import { registerAdminMemberRoutes } from './admin-member-routes.js';
 import { registerAdminPageRoutes } from './admin-page-routes.js';
 import { registerAdminSettingsRoutes } from './admin-settings-routes.js';
 import { registerStoryRoutes } from './admin-story-routes.js';
-import { registerAdminTaxonomyRoutes } from './admin-taxonomy-routes.js';
+import { registerAdminTaxonomyRoutes, type TaxonomyScreens } from './admin-taxonomy-routes.js';
 import { registerAdminWireRoutes } from './admin-wire-routes.js';
 import { registerNewsletterAdminRoutes } from './newsletter-admin-routes.js';
 
@@ -77,6 +77,8 @@ export interface AdminDependencies {
   taxonomy: TaxonomyEditor;
   /** Front-page curation (issue 14): pinned lead and top stories, section leads, the banner. */
   frontPage: FrontPageEditor;
+  /** Admin → Sections, Tags and Authors (issue 14, decisions 0061, 0062). */
+  taxonomyScreens: Omit<TaxonomyScreens, 'media'>;
   /** The wire desk (issue 12): sources, the queue, "Use as draft". */
   wire: WireDesk;
   /** Programs that use the Content and Admin APIs, and their keys (issue 13). */
@@ -278,7 +280,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDependencies,
 
     registerAdminMediaRoutes(scope, { context, send }, deps, admin);
     registerAdminMemberRoutes(scope, { context, send }, deps);
-    registerAdminTaxonomyRoutes(scope, admin.taxonomy);
+    registerAdminTaxonomyRoutes(scope, { context, send }, { ...admin.taxonomyScreens, media: admin.media });
     registerAdminFrontPageRoutes(
       scope,
       { context, send },

@@ -91,6 +91,21 @@ export function AdminLayout({
                     <a href="/admin/front-page">{t.t('admin.frontPage.title')}</a>
                   </li>
                 ) : null}
+                {hasPermission(user.role, 'taxonomy.manage') ? (
+                  <>
+                    <li>
+                      <a href="/admin/sections">{t.t('admin.sections')}</a>
+                    </li>
+                    <li>
+                      <a href="/admin/tags">{t.t('admin.tags')}</a>
+                    </li>
+                  </>
+                ) : null}
+                {hasPermission(user.role, 'authors.manage') || user.authorId ? (
+                  <li>
+                    <a href="/admin/authors">{t.t('admin.authors')}</a>
+                  </li>
+                ) : null}
                 {hasPermission(user.role, 'newsletter.manage') ? (
                   <li>
                     <a href="/admin/newsletters">{t.t('admin.newsletters')}</a>

@@ -281,6 +281,13 @@ export function ArticlePage({
 
 type ListingKind = 'section' | 'tag' | 'author';
 
+/** A profile link as readers see it: the host and path, without the scheme or `www.`. */
+function linkLabel(link: string): string {
+  const url = new URL(link);
+  const path = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
+  return `${url.hostname.replace(/^www\./, '')}${path}`;
+}
+
 export function ListingPageView({
   site,
   kind,
@@ -296,7 +303,9 @@ export function ListingPageView({
   const titleKey: MessageKey =
     kind === 'section' ? 'listing.section' : kind === 'tag' ? 'listing.tag' : 'listing.author';
   const title = t.t(titleKey, { name: listing.subject.name });
-  const bio = kind === 'author' ? (listing.subject as Author).bio : '';
+  const author = kind === 'author' ? (listing.subject as Author) : null;
+  // An author's bio in this page's language, or a section's or tag's description (decisions 0061, 0062).
+  const bio = author ? author.bio : ((listing.subject as Taxon).description ?? '');
   const pageTitle =
     listing.page > 1 ? `${title} (${t.t('pagination.page', { page: listing.page, count: listing.pageCount })})` : title;
   return (
@@ -326,9 +335,33 @@ export function ListingPageView({
         </>
       }
     >
-      <header class="listing__header">
-        <h1>{title}</h1>
-        {bio ? <p class="listing__bio">{bio}</p> : null}
+      <header class={author?.image ? 'listing__header listing__header--profile' : 'listing__header'}>
+        {author?.image ? (
+          <Picture
+            use={{ image: author.image, alt: author.name, caption: '', credit: '' }}
+            sizes="(min-width: 40rem) 10rem, 7rem"
+            loading="eager"
+            class="profile__photo"
+          />
+        ) : null}
+        <div class="listing__intro">
+          <h1>{title}</h1>
+          {author?.jobTitle ? <p class="profile__title">{author.jobTitle}</p> : null}
+          {bio ? <p class="listing__bio">{bio}</p> : null}
+          {author?.links && author.links.length > 0 ? (
+            <nav class="profile__links" aria-label={t.t('author.elsewhere')}>
+              <ul>
+                {author.links.map((link) => (
+                  <li>
+                    <a href={link} rel="me" dir="ltr">
+                      {linkLabel(link)}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          ) : null}
+        </div>
         {listing.total > 0 ? <p class="listing__count">{t.t('listing.count', { count: listing.total })}</p> : null}
       </header>
       {listing.lead ? (

@@ -76,8 +76,20 @@ export function fallbackShareImage(site: SiteContext): NonNullable<SocialProps['
   return { url: absoluteUrl(site, site.assets.logo), width: publisherLogoSize, height: publisherLogoSize, alt: '' };
 }
 
+/**
+ * A Person from an author's profile in `language` (decision 0062): their photo's square crop, their
+ * title and bio in that language only, their pages elsewhere as `sameAs`. Empty fields are left out.
+ */
 function person(site: SiteContext, language: string, author: Author) {
-  return { '@type': 'Person', name: author.name, url: absoluteUrl(site, paths.author(language, author.slug)) };
+  return {
+    '@type': 'Person',
+    name: author.name,
+    url: absoluteUrl(site, paths.author(language, author.slug)),
+    ...(author.image ? { image: absoluteUrl(site, `/media/${author.image.id}/1x1-${cropWidth}.jpg`) } : {}),
+    ...(author.jobTitle ? { jobTitle: author.jobTitle } : {}),
+    ...(author.bio ? { description: author.bio } : {}),
+    ...(author.links && author.links.length > 0 ? { sameAs: author.links } : {}),
+  };
 }
 
 /** When the story last changed for readers: a story scheduled after its last save changed when it appeared. */
@@ -224,10 +236,7 @@ export function profilePageData(site: SiteContext, author: Author, path: string)
     url: absoluteUrl(site, path),
     inLanguage: language,
     isPartOf: { '@type': 'WebSite', name: site.name, url: absoluteUrl(site, paths.home(language)) },
-    mainEntity: {
-      ...person(site, language, author),
-      ...(author.bio ? { description: author.bio } : {}),
-    },
+    mainEntity: person(site, language, author),
   };
 }
 
