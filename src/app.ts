@@ -397,8 +397,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
     await settings.load();
     siteSettings = settings;
-    const followLanguages = () =>
-      config.languages.splice(0, config.languages.length, ...settings.current().languages.enabled);
+    // An instance offers only the languages it has catalogs for: a setting saved by an instance
+    // started with more (KIOSQUE_LANGUAGES differs between them) cannot make this one fail.
+    const followLanguages = () => {
+      const offered = settings.current().languages.enabled.filter((language) => translators.has(language));
+      config.languages.splice(0, config.languages.length, ...(offered.length > 0 ? offered : installedLanguages));
+    };
     followLanguages();
     events.subscribe((event) => {
       // The new values first, so a page rendered after its drop shows them (on every instance).

@@ -7,6 +7,7 @@ import {
   isCorrectionKind,
   type PublishedCorrection,
   type ReaderCorrections,
+  toldToReaders,
 } from '../domain/corrections/correction.js';
 import type { CorrectionsTable, Database } from './schema.js';
 import { toDate, toDateOrNull } from './schema.js';
@@ -19,7 +20,7 @@ function correctionOf(row: Selectable<CorrectionsTable>): Correction {
     language: row.language,
     kind: isCorrectionKind(row.kind) ? row.kind : 'correction',
     text: row.text,
-    status: row.status === 'published' ? 'published' : 'draft',
+    status: row.status === toldToReaders ? toldToReaders : 'draft',
     sourceCorrectionId: row.source_correction_id,
     sourceRevision: row.source_revision === null ? null : Number(row.source_revision),
     needsTranslation: Number(row.needs_translation) === 1,
@@ -60,7 +61,7 @@ export async function writeCorrectionPublication(
 ): Promise<boolean> {
   const result = await trx
     .updateTable('corrections')
-    .set({ status: 'published', published_at: at.toISOString(), published_by: write.publish.by })
+    .set({ status: toldToReaders, published_at: at.toISOString(), published_by: write.publish.by })
     .where('id', '=', write.publish.id)
     .where('article_id', '=', articleId)
     .where('status', '=', 'draft')
@@ -121,7 +122,7 @@ export function createCorrectionRepository(db: Kysely<Database>): CorrectionStor
           .selectFrom('corrections')
           .selectAll()
           .where('article_id', 'in', articleIds.slice(i, i + 500))
-          .where('status', '=', 'published')
+          .where('status', '=', toldToReaders)
           .orderBy('published_at')
           .orderBy('id')
           .execute();
@@ -139,7 +140,7 @@ export function createCorrectionRepository(db: Kysely<Database>): CorrectionStor
         .selectFrom('corrections')
         .innerJoin('articles', 'articles.id', 'corrections.article_id')
         .where('corrections.language', '=', language)
-        .where('corrections.status', '=', 'published')
+        .where('corrections.status', '=', toldToReaders)
         .where(visibleToReaders(now));
       const [count, rows] = await Promise.all([
         base.select((eb) => eb.fn.countAll().as('total')).executeTakeFirst(),

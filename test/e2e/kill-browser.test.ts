@@ -59,6 +59,9 @@ describe.skipIf(skip)('killing a story in Chromium, on SQLite (issue 14)', { tim
       await look.goto(`/admin/stories/${storyId}#kill`);
       await look.locator('#kill').scrollIntoViewIfNeeded();
       expect(await look.locator('#kill-form').isVisible()).toBe(true);
+      // The editor, kill form included, fits the screen (a fieldset once grew to its widest select).
+      const width = await look.evaluate(() => document.documentElement.scrollWidth);
+      expect(width, `no sideways scrolling at ${viewport.width} px`).toBeLessThanOrEqual(viewport.width);
       await look
         .locator('#kill')
         .screenshot({ path: path.join(screenshotDir, `kiosque-kill-form-${viewport.width}.png`) });

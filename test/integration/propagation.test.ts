@@ -133,7 +133,10 @@ describeEachDatabase('changes propagate on $kind', ({ kind }) => {
     const sitemap = (await get('/sitemaps/en-1.xml')).body;
     expect(sitemap).toContain('/en/author/plume-renommee');
     expect(sitemap).not.toContain(`/en/author/${row.slug}<`);
-    expect((await get(`/en/author/${row.slug}`)).statusCode).toBe(404);
+    // The old address leads to the new one (issue 14, decision 0061), never to a page of its own.
+    const old = await get(`/en/author/${row.slug}`);
+    expect(old.statusCode).toBe(301);
+    expect(old.headers.location).toBe('/en/author/plume-renommee');
     expect((await get('/en/author/plume-renommee')).statusCode).toBe(200);
 
     // A taken address or an empty name is refused, and nothing changes.
@@ -180,7 +183,9 @@ describeEachDatabase('changes propagate on $kind', ({ kind }) => {
     expect((await get(page)).statusCode).toBe(200);
     const renamed = await put({ name: 'Renamed topic' });
     expect(renamed.statusCode, renamed.body).toBe(204);
-    expect((await get(page)).statusCode).toBe(404);
+    const old = await get(page);
+    expect(old.statusCode).toBe(301);
+    expect(old.headers.location).toBe('/en/tag/renamed-topic');
     expect((await get('/en/tag/renamed-topic')).body).toContain('Renamed topic');
   });
 });

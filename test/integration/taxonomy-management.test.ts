@@ -213,7 +213,7 @@ describeEachDatabase('sections, tags and author profiles on $kind', ({ kind }) =
   it.skipIf(kind === 'sqlite')(
     'drops a merged tag’s pages on every instance sharing the PostgreSQL database',
     async () => {
-      const other = await startTestSite(kind, { instanceOf: site });
+      const other = await startTestSite(kind, { instanceOf: site, env: { KIOSQUE_LANGUAGES: 'fr,en,ar' } });
       try {
         const [from, into] = await publicTags('fr');
         const intoPage = `/fr/tag/${into!.slug}`;

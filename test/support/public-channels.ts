@@ -200,6 +200,9 @@ export function pathsOf(url: string, story: ChannelStory, sitemapIndex: string):
   const fill = (template: string, values: Record<string, string>) =>
     template.replace(/:(\w+)/g, (_m, name: string) => values[name] ?? `unknown-${name}`);
   if (url.startsWith('/ghost/api/content/')) return contentApiPaths(url, story);
+  // A static page (issue 14) is never a story: no slug of the story's names one. Its own suite
+  // (site-settings.test.ts) reads them; the walk meets their chrome on every other page.
+  if (url.startsWith('/:lang/page/')) return [];
   if (url.includes(':slug')) {
     const slugs = url.startsWith('/:lang/section/')
       ? story.section

@@ -68,7 +68,8 @@ export async function startTestSite(
   const config = loadConfig({ ...env, PORT: String(port) });
   const app = await createApp({
     config,
-    logger: pino({ level: 'silent' }),
+    // KQ_DEBUG=1 prints the errors a site logs (a 500's cause) while a test runs.
+    logger: pino({ level: process.env.KQ_DEBUG ? 'error' : 'silent' }),
     clock: options.clock,
     checkoutGateway: options.checkoutGateway,
     sitemapUrlLimit: options.sitemapUrlLimit,

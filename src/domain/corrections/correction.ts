@@ -15,6 +15,12 @@ export function isCorrectionKind(value: string): value is CorrectionKind {
 }
 
 /** A correction as the newsroom keeps it: a draft until published, then never changed again. */
+/** A correction's own state: written, or told to readers. Not a story's status (decision 0056). */
+export type CorrectionStatus = 'draft' | 'published';
+
+/** The state of a correction readers are told (a name, so storage never spells a story's status). */
+export const toldToReaders: CorrectionStatus = 'published';
+
 export interface Correction {
   id: string;
   articleId: string;
@@ -23,7 +29,7 @@ export interface Correction {
   kind: CorrectionKind;
   /** Inline Markdown (emphasis, links), rendered and sanitized when shown. */
   text: string;
-  status: 'draft' | 'published';
+  status: CorrectionStatus;
   /** For a translation's draft: the source story's correction it was made from. */
   sourceCorrectionId: string | null;
   /**

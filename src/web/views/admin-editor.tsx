@@ -1100,6 +1100,8 @@ export function EditorPage(props: EditorProps) {
           </span>
         </p>
       </div>
+      {/* Above both views: "Story killed" is told on the killed story's page. */}
+      {props.notice ? <Notice kind={props.noticeKind ?? 'success'}>{props.notice}</Notice> : null}
       {story?.killed ? <KilledStory {...props} killed={story.killed} storyId={story.id} /> : null}
       {story?.killed ? null : <EditorForm {...props} />}
       <script type="module" src={props.assets.js} />
@@ -1125,7 +1127,6 @@ function EditorForm(props: EditorProps) {
   return (
     <>
       {story && live ? <PendingNotice {...props} /> : null}
-      {props.notice ? <Notice kind={props.noticeKind ?? 'success'}>{props.notice}</Notice> : null}
       {props.error ? (
         <div class="notice notice--error" role="alert" id="editor-error">
           {props.error.message}
